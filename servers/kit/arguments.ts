@@ -1,0 +1,91 @@
+import type { z } from 'zod';
+import { makeEnvelope, type ErrorEnvelope } from '../../src/shared/envelope.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+const MAX_SHOWN = 60;
+
+/** A value as it appears in an error message: JSON, cut short so hostile input stays readable. */
+export function preview(value: unknown): string {
+  let text: string;
+  try {
+    text = value === undefined ? 'nothing' : JSON.stringify(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}… (${text.length} chars)` : text;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    if (!Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** One argument problem, in words a model can act on. */
+export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const name = issue.path.length > 0 ? issue.path.map(String).join('.') : 'arguments';
+  const got = preview(valueAt(input, issue.path));
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown argument${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    case 'invalid_type':
+      if (valueAt(input, issue.path) === undefined && issue.path.length > 0) {
+        return `missing required argument '${name}'`;
+      }
+      return `'${name}' must be ${article(issue.expected)} (got ${got})`;
+    case 'invalid_value':
+      return `'${name}' must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} (got ${got})`;
+    case 'invalid_format':
+      return `'${name}' ${issue.message.startsWith('Invalid') ? 'has the wrong format' : issue.message} (got ${got})`;
+    case 'too_big':
+      return `'${name}' must be ${issue.origin === 'string' ? `at most ${issue.maximum} characters long` : `at most ${issue.maximum}`} (got ${issue.origin === 'string' ? `${String(valueAt(input, issue.path)).length} characters` : got})`;
+    case 'too_small':
+      return `'${name}' must be ${issue.origin === 'string' ? `at least ${issue.minimum} characters long` : `at least ${issue.minimum}`} (got ${got})`;
+    default:
+      return `'${name}' ${issue.message} (got ${got})`;
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** "ticket_id (string, required, pattern ^TKT-\d{4}$)" for each declared argument. */
+export function expectedArguments(schema: JsonSchema): string[] {
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((schema.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => {
+    const parts = [String(property.type ?? 'any'), required.has(name) ? 'required' : 'optional'];
+    if (Array.isArray(property.enum)) parts.push(`one of ${property.enum.join('|')}`);
+    if (typeof property.pattern === 'string') parts.push(`pattern ${property.pattern}`);
+    if (typeof property.minimum === 'number') parts.push(`min ${property.minimum}`);
+    if (typeof property.maximum === 'number') parts.push(`max ${property.maximum}`);
+    if (property.default !== undefined) parts.push(`default ${JSON.stringify(property.default)}`);
+    return `${name} (${parts.join(', ')})`;
+  });
+}
+
+/** The envelope for a call whose arguments do not fit the tool's input schema. */
+export function invalidArgumentsEnvelope(
+  tool: string,
+  error: z.ZodError,
+  input: unknown,
+  inputJsonSchema: JsonSchema,
+): ErrorEnvelope {
+  const problems = error.issues.map((issue) => describeIssue(issue, input));
+  return makeEnvelope({
+    error: `Invalid arguments for ${tool}`,
+    reason: `${problems.join('; ')}.`,
+    suggested_actions: [
+      `Call ${tool} again with only the expected arguments, each of the declared type.`,
+      'Leave out optional arguments you have no value for instead of sending null or empty values.',
+    ],
+    retryable: true,
+    context: { tool, problems, expected_arguments: expectedArguments(inputJsonSchema) },
+  });
+}

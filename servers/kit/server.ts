@@ -1,0 +1,141 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { Clock } from '../../src/shared/clock.ts';
+import { ErrorEnvelopeSchema, makeEnvelope, type ErrorEnvelope } from '../../src/shared/envelope.ts';
+import type { Logger } from '../../src/shared/log.ts';
+import { invalidArgumentsEnvelope } from './arguments.ts';
+import { isToolFailure, type ObjectSchema, type ToolDefinition } from './tool.ts';
+
+/** Everything a server needs from outside; tests pass a pinned clock and a silent logger. */
+export interface ServerDeps {
+  readonly clock: Clock;
+  readonly logger?: Logger;
+}
+
+/** Name, version and tools of one MCP server. */
+export interface ServerSpec {
+  readonly name: string;
+  readonly version: string;
+  readonly instructions?: string;
+  // `any`: each tool has its own argument and result types; run() is contravariant in them,
+  // so no single precise element type accepts all four tools.
+  readonly tools: readonly ToolDefinition<any, any>[];
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** JSON Schema of a zod object, without the `$schema` marker (OpenAI and MCP clients do not need it). */
+export function jsonSchemaOf(schema: ObjectSchema, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _marker, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'throw' });
+  return rest;
+}
+
+/**
+ * A tool's declared output: its result schema or the error envelope. Declaring both keeps
+ * error results valid for clients that check every structuredContent against the output
+ * schema, error or not (the v1 SDK client does; typescript-sdk issue #1943).
+ */
+export function outputSchemaOf(schema: ObjectSchema): JsonSchema {
+  return {
+    type: 'object',
+    anyOf: [jsonSchemaOf(schema, 'output'), jsonSchemaOf(ErrorEnvelopeSchema, 'output')],
+  };
+}
+
+function textResult(value: unknown, isError: boolean): CallToolResult {
+  const structured = value as Record<string, unknown>;
+  return {
+    content: [{ type: 'text', text: JSON.stringify(value) }],
+    structuredContent: structured,
+    ...(isError ? { isError: true } : {}),
+  };
+}
+
+/** Wraps an envelope as the MCP result every client can read: JSON text plus structured content. */
+export function errorResult(envelope: ErrorEnvelope): CallToolResult {
+  return textResult(envelope, true);
+}
+
+function unknownToolEnvelope(server: string, name: string, known: readonly string[]): ErrorEnvelope {
+  return makeEnvelope({
+    error: `Unknown tool ${name}`,
+    reason: `The ${server} server has no tool named "${name}".`,
+    suggested_actions: [`Use one of: ${known.join(', ')}.`],
+    retryable: true,
+    follow_up_tools: [...known],
+    context: { tool: name, server },
+  });
+}
+
+function crashEnvelope(tool: string, error: unknown): ErrorEnvelope {
+  return makeEnvelope({
+    error: `Tool ${tool} failed unexpectedly`,
+    reason: error instanceof Error ? error.message : String(error),
+    suggested_actions: ['Report this failure; the same call will fail again.'],
+    retryable: false,
+    context: { tool },
+  });
+}
+
+/**
+ * Builds an MCP server for a list of tools. Arguments are checked against each tool's zod
+ * schema here rather than by the SDK, so a bad call is answered with our envelope (what is
+ * wrong and which arguments are expected) instead of the SDK's plain-text message.
+ */
+export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
+  const server = new Server(
+    { name: spec.name, version: spec.version },
+    { capabilities: { tools: {} }, ...(spec.instructions ? { instructions: spec.instructions } : {}) },
+  );
+  const byName = new Map(spec.tools.map((tool) => [tool.name, tool] as const));
+  const names = spec.tools.map((tool) => tool.name);
+  const inputSchemas = new Map<string, JsonSchema>();
+  const inputSchemaOf = (tool: ToolDefinition<ObjectSchema, ObjectSchema>): JsonSchema => {
+    let schema = inputSchemas.get(tool.name);
+    if (!schema) {
+      schema = jsonSchemaOf(tool.input, 'input');
+      inputSchemas.set(tool.name, schema);
+    }
+    return schema;
+  };
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: spec.tools.map(
+      (tool): Tool => ({
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: inputSchemaOf(tool) as Tool['inputSchema'],
+        outputSchema: outputSchemaOf(tool.output) as Tool['outputSchema'],
+        annotations: { title: tool.title, readOnlyHint: true, openWorldHint: false },
+      }),
+    ),
+  }));
+
+  server.setRequestHandler(CallToolRequestSchema, (request) => {
+    const { name, arguments: rawArgs } = request.params;
+    const tool = byName.get(name);
+    if (!tool) return errorResult(unknownToolEnvelope(spec.name, name, names));
+    const input = rawArgs ?? {};
+    const parsed = tool.input.safeParse(input);
+    if (!parsed.success) {
+      deps.logger?.debug('invalid arguments', { tool: name });
+      return errorResult(invalidArgumentsEnvelope(name, parsed.error, input, inputSchemaOf(tool)));
+    }
+    try {
+      const outcome = tool.run(parsed.data, { clock: deps.clock });
+      return isToolFailure(outcome) ? errorResult(outcome.envelope) : textResult(outcome, false);
+    } catch (error) {
+      deps.logger?.error('tool crashed', { tool: name, error: String(error) });
+      return errorResult(crashEnvelope(name, error));
+    }
+  });
+
+  return server;
+}

@@ -1,0 +1,44 @@
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { clockFrom } from '../../src/shared/clock.ts';
+import { createLogger, parseLogLevel } from '../../src/shared/log.ts';
+import type { ServerDeps } from './server.ts';
+
+/** The value of `--now <instant>` or `--now=<instant>` in argv, if present. */
+export function nowFlag(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--now') return argv[i + 1];
+    if (arg?.startsWith('--now=')) return arg.slice('--now='.length);
+  }
+  return undefined;
+}
+
+/**
+ * Runs one server over stdio until its input ends or it is told to stop. The clock is pinned
+ * by `--now` or HELPDESK_NOW; a malformed value stops the server with exit code 2 and a
+ * message on stderr, because a silently unpinned clock would give wrong answers.
+ */
+export async function runStdio(component: string, build: (deps: ServerDeps) => Server): Promise<void> {
+  const logger = createLogger(component, parseLogLevel(process.env.HELPDESK_LOG_LEVEL, 'warn'));
+  let deps: ServerDeps;
+  try {
+    deps = { clock: clockFrom(nowFlag(process.argv.slice(2)) ?? process.env.HELPDESK_NOW), logger };
+  } catch (error) {
+    logger.error((error as Error).message);
+    process.exit(2);
+  }
+  const server = build(deps);
+  const transport = new StdioServerTransport();
+  let closing = false;
+  const stop = (code: number): void => {
+    if (closing) return;
+    closing = true;
+    void server.close().finally(() => process.exit(code));
+  };
+  process.stdin.once('end', () => stop(0));
+  process.once('SIGTERM', () => stop(0));
+  process.once('SIGINT', () => stop(0));
+  await server.connect(transport);
+  logger.debug('ready');
+}

@@ -1,7 +1,13 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { makeEnvelope, type ErrorEnvelope } from '../../src/shared/envelope.ts';
 
 type JsonSchema = Record<string, unknown>;
+
+/** JSON Schema of a zod schema, without the `$schema` marker (OpenAI and MCP clients do not need it). */
+export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _marker, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'throw' });
+  return rest;
+}
 
 const MAX_SHOWN = 60;
 
@@ -45,7 +51,7 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     case 'too_big':
       return `'${name}' must be ${issue.origin === 'string' ? `at most ${issue.maximum} characters long` : `at most ${issue.maximum}`} (got ${issue.origin === 'string' ? `${String(valueAt(input, issue.path)).length} characters` : got})`;
     case 'too_small':
-      return `'${name}' must be ${issue.origin === 'string' ? `at least ${issue.minimum} characters long` : `at least ${issue.minimum}`} (got ${got})`;
+      return `'${name}' must be ${issue.origin === 'string' ? `at least ${issue.minimum} character${issue.minimum === 1 ? '' : 's'} long` : `at least ${issue.minimum}`} (got ${got})`;
     default:
       return `'${name}' ${issue.message} (got ${got})`;
   }
@@ -70,14 +76,29 @@ export function expectedArguments(schema: JsonSchema): string[] {
   });
 }
 
+/** The argument list of a tool's input schema, as envelopes show it. */
+export function expectedArgumentsOf(input: z.ZodType): string[] {
+  return expectedArguments(jsonSchemaOf(input, 'input'));
+}
+
+/**
+ * Problems that zod cannot see: a `__proto__` key in the JSON arguments becomes the object's
+ * prototype when the request is parsed, so it is no longer an own key for the strict schema to
+ * reject. Catch it here instead of letting it pass silently.
+ */
+export function prototypeProblems(input: unknown): string[] {
+  if (typeof input !== 'object' || input === null) return [];
+  const proto = Object.getPrototypeOf(input);
+  return proto === Object.prototype || proto === null ? [] : ["unknown argument '__proto__'"];
+}
+
+/** Every problem with a call's arguments, in words; empty when the arguments are fine. */
+export function argumentProblems(input: unknown, error: z.ZodError | undefined): string[] {
+  return [...prototypeProblems(input), ...(error ? error.issues.map((issue) => describeIssue(issue, input)) : [])];
+}
+
 /** The envelope for a call whose arguments do not fit the tool's input schema. */
-export function invalidArgumentsEnvelope(
-  tool: string,
-  error: z.ZodError,
-  input: unknown,
-  inputJsonSchema: JsonSchema,
-): ErrorEnvelope {
-  const problems = error.issues.map((issue) => describeIssue(issue, input));
+export function invalidArgumentsEnvelope(tool: string, problems: readonly string[], inputJsonSchema: JsonSchema): ErrorEnvelope {
   return makeEnvelope({
     error: `Invalid arguments for ${tool}`,
     reason: `${problems.join('; ')}.`,
@@ -86,6 +107,6 @@ export function invalidArgumentsEnvelope(
       'Leave out optional arguments you have no value for instead of sending null or empty values.',
     ],
     retryable: true,
-    context: { tool, problems, expected_arguments: expectedArguments(inputJsonSchema) },
+    context: { tool, problems: [...problems], expected_arguments: expectedArguments(inputJsonSchema) },
   });
 }

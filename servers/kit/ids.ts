@@ -30,7 +30,7 @@ export const text = (what: string) => z.string().min(1).max(MAX_TEXT).describe(w
 export const day = (what: string) =>
   z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date written YYYY-MM-DD', abort: true })
     .refine(isCalendarDay, 'must be a real calendar date')
     .describe(`${what} (YYYY-MM-DD).`);
 

@@ -5,11 +5,10 @@ import {
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
 import type { Clock } from '../../src/shared/clock.ts';
 import { ErrorEnvelopeSchema, makeEnvelope, type ErrorEnvelope } from '../../src/shared/envelope.ts';
 import type { Logger } from '../../src/shared/log.ts';
-import { invalidArgumentsEnvelope } from './arguments.ts';
+import { argumentProblems, invalidArgumentsEnvelope, jsonSchemaOf } from './arguments.ts';
 import { isToolFailure, type ObjectSchema, type ToolDefinition } from './tool.ts';
 
 /** Everything a server needs from outside; tests pass a pinned clock and a silent logger. */
@@ -29,12 +28,6 @@ export interface ServerSpec {
 }
 
 type JsonSchema = Record<string, unknown>;
-
-/** JSON Schema of a zod object, without the `$schema` marker (OpenAI and MCP clients do not need it). */
-export function jsonSchemaOf(schema: ObjectSchema, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _marker, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'throw' });
-  return rest;
-}
 
 /**
  * A tool's declared output: its result schema or the error envelope. Declaring both keeps
@@ -124,9 +117,10 @@ export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
     if (!tool) return errorResult(unknownToolEnvelope(spec.name, name, names));
     const input = rawArgs ?? {};
     const parsed = tool.input.safeParse(input);
-    if (!parsed.success) {
+    const problems = argumentProblems(input, parsed.success ? undefined : parsed.error);
+    if (!parsed.success || problems.length > 0) {
       deps.logger?.debug('invalid arguments', { tool: name });
-      return errorResult(invalidArgumentsEnvelope(name, parsed.error, input, inputSchemaOf(tool)));
+      return errorResult(invalidArgumentsEnvelope(name, problems, inputSchemaOf(tool)));
     }
     try {
       const outcome = tool.run(parsed.data, { clock: deps.clock });

@@ -1,0 +1,45 @@
+// Bundles each MCP server into one JavaScript file under dist/servers/. Runs on `npm install`
+// (the prepare script) and before the tests, so nobody runs a build step by hand. A bundle
+// starts in about half the time of running the TypeScript source (see README, "Start-up").
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+const root = resolve(import.meta.dirname, '..');
+
+/** Server folders: every folder under servers/ that has an index.ts entry. */
+export function serverNames(): string[] {
+  const dir = join(root, 'servers');
+  return readdirSync(dir)
+    .filter((name) => {
+      try {
+        return statSync(join(dir, name, 'index.ts')).isFile();
+      } catch {
+        return false;
+      }
+    })
+    .sort();
+}
+
+/** Builds all server bundles; returns their paths. */
+export async function buildServers(): Promise<string[]> {
+  const names = serverNames();
+  await build({
+    entryPoints: Object.fromEntries(names.map((name) => [name, join(root, 'servers', name, 'index.ts')])),
+    outdir: join(root, 'dist', 'servers'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return names.map((name) => join(root, 'dist', 'servers', `${name}.mjs`));
+}
+
+if (import.meta.main) {
+  const outputs = await buildServers();
+  process.stderr.write(`built ${outputs.length} server bundles in dist/servers/\n`);
+}

@@ -23,6 +23,14 @@ async function callAt(instant: string, name: string, args: unknown) {
 
 const LATER = '2026-11-24T12:00:00Z';
 
+type JsonShape = { required?: string[]; additionalProperties?: unknown; properties?: unknown };
+
+/** The alternatives of a tool's declared output schema, as tools/list reports them. */
+async function outputShapes(name: string): Promise<JsonShape[]> {
+  const { tools } = await s.client.listTools();
+  return (tools.find((tool) => tool.name === name)?.outputSchema?.anyOf ?? []) as JsonShape[];
+}
+
 describe('asset server', () => {
   it('lists exactly the four asset tools with strict input schemas', async () => {
     const { tools } = await s.client.listTools();
@@ -52,6 +60,149 @@ describe('asset server', () => {
     expect(r.structured).toEqual(r.data);
   });
 
+  it('lists the assets with expired warranties at the dataset date in one call', async () => {
+    const r = await s.call('lookup_asset', { warranty_status: 'expired' });
+    expect(r.isError).toBe(false);
+    expect(r.data).toEqual({
+      assets: [
+        {
+          asset_id: 'AST-SRV-002', serial_number: 'SRV-INV-2023-445', hostname: 'web-app-01.innovatesys.net',
+          asset_type: 'server', customer_id: 'CUST-004', manufacturer: 'Supermicro', model: 'SuperServer 1029P',
+          status: 'active', warranty_status: 'expired', warranty_end_date: '2025-08-22',
+        },
+        {
+          asset_id: 'AST-WKS-005', serial_number: 'FRAMEWORK-13-GEN3-55443', hostname: 'laptop-innovate-mobile',
+          asset_type: 'laptop', customer_id: 'CUST-004', manufacturer: 'Framework', model: 'Laptop 13 (Intel 13th Gen)',
+          status: 'active', warranty_status: 'expired', warranty_end_date: '2025-05-20',
+        },
+      ],
+      total_count: 2,
+    });
+  });
+
+  it('returns the full record of AST-WKS-003, the only warranty expiring soon at the dataset date', async () => {
+    const r = await s.call('lookup_asset', { warranty_status: 'expiring_soon' });
+    expect(r.data).toMatchObject({
+      asset_id: 'AST-WKS-003', hostname: 'dev-wks-cloudfirst-05',
+      warranty: { status: 'expiring_soon', end_date: '2025-11-05', remaining_days: 30, expires_soon: true },
+    });
+  });
+
+  it('lists the nine active warranties at the dataset date in inventory order', async () => {
+    const r = await s.call('lookup_asset', { warranty_status: 'active' });
+    expect(r.data.assets.map((a: { asset_id: string }) => a.asset_id)).toEqual([
+      'AST-WKS-001', 'AST-SRV-001', 'AST-WKS-002', 'AST-NET-001', 'AST-SRV-003',
+      'AST-SRV-004', 'AST-WKS-004', 'AST-SRV-005', 'AST-STOR-001',
+    ]);
+    expect(r.data.total_count).toBe(9);
+  });
+
+  it('derives the warranty filter from the clock: seven expired on 2026-11-24', async () => {
+    const r = await callAt(LATER, 'lookup_asset', { warranty_status: 'expired' });
+    expect(r.data.assets.map((a: { asset_id: string; warranty_status: string }) => [a.asset_id, a.warranty_status])).toEqual([
+      ['AST-SRV-001', 'expired'], ['AST-WKS-002', 'expired'], ['AST-SRV-002', 'expired'], ['AST-WKS-003', 'expired'],
+      ['AST-SRV-004', 'expired'], ['AST-STOR-001', 'expired'], ['AST-WKS-005', 'expired'],
+    ]);
+    expect(r.data.total_count).toBe(7);
+  });
+
+  it('lists AST-WKS-002 and AST-WKS-003 as expiring soon on 2025-10-11', async () => {
+    const r = await callAt('2025-10-11T12:00:00Z', 'lookup_asset', { warranty_status: 'expiring_soon' });
+    expect(r.data.assets.map((a: { asset_id: string; warranty_end_date: string }) => [a.asset_id, a.warranty_end_date])).toEqual([
+      ['AST-WKS-002', '2025-11-10'], ['AST-WKS-003', '2025-11-05'],
+    ]);
+  });
+
+  it('answers a warranty filter that leaves no asset with an empty list and a hint, not an error', async () => {
+    const midnight = await callAt('2025-10-05T00:00:00Z', 'lookup_asset', { warranty_status: 'expiring_soon' });
+    expect(midnight.isError).toBe(false);
+    expect(midnight.data).toMatchObject({ assets: [], total_count: 0, hint: expect.any(String) });
+    const later = await callAt(LATER, 'lookup_asset', { warranty_status: 'expiring_soon' });
+    expect(later.data).toMatchObject({ assets: [], total_count: 0 });
+    const owned = await s.call('lookup_asset', { customer_id: 'CUST-001', warranty_status: 'expired' });
+    expect(owned.isError).toBe(false);
+    expect(owned.data).toMatchObject({ assets: [], total_count: 0, hint: expect.any(String) });
+  });
+
+  it('ANDs the warranty status with the other criteria', async () => {
+    const customer = await s.call('lookup_asset', { customer_id: 'CUST-004', warranty_status: 'expired' });
+    expect(customer.data.assets.map((a: { asset_id: string }) => a.asset_id)).toEqual(['AST-SRV-002', 'AST-WKS-005']);
+    const servers = await s.call('lookup_asset', { asset_type: 'server', warranty_status: 'expired' });
+    expect(servers.data).toMatchObject({ asset_id: 'AST-SRV-002', warranty: { status: 'expired', remaining_days: -45 } });
+    const laterServers = await callAt(LATER, 'lookup_asset', { asset_type: 'server', warranty_status: 'expired' });
+    expect(laterServers.data.assets.map((a: { asset_id: string }) => a.asset_id)).toEqual([
+      'AST-SRV-001', 'AST-SRV-002', 'AST-SRV-004',
+    ]);
+  });
+
+  it.each([
+    ['server', ['AST-SRV-001', 'AST-SRV-002', 'AST-SRV-003', 'AST-SRV-004', 'AST-SRV-005']],
+    ['workstation', ['AST-WKS-001', 'AST-WKS-003', 'AST-WKS-004']],
+    ['laptop', ['AST-WKS-002', 'AST-WKS-005']],
+  ])('lists every %s by asset_type alone', async (asset_type, ids) => {
+    const r = await s.call('lookup_asset', { asset_type });
+    expect(r.data.assets.map((a: { asset_id: string }) => a.asset_id)).toEqual(ids);
+    expect(r.data.total_count).toBe(ids.length);
+  });
+
+  it('returns the full record when only one asset is of the requested type', async () => {
+    const r = await s.call('lookup_asset', { asset_type: 'storage' });
+    expect(r.data).toMatchObject({ asset_id: 'AST-STOR-001', warranty: { status: 'active', remaining_days: 339 } });
+  });
+
+  it('still reports an unknown customer as not found when a warranty filter is added', async () => {
+    const r = await s.call('lookup_asset', { customer_id: 'CUST-999', warranty_status: 'expired' });
+    expect(r.isError).toBe(true);
+    expect(r.data).toMatchObject({
+      error: 'No assets found matching criteria', retryable: true,
+      context: { search_criteria: { customer_id: 'CUST-999', warranty_status: 'expired' } },
+    });
+  });
+
+  it.each([
+    [{ warranty_status: 'valid' }, `'warranty_status' must be one of "active", "expiring_soon", "expired" (got "valid").`],
+    [{ asset_type: 'desktop' }, `'asset_type' must be one of "workstation", "server", "laptop", "network", "storage" (got "desktop").`],
+  ])('rejects %j with the allowed values', async (args, reason) => {
+    const r = await s.call('lookup_asset', args);
+    expect(r.isError).toBe(true);
+    expect(r.data.reason).toBe(reason);
+    expect(r.data.context.expected_arguments).toContain(
+      'warranty_status (string, optional, one of active|expiring_soon|expired)',
+    );
+  });
+
+  it.each([
+    ['lookup_asset', [
+      ['asset_id', 'serial_number', 'hostname', 'asset_type', 'customer_id', 'manufacturer', 'model', 'status', 'location',
+        'purchase_date', 'warranty', 'specs', 'assigned_to', 'last_maintenance'],
+      ['assets', 'total_count'],
+    ]],
+    ['get_software_licenses', [
+      ['asset_id', 'hostname', 'licenses', 'total_licenses'],
+      ['customer_id', 'licenses', 'total_licenses', 'total_assets_with_licenses'],
+    ]],
+  ])('declares the two answer shapes of %s, each with its required fields, beside the envelope', async (name, required) => {
+    const shapes = await outputShapes(name);
+    expect(shapes).toHaveLength(3);
+    expect(shapes.slice(0, 2).map((shape) => shape.required)).toEqual(required);
+    expect(shapes.every((shape) => shape.additionalProperties === false)).toBe(true);
+    expect(shapes[2]?.required).toEqual(expect.arrayContaining(['error', 'reason', 'suggested_actions', 'retryable']));
+  });
+
+  it('declares the warranty fields as required in every lookup_asset summary item', async () => {
+    const [, list] = await outputShapes('lookup_asset');
+    const item = (list?.properties as { assets: { items: { required: string[] } } }).assets.items;
+    expect(item.required).toEqual(expect.arrayContaining(['asset_id', 'warranty_status', 'warranty_end_date']));
+  });
+
+  it('declares asset_id and hostname as required on each license of the customer shape only', async () => {
+    const [asset, customer] = await outputShapes('get_software_licenses');
+    const itemOf = (shape: JsonShape | undefined) =>
+      (shape?.properties as { licenses: { items: { required: string[] } } }).licenses.items.required;
+    expect(itemOf(asset)).toEqual(['software', 'license_key', 'expiration', 'type']);
+    expect(itemOf(customer)).toEqual(['software', 'license_key', 'expiration', 'type', 'asset_id', 'hostname']);
+  });
+
   it('matches a serial number exactly but in any letter case', async () => {
     const r = await s.call('lookup_asset', { serial_number: 'vmw-789-xyz-456' });
     expect(r.data.asset_id).toBe('AST-SRV-001');
@@ -59,17 +210,19 @@ describe('asset server', () => {
     expect(partial.isError).toBe(true);
   });
 
-  it('lists several matches of a hostname part as summaries without warranty data', async () => {
+  it('lists several matches of a hostname part as summaries with their warranty status and end day', async () => {
     const r = await s.call('lookup_asset', { hostname: 'MEGACORP' });
     expect(r.data).toEqual({
       assets: [
         {
           asset_id: 'AST-SRV-003', serial_number: 'HPE-DL360-G10-789456', hostname: 'dc01.megacorp.local',
           asset_type: 'server', customer_id: 'CUST-007', manufacturer: 'HPE', model: 'ProLiant DL360 Gen10', status: 'active',
+          warranty_status: 'active', warranty_end_date: '2027-03-10',
         },
         {
           asset_id: 'AST-SRV-004', serial_number: 'DELL-R740-XD-998877', hostname: 'docker-host-01.megacorp.local',
           asset_type: 'server', customer_id: 'CUST-007', manufacturer: 'Dell', model: 'PowerEdge R740xd', status: 'active',
+          warranty_status: 'active', warranty_end_date: '2026-07-15',
         },
       ],
       total_count: 2,
@@ -116,8 +269,11 @@ describe('asset server', () => {
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
       error: 'Missing asset search criteria', retryable: true, follow_up_tools: ['lookup_asset'],
-      context: { expected_arguments: ['asset_id', 'serial_number', 'hostname', 'customer_id'] },
+      context: {
+        expected_arguments: ['asset_id', 'serial_number', 'hostname', 'customer_id', 'asset_type', 'warranty_status'],
+      },
     });
+    expect(r.data.suggested_actions.join(' ')).toMatch(/warranty_status.*asset_type/);
   });
 
   it('rejects a malformed asset ID with the expected format', async () => {
@@ -145,7 +301,7 @@ describe('asset server', () => {
     const r = await s.call('lookup_asset', { customer_id: 'CUST-001', owner: 'David' });
     expect(r.isError).toBe(true);
     expect(r.data.reason).toBe("unknown argument 'owner'.");
-    expect(r.data.context.expected_arguments).toHaveLength(4);
+    expect(r.data.context.expected_arguments).toHaveLength(6);
   });
 
   it('leaves the shared data unchanged after a lookup at another date', async () => {

@@ -21,6 +21,14 @@ async function at<T>(instant: string, body: (session: Session) => Promise<T>): P
   }
 }
 
+type JsonShape = { required?: string[]; additionalProperties?: unknown };
+
+/** The alternatives of a tool's declared output schema, as tools/list reports them. */
+async function outputShapes(name: string): Promise<JsonShape[]> {
+  const { tools } = await s.client.listTools();
+  return (tools.find((tool) => tool.name === name)?.outputSchema?.anyOf ?? []) as JsonShape[];
+}
+
 const UNPAID = [
   'INV-2025-002', 'INV-2025-004', 'INV-2025-006', 'INV-2025-007', 'INV-2025-008',
   'INV-2025-009', 'INV-2025-010', 'INV-2025-012', 'INV-2024-075', 'INV-2025-013',
@@ -32,6 +40,25 @@ describe('billing server', () => {
     expect(tools.map((t) => t.name)).toEqual([
       'get_invoice', 'check_payment_status', 'get_billing_history', 'calculate_outstanding_balance',
     ]);
+  });
+
+  it.each([
+    ['get_invoice', [
+      ['invoice_id', 'customer_id', 'ticket_id', 'amount', 'currency', 'status', 'issue_date', 'due_date', 'paid_date',
+        'description', 'line_items', 'is_overdue', 'days_overdue'],
+      ['customer_id', 'invoices', 'total_invoices'],
+    ]],
+    ['check_payment_status', [
+      ['invoice_id', 'customer_id', 'payment_status', 'amount', 'currency', 'issue_date', 'due_date', 'paid_date',
+        'is_overdue', 'days_overdue'],
+      ['customer_id', 'summary', 'overdue_invoices'],
+    ]],
+  ])('declares the invoice and customer answers of %s as two shapes with their required fields', async (name, required) => {
+    const shapes = await outputShapes(name);
+    expect(shapes).toHaveLength(3);
+    expect(shapes.slice(0, 2).map((shape) => shape.required)).toEqual(required);
+    expect(shapes.every((shape) => shape.additionalProperties === false)).toBe(true);
+    expect(shapes[2]?.required).toEqual(expect.arrayContaining(['error', 'reason', 'suggested_actions', 'retryable']));
   });
 
   it('holds fifteen invoices: five paid, eight pending, two recorded as overdue', () => {

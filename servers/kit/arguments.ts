@@ -58,6 +58,7 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
 }
 
 function article(type: string): string {
+  if (type === 'int') return 'a whole number';
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
@@ -81,20 +82,9 @@ export function expectedArgumentsOf(input: z.ZodType): string[] {
   return expectedArguments(jsonSchemaOf(input, 'input'));
 }
 
-/**
- * Problems that zod cannot see: a `__proto__` key in the JSON arguments becomes the object's
- * prototype when the request is parsed, so it is no longer an own key for the strict schema to
- * reject. Catch it here instead of letting it pass silently.
- */
-export function prototypeProblems(input: unknown): string[] {
-  if (typeof input !== 'object' || input === null) return [];
-  const proto = Object.getPrototypeOf(input);
-  return proto === Object.prototype || proto === null ? [] : ["unknown argument '__proto__'"];
-}
-
 /** Every problem with a call's arguments, in words; empty when the arguments are fine. */
 export function argumentProblems(input: unknown, error: z.ZodError | undefined): string[] {
-  return [...prototypeProblems(input), ...(error ? error.issues.map((issue) => describeIssue(issue, input)) : [])];
+  return error ? error.issues.map((issue) => describeIssue(issue, input)) : [];
 }
 
 /** The envelope for a call whose arguments do not fit the tool's input schema. */

@@ -6,10 +6,11 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Clock } from '../../src/shared/clock.ts';
+import { z } from 'zod';
 import { ErrorEnvelopeSchema, makeEnvelope, type ErrorEnvelope } from '../../src/shared/envelope.ts';
 import type { Logger } from '../../src/shared/log.ts';
 import { argumentProblems, invalidArgumentsEnvelope, jsonSchemaOf } from './arguments.ts';
-import { isToolFailure, type ObjectSchema, type ToolDefinition } from './tool.ts';
+import { isToolFailure, type ObjectSchema, type OutputSchema, type ToolDefinition } from './tool.ts';
 
 /** Everything a server needs from outside; tests pass a pinned clock and a silent logger. */
 export interface ServerDeps {
@@ -34,10 +35,11 @@ type JsonSchema = Record<string, unknown>;
  * error results valid for clients that check every structuredContent against the output
  * schema, error or not (the v1 SDK client does; typescript-sdk issue #1943).
  */
-export function outputSchemaOf(schema: ObjectSchema): JsonSchema {
+export function outputSchemaOf(schema: OutputSchema): JsonSchema {
+  const results = schema instanceof z.ZodUnion ? schema.options : [schema];
   return {
     type: 'object',
-    anyOf: [jsonSchemaOf(schema, 'output'), jsonSchemaOf(ErrorEnvelopeSchema, 'output')],
+    anyOf: [...results.map((shape) => jsonSchemaOf(shape, 'output')), jsonSchemaOf(ErrorEnvelopeSchema, 'output')],
   };
 }
 
@@ -89,7 +91,7 @@ export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
   const byName = new Map(spec.tools.map((tool) => [tool.name, tool] as const));
   const names = spec.tools.map((tool) => tool.name);
   const inputSchemas = new Map<string, JsonSchema>();
-  const inputSchemaOf = (tool: ToolDefinition<ObjectSchema, ObjectSchema>): JsonSchema => {
+  const inputSchemaOf = (tool: ToolDefinition<ObjectSchema, OutputSchema>): JsonSchema => {
     let schema = inputSchemas.get(tool.name);
     if (!schema) {
       schema = jsonSchemaOf(tool.input, 'input');
@@ -117,10 +119,9 @@ export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
     if (!tool) return errorResult(unknownToolEnvelope(spec.name, name, names));
     const input = rawArgs ?? {};
     const parsed = tool.input.safeParse(input);
-    const problems = argumentProblems(input, parsed.success ? undefined : parsed.error);
-    if (!parsed.success || problems.length > 0) {
+    if (!parsed.success) {
       deps.logger?.debug('invalid arguments', { tool: name });
-      return errorResult(invalidArgumentsEnvelope(name, problems, inputSchemaOf(tool)));
+      return errorResult(invalidArgumentsEnvelope(name, argumentProblems(input, parsed.error), inputSchemaOf(tool)));
     }
     try {
       const outcome = tool.run(parsed.data, { clock: deps.clock });

@@ -25,11 +25,17 @@ export function isToolFailure(value: unknown): value is ToolFailure {
   return typeof value === 'object' && value !== null && FAILURE in value;
 }
 
-/** Any zod object schema; tool inputs and outputs are objects at the top level. */
+/** Any zod object schema; tool inputs are objects at the top level. */
 export type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 
+/**
+ * A tool's result: one object shape, or a union of object shapes for tools that answer
+ * differently by mode (one invoice vs. a customer's invoices).
+ */
+export type OutputSchema = ObjectSchema | z.ZodUnion<readonly ObjectSchema[]>;
+
 /** One MCP tool: its schemas are the single source of its types and of its JSON Schema. */
-export interface ToolDefinition<I extends ObjectSchema = ObjectSchema, O extends ObjectSchema = ObjectSchema> {
+export interface ToolDefinition<I extends ObjectSchema = ObjectSchema, O extends OutputSchema = OutputSchema> {
   readonly name: string;
   readonly title: string;
   /** Written for the model: what the tool does, when to prefer it, the ID formats it takes. */
@@ -43,7 +49,7 @@ export interface ToolDefinition<I extends ObjectSchema = ObjectSchema, O extends
  * Declares a tool. The identity function exists for inference: `run` gets the parsed
  * argument type and must return the output type or a `toolError`.
  */
-export function defineTool<I extends ObjectSchema, O extends ObjectSchema>(
+export function defineTool<I extends ObjectSchema, O extends OutputSchema>(
   definition: ToolDefinition<I, O>,
 ): ToolDefinition<I, O> {
   return definition;

@@ -1,33 +1,37 @@
 import { z } from 'zod';
 import { assetId, customerId } from '../../kit/ids.ts';
 import { defineTool, toolError } from '../../kit/tool.ts';
-import { ASSETS, LICENSE_TYPES, findAsset, type Asset } from '../data.ts';
+import { ASSETS, LicenseSchema, findAsset, type Asset } from '../data.ts';
 import { assetNotFound } from './check-warranty.ts';
 
-const LicenseEntrySchema = z.object({
-  asset_id: z.string().optional().describe('Only in customer mode: the asset the license is installed on.'),
-  hostname: z.string().optional().describe('Only in customer mode: that asset\'s hostname.'),
-  software: z.string(),
-  license_key: z.string(),
-  expiration: z.string(),
-  type: z.enum(LICENSE_TYPES),
-});
+const AssetLicensesSchema = z
+  .object({
+    asset_id: z.string(),
+    hostname: z.string(),
+    licenses: z.array(LicenseSchema),
+    total_licenses: z.number().int(),
+    hint: z.string().optional().describe('Present when the asset has no licenses.'),
+  })
+  .describe('asset_id given: the licenses installed on that asset.');
 
-// Asset mode fills asset_id and hostname at the top; customer mode fills customer_id,
-// total_assets_with_licenses, and asset_id/hostname on each license instead.
-const output = z.object({
-  asset_id: z.string().optional(),
-  customer_id: z.string().optional(),
-  hostname: z.string().optional(),
-  licenses: z.array(LicenseEntrySchema),
-  total_licenses: z.number().int(),
-  total_assets_with_licenses: z.number().int().optional(),
-  hint: z.string().optional(),
-});
+const CustomerLicensesSchema = z
+  .object({
+    customer_id: z.string(),
+    licenses: z.array(
+      LicenseSchema.extend({
+        asset_id: z.string().describe('The asset the license is installed on.'),
+        hostname: z.string().describe("That asset's hostname."),
+      }),
+    ),
+    total_licenses: z.number().int(),
+    total_assets_with_licenses: z.number().int(),
+    hint: z.string().optional().describe('Present when no license (or no asset) was found for the customer.'),
+  })
+  .describe("customer_id given: the licenses across all of the customer's assets.");
 
-type Answer = z.input<typeof output>;
+const output = z.union([AssetLicensesSchema, CustomerLicensesSchema]);
 
-function forAsset(asset: Asset): Answer {
+function forAsset(asset: Asset): z.input<typeof AssetLicensesSchema> {
   const licenses = (asset.software_licenses ?? []).map((license) => ({ ...license }));
   return {
     asset_id: asset.asset_id,
@@ -38,7 +42,7 @@ function forAsset(asset: Asset): Answer {
   };
 }
 
-function forCustomer(customer_id: string): Answer {
+function forCustomer(customer_id: string): z.input<typeof CustomerLicensesSchema> {
   const owned = ASSETS.filter((asset) => asset.customer_id === customer_id);
   const licensed = owned.filter((asset) => (asset.software_licenses ?? []).length > 0);
   const licenses = licensed.flatMap((asset) =>
@@ -67,7 +71,7 @@ export const getSoftwareLicenses = defineTool({
   input: z
     .object({
       asset_id: assetId('Asset whose licenses to list').optional(),
-      customer_id: customerId('Customer whose licenses to list across all their assets; ignored when asset_id is given').optional(),
+      customer_id: customerId('Customer (used only without asset_id) whose licenses to list across all their assets').optional(),
     })
     .strict(),
   output,

@@ -11,36 +11,42 @@ const input = z
   })
   .strict();
 
-// One object for both modes (a top-level union is not allowed): invoice mode fills the invoice
-// fields, customer mode fills `summary` and `overdue_invoices`.
-const output = z.object({
-  customer_id: z.string(),
-  invoice_id: z.string().optional(),
-  payment_status: z.enum(INVOICE_STATUSES).optional().describe('Invoice mode: the status as recorded.'),
-  amount: z.number().optional(),
-  currency: z.literal('USD').optional(),
-  issue_date: z.string().optional(),
-  due_date: z.string().optional(),
-  paid_date: z.string().nullable().optional(),
-  is_overdue: z.boolean().optional().describe('Invoice mode: unpaid and past its due date today.'),
-  days_overdue: z.number().int().optional().describe('Invoice mode: whole days past the due date.'),
-  summary: z
-    .object({
-      total_invoices: z.number().int(),
-      paid: z.number().int(),
-      pending: z.number().int(),
-      overdue: z.number().int().describe('Recorded as overdue or past due today; may overlap pending.'),
-    })
-    .optional()
-    .describe('Customer mode: invoice counts by payment state.'),
-  overdue_invoices: z
-    .array(
-      z.object({ invoice_id: z.string(), amount: z.number(), due_date: z.string(), days_overdue: z.number().int() }),
-    )
-    .optional()
-    .describe('Customer mode: the invoices counted as overdue.'),
-  hint: z.string().optional(),
-});
+const InvoiceStatusSchema = z
+  .object({
+    invoice_id: z.string(),
+    customer_id: z.string(),
+    payment_status: z.enum(INVOICE_STATUSES).describe('The status as recorded.'),
+    amount: z.number(),
+    currency: z.literal('USD'),
+    issue_date: z.string(),
+    due_date: z.string(),
+    paid_date: z.string().nullable(),
+    is_overdue: z.boolean().describe('Unpaid and past its due date today.'),
+    days_overdue: z.number().int().describe('Whole days past the due date; 0 when paid or not yet due.'),
+  })
+  .describe('invoice_id given: the payment state of that invoice.');
+
+const CustomerPaymentsSchema = z
+  .object({
+    customer_id: z.string(),
+    summary: z
+      .object({
+        total_invoices: z.number().int(),
+        paid: z.number().int(),
+        pending: z.number().int(),
+        overdue: z.number().int().describe('Recorded as overdue or past due today; may overlap pending.'),
+      })
+      .describe('Invoice counts by payment state.'),
+    overdue_invoices: z
+      .array(
+        z.object({ invoice_id: z.string(), amount: z.number(), due_date: z.string(), days_overdue: z.number().int() }),
+      )
+      .describe('The invoices counted as overdue.'),
+    hint: z.string().optional().describe('Present when the customer has no invoices.'),
+  })
+  .describe("customer_id given: a summary of the customer's payments.");
+
+const output = z.union([InvoiceStatusSchema, CustomerPaymentsSchema]);
 
 function invoiceNotFound(id: string) {
   return toolError({
@@ -69,7 +75,7 @@ const missingCriteria = () =>
     context: { expected_arguments: ['invoice_id', 'customer_id'] },
   });
 
-function invoiceStatus(invoice: Invoice, now: Date) {
+function invoiceStatus(invoice: Invoice, now: Date): z.input<typeof InvoiceStatusSchema> {
   return {
     invoice_id: invoice.invoice_id,
     customer_id: invoice.customer_id,
@@ -84,7 +90,7 @@ function invoiceStatus(invoice: Invoice, now: Date) {
   };
 }
 
-function customerSummary(customer_id: string, now: Date) {
+function customerSummary(customer_id: string, now: Date): z.input<typeof CustomerPaymentsSchema> {
   const invoices = invoicesOf(customer_id);
   const overdue = invoices.filter((i) => i.status === 'overdue' || isOverdue(i, now));
   return {

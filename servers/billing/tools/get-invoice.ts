@@ -11,17 +11,21 @@ const input = z
   })
   .strict();
 
-// One object for both modes (a top-level union is not allowed): the invoice fields are set in
-// single-invoice mode, `invoices` and `total_invoices` in customer mode.
-const output = InvoiceSchema.partial()
-  .required({ customer_id: true })
-  .extend({
-    is_overdue: z.boolean().optional().describe('Single-invoice mode: unpaid and past its due date today.'),
-    days_overdue: z.number().int().optional().describe('Single-invoice mode: whole days past the due date.'),
-    invoices: z.array(InvoiceSchema).optional().describe("Customer mode: the customer's invoices as stored."),
-    total_invoices: z.number().int().optional().describe('Customer mode: number of invoices listed.'),
-    hint: z.string().optional(),
-  });
+const InvoiceAnswerSchema = InvoiceSchema.extend({
+  is_overdue: z.boolean().describe('Unpaid and past its due date today.'),
+  days_overdue: z.number().int().describe('Whole days past the due date; 0 when paid or not yet due.'),
+}).describe('invoice_id given: the invoice as stored plus its overdue state today.');
+
+const CustomerInvoicesSchema = z
+  .object({
+    customer_id: z.string(),
+    invoices: z.array(InvoiceSchema).describe("The customer's invoices as stored, in dataset order."),
+    total_invoices: z.number().int().describe('Number of invoices listed.'),
+    hint: z.string().optional().describe('Present when the customer has no invoices.'),
+  })
+  .describe("customer_id given: all of the customer's invoices.");
+
+const output = z.union([InvoiceAnswerSchema, CustomerInvoicesSchema]);
 
 function invoiceNotFound(id: string) {
   return toolError({

@@ -1,0 +1,44 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ServersConfig } from './config.ts';
+
+/** The repository root (this file is src/orchestrator/builtin-servers.ts). */
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** The five built-in servers, in start order. */
+export const BUILTIN_SERVER_NAMES = ['tickets', 'customers', 'billing', 'kb', 'assets'] as const;
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function mtimeOf(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How to start the built-in servers: the bundles in dist/servers/ (fastest) when they exist and
+ * are newer than every server source file, otherwise the TypeScript entries run by node's type
+ * stripping. So an edited server is never served stale, and no build step is ever required.
+ */
+export function builtinServers(execPath: string, root: string = PROJECT_ROOT): ServersConfig {
+  const sourceNewest = Math.max(newestMtime(join(root, 'servers')), newestMtime(join(root, 'src', 'shared')));
+  return Object.fromEntries(
+    BUILTIN_SERVER_NAMES.map((name) => {
+      const bundle = join(root, 'dist', 'servers', `${name}.mjs`);
+      const built = mtimeOf(bundle);
+      const entry = built !== undefined && built >= sourceNewest ? bundle : join(root, 'servers', name, 'index.ts');
+      return [name, { command: execPath, args: [entry], env: {}, disabled: false }];
+    }),
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * Every limit and behaviour-changing default of the orchestrator, in one place. Hitting one of
+ * them yields a typed outcome (an envelope or a stop reason), never a hang.
+ */
+
+/** Model calls per query before the loop stops with stop reason `max_iterations`. */
+export const MAX_ITERATIONS = 10;
+
+/** How long one tool call may take before it is answered with a timeout envelope. */
+export const TOOL_TIMEOUT_MS = 10_000;
+
+/** How long a server may take to start and answer initialize + tools/list. */
+export const SERVER_START_TIMEOUT_MS = 10_000;
+
+/** How long closing one server may take before its process is killed. */
+export const SERVER_CLOSE_TIMEOUT_MS = 2_000;
+
+/** Restarts of a server after a transport failure before it is marked unavailable. */
+export const SERVER_RESTARTS = 1;
+
+/** V8 heap limit given to every server process started with node (`--max-old-space-size`). */
+export const SERVER_MEMORY_LIMIT_MB = 256;
+
+/** How long one model request may take (per attempt), and how often the SDK retries it. */
+export const MODEL_TIMEOUT_MS = 60_000;
+export const MODEL_MAX_RETRIES = 2;
+
+/** The model used when OPENAI_MODEL is not set. */
+export const DEFAULT_MODEL = 'gpt-4o-mini';
+
+/** Environment variables passed through to server processes; nothing else (no API keys). */
+export const SERVER_ENV_ALLOWLIST = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'HELPDESK_NOW', 'HELPDESK_LOG_LEVEL'] as const;
+
+/** Separator between server and tool name when two servers offer the same tool name. */
+export const COLLISION_SEPARATOR = '__';

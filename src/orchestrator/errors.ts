@@ -1,0 +1,63 @@
+/**
+ * Errors that say who is at fault. Each has a stable string `code` for programs and a
+ * message for people; `cause` keeps the underlying error.
+ */
+export class HelpdeskError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The user's configuration is wrong (bad config file, missing API key, bad flag). */
+export class ConfigError extends HelpdeskError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('config_error', message, options);
+  }
+}
+
+/** A server process could not be started or did not complete the MCP handshake. */
+export class ServerStartError extends HelpdeskError {
+  readonly server: string;
+  readonly stderr: string;
+  constructor(server: string, message: string, stderr = '', options?: { cause?: unknown }) {
+    super('server_start_failed', `Server "${server}" failed to start: ${message}`, options);
+    this.server = server;
+    this.stderr = stderr;
+  }
+}
+
+/** A tool call took longer than its timeout. */
+export class ToolTimeoutError extends HelpdeskError {
+  readonly tool: string;
+  readonly timeoutMs: number;
+  constructor(tool: string, timeoutMs: number) {
+    super('tool_timeout', `Tool ${tool} did not answer within ${timeoutMs} ms`);
+    this.tool = tool;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The model API failed: authentication, rate limit, server error, timeout or a malformed reply. */
+export class ModelError extends HelpdeskError {
+  readonly status: number | undefined;
+  readonly kind: ModelErrorKind;
+  constructor(kind: ModelErrorKind, message: string, status?: number, options?: { cause?: unknown }) {
+    super(`model_${kind}`, message, options);
+    this.kind = kind;
+    this.status = status;
+  }
+}
+
+/** What went wrong with the model API, for messages and for the harness's infrastructure count. */
+export type ModelErrorKind =
+  | 'auth'
+  | 'rate_limit'
+  | 'server'
+  | 'timeout'
+  | 'connection'
+  | 'bad_request'
+  | 'malformed_reply'
+  | 'aborted';

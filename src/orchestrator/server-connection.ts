@@ -1,0 +1,178 @@
+import { basename } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from '../shared/log.ts';
+import type { ServerConfig } from './config.ts';
+import { SERVER_CLOSE_TIMEOUT_MS } from './constants.ts';
+import { ServerStartError } from './errors.ts';
+import type { McpToolInfo } from './openai-tools.ts';
+
+/** Lifecycle of one server process as the pool sees it. */
+export type ServerState = 'starting' | 'ready' | 'crashed' | 'restarting' | 'unavailable' | 'closed';
+
+/** How to start one server. */
+export interface ConnectionOptions {
+  readonly baseEnv: Readonly<Record<string, string>>;
+  readonly startTimeoutMs: number;
+  readonly memoryLimitMb: number;
+  readonly logger?: Logger | undefined;
+}
+
+const STDERR_LINES_KEPT = 20;
+
+function isNode(command: string, execPath: string): boolean {
+  return command === execPath || /^node(?:\.exe)?$/.test(basename(command));
+}
+
+/** The argument list, with a heap limit first when the server is a node process. */
+export function serverArgs(config: ServerConfig, memoryLimitMb: number, execPath: string): string[] {
+  const limit = config.memoryLimitMb ?? memoryLimitMb;
+  const hasLimit = config.args.some((arg) => arg.startsWith('--max-old-space-size'));
+  return isNode(config.command, execPath) && !hasLimit ? [`--max-old-space-size=${limit}`, ...config.args] : [...config.args];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * One MCP server process and its client session. Knows nothing of other servers; the pool
+ * decides about restarts and availability.
+ */
+export class ServerConnection {
+  readonly name: string;
+  readonly config: ServerConfig;
+  state: ServerState = 'starting';
+  tools: McpToolInfo[] = [];
+  restarts = 0;
+  lastError: string | undefined;
+  #client: Client | undefined;
+  #transport: StdioClientTransport | undefined;
+  #stderr: string[] = [];
+  #closing = false;
+  readonly #options: ConnectionOptions;
+
+  constructor(name: string, config: ServerConfig, options: ConnectionOptions) {
+    this.name = name;
+    this.config = config;
+    this.#options = options;
+  }
+
+  /** Process id of the running server, if any. */
+  get pid(): number | undefined {
+    return this.#transport?.pid ?? undefined;
+  }
+
+  /** The last lines the server wrote to stderr (for start-up diagnostics). */
+  get stderrTail(): string {
+    return this.#stderr.join('\n');
+  }
+
+  /** Spawns the process, completes the MCP handshake and lists the tools, all within the start timeout. */
+  async start(): Promise<void> {
+    this.state = 'starting';
+    this.#closing = false;
+    const transport = new StdioClientTransport({
+      command: this.config.command,
+      args: serverArgs(this.config, this.#options.memoryLimitMb, process.execPath),
+      env: { ...this.#options.baseEnv, ...this.config.env },
+      ...(this.config.cwd ? { cwd: this.config.cwd } : {}),
+      stderr: 'pipe',
+    });
+    transport.stderr?.on('data', (chunk: Buffer) => this.#recordStderr(chunk.toString('utf8')));
+    const client = new Client({ name: 'mcp-helpdesk', version: '0.1.0' }, { capabilities: {} });
+    client.onclose = () => this.#onClose();
+    client.onerror = (error) => this.#recordStderr(`[transport] ${error.message}`);
+    this.#client = client;
+    this.#transport = transport;
+    const timeout = this.#options.startTimeoutMs;
+    try {
+      await client.connect(transport, { timeout });
+      this.tools = await this.#listAllTools(timeout);
+      this.state = 'ready';
+      this.lastError = undefined;
+    } catch (error) {
+      const message = this.#describeStartFailure(error);
+      this.lastError = message;
+      await this.stop();
+      this.state = 'unavailable';
+      throw new ServerStartError(this.name, message, this.stderrTail, { cause: error });
+    }
+  }
+
+  /** Calls a tool on this server; throws on transport failure, timeout or abort. */
+  async callTool(tool: string, args: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<CallToolResult> {
+    const client = this.#client;
+    if (!client || this.state !== 'ready') throw new Error(`server ${this.name} is ${this.state}`);
+    const result = await client.callTool({ name: tool, arguments: args }, undefined, {
+      timeout: timeoutMs,
+      ...(signal ? { signal } : {}),
+    });
+    return result as CallToolResult;
+  }
+
+  /** Ends the session and the process: stdin closed, then SIGTERM, then SIGKILL, bounded in time. */
+  async stop(): Promise<void> {
+    this.#closing = true;
+    const client = this.#client;
+    const transport = this.#transport;
+    const pid = transport?.pid ?? null;
+    this.#client = undefined;
+    this.#transport = undefined;
+    if (client) {
+      await Promise.race([client.close().catch(() => undefined), sleep(SERVER_CLOSE_TIMEOUT_MS)]);
+    }
+    if (pid !== null) killIfAlive(pid);
+    if (this.state !== 'unavailable') this.state = 'closed';
+  }
+
+  async #listAllTools(timeout: number): Promise<McpToolInfo[]> {
+    const client = this.#client;
+    if (!client) return [];
+    const tools: McpToolInfo[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listTools(cursor ? { cursor } : undefined, { timeout });
+      tools.push(...page.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return tools;
+  }
+
+  #onClose(): void {
+    if (this.#closing || this.state !== 'ready') return;
+    this.state = 'crashed';
+    this.lastError = `process exited unexpectedly${this.stderrTail ? `: ${this.#stderr.at(-1)}` : ''}`;
+    this.#options.logger?.warn(`server ${this.name} stopped unexpectedly`, { pid: this.pid });
+  }
+
+  #recordStderr(text: string): void {
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      this.#stderr.push(line.length > 500 ? `${line.slice(0, 500)}…` : line);
+      this.#options.logger?.debug(`[${this.name}] ${line}`);
+    }
+    if (this.#stderr.length > STDERR_LINES_KEPT) this.#stderr.splice(0, this.#stderr.length - STDERR_LINES_KEPT);
+  }
+
+  #describeStartFailure(error: unknown): string {
+    const text = error instanceof Error ? error.message : String(error);
+    if (/ENOENT/.test(text)) return `command not found: ${this.config.command}`;
+    if (/timed out|Request timed out/i.test(text)) {
+      return `no MCP handshake within ${this.#options.startTimeoutMs} ms (is it an MCP server writing JSON-RPC on stdout?)`;
+    }
+    if (/Connection closed/i.test(text)) return 'the process exited during start-up';
+    return text;
+  }
+}
+
+/** Sends SIGKILL to a process that is still running; a no-op when it has already gone. */
+export function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, 0);
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,240 @@
+import { McpError, ErrorCode, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ErrorEnvelope } from '../shared/envelope.ts';
+import type { Logger } from '../shared/log.ts';
+import type { ServersConfig } from './config.ts';
+import {
+  SERVER_MEMORY_LIMIT_MB, SERVER_RESTARTS, SERVER_START_TIMEOUT_MS, TOOL_TIMEOUT_MS,
+} from './constants.ts';
+import {
+  envelopeFromErrorResult, serverUnavailableEnvelope, toolCallFailedEnvelope, toolTimeoutEnvelope, unknownToolEnvelope,
+} from './envelopes.ts';
+import { ServerStartError } from './errors.ts';
+import { killIfAlive, ServerConnection, type ServerState } from './server-connection.ts';
+import { ToolRegistry } from './tool-registry.ts';
+
+/** Settings of a pool; the CLI fills them from flags and the environment. */
+export interface PoolOptions {
+  /** Environment every server starts with (already stripped of secrets by the caller). */
+  readonly baseEnv?: Readonly<Record<string, string>>;
+  readonly logger?: Logger;
+  readonly startTimeoutMs?: number;
+  readonly toolTimeoutMs?: number;
+  readonly memoryLimitMb?: number;
+  readonly restarts?: number;
+}
+
+/** What one tool call produced, as the agent loop and the transcript read it. */
+export interface ToolCallOutcome {
+  readonly server: string | undefined;
+  readonly tool: string;
+  /** The text the model receives as the tool message. */
+  readonly content: string;
+  /** Set when the call failed, whoever failed. */
+  readonly envelope?: ErrorEnvelope;
+  readonly durationMs: number;
+}
+
+/** A server's health, for the `servers` command and the transcript. */
+export interface ServerStatus {
+  readonly name: string;
+  readonly state: ServerState;
+  readonly pid: number | undefined;
+  readonly tools: number;
+  readonly restarts: number;
+  readonly lastError: string | undefined;
+}
+
+type PoolSettings = Required<Omit<PoolOptions, 'logger'>> & { readonly logger?: Logger | undefined };
+
+const NO_CONTENT = JSON.stringify({ result: 'Tool executed successfully but returned no content' });
+
+function resultText(result: CallToolResult): string {
+  const parts = result.content.map((part) => (part.type === 'text' ? part.text : `[${part.type} content omitted]`));
+  if (parts.length > 0) return parts.join('\n');
+  return result.structuredContent ? JSON.stringify(result.structuredContent) : NO_CONTENT;
+}
+
+function isTransportFailure(error: unknown): boolean {
+  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed;
+  return error instanceof Error && /Not connected|EPIPE|write after end|is crashed|is restarting/.test(error.message);
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
+}
+
+const livePids = new Set<number>();
+let exitHookInstalled = false;
+
+/** Last line of defence against orphans: kill every server still running when the process exits. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const pid of livePids) killIfAlive(pid);
+  });
+}
+
+/**
+ * The running MCP servers and the tools they offer. Servers start concurrently; one that
+ * fails to start stops the others. A server that crashes is restarted once; if it fails again
+ * it is marked unavailable and its calls are answered with an envelope while the other servers
+ * keep serving. Tool calls never throw into the caller: they end as a result or an envelope,
+ * except for an abort, which is re-thrown so the caller can stop.
+ */
+export class ServerPool implements AsyncDisposable {
+  readonly registry: ToolRegistry;
+  readonly #servers: Map<string, ServerConnection>;
+  readonly #options: PoolSettings;
+  readonly #restarting = new Map<string, Promise<boolean>>();
+  #closed = false;
+
+  private constructor(servers: Map<string, ServerConnection>, options: PoolSettings) {
+    this.#servers = servers;
+    this.#options = options;
+    this.registry = new ToolRegistry([...servers.values()].map((s) => ({ server: s.name, tools: s.tools })));
+  }
+
+  /** Starts every configured server and discovers its tools. */
+  static async open(config: ServersConfig, options: PoolOptions = {}): Promise<ServerPool> {
+    installExitHook();
+    const settings: PoolSettings = {
+      baseEnv: options.baseEnv ?? {},
+      logger: options.logger,
+      startTimeoutMs: options.startTimeoutMs ?? SERVER_START_TIMEOUT_MS,
+      toolTimeoutMs: options.toolTimeoutMs ?? TOOL_TIMEOUT_MS,
+      memoryLimitMb: options.memoryLimitMb ?? SERVER_MEMORY_LIMIT_MB,
+      restarts: options.restarts ?? SERVER_RESTARTS,
+    };
+    const servers = new Map(
+      Object.entries(config).map(([name, server]) => [name, new ServerConnection(name, server, settings)] as const),
+    );
+    const started = await Promise.allSettled(
+      [...servers.values()].map(async (server) => {
+        await server.start();
+        if (server.pid !== undefined) livePids.add(server.pid);
+      }),
+    );
+    const failures = started.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    if (failures.length > 0) {
+      await Promise.allSettled([...servers.values()].map((server) => server.stop()));
+      for (const server of servers.values()) if (server.pid !== undefined) livePids.delete(server.pid);
+      const first = failures[0];
+      throw first instanceof ServerStartError ? first : new ServerStartError('unknown', String(first), '', { cause: first });
+    }
+    return new ServerPool(servers, settings);
+  }
+
+  /** Health of every server, in start order. */
+  servers(): ServerStatus[] {
+    return [...this.#servers.values()].map((s) => ({
+      name: s.name, state: s.state, pid: s.pid, tools: s.tools.length, restarts: s.restarts, lastError: s.lastError,
+    }));
+  }
+
+  /** Process ids of the running servers (for tests that check nothing is left behind). */
+  pids(): number[] {
+    return [...this.#servers.values()].flatMap((s) => (s.pid === undefined ? [] : [s.pid]));
+  }
+
+  /**
+   * Calls a tool by its public name. Never throws for a failed call: unknown tools, invalid
+   * results, timeouts, crashes and unavailable servers all come back as an envelope. An abort
+   * through `signal` is re-thrown.
+   */
+  async callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolCallOutcome> {
+    const started = performance.now();
+    const done = (server: string | undefined, content: string, envelope?: ErrorEnvelope): ToolCallOutcome => ({
+      server, tool: name, content, ...(envelope ? { envelope } : {}), durationMs: performance.now() - started,
+    });
+    const failed = (server: string | undefined, envelope: ErrorEnvelope) => done(server, JSON.stringify(envelope), envelope);
+
+    const entry = this.registry.get(name);
+    if (!entry) return failed(undefined, unknownToolEnvelope(name, this.registry.names()));
+    const server = this.#servers.get(entry.server);
+    if (!server) return failed(entry.server, unknownToolEnvelope(name, this.registry.names()));
+    const timeoutMs = server.config.toolTimeoutMs ?? this.#options.toolTimeoutMs;
+
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      if (!(await this.#ensureReady(server))) {
+        return failed(server.name, serverUnavailableEnvelope(server.name, name, server.lastError));
+      }
+      try {
+        const result = await server.callTool(entry.toolName, args, timeoutMs, signal);
+        const text = resultText(result);
+        if (result.isError) return failed(server.name, envelopeFromErrorResult(server.name, name, text, result.structuredContent));
+        return done(server.name, text);
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason ?? error;
+        if (isTimeout(error)) return failed(server.name, toolTimeoutEnvelope(server.name, name, timeoutMs));
+        if (!isTransportFailure(error) && server.state === 'ready') {
+          return failed(server.name, toolCallFailedEnvelope(server.name, name, (error as Error).message));
+        }
+        if (server.state === 'ready') server.state = 'crashed';
+        this.#options.logger?.warn(`call to ${name} failed: server ${server.name} is down`, { attempt });
+      }
+    }
+    this.#markUnavailable(server);
+    return failed(server.name, serverUnavailableEnvelope(server.name, name, server.lastError));
+  }
+
+  /** Restarts a crashed server once (shared by concurrent callers); false when it is unavailable. */
+  async #ensureReady(server: ServerConnection): Promise<boolean> {
+    if (server.state === 'ready') return true;
+    if (server.state === 'unavailable' || server.state === 'closed' || this.#closed) return false;
+    let pending = this.#restarting.get(server.name);
+    if (!pending) {
+      pending = this.#restart(server).finally(() => this.#restarting.delete(server.name));
+      this.#restarting.set(server.name, pending);
+    }
+    return pending;
+  }
+
+  async #restart(server: ServerConnection): Promise<boolean> {
+    if (server.restarts >= this.#options.restarts) {
+      this.#markUnavailable(server);
+      return false;
+    }
+    server.restarts += 1;
+    server.state = 'restarting';
+    const oldPid = server.pid;
+    await server.stop();
+    if (oldPid !== undefined) livePids.delete(oldPid);
+    try {
+      await server.start();
+      if (server.pid !== undefined) livePids.add(server.pid);
+      this.#options.logger?.info(`server ${server.name} restarted`);
+      return true;
+    } catch (error) {
+      server.lastError = (error as Error).message;
+      this.#markUnavailable(server);
+      return false;
+    }
+  }
+
+  #markUnavailable(server: ServerConnection): void {
+    if (server.state !== 'unavailable') this.#options.logger?.warn(`server ${server.name} marked unavailable`);
+    server.state = 'unavailable';
+    const pid = server.pid;
+    void server.stop().then(() => {
+      if (pid !== undefined) livePids.delete(pid);
+    });
+  }
+
+  /** Stops every server; each close is bounded in time, and none can block the others. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.allSettled(
+      [...this.#servers.values()].map(async (server) => {
+        const pid = server.pid;
+        await server.stop();
+        if (pid !== undefined) livePids.delete(pid);
+      }),
+    );
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -10,6 +10,8 @@ import {
 } from './envelopes.ts';
 import { ServerStartError } from './errors.ts';
 import { killIfAlive, ServerConnection, type ServerState } from './server-connection.ts';
+import type { ToolRouter } from './agent-loop.ts';
+import type { OpenAIFunctionTool } from './openai-tools.ts';
 import { ToolRegistry } from './tool-registry.ts';
 
 /** Settings of a pool; the CLI fills them from flags and the environment. */
@@ -82,7 +84,7 @@ function installExitHook(): void {
  * keep serving. Tool calls never throw into the caller: they end as a result or an envelope,
  * except for an abort, which is re-thrown so the caller can stop.
  */
-export class ServerPool implements AsyncDisposable {
+export class ServerPool implements AsyncDisposable, ToolRouter {
   readonly registry: ToolRegistry;
   readonly #servers: Map<string, ServerConnection>;
   readonly #options: PoolSettings;
@@ -130,6 +132,16 @@ export class ServerPool implements AsyncDisposable {
     return [...this.#servers.values()].map((s) => ({
       name: s.name, state: s.state, pid: s.pid, tools: s.tools.length, restarts: s.restarts, lastError: s.lastError,
     }));
+  }
+
+  /** Every discovered tool in OpenAI function-calling format. */
+  openAITools(): OpenAIFunctionTool[] {
+    return this.registry.toOpenAI();
+  }
+
+  /** The server that owns a public tool name. */
+  serverOf(name: string): string | undefined {
+    return this.registry.get(name)?.server;
   }
 
   /** Process ids of the running servers (for tests that check nothing is left behind). */

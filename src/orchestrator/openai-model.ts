@@ -1,0 +1,102 @@
+import OpenAI, {
+  APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError,
+} from 'openai';
+import { ChatResponseSchema, type ChatRequest, type ChatResponse, type ModelClient } from './chat.ts';
+import { MODEL_MAX_RETRIES, MODEL_TIMEOUT_MS } from './constants.ts';
+import { ConfigError, ModelError } from './errors.ts';
+
+/** Where and how to reach an OpenAI-compatible chat-completions endpoint. */
+export interface OpenAIModelOptions {
+  readonly apiKey: string;
+  readonly model: string;
+  /** Any OpenAI-compatible endpoint (Azure, vLLM, Ollama, LM Studio); default api.openai.com. */
+  readonly baseURL?: string | undefined;
+  readonly timeoutMs?: number;
+  readonly maxRetries?: number;
+  /** For tests and replay: the fetch the client uses. */
+  readonly fetch?: typeof fetch;
+}
+
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+/**
+ * Checks an API key before its first use, without a network call, so a missing or pasted-wrong
+ * key gets a helpful message instead of a 401 after the servers have started.
+ */
+export function checkApiKey(apiKey: string | undefined, baseURL: string | undefined): string {
+  const key = apiKey?.trim() ?? '';
+  if (key === '') {
+    throw new ConfigError(
+      'OPENAI_API_KEY is not set. Export it (export OPENAI_API_KEY=sk-...) or put it in a .env file; for a local OpenAI-compatible server any non-empty value works, e.g. OPENAI_API_KEY=local.',
+    );
+  }
+  if (/\s/.test(key) || key !== apiKey) {
+    throw new ConfigError('OPENAI_API_KEY contains spaces or line breaks; check that it was pasted whole and without quotes.');
+  }
+  const official = baseURL === undefined || baseURL === '' || baseURL.startsWith(OPENAI_BASE_URL);
+  if (official && !key.startsWith('sk-')) {
+    throw new ConfigError('OPENAI_API_KEY does not look like an OpenAI key (they start with "sk-"). Set OPENAI_BASE_URL too if you use another provider.');
+  }
+  return key;
+}
+
+function describe(error: unknown): ModelError {
+  if (error instanceof ModelError) return error;
+  if (error instanceof APIUserAbortError) return new ModelError('aborted', 'The model request was cancelled.', undefined, { cause: error });
+  if (error instanceof APIConnectionTimeoutError) {
+    return new ModelError('timeout', 'The model API did not answer in time (after retries).', undefined, { cause: error });
+  }
+  if (error instanceof APIConnectionError) {
+    return new ModelError('connection', `Cannot reach the model API: ${error.message}. Check OPENAI_BASE_URL and the network.`, undefined, { cause: error });
+  }
+  if (error instanceof APIError) {
+    const status = error.status;
+    if (status === 401 || status === 403) {
+      return new ModelError('auth', `The model API rejected the API key (HTTP ${status}). Check OPENAI_API_KEY.`, status, { cause: error });
+    }
+    if (status === 429) {
+      return new ModelError('rate_limit', 'The model API is rate-limiting this key (HTTP 429), still after retries. Wait and try again.', status, { cause: error });
+    }
+    if (status !== undefined && status >= 500) {
+      return new ModelError('server', `The model API failed (HTTP ${status}), still after retries.`, status, { cause: error });
+    }
+    return new ModelError('bad_request', `The model API refused the request (HTTP ${status ?? '?'}): ${error.message}`, status, { cause: error });
+  }
+  return new ModelError('connection', `Model request failed: ${(error as Error)?.message ?? String(error)}`, undefined, { cause: error });
+}
+
+/** The model seam's real implementation: OpenAI's SDK against any compatible endpoint. */
+export class OpenAIModel implements ModelClient {
+  readonly model: string;
+  readonly #client: OpenAI;
+
+  constructor(options: OpenAIModelOptions) {
+    this.model = options.model;
+    this.#client = new OpenAI({
+      apiKey: options.apiKey,
+      baseURL: options.baseURL || OPENAI_BASE_URL,
+      timeout: options.timeoutMs ?? MODEL_TIMEOUT_MS,
+      maxRetries: options.maxRetries ?? MODEL_MAX_RETRIES,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  async complete(request: ChatRequest, options: { signal?: AbortSignal } = {}): Promise<ChatResponse> {
+    let raw: unknown;
+    try {
+      raw = await this.#client.chat.completions.create(
+        // The request is already in wire format; the SDK's own types are stricter than needed here.
+        request as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+        options.signal ? { signal: options.signal } : {},
+      );
+    } catch (error) {
+      throw describe(error);
+    }
+    const parsed = ChatResponseSchema.safeParse(raw);
+    if (!parsed.success) {
+      const problem = parsed.error.issues[0];
+      throw new ModelError('malformed_reply', `The model API sent a reply that is not a chat completion (${problem?.path.join('.') || 'top level'}: ${problem?.message}).`);
+    }
+    return parsed.data;
+  }
+}

@@ -47,7 +47,7 @@ function describe(error: unknown): ModelError {
     return new ModelError('timeout', 'The model API did not answer in time (after retries).', undefined, { cause: error });
   }
   if (error instanceof APIConnectionError) {
-    return new ModelError('connection', `Cannot reach the model API: ${error.message}. Check OPENAI_BASE_URL and the network.`, undefined, { cause: error });
+    return new ModelError('connection', `Cannot reach the model API (${error.message.replace(/\.$/, '')}). Check OPENAI_BASE_URL and the network.`, undefined, { cause: error });
   }
   if (error instanceof APIError) {
     const status = error.status;

@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util';
+import { runQuery } from '../../orchestrator/agent-loop.ts';
+import { systemPrompt } from '../../orchestrator/prompt.ts';
+import { EXIT } from '../exit-codes.ts';
+import { describeEvent, describeStop } from '../format.ts';
+import { Interrupts } from '../interrupts.ts';
+import { openModel, openPool } from '../session.ts';
+import { readSettings, today } from '../settings.ts';
+import { ConfigError } from '../../orchestrator/errors.ts';
+
+export const ASK_HELP = `Usage: helpdesk ask "<question>" [options]
+
+Answers one question with the live model and the MCP servers, then stops.
+
+Options:
+  --json                 print the whole transcript as JSON instead of the answer
+  --verbose              show each model and tool call on stderr as it happens
+  --max-iterations <n>   model calls allowed for the question (default 10)
+  --tool-timeout <ms>    timeout of each tool call (default 10000)
+  --now <ISO-8601>       pin the clock, e.g. 2025-10-05T12:00:00Z (or HELPDESK_NOW)
+  --config <file>        mcpServers JSON file merged over the built-in servers
+  -h, --help             show this help
+
+Environment: OPENAI_API_KEY (required), OPENAI_BASE_URL, OPENAI_MODEL; a .env file is read too.`;
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${flag} must be a positive whole number, got "${value}"`);
+  return n;
+}
+
+/** `helpdesk ask`: one question, one answer (or the transcript with --json). */
+export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' }, verbose: { type: 'boolean' }, 'max-iterations': { type: 'string' },
+      'tool-timeout': { type: 'string' }, now: { type: 'string' }, config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${ASK_HELP}\n`);
+    return EXIT.ok;
+  }
+  const question = positionals.join(' ').trim();
+  if (question === '') throw new ConfigError('ask needs a question, e.g. helpdesk ask "What are the critical tickets for customer CUST-001?"');
+  const maxIterations = positiveInt(values['max-iterations'], '--max-iterations');
+  const toolTimeout = positiveInt(values['tool-timeout'], '--tool-timeout');
+  const settings = readSettings(env, values.now);
+  const model = openModel(settings);
+  const pool = await openPool(settings, values.config, toolTimeout);
+  let quitting = false;
+  const interrupts = new Interrupts(() => {
+    if (quitting) return;
+    quitting = true;
+    void pool.close().finally(() => process.exit(EXIT.interrupted));
+  });
+  try {
+    const { transcript } = await runQuery({
+      model, tools: pool, query: question, systemPrompt: systemPrompt(today(settings)),
+      signal: interrupts.begin(),
+      ...(maxIterations ? { maxIterations } : {}),
+      ...(values.verbose ? { onEvent: (event) => { const line = describeEvent(event); if (line) process.stderr.write(`${line}\n`); } } : {}),
+    });
+    if (values.json) process.stdout.write(`${JSON.stringify(transcript, null, 2)}\n`);
+    else if (transcript.stop_reason === 'final_answer') process.stdout.write(`${transcript.answer}\n`);
+    else process.stderr.write(`${describeStop(transcript)}\n`);
+    switch (transcript.stop_reason) {
+      case 'final_answer': return EXIT.ok;
+      case 'max_iterations': return EXIT.maxIterations;
+      case 'aborted': return EXIT.interrupted;
+      case 'model_error': return EXIT.modelError;
+    }
+  } finally {
+    interrupts.dispose();
+    await pool.close();
+  }
+}

@@ -1,0 +1,185 @@
+import { parseArgs } from 'node:util';
+import { runQuery } from '../../orchestrator/agent-loop.ts';
+import type { ChatMessage, ModelClient } from '../../orchestrator/chat.ts';
+import { ConfigError } from '../../orchestrator/errors.ts';
+import { systemPrompt } from '../../orchestrator/prompt.ts';
+import type { ServerPool } from '../../orchestrator/server-pool.ts';
+import { EXIT } from '../exit-codes.ts';
+import { describeEvent, describeServers, describeStop } from '../format.ts';
+import { Interrupts } from '../interrupts.ts';
+import { openModel, openPool } from '../session.ts';
+import { readSettings, today, type Settings } from '../settings.ts';
+import { renderTable } from '../table.ts';
+import { TerminalUi } from '../terminal-ui.ts';
+import { LineUi, type Ui } from '../ui.ts';
+
+export const CHAT_HELP = `Usage: helpdesk chat [options]
+
+An interactive prompt: ask questions in plain language; the conversation is kept, so
+follow-up questions work. Each tool call is shown live with its server and time.
+
+Commands at the prompt:
+  /tools                     list the tools
+  /servers                   health of each server
+  /call <tool> [json]        call a tool directly (works without an API key)
+  /new                       start a new conversation
+  /help                      show these commands
+  /quit                      leave (also: exit, quit, Ctrl+D)
+Ctrl+C cancels the running question; a second Ctrl+C leaves.
+
+Options:
+  --now <ISO-8601>   pin the clock, e.g. 2025-10-05T12:00:00Z (or HELPDESK_NOW)
+  --config <file>    mcpServers JSON file merged over the built-in servers
+  -h, --help         show this help`;
+
+const NO_KEY = [
+  'No model is configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a local or other',
+  'OpenAI-compatible server) in the environment or in a .env file, then restart chat.',
+  'Until then you can call tools directly, e.g. /call search_tickets {"priority":"critical"}',
+].join('\n');
+
+/** A running chat: the servers, the model (if any) and the conversation so far. */
+export interface ChatContext {
+  readonly ui: Ui;
+  readonly pool: ServerPool;
+  readonly model: ModelClient | undefined;
+  readonly modelProblem: string | undefined;
+  readonly settings: Settings;
+  readonly interrupts: Pick<Interrupts, 'begin' | 'end'>;
+}
+
+async function directCall(ctx: ChatContext, rest: string): Promise<void> {
+  const match = /^(\S+)\s*(.*)$/s.exec(rest.trim());
+  if (!match) {
+    ctx.ui.error('usage: /call <tool> [json arguments]');
+    return;
+  }
+  const [, name = '', json = ''] = match;
+  let args: unknown = {};
+  try {
+    args = json.trim() === '' ? {} : JSON.parse(json);
+  } catch (error) {
+    ctx.ui.error(`arguments are not valid JSON: ${(error as Error).message}`);
+    return;
+  }
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    ctx.ui.error('arguments must be a JSON object, e.g. {"ticket_id":"TKT-1001"}');
+    return;
+  }
+  const outcome = await ctx.pool.callTool(name, args as Record<string, unknown>);
+  const body = outcome.envelope ?? safeJson(outcome.content);
+  ctx.ui.print(`${outcome.envelope ? '✗' : '✓'} ${name} [${outcome.server ?? 'orchestrator'}] ${outcome.durationMs.toFixed(1)} ms`);
+  ctx.ui.print(typeof body === 'string' ? body : JSON.stringify(body, null, 2));
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+async function question(ctx: ChatContext, text: string, history: ChatMessage[]): Promise<ChatMessage[]> {
+  if (!ctx.model) {
+    ctx.ui.print(ctx.modelProblem ?? NO_KEY);
+    return history;
+  }
+  const signal = ctx.interrupts.begin();
+  try {
+    const { transcript, messages } = await runQuery({
+      model: ctx.model, tools: ctx.pool, query: text, history, signal,
+      systemPrompt: systemPrompt(today(ctx.settings)),
+      onEvent: (event) => {
+        const line = describeEvent(event);
+        if (line) ctx.ui.print(line);
+      },
+    });
+    const resume = transcript.stop_reason === 'model_error' ? '\nThe servers are still running; you can ask again.' : '';
+    ctx.ui.print(`\n${describeStop(transcript)}${resume}\n`);
+    return messages;
+  } finally {
+    ctx.interrupts.end();
+  }
+}
+
+/** The read-eval loop of the chat; returns when the person leaves. */
+export async function chatLoop(ctx: ChatContext): Promise<void> {
+  let history: ChatMessage[] = [];
+  for (;;) {
+    const line = await ctx.ui.ask('you> ');
+    if (line === null) return;
+    const input = line.trim();
+    if (input === '') continue;
+    const [command = ''] = input.split(/\s+/);
+    switch (command.toLowerCase()) {
+      case '/quit': case '/exit': case 'exit': case 'quit': case 'q':
+        return;
+      case '/help':
+        ctx.ui.print(CHAT_HELP.split('\n\n')[1] ?? CHAT_HELP);
+        break;
+      case '/new':
+        history = [];
+        ctx.ui.print('Started a new conversation.');
+        break;
+      case '/servers':
+        for (const row of describeServers(ctx.pool.servers())) ctx.ui.print(row);
+        break;
+      case '/tools':
+        ctx.ui.print(renderTable(['server', 'tool'], ctx.pool.registry.list().map((t) => [t.server, t.publicName])));
+        break;
+      case '/call':
+        await directCall(ctx, input.slice(command.length));
+        break;
+      default:
+        if (command.startsWith('/')) ctx.ui.error(`unknown command ${command}; /help lists the commands`);
+        else history = await question(ctx, input, history);
+    }
+  }
+}
+
+/** `helpdesk chat`. */
+export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { now: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${CHAT_HELP}\n`);
+    return EXIT.ok;
+  }
+  const settings = readSettings(env, values.now);
+  let model: ModelClient | undefined;
+  let modelProblem: string | undefined;
+  try {
+    model = openModel(settings);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    modelProblem = `${error.message}\n${NO_KEY.split('\n').at(-1)}`;
+  }
+  const ui: Ui = process.stdin.isTTY ? new TerminalUi() : new LineUi(process.stdin, process.stdout);
+  const pool = await openPool(settings, values.config);
+  let quitting = false;
+  const interrupts = new Interrupts(
+    () => {
+      if (quitting) return;
+      quitting = true;
+      ui.print('\nStopping the servers…');
+      void pool.close().finally(() => process.exit(EXIT.interrupted));
+    },
+    () => ui.print('\nCancelling the question… (Ctrl+C again to quit)'),
+  );
+  try {
+    const tools = pool.registry.list().length;
+    ui.print(`mcp-helpdesk chat: ${pool.servers().length} servers, ${tools} tools; model ${model ? `${model.model}${settings.baseURL ? ` at ${settings.baseURL}` : ''}` : 'not configured'}.`);
+    if (!model) ui.print(modelProblem ?? NO_KEY);
+    ui.print('Type a question, or /help for commands.');
+    await chatLoop({ ui, pool, model, modelProblem, settings, interrupts });
+    ui.print('Goodbye.');
+  } finally {
+    interrupts.dispose();
+    await pool.close();
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util';
+import { openPool } from '../session.ts';
+import { readSettings } from '../settings.ts';
+import { renderTable } from '../table.ts';
+import { EXIT } from '../exit-codes.ts';
+
+export const TOOLS_HELP = `Usage: helpdesk tools [--json] [--config <file>]
+
+Starts the MCP servers, lists every tool they offer with its server, and stops them.
+No API key is needed.
+
+Options:
+  --json            print the servers and tools as JSON
+  --config <file>   mcpServers JSON file merged over the built-in servers
+  -h, --help        show this help`;
+
+/** The first sentence of a description ("e.g." does not end one). */
+export function firstSentence(text: string): string {
+  return text.split(/(?<!\be\.g)\.\s/)[0]?.replace(/\.$/, '') ?? '';
+}
+
+/** `helpdesk tools`: a table of servers and their tools. */
+export async function toolsCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { json: { type: 'boolean' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${TOOLS_HELP}\n`);
+    return EXIT.ok;
+  }
+  const settings = readSettings(env);
+  const pool = await openPool(settings, values.config);
+  try {
+    const tools = pool.registry.list();
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({
+        servers: pool.servers().map(({ name, state, tools: count }) => ({ name, state, tools: count })),
+        tools: tools.map((t) => ({ name: t.publicName, server: t.server, tool: t.toolName, description: t.info.description ?? '' })),
+      }, null, 2)}\n`);
+    } else {
+      const rows = tools.map((t) => [t.server, t.publicName, firstSentence(t.info.description ?? '')]);
+      process.stdout.write(`${renderTable(['server', 'tool', 'what it does'], rows, [11, 31, 70])}\n`);
+      process.stdout.write(`${pool.servers().length} servers, ${tools.length} tools\n`);
+      for (const renamed of pool.registry.renamed()) {
+        process.stdout.write(`note: ${renamed.server}'s ${renamed.toolName} is offered as ${renamed.publicName} (name clash)\n`);
+      }
+    }
+  } finally {
+    await pool.close();
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// The `helpdesk` command: the only entry point that reads argv and the environment.
+import { ConfigError, ModelError, ServerStartError } from '../orchestrator/errors.ts';
+import { ASK_HELP, askCommand } from './commands/ask.ts';
+import { CHAT_HELP, chatCommand } from './commands/chat.ts';
+import { TOOLS_HELP, toolsCommand } from './commands/tools.ts';
+import { EXIT } from './exit-codes.ts';
+import { loadDotEnv } from './settings.ts';
+
+const HELP = `Usage: helpdesk <command> [options]
+
+An IT-support assistant on five MCP servers (tickets, customers, billing, knowledge base, assets).
+
+Commands:
+  chat               interactive prompt that keeps the conversation
+  ask "<question>"   answer one question and exit (--json for the transcript)
+  tools              list the servers and their tools (no API key needed)
+
+Run "helpdesk <command> --help" for its options.
+
+Environment (also read from .env): OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible
+endpoint), OPENAI_MODEL, HELPDESK_NOW (pin the clock), HELPDESK_LOG_LEVEL.
+
+Exit codes: 0 ok, 1 model API failed, 2 bad usage or configuration, 3 a server failed to
+start, 4 iteration cap reached without an answer, 130 interrupted.`;
+
+const COMMANDS: Record<string, { run: (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>; help: string }> = {
+  chat: { run: chatCommand, help: CHAT_HELP },
+  ask: { run: askCommand, help: ASK_HELP },
+  tools: { run: toolsCommand, help: TOOLS_HELP },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`helpdesk: unknown command "${name}"\n\n${HELP}\n`);
+    return EXIT.usage;
+  }
+  loadDotEnv(process.env);
+  try {
+    return await command.run(rest, process.env);
+  } catch (error) {
+    return report(error);
+  }
+}
+
+/** Turns a failure into a message and an exit code; stack traces only for real bugs. */
+function report(error: unknown): number {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`helpdesk: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof ServerStartError) {
+    process.stderr.write(`helpdesk: ${error.message}\n${error.stderr ? `  last stderr lines:\n    ${error.stderr.split('\n').join('\n    ')}\n` : ''}  The other servers were stopped.\n`);
+    return EXIT.serverStart;
+  }
+  if (error instanceof ModelError) {
+    process.stderr.write(`helpdesk: ${error.message}\n`);
+    return EXIT.modelError;
+  }
+  if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`helpdesk: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  process.stderr.write(`helpdesk: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));

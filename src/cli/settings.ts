@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { clockFrom, formatDay, type Clock } from '../shared/clock.ts';
+import { parseLogLevel, type LogLevel } from '../shared/log.ts';
+import { DEFAULT_MODEL, SERVER_ENV_ALLOWLIST } from '../orchestrator/constants.ts';
+import { ConfigError } from '../orchestrator/errors.ts';
+
+/** Everything the CLI takes from the environment, read in one place. */
+export interface Settings {
+  readonly apiKey: string | undefined;
+  readonly baseURL: string | undefined;
+  readonly model: string;
+  /** HELPDESK_NOW, when the clock is pinned. */
+  readonly now: string | undefined;
+  readonly clock: Clock;
+  readonly logLevel: LogLevel;
+  /** Per-attempt model timeout and retry count (HELPDESK_MODEL_TIMEOUT_MS, HELPDESK_MODEL_RETRIES). */
+  readonly modelTimeoutMs: number | undefined;
+  readonly modelRetries: number | undefined;
+  /** The environment handed to server processes: an allowlist, never the API key. */
+  readonly serverEnv: Record<string, string>;
+}
+
+/**
+ * Adds the variables of `.env` in `dir` to `env` without overriding what is already set
+ * (the shell wins), as dotenv does.
+ */
+export function loadDotEnv(env: NodeJS.ProcessEnv, dir: string = process.cwd()): void {
+  const path = resolve(dir, '.env');
+  if (!existsSync(path)) return;
+  const parsed = parseEnv(readFileSync(path, 'utf8'));
+  for (const [key, value] of Object.entries(parsed)) {
+    if (env[key] === undefined && value !== undefined) env[key] = value;
+  }
+}
+
+function wholeNumber(value: string | undefined, name: string, min: number): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be a whole number of at least ${min}, got "${value}"`);
+  return n;
+}
+
+/** Reads the settings; `nowFlag` (from --now) wins over HELPDESK_NOW. */
+export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string): Settings {
+  const now = nowFlag ?? (env.HELPDESK_NOW || undefined);
+  let clock: Clock;
+  try {
+    clock = clockFrom(now);
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message} (from ${nowFlag ? '--now' : 'HELPDESK_NOW'})`);
+  }
+  const serverEnv: Record<string, string> = {};
+  for (const key of SERVER_ENV_ALLOWLIST) {
+    const value = env[key];
+    if (value !== undefined) serverEnv[key] = value;
+  }
+  if (now) serverEnv.HELPDESK_NOW = now;
+  return {
+    apiKey: env.OPENAI_API_KEY,
+    baseURL: env.OPENAI_BASE_URL || undefined,
+    model: env.OPENAI_MODEL || DEFAULT_MODEL,
+    now,
+    clock,
+    logLevel: parseLogLevel(env.HELPDESK_LOG_LEVEL, 'warn'),
+    modelTimeoutMs: wholeNumber(env.HELPDESK_MODEL_TIMEOUT_MS, 'HELPDESK_MODEL_TIMEOUT_MS', 1),
+    modelRetries: wholeNumber(env.HELPDESK_MODEL_RETRIES, 'HELPDESK_MODEL_RETRIES', 0),
+    serverEnv,
+  };
+}
+
+/** Today's date as the system prompt states it. */
+export function today(settings: Settings): string {
+  return formatDay(settings.clock.now());
+}
+

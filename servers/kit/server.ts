@@ -100,8 +100,11 @@ export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
     return schema;
   };
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: spec.tools.map(
+  // Built on the first tools/list, not at start-up: converting schemas is the slowest part of a
+  // listing, and a server that is only called never pays for it.
+  let listed: Tool[] | undefined;
+  server.setRequestHandler(ListToolsRequestSchema, () => {
+    listed ??= spec.tools.map(
       (tool): Tool => ({
         name: tool.name,
         title: tool.title,
@@ -110,8 +113,9 @@ export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
         outputSchema: outputSchemaOf(tool.output) as Tool['outputSchema'],
         annotations: { title: tool.title, readOnlyHint: true, openWorldHint: false },
       }),
-    ),
-  }));
+    );
+    return { tools: listed };
+  });
 
   server.setRequestHandler(CallToolRequestSchema, (request) => {
     const { name, arguments: rawArgs } = request.params;

@@ -27,7 +27,7 @@ export function scriptedResponse(turn: Exclude<ScriptedTurn, { error: ModelError
         tool_calls: turn.toolCalls.map((call, i) => ({
           id: call.id ?? `call_${index}_${i}`,
           type: 'function' as const,
-          function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments) },
+          function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {}) },
         })),
       },
       finish_reason: 'tool_calls',

@@ -47,6 +47,9 @@ export class ServerConnection {
   tools: McpToolInfo[] = [];
   restarts = 0;
   lastError: string | undefined;
+  /** How long the last start took, and the tools/list part of it. */
+  startMs = 0;
+  discoveryMs = 0;
   #client: Client | undefined;
   #transport: StdioClientTransport | undefined;
   #stderr: string[] = [];
@@ -87,9 +90,13 @@ export class ServerConnection {
     this.#client = client;
     this.#transport = transport;
     const timeout = this.#options.startTimeoutMs;
+    const started = performance.now();
     try {
       await client.connect(transport, { timeout });
+      const connected = performance.now();
       this.tools = await this.#listAllTools(timeout);
+      this.discoveryMs = performance.now() - connected;
+      this.startMs = performance.now() - started;
       this.state = 'ready';
       this.lastError = undefined;
     } catch (error) {

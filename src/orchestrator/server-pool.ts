@@ -44,6 +44,8 @@ export interface ServerStatus {
   readonly tools: number;
   readonly restarts: number;
   readonly lastError: string | undefined;
+  readonly startMs: number;
+  readonly discoveryMs: number;
 }
 
 type PoolSettings = Required<Omit<PoolOptions, 'logger'>> & { readonly logger?: Logger | undefined };
@@ -131,6 +133,7 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
   servers(): ServerStatus[] {
     return [...this.#servers.values()].map((s) => ({
       name: s.name, state: s.state, pid: s.pid, tools: s.tools.length, restarts: s.restarts, lastError: s.lastError,
+      startMs: s.startMs, discoveryMs: s.discoveryMs,
     }));
   }
 

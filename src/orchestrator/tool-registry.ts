@@ -25,6 +25,7 @@ function sanitize(name: string): string {
 export class ToolRegistry {
   readonly #byName = new Map<string, RegisteredTool>();
   readonly #renamed: { server: string; toolName: string; publicName: string }[] = [];
+  #openAI: OpenAIFunctionTool[] | undefined;
 
   constructor(servers: readonly { server: string; tools: readonly McpToolInfo[] }[]) {
     const owners = new Map<string, number>();
@@ -60,11 +61,10 @@ export class ToolRegistry {
     return this.#renamed;
   }
 
-  /** The tools in OpenAI function-calling format, optionally without some servers' tools. */
-  toOpenAI(exclude: ReadonlySet<string> = new Set()): OpenAIFunctionTool[] {
-    return this.list()
-      .filter((tool) => !exclude.has(tool.server))
-      .map((tool) => toOpenAITool(tool.info, tool.publicName));
+  /** The tools in OpenAI function-calling format (built once; the registry never changes). */
+  toOpenAI(): OpenAIFunctionTool[] {
+    this.#openAI ??= this.list().map((tool) => toOpenAITool(tool.info, tool.publicName));
+    return this.#openAI;
   }
 }
 

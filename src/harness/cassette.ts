@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+
+/** One recorded exchange: the chat-completions request body and the response, as sent on the wire. */
+export const InteractionSchema = z
+  .object({
+    request: z.record(z.string(), z.unknown()),
+    response: z.object({ status: z.number().int(), body: z.unknown() }).strict(),
+  })
+  .strict();
+
+/**
+ * A cassette: the ordered model exchanges of one scenario, with a header saying where they came
+ * from. Bodies only: headers (and with them API keys) are never written.
+ */
+export const CassetteSchema = z
+  .object({
+    format: z.literal(1),
+    scenario: z.string(),
+    source: z.enum(['live', 'authored']),
+    model: z.string(),
+    recorded_at: z.string(),
+    /** sha256 of the tool definitions sent in the first request. */
+    tools_hash: z.string(),
+    /** Retries the OpenAI client was allowed when recording (replay uses the same). */
+    max_retries: z.number().int().min(0),
+    interactions: z.array(InteractionSchema),
+  })
+  .strict();
+
+export type Cassette = z.infer<typeof CassetteSchema>;
+export type Interaction = z.infer<typeof InteractionSchema>;
+
+/** JSON with object keys sorted, so equal values always serialise to equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+/** The hash of a request's tool definitions. */
+export function toolsHash(tools: unknown): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(tools ?? [])).digest('hex')}`;
+}
+
+/** Where a scenario's cassette lives. */
+export function cassettePath(dir: string, scenarioId: string): string {
+  return join(dir, `${scenarioId}.json`);
+}
+
+/** Reads a cassette; undefined when there is none, an Error naming the file when it is invalid. */
+export function readCassette(path: string): Cassette | undefined {
+  if (!existsSync(path)) return undefined;
+  const parsed = CassetteSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(`${path}: not a valid cassette: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** Writes a cassette (pretty-printed, so reviews show readable diffs). */
+export function writeCassette(path: string, cassette: Cassette): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(CassetteSchema.parse(cassette), null, 2)}\n`);
+}
+
+const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** The first place two JSON values differ, as "path: recorded … / now …"; undefined when equal. */
+export function firstDifference(recorded: unknown, actual: unknown, path = ''): string | undefined {
+  if (canonicalJson(recorded) === canonicalJson(actual)) return undefined;
+  if (recorded && actual && typeof recorded === 'object' && typeof actual === 'object' && Array.isArray(recorded) === Array.isArray(actual)) {
+    const keys = [...new Set([...Object.keys(recorded), ...Object.keys(actual)])];
+    for (const key of keys) {
+      const child = firstDifference((recorded as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], Array.isArray(recorded) ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+      if (child) return child;
+    }
+  }
+  return `${path || '(root)'}:\n    recorded: ${clip(JSON.stringify(recorded) ?? 'nothing')}\n    now:      ${clip(JSON.stringify(actual) ?? 'nothing')}`;
+}
+
+type ToolDef = { function?: { name?: string } };
+
+/** Names of tools added, removed or changed between two tool lists. */
+export function changedTools(recorded: unknown, actual: unknown): string[] {
+  const byName = (list: unknown) => new Map(((Array.isArray(list) ? list : []) as ToolDef[]).map((t) => [t.function?.name ?? '?', canonicalJson(t)]));
+  const before = byName(recorded);
+  const after = byName(actual);
+  const names = [...new Set([...before.keys(), ...after.keys()])].sort();
+  return names.flatMap((name) => {
+    if (!before.has(name)) return [`${name} (added)`];
+    if (!after.has(name)) return [`${name} (removed)`];
+    return before.get(name) === after.get(name) ? [] : [`${name} (changed)`];
+  });
+}

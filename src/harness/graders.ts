@@ -1,0 +1,277 @@
+import type { ErrorEnvelope } from '../shared/envelope.ts';
+import type { ChatRequest } from '../orchestrator/chat.ts';
+import type { Transcript } from '../orchestrator/transcript.ts';
+import { matchArguments, matchText, matchValue, type Check } from './matchers.ts';
+import type { ErrorExpectation, ExpectedCall, Scenario, ToolsExpectation } from './scenario.ts';
+
+/** The three ways a scenario runs. */
+export type Mode = 'replay' | 'record' | 'live';
+
+/** One tool call as the graders see it, in the order the model made them. */
+export interface ObservedCall {
+  readonly index: number;
+  readonly turn: number;
+  readonly iteration: number;
+  readonly id: string;
+  readonly name: string;
+  readonly server: string | null;
+  readonly arguments: Record<string, unknown> | null;
+  readonly isError: boolean;
+  readonly envelope: ErrorEnvelope | undefined;
+  readonly durationMs: number;
+}
+
+/** Everything a scenario run produced, as the graders read it. */
+export interface ScenarioRun {
+  readonly mode: Mode;
+  readonly transcripts: readonly Transcript[];
+  readonly calls: readonly ObservedCall[];
+  /** The requests the model received, in order (to check what it was told). */
+  readonly requests: readonly ChatRequest[];
+  readonly startupMs: number;
+  readonly discoveryMs: number;
+  /** Set when the run itself failed (a crash in the harness or orchestrator, not a graded outcome). */
+  readonly crash?: string | undefined;
+}
+
+/** One graded check of a scenario. */
+export interface GradeResult extends Check {
+  readonly name: string;
+}
+
+/** ARCHITECTURE.md's performance figures, the default latency budgets. */
+export const DEFAULT_BUDGETS = { startup_ms: 3000, discovery_ms: 1000, tool_call_ms: 200, query_ms: 15_000 } as const;
+
+/** The tool calls of a run's transcripts, flattened in call order. */
+export function observedCalls(transcripts: readonly Transcript[]): ObservedCall[] {
+  const calls: ObservedCall[] = [];
+  transcripts.forEach((transcript, turn) => {
+    const results = new Map(transcript.events.flatMap((e) => (e.type === 'tool_result' ? [[e.id, e] as const] : [])));
+    for (const event of transcript.events) {
+      if (event.type !== 'tool_call') continue;
+      const result = results.get(event.id);
+      calls.push({
+        index: calls.length, turn, iteration: event.iteration, id: event.id, name: event.name, server: event.server,
+        arguments: event.arguments, isError: result?.is_error ?? false, envelope: result?.envelope,
+        durationMs: result?.duration_ms ?? 0,
+      });
+    }
+  });
+  return calls;
+}
+
+const names = (calls: readonly { name: string }[]) => `[${calls.map((c) => c.name).join(', ')}]`;
+
+function callMatches(expected: ExpectedCall, actual: ObservedCall): Check {
+  if (expected.name !== actual.name) return { pass: false, reason: `expected ${expected.name}, got ${actual.name}` };
+  return matchArguments(expected.args, actual.arguments, expected.args_match);
+}
+
+/** Why no call matched an expected one: the closest miss (same name, wrong arguments) if any. */
+function missReason(expected: ExpectedCall, calls: readonly ObservedCall[]): string {
+  const sameName = calls.filter((c) => c.name === expected.name);
+  if (sameName.length === 0) return `${expected.name} was not called`;
+  return `${expected.name} was called but ${callMatches(expected, sameName[0] as ObservedCall).reason}`;
+}
+
+/** Assigns expected calls to distinct actual calls (small inputs: backtracking). */
+function assign(expected: readonly ExpectedCall[], calls: readonly ObservedCall[], used = new Set<number>(), i = 0): boolean {
+  if (i === expected.length) return true;
+  const want = expected[i] as ExpectedCall;
+  for (const call of calls) {
+    if (used.has(call.index) || !callMatches(want, call).pass) continue;
+    used.add(call.index);
+    if (assign(expected, calls, used, i + 1)) return true;
+    used.delete(call.index);
+  }
+  return false;
+}
+
+function gradeSequence(exp: ToolsExpectation, calls: readonly ObservedCall[]): Check {
+  const expected = exp.calls;
+  const summary = `expected ${names(expected)} (${exp.mode.replace('_', ' ')}), got ${names(calls)}`;
+  switch (exp.mode) {
+    case 'exact': {
+      if (expected.length !== calls.length) return { pass: false, reason: `${summary}: ${calls.length} calls instead of ${expected.length}` };
+      for (const [i, want] of expected.entries()) {
+        const check = callMatches(want, calls[i] as ObservedCall);
+        if (!check.pass) return { pass: false, reason: `${summary}: call ${i + 1}: ${check.reason}` };
+      }
+      return { pass: true, reason: summary };
+    }
+    case 'in_order': {
+      let from = 0;
+      for (const want of expected) {
+        const found = calls.findIndex((call, i) => i >= from && callMatches(want, call).pass);
+        if (found < 0) return { pass: false, reason: `${summary}: ${missReason(want, calls.slice(from))} after the earlier expected calls` };
+        from = found + 1;
+      }
+      return { pass: true, reason: summary };
+    }
+    case 'unordered': {
+      if (expected.length !== calls.length || !assign(expected, calls)) {
+        const missing = expected.find((want) => !calls.some((c) => callMatches(want, c).pass));
+        return { pass: false, reason: `${summary}${missing ? `: ${missReason(missing, calls)}` : ': different calls'}` };
+      }
+      return { pass: true, reason: summary };
+    }
+    case 'subset': {
+      if (assign(expected, calls)) return { pass: true, reason: summary };
+      const missing = expected.find((want) => !calls.some((c) => callMatches(want, c).pass));
+      return { pass: false, reason: `${summary}${missing ? `: ${missReason(missing, calls)}` : ': a call is expected more often than made'}` };
+    }
+    case 'superset': {
+      const extra = calls.find((call) => !expected.some((want) => callMatches(want, call).pass));
+      return extra ? { pass: false, reason: `${summary}: unexpected call ${extra.name}(${JSON.stringify(extra.arguments)})` } : { pass: true, reason: summary };
+    }
+    case 'any_of': {
+      const hit = calls.find((call) => expected.some((want) => callMatches(want, call).pass));
+      return hit ? { pass: true, reason: `${summary}: ${hit.name} matched` } : { pass: false, reason: `${summary}: none matched` };
+    }
+  }
+}
+
+function inBounds(count: number, bounds: { min?: number | undefined; max?: number | undefined }): boolean {
+  return (bounds.min === undefined || count >= bounds.min) && (bounds.max === undefined || count <= bounds.max);
+}
+
+const bounds = (b: { min?: number | undefined; max?: number | undefined }) =>
+  [b.min !== undefined ? `at least ${b.min}` : '', b.max !== undefined ? `at most ${b.max}` : ''].filter(Boolean).join(' and ');
+
+/** Tool sequence, argument, count and forbidden-tool expectations. */
+export function gradeTools(exp: ToolsExpectation | undefined, calls: readonly ObservedCall[]): GradeResult[] {
+  if (!exp) return [];
+  const results: GradeResult[] = [];
+  if (exp.calls.length > 0) results.push({ name: 'tools', ...gradeSequence(exp, calls) });
+  if (exp.count) {
+    const pass = inBounds(calls.length, exp.count);
+    results.push({ name: 'tool_count', pass, reason: `expected ${bounds(exp.count)} tool calls, got ${calls.length}` });
+  }
+  for (const [tool, b] of Object.entries(exp.per_tool ?? {})) {
+    const n = calls.filter((c) => c.name === tool).length;
+    results.push({ name: `count:${tool}`, pass: inBounds(n, b), reason: `expected ${bounds(b)} calls of ${tool}, got ${n}` });
+  }
+  for (const tool of exp.forbidden ?? []) {
+    const n = calls.filter((c) => c.name === tool).length;
+    results.push({ name: `forbidden:${tool}`, pass: n === 0, reason: n === 0 ? `${tool} not called` : `${tool} must not be called, was called ${n} time(s)` });
+  }
+  return results;
+}
+
+function toolMessageSent(requests: readonly ChatRequest[], callId: string): string | undefined {
+  for (const request of requests) {
+    for (const message of request.messages) {
+      if (message.role === 'tool' && message.tool_call_id === callId) return message.content;
+    }
+  }
+  return undefined;
+}
+
+function gradeOneError(exp: ErrorExpectation, run: ScenarioRun): Check {
+  const candidates = run.calls.filter((c) => c.name === exp.tool);
+  if (candidates.length === 0) return { pass: false, reason: `expected an error envelope from ${exp.tool}, but ${exp.tool} was not called` };
+  const failed = candidates.filter((c) => c.isError && c.envelope);
+  if (failed.length === 0) return { pass: false, reason: `expected an error envelope from ${exp.tool}, but every call succeeded` };
+  const problems: string[] = [];
+  for (const call of failed) {
+    const envelope = call.envelope as ErrorEnvelope;
+    const issues: string[] = [];
+    if (exp.envelope?.error !== undefined) {
+      const check = matchText(exp.envelope.error, envelope.error);
+      if (!check.pass) issues.push(`error ${check.reason}`);
+    }
+    if (exp.envelope?.retryable !== undefined && envelope.retryable !== exp.envelope.retryable) {
+      issues.push(`retryable expected ${exp.envelope.retryable}, got ${envelope.retryable}`);
+    }
+    for (const tool of exp.envelope?.follow_up_tools ?? []) {
+      if (!envelope.follow_up_tools?.includes(tool)) issues.push(`follow_up_tools lacks ${tool} (got [${(envelope.follow_up_tools ?? []).join(', ')}])`);
+    }
+    for (const [key, want] of Object.entries(exp.envelope?.context ?? {})) {
+      const context = envelope.context ?? {};
+      const check = matchValue(want, context[key], Object.hasOwn(context, key));
+      if (!check.pass) issues.push(`context.${key}: ${check.reason}`);
+    }
+    const sent = toolMessageSent(run.requests, call.id);
+    if (sent === undefined) issues.push('the envelope never reached the model as a tool message');
+    else if (!sent.includes(envelope.error)) issues.push('the tool message the model received is not the envelope');
+    if (exp.then_called && !run.calls.some((c) => c.index > call.index && c.name === exp.then_called)) {
+      issues.push(`the model did not call ${exp.then_called} afterwards (it called ${names(run.calls.filter((c) => c.index > call.index))})`);
+    }
+    if (issues.length === 0) return { pass: true, reason: `${exp.tool} returned "${envelope.error}" and the model received it` };
+    problems.push(issues.join('; '));
+  }
+  return { pass: false, reason: `${exp.tool}: ${problems[0]}` };
+}
+
+/** Expected error envelopes: returned, received by the model, and acted on. */
+export function gradeErrors(expectations: readonly ErrorExpectation[] | undefined, run: ScenarioRun): GradeResult[] {
+  return (expectations ?? []).map((exp) => ({ name: `error:${exp.tool}`, ...gradeOneError(exp, run) }));
+}
+
+/** Stop reason (earlier turns must end with an answer), iteration bounds and the final answer. */
+export function gradeOutcome(expect: Scenario['expect'], run: ScenarioRun): GradeResult[] {
+  const results: GradeResult[] = [];
+  if (run.crash) return [{ name: 'ended_normally', pass: false, reason: `the run crashed: ${run.crash}` }];
+  const last = run.transcripts.at(-1);
+  if (!last) return [{ name: 'ended_normally', pass: false, reason: 'no turn was run' }];
+  const early = run.transcripts.slice(0, -1).findIndex((t) => t.stop_reason !== 'final_answer');
+  if (early >= 0) {
+    results.push({ name: 'stop_reason', pass: false, reason: `turn ${early + 1} ended with ${run.transcripts[early]?.stop_reason}, expected final_answer` });
+  }
+  results.push({ name: 'stop_reason', pass: last.stop_reason === expect.stop_reason, reason: `expected stop reason ${expect.stop_reason}, got ${last.stop_reason}` });
+  if (expect.iterations?.max !== undefined) {
+    const most = Math.max(...run.transcripts.map((t) => t.iterations));
+    results.push({ name: 'iterations', pass: most <= expect.iterations.max, reason: `expected at most ${expect.iterations.max} model calls per turn, got ${most}` });
+  }
+  if (expect.iterations?.exact !== undefined) {
+    results.push({ name: 'iterations', pass: last.iterations === expect.iterations.exact, reason: `expected ${expect.iterations.exact} model calls, got ${last.iterations}` });
+  }
+  const answer = last.answer ?? '';
+  for (const text of expect.answer?.contains ?? []) results.push({ name: 'answer', ...matchText(text, answer) });
+  for (const text of expect.answer?.not_contains ?? []) {
+    const hit = answer.toLowerCase().includes(text.toLowerCase());
+    results.push({ name: 'answer', pass: !hit, reason: hit ? `answer must not contain "${text}"` : `does not contain "${text}"` });
+  }
+  if (expect.answer?.matches) results.push({ name: 'answer', ...matchText({ $regex: expect.answer.matches }, answer) });
+  return results;
+}
+
+function modelMs(transcript: Transcript): number {
+  return transcript.events.reduce((sum, e) => sum + (e.type === 'model_response' ? e.duration_ms : 0), 0);
+}
+
+/**
+ * Latency against the budgets (ARCHITECTURE.md's figures unless the scenario tightens them).
+ * Under replay the model's time is not graded: the query budget covers tools and orchestration.
+ */
+export function gradeLatency(budgets: Scenario['expect']['latency'], run: ScenarioRun): GradeResult[] {
+  const b = { ...DEFAULT_BUDGETS, ...budgets };
+  const results: GradeResult[] = [
+    { name: 'latency:startup', pass: run.startupMs <= b.startup_ms, reason: `start-up ${Math.round(run.startupMs)} ms (budget ${b.startup_ms} ms)` },
+    { name: 'latency:discovery', pass: run.discoveryMs <= b.discovery_ms, reason: `discovery ${Math.round(run.discoveryMs)} ms (budget ${b.discovery_ms} ms)` },
+  ];
+  const slowest = run.calls.reduce<ObservedCall | undefined>((worst, c) => (!worst || c.durationMs > worst.durationMs ? c : worst), undefined);
+  if (slowest) {
+    results.push({
+      name: 'latency:tool_call', pass: slowest.durationMs <= b.tool_call_ms,
+      reason: `slowest tool call ${slowest.name} ${slowest.durationMs.toFixed(1)} ms (budget ${b.tool_call_ms} ms)`,
+    });
+  }
+  const total = run.transcripts.reduce((sum, t) => sum + t.duration_ms - (run.mode === 'replay' ? modelMs(t) : 0), 0);
+  results.push({
+    name: 'latency:query', pass: total <= b.query_ms,
+    reason: `query ${Math.round(total)} ms${run.mode === 'replay' ? ' without model time' : ''} (budget ${b.query_ms} ms)`,
+  });
+  return results;
+}
+
+/** Every check of a scenario against one run. */
+export function grade(scenario: Scenario, run: ScenarioRun): GradeResult[] {
+  if (run.crash) return gradeOutcome(scenario.expect, run);
+  return [
+    ...gradeOutcome(scenario.expect, run),
+    ...gradeTools(scenario.expect.tools, run.calls),
+    ...gradeErrors(scenario.expect.errors, run),
+    ...gradeLatency(scenario.expect.latency, run),
+  ];
+}

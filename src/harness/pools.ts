@@ -1,0 +1,71 @@
+import { resolve } from 'node:path';
+import { builtinServers } from '../orchestrator/builtin-servers.ts';
+import type { ServersConfig } from '../orchestrator/config.ts';
+import { ServerPool } from '../orchestrator/server-pool.ts';
+import { canonicalJson } from './cassette.ts';
+import type { Scenario } from './scenario.ts';
+
+/** A started pool with what its start-up cost. */
+export interface OpenedPool {
+  readonly pool: ServerPool;
+  readonly startupMs: number;
+  readonly discoveryMs: number;
+}
+
+/**
+ * Server pools for scenarios. Scenarios with the same clock and the built-in servers share one
+ * pool (the orchestrator serves concurrent queries without cross-talk); a scenario that brings
+ * its own servers — usually misbehaving ones — gets a pool of its own, so a crash it provokes
+ * cannot touch another scenario.
+ */
+export class PoolCache {
+  readonly #pools = new Map<string, Promise<OpenedPool>>();
+  readonly #root: string;
+  readonly #baseEnv: Readonly<Record<string, string>>;
+
+  constructor(root: string, baseEnv: Readonly<Record<string, string>> = {}) {
+    this.#root = root;
+    this.#baseEnv = baseEnv;
+  }
+
+  /** The servers a scenario runs against: the built-ins plus its own (relative paths from the project root). */
+  serversFor(scenario: Scenario): ServersConfig {
+    const servers: ServersConfig = { ...builtinServers(process.execPath, this.#root) };
+    for (const [name, server] of Object.entries(scenario.servers ?? {})) {
+      if (server.disabled) delete servers[name];
+      else servers[name] = { ...server, cwd: server.cwd ? resolve(this.#root, server.cwd) : this.#root };
+    }
+    return servers;
+  }
+
+  /** The pool for a scenario, started on first use. */
+  get(scenario: Scenario): Promise<OpenedPool> {
+    const key = scenario.servers
+      ? `own:${scenario.id}`
+      : canonicalJson({ now: scenario.now, timeout: scenario.tool_timeout_ms ?? null });
+    let pool = this.#pools.get(key);
+    if (!pool) {
+      pool = this.#open(scenario);
+      this.#pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  async #open(scenario: Scenario): Promise<OpenedPool> {
+    const started = performance.now();
+    const pool = await ServerPool.open(this.serversFor(scenario), {
+      baseEnv: { ...this.#baseEnv, HELPDESK_NOW: scenario.now },
+      ...(scenario.tool_timeout_ms ? { toolTimeoutMs: scenario.tool_timeout_ms } : {}),
+    });
+    const startupMs = performance.now() - started;
+    const discoveryMs = Math.max(0, ...pool.servers().map((s) => s.discoveryMs));
+    return { pool, startupMs, discoveryMs };
+  }
+
+  /** Stops every pool. */
+  async close(): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.allSettled(pools.map(async (p) => (await p).pool.close()));
+  }
+}

@@ -1,0 +1,212 @@
+import { formatDay, parseInstant } from '../shared/clock.ts';
+import { runQuery, type ToolRouter } from '../orchestrator/agent-loop.ts';
+import type { ChatMessage, ChatRequest, ModelClient } from '../orchestrator/chat.ts';
+import { MODEL_MAX_RETRIES } from '../orchestrator/constants.ts';
+import { OpenAIModel } from '../orchestrator/openai-model.ts';
+import { systemPrompt } from '../orchestrator/prompt.ts';
+import type { Transcript } from '../orchestrator/transcript.ts';
+import { cassettePath, changedTools, readCassette, toolsHash, writeCassette, type Cassette } from './cassette.ts';
+import { grade, observedCalls, type GradeResult, type Mode, type ScenarioRun } from './graders.ts';
+import type { PoolCache } from './pools.ts';
+import { Recorder, scriptedFetch } from './recorder.ts';
+import type { ReplayFailure, ReplayHub } from './replay.ts';
+import type { LoadedScenario, Scenario } from './scenario.ts';
+
+/** Where live and record mode send model requests. */
+export interface LiveEndpoint {
+  readonly apiKey: string;
+  readonly baseURL?: string | undefined;
+  readonly model: string;
+  readonly timeoutMs?: number | undefined;
+  readonly maxRetries?: number | undefined;
+}
+
+/** How to run scenarios. */
+export interface RunOptions {
+  readonly mode: Mode;
+  readonly recordingsDir: string;
+  readonly pools: PoolCache;
+  /** Replay mode: the msw hub serving cassettes. */
+  readonly hub?: ReplayHub;
+  /** Live and record mode. */
+  readonly live?: LiveEndpoint;
+  /** Record mode: take the model turns from each scenario's `script` instead of a live model. */
+  readonly author?: boolean;
+  /**
+   * Test seams for proving the harness catches a broken orchestrator: wrap the tool router,
+   * or change the iteration cap. Never set in normal runs.
+   */
+  readonly breakRouter?: (router: ToolRouter) => ToolRouter;
+  readonly maxIterations?: number;
+}
+
+/** The outcome of one scenario. */
+export interface ScenarioResult {
+  readonly id: string;
+  readonly file: string;
+  readonly mode: Mode;
+  readonly pass: boolean;
+  readonly checks: readonly GradeResult[];
+  readonly failures: readonly GradeResult[];
+  readonly replay: readonly ReplayFailure[];
+  /** A failure of the infrastructure (a server did not start, a cassette is missing) rather than of the model. */
+  readonly error: string | undefined;
+  readonly run: ScenarioRun | undefined;
+  readonly durationMs: number;
+}
+
+/** A model that keeps every request it forwards (the graders check what the model was told). */
+class RequestLog implements ModelClient {
+  readonly requests: ChatRequest[] = [];
+  readonly #inner: ModelClient;
+  constructor(inner: ModelClient) {
+    this.#inner = inner;
+  }
+  get model(): string {
+    return this.#inner.model;
+  }
+  complete(request: ChatRequest, options?: { signal?: AbortSignal }) {
+    this.requests.push(request);
+    return this.#inner.complete(request, options);
+  }
+}
+
+function failed(loaded: LoadedScenario, mode: Mode, started: number, error: string, replay: ReplayFailure[] = []): ScenarioResult {
+  return {
+    id: loaded.scenario.id, file: loaded.file, mode, pass: false, checks: [], failures: [], replay, error,
+    run: undefined, durationMs: performance.now() - started,
+  };
+}
+
+async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRouter, maxIterations: number): Promise<Transcript[]> {
+  const transcripts: Transcript[] = [];
+  let history: ChatMessage[] = [];
+  const prompt = systemPrompt(formatDay(parseInstant(scenario.now)));
+  for (const turn of scenario.turns) {
+    const { transcript, messages } = await runQuery({ model, tools: router, query: turn, history, systemPrompt: prompt, maxIterations });
+    transcripts.push(transcript);
+    history = messages;
+    if (transcript.stop_reason !== 'final_answer') break;
+  }
+  return transcripts;
+}
+
+/** Runs one scenario in the given mode and grades it. Never throws: failures are results. */
+export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<ScenarioResult> {
+  const { scenario } = loaded;
+  const started = performance.now();
+  const mode = options.mode;
+  let opened;
+  try {
+    opened = await options.pools.get(scenario);
+  } catch (error) {
+    return failed(loaded, mode, started, `servers did not start: ${(error as Error).message}`);
+  }
+  const router = options.breakRouter ? options.breakRouter(opened.pool) : opened.pool;
+  const tools = router.openAITools();
+  const path = cassettePath(options.recordingsDir, scenario.id);
+
+  let inner: ModelClient;
+  let finish: () => ReplayFailure[] = () => [];
+  let recorder: Recorder | undefined;
+  let cassetteModel = scenario.model.name ?? options.live?.model ?? 'gpt-4o-mini';
+  let maxRetries = options.live?.maxRetries ?? MODEL_MAX_RETRIES;
+  if (mode === 'replay') {
+    if (!options.hub) throw new Error('replay mode needs a ReplayHub');
+    let cassette: Cassette | undefined;
+    try {
+      cassette = readCassette(path);
+    } catch (error) {
+      return failed(loaded, mode, started, (error as Error).message);
+    }
+    if (!cassette) {
+      return failed(loaded, mode, started, 'no cassette', [{
+        code: 'missing_cassette',
+        reason: `no cassette at ${path}; record one (helpdesk eval --record --id ${scenario.id}) or author one from the scenario's script (helpdesk eval --author --id ${scenario.id})`,
+      }]);
+    }
+    if (cassette.tools_hash !== toolsHash(tools)) {
+      const names = changedTools(cassette.interactions[0]?.request.tools, tools);
+      return failed(loaded, mode, started, 'tool definitions changed', [{
+        code: 'tools_changed',
+        reason: `the tools offered to the model differ from the recording: ${names.join(', ') || 'order or hash changed'}; re-record or re-author the cassette`,
+      }]);
+    }
+    const hub = options.hub;
+    const session = hub.session(`${scenario.id}-${Math.random().toString(36).slice(2, 8)}`, cassette);
+    inner = new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.baseURL, model: cassette.model, maxRetries: cassette.max_retries });
+    finish = () => {
+      session.finish();
+      hub.release(session);
+      return session.failures;
+    };
+  } else if (mode === 'record') {
+    if (options.author) {
+      if (!scenario.script) return failed(loaded, mode, started, `scenario ${scenario.id} has no script to author a cassette from`);
+      maxRetries = 0;
+      recorder = new Recorder(scriptedFetch(scenario.script, cassetteModel));
+    } else {
+      recorder = new Recorder();
+    }
+    const live = options.live ?? { apiKey: 'authoring-needs-no-key', model: cassetteModel };
+    cassetteModel = options.author ? cassetteModel : live.model;
+    inner = new OpenAIModel({
+      apiKey: live.apiKey, model: cassetteModel, baseURL: options.author ? 'http://authoring.invalid/v1' : live.baseURL,
+      maxRetries, fetch: recorder.fetch, ...(live.timeoutMs ? { timeoutMs: live.timeoutMs } : {}),
+    });
+  } else {
+    if (!options.live) throw new Error('live mode needs an endpoint');
+    inner = new OpenAIModel({ ...options.live, model: scenario.model.name ?? options.live.model });
+  }
+
+  const model = new RequestLog(inner);
+  let transcripts: Transcript[] = [];
+  let crash: string | undefined;
+  try {
+    transcripts = await runTurns(scenario, model, router, options.maxIterations ?? scenario.model.max_iterations);
+  } catch (error) {
+    crash = error instanceof Error ? error.message : String(error);
+  }
+  const replay = finish();
+  if (recorder && !crash) {
+    writeCassette(path, {
+      format: 1, scenario: scenario.id, source: options.author ? 'authored' : 'live', model: cassetteModel,
+      recorded_at: new Date().toISOString(), tools_hash: toolsHash(tools), max_retries: maxRetries,
+      interactions: recorder.interactions,
+    });
+  }
+  const run: ScenarioRun = {
+    mode, transcripts, calls: observedCalls(transcripts), requests: model.requests,
+    startupMs: opened.startupMs, discoveryMs: opened.discoveryMs, crash,
+  };
+  const checks = grade(scenario, run);
+  const failures = checks.filter((c) => !c.pass);
+  return {
+    id: scenario.id, file: loaded.file, mode, pass: failures.length === 0 && replay.length === 0, checks, failures,
+    replay, error: undefined, run, durationMs: performance.now() - started,
+  };
+}
+
+/** Runs scenarios with at most `concurrency` at a time, reporting each as it finishes. */
+export async function runSuite(
+  scenarios: readonly LoadedScenario[],
+  options: RunOptions,
+  concurrency: number,
+  onResult: (result: ScenarioResult, done: number, total: number) => void = () => {},
+): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = new Array(scenarios.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < scenarios.length) {
+      const index = next;
+      next += 1;
+      const result = await runScenario(scenarios[index] as LoadedScenario, options);
+      results[index] = result;
+      done += 1;
+      onResult(result, done, scenarios.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, scenarios.length)) }, worker));
+  return results;
+}

@@ -135,7 +135,26 @@ describe('ServerPool with misbehaving servers', () => {
       'Server "banner" failed to start: no MCP handshake within 700 ms (is it an MCP server writing JSON-RPC on stdout?)',
     );
     expect(performance.now() - started).toBeLessThan(700 + SERVER_CLOSE_TIMEOUT_MS + 1_000);
-    if (HAS_PROC) expect(children()).toEqual([]);
+    if (HAS_PROC) expect(await stillAlive(children().map((child) => child.pid), 500)).toEqual([]);
+  });
+
+  // Known bug (reported): when the handshake times out, the SDK's Client.connect() closes the
+  // transport itself, which forgets the pid; ServerConnection.stop() then has no pid to SIGKILL,
+  // and open() rejects while a server that ignores stdin-end and SIGTERM keeps running (the SDK
+  // only SIGKILLs it 4 s later, and never if the CLI exits first: an orphan).
+  it.runIf(HAS_PROC).fails('kills a server that gave no handshake even when it ignores stdin end and SIGTERM', async () => {
+    const error = await ServerPool.open(
+      { banner: fixture('garbage-stdout.ts', { args: [join(FIXTURES, 'garbage-stdout.ts'), '--stubborn'] }) },
+      { startTimeoutMs: 500 },
+    ).catch((e: unknown) => e);
+    const leftovers = children().map((child) => child.pid);
+    try {
+      expect(error).toBeInstanceOf(ServerStartError);
+      expect(await stillAlive(leftovers, 500)).toEqual([]);
+    } finally {
+      for (const pid of leftovers) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+      await stillAlive(leftovers, 500);
+    }
   });
 
   it('says "command not found" for a command that does not exist', async () => {

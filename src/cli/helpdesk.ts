@@ -3,6 +3,7 @@
 import { ConfigError, ModelError, ServerStartError } from '../orchestrator/errors.ts';
 import { ASK_HELP, askCommand } from './commands/ask.ts';
 import { CHAT_HELP, chatCommand } from './commands/chat.ts';
+import { EVAL_HELP, evalCommand } from './commands/eval.ts';
 import { TOOLS_HELP, toolsCommand } from './commands/tools.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadDotEnv } from './settings.ts';
@@ -15,6 +16,7 @@ Commands:
   chat               interactive prompt that keeps the conversation
   ask "<question>"   answer one question and exit (--json for the transcript)
   tools              list the servers and their tools (no API key needed)
+  eval               run the scenario suite: replay (default, offline), --record, --author, --live
 
 Run "helpdesk <command> --help" for its options.
 
@@ -28,6 +30,7 @@ const COMMANDS: Record<string, { run: (argv: string[], env: NodeJS.ProcessEnv) =
   chat: { run: chatCommand, help: CHAT_HELP },
   ask: { run: askCommand, help: ASK_HELP },
   tools: { run: toolsCommand, help: TOOLS_HELP },
+  eval: { run: evalCommand, help: EVAL_HELP },
 };
 
 async function main(argv: string[]): Promise<number> {

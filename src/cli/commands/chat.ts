@@ -9,7 +9,7 @@ import { describeEvent, describeServers, describeStop } from '../format.ts';
 import { Interrupts } from '../interrupts.ts';
 import { openModel, openPool } from '../session.ts';
 import { readSettings, today, type Settings } from '../settings.ts';
-import { renderTable } from '../table.ts';
+import { renderTable } from '../../harness/reporters/table.ts';
 import { TerminalUi } from '../terminal-ui.ts';
 import { LineUi, type Ui } from '../ui.ts';
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { openPool } from '../session.ts';
 import { readSettings } from '../settings.ts';
-import { renderTable } from '../table.ts';
+import { renderTable } from '../../harness/reporters/table.ts';
 import { EXIT } from '../exit-codes.ts';
 
 export const TOOLS_HELP = `Usage: helpdesk tools [--json] [--config <file>]

@@ -1,7 +1,7 @@
 // Bundles each MCP server into one JavaScript file under dist/servers/. Runs on `npm install`
 // (the prepare script) and before the tests, so nobody runs a build step by hand. A bundle
 // starts in about half the time of running the TypeScript source (see README, "Start-up").
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -24,10 +24,12 @@ export function serverNames(): string[] {
 /** Builds all server bundles; returns their paths. */
 export async function buildServers(): Promise<string[]> {
   const names = serverNames();
-  await build({
+  const outdir = join(root, 'dist', 'servers');
+  const result = await build({
     entryPoints: Object.fromEntries(names.map((name) => [name, join(root, 'servers', name, 'index.ts')])),
-    outdir: join(root, 'dist', 'servers'),
+    outdir,
     outExtension: { '.js': '.mjs' },
+    write: false,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -36,7 +38,27 @@ export async function buildServers(): Promise<string[]> {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  return names.map((name) => join(root, 'dist', 'servers', `${name}.mjs`));
+  mkdirSync(outdir, { recursive: true });
+  for (const file of result.outputFiles) {
+    // Unchanged bundles keep their file but are marked fresh (the orchestrator compares mtimes with
+    // the sources); changed ones are replaced atomically, so a server starting during a build never
+    // reads half a file.
+    let current: Buffer | undefined;
+    try {
+      current = readFileSync(file.path);
+    } catch {
+      current = undefined;
+    }
+    if (current?.equals(file.contents)) {
+      const now = new Date();
+      utimesSync(file.path, now, now);
+      continue;
+    }
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
+  return names.map((name) => join(outdir, `${name}.mjs`));
 }
 
 if (import.meta.main) {

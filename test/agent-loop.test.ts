@@ -175,7 +175,7 @@ describe('agent loop with scripted model and the real servers', () => {
       { role: 'user', content: 'Who is CUST-001?' },
       { role: 'assistant', content: 'TechCorp Industries.' },
     ];
-    const failure = new ModelError('rate_limit', 'The model API is rate-limiting this key (HTTP 429), still after retries.', 429);
+    const failure = new ModelError('rate_limit', 'The model API is rate-limiting this key (HTTP 429).', 429);
     const model = new ScriptedModel([SEARCH_CRITICAL, { error: failure }]);
     const { transcript, messages } = await runQuery({ model, tools: pool, query: QUESTION, systemPrompt: PROMPT, history });
 

@@ -17,7 +17,6 @@ const inTerminal = it.skipIf(!hasTmux);
 const HELPDESK = resolve(ROOT, 'src/cli/helpdesk.ts');
 const SERVER_NAMES = SERVERS.map((s) => s.folder);
 const WORKED_EXAMPLE = 'What are the critical tickets for customer CUST-001?';
-const PROMPT_AT_END = /\n\s*you>$/;
 
 let cwd: string;
 let chat: TmuxSession | undefined;
@@ -108,7 +107,7 @@ function conversation(index: number): { role: string; content: unknown }[] {
   return fake?.requests[index]?.body.messages.map((m: { role: string; content: unknown }) => ({ role: m.role, content: m.content }));
 }
 
-async function expectEndedCleanly(session: TmuxSession, status: number | undefined): Promise<void> {
+async function expectEndedCleanly(session: TmuxSession, status: number): Promise<void> {
   expect(await session.exited(8_000)).toBe(status);
   expect(serverPids.size).toBeGreaterThanOrEqual(SERVER_NAMES.length);
   const alive = [...serverPids].filter(isAlive);
@@ -182,9 +181,7 @@ describe('helpdesk chat', () => {
     expect(fake?.requests).toEqual([]);
   });
 
-  // Fails today: /help prints `CHAT_HELP.split('\n\n')[1]` (src/cli/commands/chat.ts), which is the
-  // description paragraph ("An interactive prompt: …"), not the "Commands at the prompt" block.
-  it.skipIf(!hasTmux).fails('lists the prompt commands on /help', async () => {
+  inTerminal('lists the prompt commands on /help', async () => {
     const session = await openChat();
     await session.type('/help');
     const help = await session.waitFor(/you>\s+\/help\n[\s\S]+\n\s*you>$/);
@@ -237,11 +234,7 @@ describe('helpdesk chat', () => {
     await expectEndedCleanly(session, 0);
   });
 
-  // Fails today: a terminal sends Ctrl+C's SIGINT to the whole foreground process group, and the
-  // servers, spawned in the chat's group, stop on SIGINT (servers/kit/stdio.ts). So cancelling a
-  // question stops all five servers ("server … stopped unexpectedly"), and each is restarted on
-  // its next call, once only. Flip to `inTerminal` once the servers survive a cancel.
-  it.skipIf(!hasTmux).fails('keeps the five servers running when Ctrl+C cancels a question', async () => {
+  inTerminal('keeps the five servers running when Ctrl+C cancels a question', async () => {
     const session = await openChat([{ turn: { answer: 'This answer comes too late.' }, delayMs: 10_000 }]);
     const before = (await childServers(await session.pid())).map((c) => c.pid).sort();
     await session.type('A question the model is slow to answer');
@@ -274,8 +267,8 @@ describe('helpdesk chat', () => {
   inTerminal('says Goodbye on /quit and stops every server', async () => {
     const session = await openChat([]);
     await session.type('/quit');
-    await session.waitFor(/you>\s+\/quit\nGoodbye\.$/);
     await expectEndedCleanly(session, 0);
+    expect(await session.screen()).toMatch(/you>\s+\/quit\nGoodbye\.$/);
     expect(fake?.requests).toEqual([]);
   });
 

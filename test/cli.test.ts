@@ -151,7 +151,7 @@ describe('helpdesk CLI as a child process', () => {
     expect(server.requests).toHaveLength(2);
     const [first, second] = server.requests;
     expect(first?.path).toBe('/v1/chat/completions');
-    expect(first?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${API_KEY}`, `Bearer ${API_KEY}`]);
     expect(first?.body.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('Today is 2025-10-05.') });
     expect(first?.body.messages[1]).toEqual({ role: 'user', content: QUESTION });
     expect(first?.body.tools.map((t: { function: { name: string } }) => t.function.name).sort()).toEqual([...ALL_TOOLS].sort());
@@ -186,7 +186,7 @@ describe('helpdesk CLI as a child process', () => {
   it.each([
     { what: 'a 401', reply: { status: 401, json: { error: { message: 'Incorrect API key provided' } } }, says: 'rejected the API key (HTTP 401)' },
     { what: 'a 429', reply: { status: 429, json: { error: { message: 'Rate limit reached' } } }, says: 'rate-limiting this key (HTTP 429)' },
-    { what: 'a 500', reply: { status: 500, json: { error: { message: 'internal' } } }, says: 'The model API failed (HTTP 500)' },
+    { what: 'a 500', reply: { status: 500, json: { error: { message: 'internal' } } }, says: 'The model API failed with HTTP 500' },
     { what: 'JSON that is not a chat completion', reply: { status: 200, json: { hello: 'world' } }, says: 'not a chat completion' },
   ])('exits 1 and explains $what from the model API', async ({ reply, says }) => {
     const server = await fakeOpenAI([reply]);
@@ -199,10 +199,7 @@ describe('helpdesk CLI as a child process', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  // Bug: openai-model.ts describe() has no case for the SyntaxError the SDK throws on an
-  // unparseable body, so it becomes kind "connection" with "Model request failed: Unexpected
-  // end of JSON input" instead of a malformed_reply that says the reply is not a chat completion.
-  it.fails('exits 1 and explains a reply body that is not valid JSON', async () => {
+  it('exits 1 and explains a reply body that is not valid JSON', async () => {
     const server = await fakeOpenAI([{ status: 200, raw: '{"choices": [' }]);
     const run = await helpdesk(['ask', QUESTION], { env: liveEnv(server, { HELPDESK_MODEL_RETRIES: '0' }) });
 
@@ -211,7 +208,7 @@ describe('helpdesk CLI as a child process', () => {
   });
 
   it('exits 1 when the model API does not answer within HELPDESK_MODEL_TIMEOUT_MS', async () => {
-    const server = await fakeOpenAI([{ turn: { answer: 'too late' }, delayMs: 5_000 }]);
+    const server = await fakeOpenAI([{ turn: { answer: 'too late' }, delayMs: 8_000 }]);
     const run = await helpdesk(['ask', QUESTION], {
       env: liveEnv(server, { HELPDESK_MODEL_RETRIES: '0', HELPDESK_MODEL_TIMEOUT_MS: '400' }),
     });
@@ -219,7 +216,7 @@ describe('helpdesk CLI as a child process', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('did not answer in time');
-    expect(run.ms).toBeLessThan(4_000);
+    expect(run.ms).toBeLessThan(6_000);
   });
 
   it('retries a 500 by default and then answers', async () => {
@@ -310,12 +307,14 @@ describe('helpdesk CLI as a child process', () => {
     const server = await fakeOpenAI([{ turn: { answer: 'never delivered' }, delayMs: 10_000 }]);
     const now = uniqueNow();
     let serverPids: number[] = [];
+    let serverEnvs: string[] = [];
     let interruptedAt = 0;
     const run = await helpdesk(['ask', QUESTION], {
       env: liveEnv(server, { HELPDESK_NOW: now }),
       during: async (child) => {
         await until(() => server.requests.length === 1, 8_000);
         serverPids = await serversStartedWith(now);
+        serverEnvs = await Promise.all(serverPids.map((pid) => readFile(`/proc/${pid}/environ`, 'utf8')));
         interruptedAt = performance.now();
         child.kill('SIGINT');
       },
@@ -323,7 +322,8 @@ describe('helpdesk CLI as a child process', () => {
     const stoppedAfter = performance.now() - interruptedAt;
 
     expect(serverPids).toHaveLength(5);
-    expect(run.code).toBe(130);
+    for (const environ of serverEnvs) expect(environ).not.toContain(API_KEY);
+    expect(run).toMatchObject({ code: 130, signal: null });
     expect(stoppedAfter).toBeLessThan(3_000);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('Cancelled.');

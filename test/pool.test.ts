@@ -138,11 +138,7 @@ describe('ServerPool with misbehaving servers', () => {
     if (HAS_PROC) expect(await stillAlive(children().map((child) => child.pid), 500)).toEqual([]);
   });
 
-  // Known bug (reported): when the handshake times out, the SDK's Client.connect() closes the
-  // transport itself, which forgets the pid; ServerConnection.stop() then has no pid to SIGKILL,
-  // and open() rejects while a server that ignores stdin-end and SIGTERM keeps running (the SDK
-  // only SIGKILLs it 4 s later, and never if the CLI exits first: an orphan).
-  it.runIf(HAS_PROC).fails('kills a server that gave no handshake even when it ignores stdin end and SIGTERM', async () => {
+  it.runIf(HAS_PROC)('kills a server that gave no handshake even when it ignores stdin end and SIGTERM', async () => {
     const error = await ServerPool.open(
       { banner: fixture('garbage-stdout.ts', { args: [join(FIXTURES, 'garbage-stdout.ts'), '--stubborn'] }) },
       { startTimeoutMs: 500 },
@@ -421,10 +417,7 @@ describe('ServerPool with misbehaving servers', () => {
     expect(pool.servers().map((s) => s.state)).toEqual(['closed', 'closed', 'closed', 'closed', 'closed', 'closed']);
   });
 
-  // Known bug (reported): ServerConnection.stop() SIGKILLs a server that ignored stdin-end and
-  // SIGTERM but returns without waiting for it to exit, so close() resolves while the process
-  // still exists (kill(pid, 0) succeeds). Built-in servers exit on stdin end and are not affected.
-  it.fails('leaves no process behind, not even a stubborn one, by the time close() resolves', async () => {
+  it('leaves no process behind, not even a stubborn one, by the time close() resolves', async () => {
     const pool = await open({ stuck: fixture('hangs.ts', { args: [join(FIXTURES, 'hangs.ts'), '--stubborn'] }) });
     const pids = pool.pids();
     await pool.close();

@@ -38,7 +38,12 @@ export async function runStdio(component: string, build: (deps: ServerDeps) => S
   };
   process.stdin.once('end', () => stop(0));
   process.once('SIGTERM', () => stop(0));
-  process.once('SIGINT', () => stop(0));
+  // A terminal's Ctrl+C reaches every process of the foreground group, this server included,
+  // when a client such as `helpdesk chat` started it. The client decides when its servers stop
+  // (stdin closed, then SIGTERM), so only a server run by hand in a terminal stops on Ctrl+C.
+  process.on('SIGINT', () => {
+    if (process.stdin.isTTY) stop(130);
+  });
   await server.connect(transport);
   logger.debug('ready');
 }

@@ -39,7 +39,7 @@ export function describeStop(transcript: Transcript): string {
       return 'Cancelled.';
     case 'model_error': {
       const failure = transcript.events.findLast((e) => e.type === 'model_error');
-      return `The model API failed: ${failure && failure.type === 'model_error' ? failure.message : 'unknown error'}`;
+      return failure && failure.type === 'model_error' ? failure.message : 'The model API failed.';
     }
   }
 }

@@ -21,10 +21,11 @@ export function openPool(settings: Settings, configPath: string | undefined, too
 }
 
 /** The live model, after checking the API key (throws a ConfigError with advice). */
-export function openModel(settings: Settings): OpenAIModel {
+export function openModel(settings: Settings, fetch?: typeof globalThis.fetch): OpenAIModel {
   const apiKey = checkApiKey(settings.apiKey, settings.baseURL);
   return new OpenAIModel({
     apiKey, model: settings.model, baseURL: settings.baseURL,
+    ...(fetch ? { fetch } : {}),
     ...(settings.modelTimeoutMs !== undefined ? { timeoutMs: settings.modelTimeoutMs } : {}),
     ...(settings.modelRetries !== undefined ? { maxRetries: settings.modelRetries } : {}),
   });

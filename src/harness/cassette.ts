@@ -59,7 +59,13 @@ export function cassettePath(dir: string, scenarioId: string): string {
 /** Reads a cassette; undefined when there is none, an Error naming the file when it is invalid. */
 export function readCassette(path: string): Cassette | undefined {
   if (!existsSync(path)) return undefined;
-  const parsed = CassetteSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = CassetteSchema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`${path}: not a valid cassette: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }

@@ -60,6 +60,8 @@ export function observedCalls(transcripts: readonly Transcript[]): ObservedCall[
   return calls;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 const names = (calls: readonly { name: string }[]) => `[${calls.map((c) => c.name).join(', ')}]`;
 
 function callMatches(expected: ExpectedCall, actual: ObservedCall): Check {
@@ -92,7 +94,7 @@ function gradeSequence(exp: ToolsExpectation, calls: readonly ObservedCall[]): C
   const summary = `expected ${names(expected)} (${exp.mode.replace('_', ' ')}), got ${names(calls)}`;
   switch (exp.mode) {
     case 'exact': {
-      if (expected.length !== calls.length) return { pass: false, reason: `${summary}: ${calls.length} calls instead of ${expected.length}` };
+      if (expected.length !== calls.length) return { pass: false, reason: `${summary}: ${plural(calls.length, 'call')} instead of ${expected.length}` };
       for (const [i, want] of expected.entries()) {
         const check = callMatches(want, calls[i] as ObservedCall);
         if (!check.pass) return { pass: false, reason: `${summary}: call ${i + 1}: ${check.reason}` };
@@ -103,7 +105,7 @@ function gradeSequence(exp: ToolsExpectation, calls: readonly ObservedCall[]): C
       let from = 0;
       for (const want of expected) {
         const found = calls.findIndex((call, i) => i >= from && callMatches(want, call).pass);
-        if (found < 0) return { pass: false, reason: `${summary}: ${missReason(want, calls.slice(from))} after the earlier expected calls` };
+        if (found < 0) return { pass: false, reason: `${summary}: ${missReason(want, calls.slice(from))}${from > 0 ? ' after the earlier expected calls' : ''}` };
         from = found + 1;
       }
       return { pass: true, reason: summary };
@@ -111,7 +113,9 @@ function gradeSequence(exp: ToolsExpectation, calls: readonly ObservedCall[]): C
     case 'unordered': {
       if (expected.length !== calls.length || !assign(expected, calls)) {
         const missing = expected.find((want) => !calls.some((c) => callMatches(want, c).pass));
-        return { pass: false, reason: `${summary}${missing ? `: ${missReason(missing, calls)}` : ': different calls'}` };
+        const extra = calls.find((call) => !expected.some((want) => callMatches(want, call).pass));
+        const why = missing ? missReason(missing, calls) : extra ? `unexpected call ${extra.name}(${JSON.stringify(extra.arguments)})` : 'a call is expected a different number of times';
+        return { pass: false, reason: `${summary}: ${why}` };
       }
       return { pass: true, reason: summary };
     }
@@ -149,7 +153,7 @@ export function gradeTools(exp: ToolsExpectation | undefined, calls: readonly Ob
   }
   for (const [tool, b] of Object.entries(exp.per_tool ?? {})) {
     const n = calls.filter((c) => c.name === tool).length;
-    results.push({ name: `count:${tool}`, pass: inBounds(n, b), reason: `expected ${bounds(b)} calls of ${tool}, got ${n}` });
+    results.push({ name: `count:${tool}`, pass: inBounds(n, b), reason: `expected ${bounds(b)} call(s) of ${tool}, got ${n}` });
   }
   for (const tool of exp.forbidden ?? []) {
     const n = calls.filter((c) => c.name === tool).length;

@@ -22,6 +22,7 @@ export class PoolCache {
   readonly #pools = new Map<string, Promise<OpenedPool>>();
   readonly #root: string;
   readonly #baseEnv: Readonly<Record<string, string>>;
+  #closed = false;
 
   constructor(root: string, baseEnv: Readonly<Record<string, string>> = {}) {
     this.#root = root;
@@ -40,6 +41,7 @@ export class PoolCache {
 
   /** The pool for a scenario, started on first use. */
   get(scenario: Scenario): Promise<OpenedPool> {
+    if (this.#closed) return Promise.reject(new Error('the pools are closed'));
     const key = scenario.servers
       ? `own:${scenario.id}`
       : canonicalJson({ now: scenario.now, timeout: scenario.tool_timeout_ms ?? null });
@@ -64,6 +66,7 @@ export class PoolCache {
 
   /** Stops every pool. */
   async close(): Promise<void> {
+    this.#closed = true;
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     await Promise.allSettled(pools.map(async (p) => (await p).pool.close()));

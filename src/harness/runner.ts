@@ -179,7 +179,12 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     mode, transcripts, calls: observedCalls(transcripts), requests: model.requests,
     startupMs: opened.startupMs, discoveryMs: opened.discoveryMs, crash,
   };
-  const checks = grade(scenario, run);
+  let checks: GradeResult[];
+  try {
+    checks = grade(scenario, run);
+  } catch (error) {
+    checks = [{ name: 'grading', pass: false, reason: `grading failed: ${(error as Error).message}` }];
+  }
   const failures = checks.filter((c) => !c.pass);
   return {
     id: scenario.id, file: loaded.file, mode, pass: failures.length === 0 && replay.length === 0, checks, failures,
@@ -201,7 +206,9 @@ export async function runSuite(
     while (next < scenarios.length) {
       const index = next;
       next += 1;
-      const result = await runScenario(scenarios[index] as LoadedScenario, options);
+      const loaded = scenarios[index] as LoadedScenario;
+      const result = await runScenario(loaded, options).catch((error: unknown) =>
+        failed(loaded, options.mode, performance.now(), `the harness failed: ${(error as Error).message}`));
       results[index] = result;
       done += 1;
       onResult(result, done, scenarios.length);

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { DATASET_NOW, parseInstant } from '../shared/clock.ts';
 import { ServerConfigSchema } from '../orchestrator/config.ts';
@@ -10,12 +10,41 @@ import { MAX_ITERATIONS } from '../orchestrator/constants.ts';
  * loosely: `{"$regex": "^TKT-"}`, `{"$any": true}` (present, any value), and
  * `{"$oneOf": [...]}` (any listed value, BFCL-style).
  */
-export const ValueMatcherSchema = z.union([
-  z.object({ $regex: z.string().min(1), $flags: z.string().optional() }).strict(),
-  z.object({ $any: z.literal(true) }).strict(),
-  z.object({ $oneOf: z.array(z.unknown()).min(1) }).strict(),
-  z.unknown(),
-]);
+function compiles(matcher: { $regex: string; $flags?: string | undefined }): boolean {
+  try {
+    new RegExp(matcher.$regex, matcher.$flags);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const RegexMatcherSchema = z
+  .object({ $regex: z.string().min(1), $flags: z.string().regex(/^[dgimsuvy]*$/).optional() })
+  .strict()
+  .refine(compiles, 'not a valid JavaScript regular expression (use $flags for flags such as "i", not inline (?i))');
+
+const MATCHERS = {
+  $regex: RegexMatcherSchema,
+  $any: z.object({ $any: z.literal(true) }).strict(),
+  $oneOf: z.object({ $oneOf: z.array(z.unknown()).min(1) }).strict(),
+} as const;
+
+/** A plain JSON value (must be equal) or a matcher object, checked when the file is loaded. */
+export const ValueMatcherSchema = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+    for (const [key, schema] of Object.entries(MATCHERS)) {
+      if (!Object.hasOwn(value, key)) continue;
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${key} matcher: ${issue.message}`, path: issue.path });
+      }
+      return;
+    }
+  })
+  .describe('A JSON value that must be equal, or {"$regex": "...", "$flags": "i"}, {"$any": true}, {"$oneOf": [...]}.');
 
 const ExpectedCallSchema = z
   .object({
@@ -40,7 +69,7 @@ const ToolsExpectationSchema = z
   })
   .strict();
 
-const TextMatcherSchema = z.union([z.string(), z.object({ $regex: z.string(), $flags: z.string().optional() }).strict()]);
+const TextMatcherSchema = z.union([z.string(), RegexMatcherSchema]);
 
 const ErrorExpectationSchema = z
   .object({
@@ -97,7 +126,7 @@ export const ScenarioSchema = z
           .object({
             contains: z.array(z.string()).optional(),
             not_contains: z.array(z.string()).optional(),
-            matches: z.string().optional(),
+            matches: z.string().refine((r) => compiles({ $regex: r }), 'not a valid JavaScript regular expression').optional(),
           })
           .strict()
           .optional(),
@@ -178,7 +207,7 @@ export function loadScenarios(dir: string, filter: ScenarioFilter = {}, root: st
   return loaded.filter(({ scenario, file }) => {
     if (filter.ids?.length && !filter.ids.includes(scenario.id)) return false;
     if (filter.tags?.length && !filter.tags.some((tag) => scenario.tags.includes(tag))) return false;
-    if (filter.files?.length && !filter.files.some((f) => file.endsWith(f))) return false;
+    if (filter.files?.length && !filter.files.some((f) => resolve(f) === file || file.endsWith(`${sep}${f}`))) return false;
     return true;
   });
 }

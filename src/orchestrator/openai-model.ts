@@ -55,12 +55,15 @@ function describe(error: unknown): ModelError {
       return new ModelError('auth', `The model API rejected the API key (HTTP ${status}). Check OPENAI_API_KEY.`, status, { cause: error });
     }
     if (status === 429) {
-      return new ModelError('rate_limit', 'The model API is rate-limiting this key (HTTP 429), still after retries. Wait and try again.', status, { cause: error });
+      return new ModelError('rate_limit', 'The model API is rate-limiting this key (HTTP 429). Wait and try again.', status, { cause: error });
     }
     if (status !== undefined && status >= 500) {
-      return new ModelError('server', `The model API failed (HTTP ${status}), still after retries.`, status, { cause: error });
+      return new ModelError('server', `The model API failed with HTTP ${status}.`, status, { cause: error });
     }
     return new ModelError('bad_request', `The model API refused the request (HTTP ${status ?? '?'}): ${error.message}`, status, { cause: error });
+  }
+  if (error instanceof SyntaxError) {
+    return new ModelError('malformed_reply', `The model API sent a reply that is not a chat completion (the body is not valid JSON: ${error.message}).`, undefined, { cause: error });
   }
   return new ModelError('connection', `Model request failed: ${(error as Error)?.message ?? String(error)}`, undefined, { cause: error });
 }

@@ -52,6 +52,8 @@ export class ServerConnection {
   discoveryMs = 0;
   #client: Client | undefined;
   #transport: StdioClientTransport | undefined;
+  /** Kept from the moment of spawn: the SDK forgets it when it closes a transport itself. */
+  #pid: number | undefined;
   #stderr: string[] = [];
   #closing = false;
   readonly #options: ConnectionOptions;
@@ -64,7 +66,7 @@ export class ServerConnection {
 
   /** Process id of the running server, if any. */
   get pid(): number | undefined {
-    return this.#transport?.pid ?? undefined;
+    return this.#pid;
   }
 
   /** The last lines the server wrote to stderr (for start-up diagnostics). */
@@ -84,6 +86,11 @@ export class ServerConnection {
       stderr: 'pipe',
     });
     transport.stderr?.on('data', (chunk: Buffer) => this.#recordStderr(chunk.toString('utf8')));
+    const spawnProcess = transport.start.bind(transport);
+    transport.start = async () => {
+      await spawnProcess();
+      this.#pid = transport.pid ?? undefined;
+    };
     const client = new Client({ name: 'mcp-helpdesk', version: '0.1.0' }, { capabilities: {} });
     client.onclose = () => this.#onClose();
     client.onerror = (error) => this.#recordStderr(`[transport] ${error.message}`);
@@ -123,14 +130,14 @@ export class ServerConnection {
   async stop(): Promise<void> {
     this.#closing = true;
     const client = this.#client;
-    const transport = this.#transport;
-    const pid = transport?.pid ?? null;
+    const pid = this.#pid;
     this.#client = undefined;
     this.#transport = undefined;
+    this.#pid = undefined;
     if (client) {
       await Promise.race([client.close().catch(() => undefined), sleep(SERVER_CLOSE_TIMEOUT_MS)]);
     }
-    if (pid !== null) killIfAlive(pid);
+    if (pid !== undefined && killIfAlive(pid)) await waitForExit(pid, SERVER_CLOSE_TIMEOUT_MS);
     if (this.state !== 'unavailable') this.state = 'closed';
   }
 
@@ -174,12 +181,28 @@ export class ServerConnection {
   }
 }
 
-/** Sends SIGKILL to a process that is still running; a no-op when it has already gone. */
-export function killIfAlive(pid: number): void {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    process.kill(pid, 'SIGKILL');
+    return true;
   } catch {
-    // already gone
+    return false;
   }
+}
+
+/** Sends SIGKILL to a process that is still running; true when it had to. */
+export function killIfAlive(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    process.kill(pid, 'SIGKILL');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits (bounded) until a killed process is really gone, so "closed" means no process is left. */
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(10);
 }

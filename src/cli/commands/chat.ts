@@ -1,6 +1,13 @@
 import { parseArgs } from 'node:util';
 import { runQuery } from '../../orchestrator/agent-loop.ts';
 import type { ChatMessage, ModelClient } from '../../orchestrator/chat.ts';
+import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
+import { MODEL_MAX_RETRIES } from '../../orchestrator/constants.ts';
+import type { Transcript } from '../../orchestrator/transcript.ts';
+import type { Interaction } from '../../harness/cassette.ts';
+import { Recorder } from '../../harness/recorder.ts';
+import { failureDetails } from '../../harness/reporters/terminal.ts';
+import { saveConversation } from '../../harness/save-conversation.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { systemPrompt } from '../../orchestrator/prompt.ts';
 import type { ServerPool } from '../../orchestrator/server-pool.ts';
@@ -13,19 +20,23 @@ import { renderTable } from '../../harness/reporters/table.ts';
 import { TerminalUi } from '../terminal-ui.ts';
 import { LineUi, type Ui } from '../ui.ts';
 
+/** The commands at the chat prompt (shown by /help and in --help). */
+export const PROMPT_COMMANDS = `Commands at the prompt:
+  /tools                     list the tools
+  /servers                   health of each server
+  /call <tool> [json]        call a tool directly (works without an API key)
+  /new                       start a new conversation
+  /save <id>                 save this conversation as scenario <id> with its cassette
+  /help                      show these commands
+  /quit                      leave (also: exit, quit, Ctrl+D)
+Ctrl+C cancels the running question; a second Ctrl+C leaves.`;
+
 export const CHAT_HELP = `Usage: helpdesk chat [options]
 
 An interactive prompt: ask questions in plain language; the conversation is kept, so
 follow-up questions work. Each tool call is shown live with its server and time.
 
-Commands at the prompt:
-  /tools                     list the tools
-  /servers                   health of each server
-  /call <tool> [json]        call a tool directly (works without an API key)
-  /new                       start a new conversation
-  /help                      show these commands
-  /quit                      leave (also: exit, quit, Ctrl+D)
-Ctrl+C cancels the running question; a second Ctrl+C leaves.
+${PROMPT_COMMANDS}
 
 Options:
   --now <ISO-8601>   pin the clock, e.g. 2025-10-05T12:00:00Z (or HELPDESK_NOW)
@@ -46,6 +57,18 @@ export interface ChatContext {
   readonly modelProblem: string | undefined;
   readonly settings: Settings;
   readonly interrupts: Pick<Interrupts, 'begin' | 'end'>;
+  /** Keeps the model exchanges on the wire, for /save. */
+  readonly recorder?: Recorder | undefined;
+  /** Where /save writes (defaults to the project's scenarios/ and recordings/). */
+  readonly saveTo?: { scenariosDir: string; recordingsDir: string; root: string };
+}
+
+/** The conversation since the last /new, as /save needs it. */
+interface Conversation {
+  history: ChatMessage[];
+  transcripts: Transcript[];
+  interactions: Interaction[];
+  startedAt: string | undefined;
 }
 
 async function directCall(ctx: ChatContext, rest: string): Promise<void> {
@@ -80,15 +103,17 @@ function safeJson(text: string): unknown {
   }
 }
 
-async function question(ctx: ChatContext, text: string, history: ChatMessage[]): Promise<ChatMessage[]> {
+async function question(ctx: ChatContext, text: string, conversation: Conversation): Promise<void> {
   if (!ctx.model) {
     ctx.ui.print(ctx.modelProblem ?? NO_KEY);
-    return history;
+    return;
   }
+  conversation.startedAt ??= ctx.settings.now ?? ctx.settings.clock.now().toISOString();
+  const firstExchange = ctx.recorder?.interactions.length ?? 0;
   const signal = ctx.interrupts.begin();
   try {
     const { transcript, messages } = await runQuery({
-      model: ctx.model, tools: ctx.pool, query: text, history, signal,
+      model: ctx.model, tools: ctx.pool, query: text, history: conversation.history, signal,
       systemPrompt: systemPrompt(today(ctx.settings)),
       onEvent: (event) => {
         const line = describeEvent(event);
@@ -97,15 +122,45 @@ async function question(ctx: ChatContext, text: string, history: ChatMessage[]):
     });
     const resume = transcript.stop_reason === 'model_error' ? '\nThe servers are still running; you can ask again.' : '';
     ctx.ui.print(`\n${describeStop(transcript)}${resume}\n`);
-    return messages;
+    // A failed question is not part of the conversation (its history is rolled back), so it is not saved either.
+    if (transcript.stop_reason === 'final_answer' || transcript.stop_reason === 'max_iterations') {
+      conversation.transcripts.push(transcript);
+      conversation.interactions.push(...(ctx.recorder?.interactions.slice(firstExchange) ?? []));
+    }
+    conversation.history = messages;
   } finally {
     ctx.interrupts.end();
   }
 }
 
+async function save(ctx: ChatContext, id: string, conversation: Conversation): Promise<void> {
+  if (!ctx.recorder || !ctx.model) {
+    ctx.ui.error('/save needs a model conversation to save; set OPENAI_API_KEY first');
+    return;
+  }
+  const target = ctx.saveTo ?? { scenariosDir: `${PROJECT_ROOT}/scenarios`, recordingsDir: `${PROJECT_ROOT}/recordings`, root: PROJECT_ROOT };
+  try {
+    const saved = await saveConversation(id, {
+      transcripts: conversation.transcripts,
+      interactions: conversation.interactions,
+      now: conversation.startedAt ?? ctx.settings.clock.now().toISOString(),
+      model: ctx.model.model,
+      maxRetries: ctx.settings.modelRetries ?? MODEL_MAX_RETRIES,
+    }, target);
+    ctx.ui.print(`Saved ${saved.file} and ${saved.cassette}.`);
+    ctx.ui.print(saved.replay.pass ? 'Replayed it offline: pass.' : `Replayed it offline: FAIL\n${failureDetails([saved.replay]).join('\n')}`);
+  } catch (error) {
+    ctx.ui.error(`could not save: ${(error as Error).message}`);
+  }
+}
+
+function freshConversation(): Conversation {
+  return { history: [], transcripts: [], interactions: [], startedAt: undefined };
+}
+
 /** The read-eval loop of the chat; returns when the person leaves. */
 export async function chatLoop(ctx: ChatContext): Promise<void> {
-  let history: ChatMessage[] = [];
+  let conversation = freshConversation();
   for (;;) {
     const line = await ctx.ui.ask('you> ');
     if (line === null) return;
@@ -116,11 +171,14 @@ export async function chatLoop(ctx: ChatContext): Promise<void> {
       case '/quit': case '/exit': case 'exit': case 'quit': case 'q':
         return;
       case '/help':
-        ctx.ui.print(CHAT_HELP.split('\n\n')[1] ?? CHAT_HELP);
+        ctx.ui.print(PROMPT_COMMANDS);
         break;
       case '/new':
-        history = [];
+        conversation = freshConversation();
         ctx.ui.print('Started a new conversation.');
+        break;
+      case '/save':
+        await save(ctx, input.slice(command.length).trim(), conversation);
         break;
       case '/servers':
         for (const row of describeServers(ctx.pool.servers())) ctx.ui.print(row);
@@ -133,7 +191,7 @@ export async function chatLoop(ctx: ChatContext): Promise<void> {
         break;
       default:
         if (command.startsWith('/')) ctx.ui.error(`unknown command ${command}; /help lists the commands`);
-        else history = await question(ctx, input, history);
+        else await question(ctx, input, conversation);
     }
   }
 }
@@ -152,8 +210,9 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const settings = readSettings(env, values.now);
   let model: ModelClient | undefined;
   let modelProblem: string | undefined;
+  const recorder = new Recorder();
   try {
-    model = openModel(settings);
+    model = openModel(settings, recorder.fetch);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     modelProblem = `${error.message}\n${NO_KEY.split('\n').at(-1)}`;
@@ -175,7 +234,7 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     ui.print(`mcp-helpdesk chat: ${pool.servers().length} servers, ${tools} tools; model ${model ? `${model.model}${settings.baseURL ? ` at ${settings.baseURL}` : ''}` : 'not configured'}.`);
     if (!model) ui.print(modelProblem ?? NO_KEY);
     ui.print('Type a question, or /help for commands.');
-    await chatLoop({ ui, pool, model, modelProblem, settings, interrupts });
+    await chatLoop({ ui, pool, model, modelProblem, settings, interrupts, recorder });
     ui.print('Goodbye.');
   } finally {
     interrupts.dispose();

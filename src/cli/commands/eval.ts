@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
@@ -61,6 +62,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
 
   const scenariosDir = resolve(values.scenarios ?? resolve(PROJECT_ROOT, 'scenarios'));
   const recordingsDir = resolve(values.recordings ?? resolve(PROJECT_ROOT, 'recordings'));
+  if (!existsSync(scenariosDir)) throw new ConfigError(`scenario folder ${scenariosDir} does not exist`);
   let scenarios;
   try {
     scenarios = loadScenarios(scenariosDir, { ids: list(values.id), tags: list(values.tag), files: list(values.file) }, process.cwd());

@@ -1,0 +1,330 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from './support/fake-openai.ts';
+import { ROOT } from './servers.ts';
+
+// `helpdesk eval` as a user runs it: a child process with its scenario and cassette folders in
+// a temporary directory (never the repository's scenarios/ and recordings/).
+
+const HELPDESK = resolve(ROOT, 'src', 'cli', 'helpdesk.ts');
+const API_KEY = 'sk-secret-test-key';
+/** Longest one eval run may take before the test kills it and fails. */
+const RUN_LIMIT_MS = 12_000;
+const QUESTION = 'What are the critical tickets for customer CUST-001?';
+const ANSWER = 'CUST-001 has two critical tickets: TKT-1001 and TKT-1004.';
+
+const WORKED_EXAMPLE = {
+  description: 'The worked example: the critical tickets of one customer.',
+  tags: ['tickets'],
+  turns: [QUESTION],
+  script: [
+    { tool_calls: [{ name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } }] },
+    { answer: ANSWER },
+  ],
+  expect: {
+    tools: { mode: 'exact', calls: [{ name: 'search_tickets', args: { customer_id: 'CUST-001', priority: 'critical' } }] },
+    answer: { contains: ['TKT-1001', 'TKT-1004'] },
+  },
+};
+
+/** The same model turns, served by the fake OpenAI endpoint. */
+const WORKED_EXAMPLE_REPLIES: FakeReply[] = [
+  { turn: { toolCalls: [{ name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } }] } },
+  { turn: { answer: ANSWER } },
+];
+
+/** A scenario without tool calls, the cheapest to run. */
+const greeting = (tags: string[]) => ({
+  description: 'A greeting.', tags, turns: ['Hello?'], script: [{ answer: 'Hello, how can I help?' }], expect: { answer: { contains: ['help'] } },
+});
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let work: string;
+let scenarios: string;
+let recordings: string;
+/** This test's pinned clock; it marks the server processes the test's runs start. */
+let now: string;
+let fake: FakeOpenAI | undefined;
+const children = new Set<ChildProcess>();
+
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'helpdesk-eval-'));
+  scenarios = join(work, 'scenarios');
+  recordings = join(work, 'recordings');
+  mkdirSync(scenarios);
+  now = `2025-10-05T12:00:00.${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}Z`;
+});
+
+afterEach(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  children.clear();
+  await fake?.close();
+  fake = undefined;
+  expect(await serversStartedWith(now), 'server processes left running after eval exited').toEqual([]);
+  rmSync(work, { recursive: true, force: true });
+});
+
+function writeScenario(id: string, body: object): string {
+  const file = join(scenarios, `${id}.json`);
+  writeFileSync(file, JSON.stringify({ id, now, ...body }, null, 2));
+  return file;
+}
+
+async function fakeOpenAI(replies: readonly FakeReply[]): Promise<FakeOpenAI> {
+  fake = await startFakeOpenAI(replies);
+  return fake;
+}
+
+/**
+ * Runs `helpdesk eval ...args --scenarios <tmp> --recordings <tmp>` in the temporary directory
+ * (so no .env of the repository applies), with only PATH and `env` set.
+ */
+async function evalRun(args: string[], env: Record<string, string> = {}, during?: (child: ChildProcess) => Promise<void>): Promise<Run> {
+  const child = spawn(process.execPath, [HELPDESK, 'eval', ...args, '--scenarios', scenarios, '--recordings', recordings], {
+    cwd: work, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  const limit = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS);
+  try {
+    await during?.(child);
+    const code = await exited;
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(limit);
+    children.delete(child);
+  }
+}
+
+type Row = Record<'scenario' | 'mode' | 'result' | 'tools called' | 'iter' | 'time' | 'reason', string>;
+
+/** The rows of the results table, each cell's wrapped lines joined by a space. */
+function tableRows(stdout: string): Row[] {
+  const groups: string[][][] = [];
+  let current: string[][] | undefined;
+  for (const line of stdout.split('\n')) {
+    if (/^[┌├└]/.test(line)) {
+      current = undefined;
+    } else if (line.startsWith('│')) {
+      if (!current) groups.push((current = []));
+      current.push(line.split('│').slice(1, -1).map((cell) => cell.trim()));
+    }
+  }
+  const cells = groups.map((lines) => (lines[0] ?? []).map((_, column) => lines.map((l) => l[column] ?? '').filter(Boolean).join(' ')));
+  const [head, ...rows] = cells;
+  expect(head, `a results table in:\n${stdout}`).toEqual(['scenario', 'mode', 'result', 'tools called', 'iter', 'time', 'reason']);
+  return rows.map((row) => Object.fromEntries(row.map((cell, i) => [head?.[i], cell])) as Row);
+}
+
+/** Pids of server processes started with this test's clock. */
+async function serversStartedWith(instant: string): Promise<number[]> {
+  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid,args']);
+  const candidates = stdout.split('\n').flatMap((line) => {
+    const match = /^\s*(\d+)\s+(.*)$/.exec(line);
+    return match && /servers\/\w+(?:\.mjs|\/index\.ts)/.test(match[2] ?? '') ? [Number(match[1])] : [];
+  });
+  const marked: number[] = [];
+  for (const pid of candidates) {
+    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    if (environ.split('\0').includes(`HELPDESK_NOW=${instant}`)) marked.push(pid);
+  }
+  return marked;
+}
+
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+async function until(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+describe('helpdesk eval', () => {
+  it('authors a cassette from the script, then replays it offline and passes', async () => {
+    writeScenario('worked-example', WORKED_EXAMPLE);
+
+    const authored = await evalRun(['--author']);
+    expect(authored.code, authored.stderr).toBe(0);
+    expect(authored.stdout).toContain('author: 1 passed, 0 failed');
+    const cassette = readJson(join(recordings, 'worked-example.json'));
+    expect(cassette).toMatchObject({ format: 1, scenario: 'worked-example', source: 'authored', max_retries: 0 });
+    expect(cassette.interactions).toHaveLength(2);
+    expect(cassette.interactions[1].request.messages.at(-1).content).toContain('TKT-1004');
+
+    const replayed = await evalRun([]);
+    expect(replayed.code, replayed.stdout + replayed.stderr).toBe(0);
+    expect(tableRows(replayed.stdout)).toEqual([
+      { scenario: 'worked-example', mode: 'replay', result: 'pass', 'tools called': 'search_tickets', iter: '2', time: expect.stringMatching(/^\d+\.\d\d s$/), reason: '' },
+    ]);
+    expect(replayed.stdout).toMatch(/\nreplay: 1 passed, 0 failed \(1 scenarios in \d+\.\d s\)\n$/);
+    expect(replayed.stderr).toMatch(/^\[1\/1\] pass worked-example \(\d+\.\d\d s\)\n$/);
+  });
+
+  it('records a live cassette without the API key, and the recording replays offline', async () => {
+    writeScenario('worked-example', WORKED_EXAMPLE);
+    const server = await fakeOpenAI(WORKED_EXAMPLE_REPLIES);
+
+    const recorded = await evalRun(['--record'], { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.url, HELPDESK_MODEL_RETRIES: '0' });
+    expect(recorded.code, recorded.stdout + recorded.stderr).toBe(0);
+    expect(recorded.stdout).toContain('record: 1 passed, 0 failed');
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    const text = readFileSync(join(recordings, 'worked-example.json'), 'utf8');
+    expect(text).not.toContain(API_KEY);
+    expect(text).not.toMatch(/authorization/i);
+    const cassette = JSON.parse(text);
+    expect(cassette.source).toBe('live');
+    expect(cassette.interactions.map((i: { request: unknown }) => i.request)).toEqual(server.requests.map((r) => r.body));
+
+    await server.close();
+    const replayed = await evalRun([]);
+    expect(replayed.code, replayed.stdout + replayed.stderr).toBe(0);
+    expect(tableRows(replayed.stdout).map((r) => [r.scenario, r.mode, r.result])).toEqual([['worked-example', 'replay', 'pass']]);
+    expect(replayed.stdout).toContain('replay: 1 passed, 0 failed');
+  });
+
+  it('runs --live against the endpoint without writing a cassette, and stops its servers', async () => {
+    writeScenario('worked-example', WORKED_EXAMPLE);
+    mkdirSync(recordings);
+    // The first reply waits, so the servers can be seen running while the model "thinks".
+    const server = await fakeOpenAI([{ ...WORKED_EXAMPLE_REPLIES[0] as FakeReply, delayMs: 1000 }, WORKED_EXAMPLE_REPLIES[1] as FakeReply]);
+    let running: number[] = [];
+
+    const live = await evalRun(['--live'], { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.url, HELPDESK_MODEL_RETRIES: '0' }, async () => {
+      await until(() => server.requests.length === 1, RUN_LIMIT_MS);
+      running = await serversStartedWith(now);
+    });
+    expect(live.code, live.stdout + live.stderr).toBe(0);
+    expect(tableRows(live.stdout).map((r) => [r.scenario, r.mode, r.result, r['tools called']])).toEqual([['worked-example', 'live', 'pass', 'search_tickets']]);
+    expect(live.stdout).toContain('live: 1 passed, 0 failed');
+    expect(server.remaining()).toBe(0);
+    expect(readdirSync(recordings)).toEqual([]);
+    expect(running).toHaveLength(5);
+    expect(running.filter((pid) => !isGone(pid))).toEqual([]);
+  });
+
+  it.each(['--record', '--live'])('refuses %s without an API key and says how to set one', async (flag) => {
+    writeScenario('worked-example', WORKED_EXAMPLE);
+    const run = await evalRun([flag]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('helpdesk: OPENAI_API_KEY is not set. Export it (export OPENAI_API_KEY=sk-...) or put it in a .env file');
+    expect(existsSync(recordings)).toBe(false);
+  });
+
+  it('fails a scenario whose answer no longer satisfies it, with the reason in the table', async () => {
+    writeScenario('worked-example', WORKED_EXAMPLE);
+    expect((await evalRun(['--author'])).code).toBe(0);
+    writeScenario('worked-example', { ...WORKED_EXAMPLE, expect: { ...WORKED_EXAMPLE.expect, answer: { contains: ['TKT-1001', 'TKT-9999'] } } });
+
+    const run = await evalRun([]);
+    expect(run.code).toBe(1);
+    const [row] = tableRows(run.stdout);
+    expect(row).toMatchObject({ scenario: 'worked-example', result: 'FAIL' });
+    expect(row?.reason).toContain('[answer] expected to contain "TKT-9999"');
+    expect(run.stdout).toContain(`✗ worked-example (${join(scenarios, 'worked-example.json')})\n    [answer] expected to contain "TKT-9999", got "${ANSWER}"`);
+    expect(run.stdout).toContain('replay: 0 passed, 1 failed');
+    expect(run.stderr).toContain('[1/1] FAIL worked-example');
+  });
+
+  it('fails a scenario without a cassette and says how to author one', async () => {
+    writeScenario('worked-example', WORKED_EXAMPLE);
+    const run = await evalRun([]);
+    expect(run.code).toBe(1);
+    expect(tableRows(run.stdout)[0]?.reason).toMatch(/^\[missing_cassette\] no cassette at /);
+    expect(run.stdout).toContain(`[missing_cassette] no cassette at ${join(recordings, 'worked-example.json')}`);
+    expect(run.stdout).toContain('helpdesk eval --author --id worked-example');
+    expect(run.stdout).toContain('replay: 0 passed, 1 failed');
+  });
+
+  it('rejects an invalid scenario file before running anything, naming the file and the field', async () => {
+    writeScenario('worked-example', WORKED_EXAMPLE);
+    const { expect: expectations, ...rest } = WORKED_EXAMPLE;
+    writeScenario('misspelt', { ...rest, expectations });
+    const run = await evalRun([]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('helpdesk: invalid scenario file(s) in scenarios:');
+    expect(run.stderr).toContain('scenarios/misspelt.json:');
+    expect(run.stderr).toContain('(top level): Unrecognized key: "expectations"');
+    expect(run.stderr).not.toContain('worked-example');
+  });
+
+  it('runs only the scenarios with a given --tag', async () => {
+    writeScenario('greet-billing', greeting(['billing']));
+    writeScenario('greet-tickets', greeting(['tickets']));
+    writeScenario('greet-both', greeting(['tickets', 'billing']));
+    const run = await evalRun(['--author', '--tag', 'billing']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(tableRows(run.stdout).map((r) => r.scenario)).toEqual(['greet-billing', 'greet-both']);
+    expect(readdirSync(recordings).sort()).toEqual(['greet-billing.json', 'greet-both.json']);
+    expect(run.stdout).toContain('author: 2 passed, 0 failed');
+  });
+
+  it('runs only the scenarios named by a comma-separated --id, combined with --tag', async () => {
+    writeScenario('greet-a', greeting(['smoke']));
+    writeScenario('greet-b', greeting([]));
+    writeScenario('greet-c', greeting(['smoke']));
+    const byId = await evalRun(['--author', '--id', 'greet-c,greet-b']);
+    expect(byId.code, byId.stdout + byId.stderr).toBe(0);
+    expect(tableRows(byId.stdout).map((r) => r.scenario)).toEqual(['greet-b', 'greet-c']);
+
+    const both = await evalRun(['--id', 'greet-a,greet-b', '--tag', 'smoke']);
+    expect(tableRows(both.stdout).map((r) => [r.scenario, r.result])).toEqual([['greet-a', 'FAIL']]);
+    expect(both.stdout).toContain('[missing_cassette]');
+  });
+
+  it('exits 2 when no scenario matches the filters', async () => {
+    writeScenario('greet-a', greeting(['smoke']));
+    for (const filter of [['--tag', 'billing'], ['--id', 'greet-z'], ['--file', 'nowhere.json']]) {
+      const run = await evalRun(filter);
+      expect(run.code, filter.join(' ')).toBe(2);
+      expect(run.stderr).toBe('helpdesk: no scenario matches the filters\n');
+    }
+  });
+
+  it('exits 2 and names the folder when the scenario folder does not exist', async () => {
+    rmSync(scenarios, { recursive: true });
+    const run = await evalRun([]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(scenarios);
+    expect(run.stderr).not.toContain('unexpected error');
+  });
+
+  it.each([
+    { what: 'a concurrency of 0', args: ['--concurrency', '0'], says: 'helpdesk: --concurrency must be a positive whole number, got "0"\n' },
+    { what: 'a fractional concurrency', args: ['--concurrency', '1.5'], says: 'helpdesk: --concurrency must be a positive whole number, got "1.5"\n' },
+    { what: 'two modes at once', args: ['--record', '--live'], says: 'helpdesk: choose one of --record, --author and --live\n' },
+  ])('exits 2 with a one-line reason for $what', async ({ args, says }) => {
+    writeScenario('greet-a', greeting([]));
+    const run = await evalRun(args, { OPENAI_API_KEY: API_KEY });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(says);
+  });
+});

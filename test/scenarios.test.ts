@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PoolCache } from '../src/harness/pools.ts';
-import { failureDetails } from '../src/harness/reporters/terminal.ts';
+import { resultDetails } from '../src/harness/reporters/terminal.ts';
 import { ReplayHub } from '../src/harness/replay.ts';
 import { runScenario } from '../src/harness/runner.ts';
 import { loadScenarios } from '../src/harness/scenario.ts';
@@ -32,6 +32,6 @@ describe('scenario suite (replay)', () => {
 
   it.each(scenarios.map((s) => [s.scenario.id, s] as const))('%s', async (_id, loaded) => {
     const result = await runScenario(loaded, { mode: 'replay', hub, pools, recordingsDir: join(ROOT, 'recordings') });
-    expect(result.pass, failureDetails([result]).join('\n')).toBe(true);
+    expect(result.pass, resultDetails(result).join('\n')).toBe(true);
   });
 });

@@ -92,7 +92,7 @@ export const RunRecordSchema = z.object({
       run_id: z.string(),
       regressions: z.array(z.object({
         scenario: z.string(),
-        kind: z.enum(['newly_failing', 'pass_k_drop', 'latency_p95', 'tokens', 'missing']),
+        kind: z.enum(['newly_failing', 'pass_k_drop', 'latency_p95', 'tokens']),
         before: z.number().nullable(),
         after: z.number().nullable(),
         reason: z.string(),

@@ -38,6 +38,8 @@ export interface RunOptions {
    */
   readonly breakRouter?: (router: ToolRouter) => ToolRouter;
   readonly maxIterations?: number;
+  /** Record mode: return the cassette in the result instead of writing it (trials pick one). */
+  readonly deferCassette?: boolean;
 }
 
 /** The outcome of one scenario. */
@@ -53,6 +55,8 @@ export interface ScenarioResult {
   readonly error: string | undefined;
   readonly run: ScenarioRun | undefined;
   readonly durationMs: number;
+  /** Record mode with deferCassette: the cassette this run would have written. */
+  readonly cassette?: Cassette | undefined;
 }
 
 /** A model that keeps every request it forwards (the graders check what the model was told). */
@@ -168,12 +172,14 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     crash = error instanceof Error ? error.message : String(error);
   }
   const replay = finish();
+  let cassette: Cassette | undefined;
   if (recorder && !crash) {
-    writeCassette(path, {
+    cassette = {
       format: 1, scenario: scenario.id, source: options.author ? 'authored' : 'live', model: cassetteModel,
       recorded_at: new Date().toISOString(), tools_hash: toolsHash(tools), max_retries: maxRetries,
       interactions: recorder.interactions,
-    });
+    };
+    if (!options.deferCassette) writeCassette(path, cassette);
   }
   const run: ScenarioRun = {
     mode, transcripts, calls: observedCalls(transcripts), requests: model.requests,
@@ -189,31 +195,6 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   return {
     id: scenario.id, file: loaded.file, mode, pass: failures.length === 0 && replay.length === 0, checks, failures,
     replay, error: undefined, run, durationMs: performance.now() - started,
+    ...(options.deferCassette && cassette ? { cassette } : {}),
   };
-}
-
-/** Runs scenarios with at most `concurrency` at a time, reporting each as it finishes. */
-export async function runSuite(
-  scenarios: readonly LoadedScenario[],
-  options: RunOptions,
-  concurrency: number,
-  onResult: (result: ScenarioResult, done: number, total: number) => void = () => {},
-): Promise<ScenarioResult[]> {
-  const results: ScenarioResult[] = new Array(scenarios.length);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < scenarios.length) {
-      const index = next;
-      next += 1;
-      const loaded = scenarios[index] as LoadedScenario;
-      const result = await runScenario(loaded, options).catch((error: unknown) =>
-        failed(loaded, options.mode, performance.now(), `the harness failed: ${(error as Error).message}`));
-      results[index] = result;
-      done += 1;
-      onResult(result, done, scenarios.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, scenarios.length)) }, worker));
-  return results;
 }

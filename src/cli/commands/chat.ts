@@ -6,7 +6,7 @@ import { MODEL_MAX_RETRIES } from '../../orchestrator/constants.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import type { Interaction } from '../../harness/cassette.ts';
 import { Recorder } from '../../harness/recorder.ts';
-import { failureDetails } from '../../harness/reporters/terminal.ts';
+import { resultDetails } from '../../harness/reporters/terminal.ts';
 import { saveConversation } from '../../harness/save-conversation.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { systemPrompt } from '../../orchestrator/prompt.ts';
@@ -148,7 +148,7 @@ async function save(ctx: ChatContext, id: string, conversation: Conversation): P
       maxRetries: ctx.settings.modelRetries ?? MODEL_MAX_RETRIES,
     }, target);
     ctx.ui.print(`Saved ${saved.file} and ${saved.cassette}.`);
-    ctx.ui.print(saved.replay.pass ? 'Replayed it offline: pass.' : `Replayed it offline: FAIL\n${failureDetails([saved.replay]).join('\n')}`);
+    ctx.ui.print(saved.replay.pass ? 'Replayed it offline: pass.' : `Replayed it offline: FAIL\n${resultDetails(saved.replay).join('\n')}`);
   } catch (error) {
     ctx.ui.error(`could not save: ${(error as Error).message}`);
   }

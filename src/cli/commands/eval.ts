@@ -1,19 +1,28 @@
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { checkApiKey } from '../../orchestrator/openai-model.ts';
+import { compareRuns, DEFAULT_THRESHOLDS, loadBaseline } from '../../harness/baseline.ts';
+import { evaluateGates } from '../../harness/gates.ts';
 import type { Mode } from '../../harness/graders.ts';
 import { PoolCache } from '../../harness/pools.ts';
+import { annotations } from '../../harness/reporters/github.ts';
 import { failureDetails, resultsTable, summaryLine } from '../../harness/reporters/terminal.ts';
+import { writeReports } from '../../harness/reporters/write.ts';
 import { ReplayHub } from '../../harness/replay.ts';
-import { runSuite, type LiveEndpoint } from '../../harness/runner.ts';
+import { runRecord, scenarioRecord, trialRecord, type RunRecord } from '../../harness/results.ts';
+import type { LiveEndpoint } from '../../harness/runner.ts';
 import { loadScenarios, ScenarioFileError } from '../../harness/scenario.ts';
+import { inShard, parseShard, type Shard } from '../../harness/shard.ts';
+import { defaultK } from '../../harness/stats.ts';
+import { runTrials } from '../../harness/trials.ts';
 import { EXIT } from '../exit-codes.ts';
 import { readSettings } from '../settings.ts';
 
 export const EVAL_HELP = `Usage: helpdesk eval [mode] [filters] [options]
+       helpdesk eval merge <results.json or report folder>... [--out <dir>] [gates]
 
 Runs the scenario suite (scenarios/*.json) against the real MCP servers and grades each run.
 
@@ -26,39 +35,158 @@ Filters (combine; a scenario must match each given kind):
   --id <id>          a scenario ID (repeatable, or comma-separated)
   --tag <tag>        scenarios with this tag (repeatable)
   --file <path>      a scenario file (repeatable)
+  --shard <i/n>      only the i-th of n stable parts of the suite (split by scenario ID)
+Trials and gates:
+  --trials <n>       run each scenario n times (live and record mode); reports pass^k and flakiness
+  --k <k>            the k of pass^k (default: half the trials, at least 1)
+  --min-pass-rate <x>  fail the run when the share of passing trials is below x (0-1)
+  --max-flaky <n>    fail the run when more than n scenarios are flaky
+  --baseline <ref>   compare with an earlier run: a results.json, a report folder or a run ID
+  --fail-on-regression  exit 1 when the comparison finds a regression
+Reports:
+  --report-dir <dir> where to write results.json, junit.xml, summary.md, report.html
+                     (default reports/<run-id>/)
 Options:
   --concurrency <n>  scenarios run at once (default 4)
   --scenarios <dir>  scenario folder (default scenarios/)
   --recordings <dir> cassette folder (default recordings/)
   -h, --help         show this help
 
-Exit code 0 only when every selected scenario passes; 1 when one fails; 2 for bad usage.`;
+Exit code 0 only when every gate passes (by default: every scenario passes); 1 otherwise; 2 for
+bad usage or an invalid scenario file.`;
+
+const OPTIONS = {
+  record: { type: 'boolean' }, author: { type: 'boolean' }, live: { type: 'boolean' },
+  id: { type: 'string', multiple: true }, tag: { type: 'string', multiple: true }, file: { type: 'string', multiple: true },
+  shard: { type: 'string' }, trials: { type: 'string' }, k: { type: 'string' },
+  'min-pass-rate': { type: 'string' }, 'max-flaky': { type: 'string' }, baseline: { type: 'string' },
+  'fail-on-regression': { type: 'boolean' }, 'report-dir': { type: 'string' }, out: { type: 'string' },
+  concurrency: { type: 'string' }, scenarios: { type: 'string' }, recordings: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 function list(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
+function wholeNumber(value: string | undefined, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${flag} must be a whole number of at least ${min}, got "${value}"`);
+  return n;
+}
+
+function fraction(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new ConfigError(`${flag} must be a number from 0 to 1, got "${value}"`);
+  return n;
+}
+
+function newRunId(mode: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${mode}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Prints the table, details and summary; applies gates and the baseline; writes reports. */
+async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv, reportsDir: string, label: string): Promise<number> {
+  record.gates = evaluateGates(record, {
+    minPassRate: fraction(values['min-pass-rate'], '--min-pass-rate'),
+    maxFlaky: wholeNumber(values['max-flaky'], '--max-flaky', 0),
+  });
+  if (values.baseline) {
+    let baseline;
+    try {
+      baseline = loadBaseline(values.baseline, reportsDir);
+    } catch (error) {
+      throw new ConfigError((error as Error).message);
+    }
+    record.baseline = { run_id: baseline.run_id, regressions: compareRuns(record, baseline, DEFAULT_THRESHOLDS) };
+  }
+  process.stdout.write(`${resultsTable(record)}\n`);
+  const details = failureDetails(record);
+  if (details.length > 0) process.stdout.write(`\n${details.join('\n')}\n`);
+  for (const gate of record.gates.filter((g) => !g.pass && g.name !== 'scenarios')) process.stdout.write(`\ngate ${gate.name} failed: ${gate.reason}\n`);
+  const regressions = record.baseline?.regressions ?? [];
+  if (record.baseline) {
+    process.stdout.write(`\nbaseline ${record.baseline.run_id}: ${regressions.length === 0 ? 'no regressions' : `${regressions.length} regression(s)`}\n`);
+    for (const r of regressions) process.stdout.write(`  ✗ ${r.scenario} [${r.kind}] ${r.reason}\n`);
+  }
+  const dir = values['report-dir'] ? resolve(values['report-dir']) : resolve(reportsDir, record.run_id);
+  mkdirSync(dir, { recursive: true });
+  const written = await writeReports(record, dir);
+  process.stdout.write(`\n${label}: ${summaryLine(record)}\nreports: ${written.map((p) => p.replace(`${process.cwd()}/`, '')).join(', ')}\n`);
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, readFileSync(resolve(dir, 'summary.md'), 'utf8'));
+  if (env.GITHUB_ACTIONS === 'true') {
+    for (const line of annotations(record, { root: PROJECT_ROOT })) process.stdout.write(`${line}\n`);
+  }
+  const gatesPass = record.gates.every((g) => g.pass);
+  const regressed = values['fail-on-regression'] === true && regressions.length > 0;
+  return gatesPass && !regressed ? EXIT.ok : EXIT.modelError;
+}
+
+async function mergeCommand(paths: string[], values: Values, env: NodeJS.ProcessEnv, reportsDir: string): Promise<number> {
+  if (paths.length === 0) throw new ConfigError('eval merge needs the results of each shard (results.json files or report folders)');
+  const shards = paths.map((p) => {
+    try {
+      return loadBaseline(p, reportsDir);
+    } catch (error) {
+      throw new ConfigError((error as Error).message);
+    }
+  });
+  const first = shards[0] as RunRecord;
+  for (const other of shards) {
+    if (other.mode !== first.mode || other.trials !== first.trials || other.k !== first.k) {
+      throw new ConfigError(`cannot merge ${other.run_id} (${other.mode}, ${other.trials} trials, k ${other.k}) with ${first.run_id} (${first.mode}, ${first.trials} trials, k ${first.k})`);
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const shard of shards) {
+    for (const s of shard.scenarios) {
+      const where = seen.get(s.id);
+      if (where) throw new ConfigError(`scenario ${s.id} is in both ${where} and ${shard.run_id}; merge each shard once`);
+      seen.set(s.id, shard.run_id);
+    }
+  }
+  const started = shards.map((s) => s.started_at).sort()[0] ?? new Date().toISOString();
+  const record = runRecord({
+    runId: newRunId('merged'), startedAt: started,
+    durationMs: Math.max(...shards.map((s) => s.duration_ms)), mode: first.mode, authored: first.authored,
+    model: first.model, trials: first.trials, k: first.k, shard: null,
+  }, shards.flatMap((s) => s.scenarios));
+  return finish(record, { ...values, ...(values.out ? { 'report-dir': values.out } : {}) }, env, reportsDir, 'merged');
+}
+
 /** `helpdesk eval`: the project's main job. */
 export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      record: { type: 'boolean' }, author: { type: 'boolean' }, live: { type: 'boolean' },
-      id: { type: 'string', multiple: true }, tag: { type: 'string', multiple: true }, file: { type: 'string', multiple: true },
-      concurrency: { type: 'string' }, scenarios: { type: 'string' }, recordings: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   if (values.help) {
     process.stdout.write(`${EVAL_HELP}\n`);
     return EXIT.ok;
   }
+  const reportsDir = resolve(PROJECT_ROOT, 'reports');
+  if (positionals[0] === 'merge') return mergeCommand(positionals.slice(1), values, env, reportsDir);
+  if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}" (did you mean --id ${positionals[0]}?)`);
+
   const chosen = [values.record, values.author, values.live].filter(Boolean).length;
   if (chosen > 1) throw new ConfigError('choose one of --record, --author and --live');
   const mode: Mode = values.live ? 'live' : values.record || values.author ? 'record' : 'replay';
-  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`--concurrency must be a positive whole number, got "${values.concurrency}"`);
+  const concurrency = wholeNumber(values.concurrency, '--concurrency', 1) ?? 4;
+  const trials = wholeNumber(values.trials, '--trials', 1) ?? 1;
+  if (trials > 1 && mode === 'replay') throw new ConfigError('--trials needs --live or --record: a replay gives the same answer every time');
+  if (trials > 1 && values.author) throw new ConfigError('--trials cannot be combined with --author: a script gives the same answer every time');
+  const k = wholeNumber(values.k, '--k', 1) ?? defaultK(trials);
+  if (k > trials) throw new ConfigError(`--k (${k}) cannot exceed --trials (${trials})`);
+  let shard: Shard | undefined;
+  if (values.shard) {
+    try {
+      shard = parseShard(values.shard);
+    } catch (error) {
+      throw new ConfigError((error as Error).message);
+    }
+  }
 
   const scenariosDir = resolve(values.scenarios ?? resolve(PROJECT_ROOT, 'scenarios'));
   const recordingsDir = resolve(values.recordings ?? resolve(PROJECT_ROOT, 'recordings'));
@@ -70,7 +198,8 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     if (error instanceof ScenarioFileError) throw new ConfigError(`invalid scenario file(s) in ${error.message}`);
     throw error;
   }
-  if (scenarios.length === 0) throw new ConfigError('no scenario matches the filters');
+  if (shard) scenarios = scenarios.filter((s) => inShard(s.scenario.id, shard));
+  if (scenarios.length === 0 && !shard) throw new ConfigError('no scenario matches the filters');
 
   const settings = readSettings(env);
   let live: LiveEndpoint | undefined;
@@ -84,26 +213,31 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const hub = mode === 'replay' ? new ReplayHub() : undefined;
   hub?.open();
   const label = values.author ? 'author' : mode;
+  const startedAt = new Date().toISOString();
   const started = performance.now();
   const tty = process.stderr.isTTY === true;
   try {
-    const results = await runSuite(
+    const runs = await runTrials(
       scenarios,
       { mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(values.author ? { author: true } : {}) },
+      trials,
       concurrency,
-      (result, done, total) => {
-        const line = `[${done}/${total}] ${result.pass ? 'pass' : 'FAIL'} ${result.id} (${(result.durationMs / 1000).toFixed(2)} s)`;
+      (result, trial, done, total) => {
+        const line = `[${done}/${total}] ${result.pass ? 'pass' : 'FAIL'} ${result.id}${trials > 1 ? ` trial ${trial}` : ''} (${(result.durationMs / 1000).toFixed(2)} s)`;
         process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
       },
     );
     if (tty) process.stderr.write('\n');
-    process.stdout.write(`${resultsTable(results)}\n`);
-    const details = failureDetails(results);
-    if (details.length > 0) process.stdout.write(`\n${details.join('\n')}\n`);
-    process.stdout.write(`\n${label}: ${summaryLine(results, (performance.now() - started) / 1000)}\n`);
-    return results.every((r) => r.pass) ? EXIT.ok : EXIT.modelError;
+    const records = runs.map(({ loaded, results }) =>
+      scenarioRecord(loaded, results.map((result, i) => trialRecord(result, loaded.scenario, i + 1)), k));
+    const record = runRecord({
+      runId: newRunId(label), startedAt, durationMs: performance.now() - started, mode, authored: values.author === true,
+      model: mode === 'replay' ? null : (live?.model ?? null), trials, k, shard: shard ?? null,
+    }, records);
+    return await finish(record, values, env, reportsDir, label);
   } finally {
     hub?.close();
     await pools.close();
   }
 }
+

@@ -1,46 +1,73 @@
+import type { RunRecord, ScenarioRecord } from '../results.ts';
 import type { ScenarioResult } from '../runner.ts';
 import { renderTable } from './table.ts';
 
-/** The one-line reason a scenario failed: replay first (it explains everything after it), then errors, then checks. */
-export function failureReason(result: ScenarioResult): string {
-  const replay = result.replay[0];
-  if (replay) return `[${replay.code}] ${replay.reason}`;
-  if (result.error) return result.error;
-  const check = result.failures[0];
-  return check ? `[${check.name}] ${check.reason}` : '';
+const pct = (x: number | undefined | null) => (x === undefined || x === null || Number.isNaN(x) ? '-' : `${(x * 100).toFixed(0)}%`);
+
+/** The one-line reason a scenario failed (its first failing trial's), or ''. */
+export function failureReason(scenario: ScenarioRecord): string {
+  if (scenario.summary.pass) return '';
+  const trial = scenario.trials.find((t) => !t.pass && t.infra_error === null) ?? scenario.trials.find((t) => !t.pass);
+  if (!trial) return '';
+  return trial.infra_error ? `[infrastructure] ${trial.infra_error}` : (trial.reason ?? '');
 }
 
-function toolsCalled(result: ScenarioResult): string {
-  const calls = result.run?.calls ?? [];
-  return calls.length === 0 ? '-' : calls.map((c) => (c.isError ? `${c.name}✗` : c.name)).join(', ');
+function toolsCalled(scenario: ScenarioRecord): string {
+  const tools = scenario.trials[0]?.latency.tools ?? [];
+  return tools.length === 0 ? '-' : tools.map((t) => (t.is_error ? `${t.name}✗` : t.name)).join(', ');
 }
 
-/** The results table: scenario, mode, result, tools called, iterations, time, reason for failure. */
-export function resultsTable(results: readonly ScenarioResult[]): string {
-  const rows = results.map((r) => [
-    r.id,
-    r.mode,
-    r.pass ? 'pass' : 'FAIL',
-    toolsCalled(r),
-    String(r.run?.transcripts.reduce((n, t) => n + t.iterations, 0) ?? '-'),
-    `${(r.durationMs / 1000).toFixed(2)} s`,
-    r.pass ? '' : failureReason(r),
-  ]);
-  return renderTable(['scenario', 'mode', 'result', 'tools called', 'iter', 'time', 'reason'], rows, [30, 8, 8, 34, 6, 9, 50]);
+/**
+ * The results table: scenario, mode, result, tools called, iterations, time, reason; trial runs
+ * add successes, pass^k and the reliability class.
+ */
+export function resultsTable(record: RunRecord): string {
+  const trials = record.trials > 1;
+  const head = ['scenario', 'mode', 'result', 'tools called', 'iter', 'time'];
+  if (trials) head.push('c/n', `pass^${record.k}`, 'class');
+  head.push('reason');
+  const rows = record.scenarios.map((s) => {
+    const first = s.trials[0];
+    const iterations = first ? first.transcripts.reduce((n, t) => n + t.iterations, 0) : 0;
+    const row = [
+      s.id, record.authored ? 'author' : record.mode, s.summary.pass ? 'pass' : 'FAIL', toolsCalled(s), String(iterations),
+      `${((first?.duration_ms ?? 0) / 1000).toFixed(2)} s`,
+    ];
+    if (trials) row.push(`${s.summary.c}/${s.summary.n}${s.summary.infra ? ` +${s.summary.infra} infra` : ''}`, pct(s.summary.pass_hat_k[String(record.k)]), s.summary.class);
+    row.push(failureReason(s));
+    return row;
+  });
+  const widths = trials ? [28, 7, 7, 30, 5, 8, 10, 8, 12, 40] : [30, 8, 8, 34, 6, 9, 50];
+  return renderTable(head, rows, widths);
 }
 
-/** Details worth printing under the table for each failed scenario: every failed check and replay diff. */
-export function failureDetails(results: readonly ScenarioResult[]): string[] {
-  return results.filter((r) => !r.pass).flatMap((r) => [
-    `✗ ${r.id} (${r.file})`,
-    ...r.replay.flatMap((f) => [`    [${f.code}] ${f.reason}`, ...(f.diff ? [`      ${f.diff.split('\n').join('\n      ')}`] : [])]),
-    ...(r.error && r.replay.length === 0 ? [`    ${r.error}`] : []),
-    ...r.failures.map((f) => `    [${f.name}] ${f.reason}`),
-  ]);
+/** Every failed check and replay diff of each failed scenario's first failing trial. */
+export function failureDetails(record: RunRecord): string[] {
+  return record.scenarios.filter((s) => !s.summary.pass).flatMap((s) => {
+    const trial = s.trials.find((t) => !t.pass) ?? s.trials[0];
+    if (!trial) return [];
+    return [
+      `✗ ${s.id} (${s.file})${record.trials > 1 ? ` trial ${trial.trial}` : ''}`,
+      ...(trial.infra_error ? [`    [infrastructure] ${trial.infra_error}`] : []),
+      ...trial.replay.flatMap((f) => [`    [${f.code}] ${f.reason}`, ...(f.diff ? [`      ${f.diff.split('\n').join('\n      ')}`] : [])]),
+      ...(trial.replay.length === 0 && trial.reason && trial.failures.length === 0 && !trial.infra_error ? [`    ${trial.reason}`] : []),
+      ...trial.failures.map((f) => `    [${f.name}] ${f.reason}`),
+    ];
+  });
 }
 
-/** "29 passed, 1 failed" plus the time. */
-export function summaryLine(results: readonly ScenarioResult[], seconds: number): string {
-  const passed = results.filter((r) => r.pass).length;
-  return `${passed} passed, ${results.length - passed} failed (${results.length} scenarios in ${seconds.toFixed(1)} s)`;
+/** "29 passed, 1 failed" plus flaky and infrastructure counts in trial runs, and the time. */
+export function summaryLine(record: RunRecord): string {
+  const t = record.totals;
+  const extra = record.trials > 1 ? `, ${t.flaky} flaky, ${t.infra_errors} infrastructure errors, pass rate ${pct(t.pass_rate)} over ${t.trials} trials` : '';
+  return `${t.passed} passed, ${t.failed} failed${extra} (${t.scenarios} scenarios in ${(record.duration_ms / 1000).toFixed(1)} s)`;
+}
+
+/** The failed checks and replay failures of one scenario run (for tests and the chat's /save). */
+export function resultDetails(result: ScenarioResult): string[] {
+  return [
+    ...result.replay.flatMap((f) => [`[${f.code}] ${f.reason}`, ...(f.diff ? [`  ${f.diff}`] : [])]),
+    ...(result.error ? [result.error] : []),
+    ...result.failures.map((f) => `[${f.name}] ${f.reason}`),
+  ];
 }

@@ -1,0 +1,29 @@
+import type { Check } from './matchers.ts';
+import type { RunRecord } from './results.ts';
+
+/** Run-level gates from the command line. */
+export interface GateOptions {
+  readonly minPassRate?: number | undefined;
+  readonly maxFlaky?: number | undefined;
+}
+
+/**
+ * The gates of a run: each scenario must meet its own (every trial passes, or pass^k ≥ its
+ * min_pass_k), plus the optional run-level minimum pass rate and maximum number of flaky scenarios.
+ */
+export function evaluateGates(record: RunRecord, options: GateOptions): (Check & { name: string })[] {
+  const failing = record.scenarios.filter((s) => !s.summary.pass).map((s) => s.id);
+  const gates = [{
+    name: 'scenarios',
+    pass: failing.length === 0,
+    reason: failing.length === 0 ? `all ${record.scenarios.length} scenarios meet their gate` : `${failing.length} scenario(s) below their gate: ${failing.join(', ')}`,
+  }];
+  if (options.minPassRate !== undefined) {
+    const rate = record.totals.pass_rate ?? 0;
+    gates.push({ name: 'min_pass_rate', pass: rate >= options.minPassRate, reason: `pass rate ${(rate * 100).toFixed(1)}% (minimum ${(options.minPassRate * 100).toFixed(1)}%)` });
+  }
+  if (options.maxFlaky !== undefined) {
+    gates.push({ name: 'max_flaky', pass: record.totals.flaky <= options.maxFlaky, reason: `${record.totals.flaky} flaky scenario(s) (maximum ${options.maxFlaky})` });
+  }
+  return gates;
+}

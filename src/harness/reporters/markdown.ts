@@ -1,0 +1,118 @@
+import type { RunRecord, ScenarioRecord } from '../results.ts';
+import {
+  displayPath, failureDetails, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, runUsage, verdict,
+} from './report-format.ts';
+
+/** Escapes text for a GitHub-flavoured Markdown table cell: pipes, HTML, line breaks, emphasis. */
+export function markdownCell(text: string): string {
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/([*_`[\]~])/g, '\\$1')
+    .replace(/\r?\n/g, '<br>');
+}
+
+/** Escapes inline text (a list item): as a cell, pipes included (harmless outside tables). */
+const inline = markdownCell;
+
+/** A fenced code block long enough that no backtick run inside can close it. */
+export function codeBlock(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}text\n${text}\n${fence}`;
+}
+
+const RESULT_LABEL = { passed: '✅ pass', failed: '❌ fail', error: '⚠️ infra', skipped: '⏭️ skipped' } as const;
+
+function headline(record: RunRecord): string[] {
+  const t = record.totals;
+  const ok = t.failed === 0 && record.gates.every((g) => g.pass);
+  const infraScenarios = record.scenarios.filter((s) => verdict(s, record.k).status === 'error').length;
+  const counts = [`${t.passed} passed`, `${t.failed} failed`, `${t.flaky} flaky`, `${infraScenarios} infra`].join(' · ');
+  const usage = runUsage(record.scenarios);
+  const facts = [
+    `pass rate **${formatPercent(t.pass_rate)}** of ${t.trials - t.infra_errors} counted trials (${t.infra_errors} infrastructure errors)`,
+    `mode \`${record.mode}\``,
+    `model \`${record.model ?? 'n/a'}\``,
+    `${record.trials} trial${record.trials === 1 ? '' : 's'} per scenario`,
+    `k = ${record.k}`,
+    `${formatTokens(usage.tokens)} tokens`,
+    `cost ${formatUsd(usage.costUsd)} (prices ${record.price_table})`,
+    `${(record.duration_ms / 1000).toFixed(1)} s`,
+  ];
+  return [
+    `## ${ok ? '✅' : '❌'} mcp-helpdesk eval: ${counts}`,
+    '',
+    `${facts.join(' · ')}  `,
+    `Run \`${record.run_id}\` started ${record.started_at}${record.shard ? ` · shard ${record.shard.index}/${record.shard.count}` : ''}`,
+  ];
+}
+
+function scenarioTable(record: RunRecord): string[] {
+  const rows = record.scenarios.map((s) => {
+    const hat = s.summary.pass_hat_k[String(record.k)];
+    return `| ${[
+      markdownCell(s.id),
+      RESULT_LABEL[verdict(s, record.k).status],
+      formatProbability(hat),
+      s.summary.class,
+      formatMs(s.summary.p95_ms),
+      formatTokens(s.summary.tokens_mean),
+      formatUsd(s.summary.cost_usd),
+    ].join(' | ')} |`;
+  });
+  return [
+    `| Scenario | Result | pass^${record.k} | Class | p95 | Tokens (mean) | Cost |`,
+    '| --- | --- | ---: | --- | ---: | ---: | ---: |',
+    ...rows,
+  ];
+}
+
+function failures(record: RunRecord, root: string | undefined): string[] {
+  const failed = record.scenarios.filter((s) => !s.summary.pass);
+  if (failed.length === 0) return [];
+  return ['', '### Failures', '', ...failed.flatMap((s: ScenarioRecord) => {
+    const outcome = verdict(s, record.k);
+    const details = failureDetails(s);
+    return [
+      `- **${inline(s.id)}** (\`${displayPath(s.file, root).replace(/`/g, "'")}\`) — \`${outcome.type ?? 'failed'}\`: ${inline(outcome.message ?? '')}`,
+      ...(details ? ['', codeBlock(details).split('\n').map((l) => `  ${l}`).join('\n'), ''] : []),
+    ];
+  })];
+}
+
+function gates(record: RunRecord): string[] {
+  if (record.gates.length === 0) return [];
+  return ['', '### Gates', '', ...record.gates.map((g) => `- ${g.pass ? '✅' : '❌'} **${inline(g.name)}**: ${inline(g.reason)}`)];
+}
+
+function regressions(record: RunRecord): string[] {
+  const baseline = record.baseline;
+  if (!baseline || baseline.regressions.length === 0) return [];
+  const num = (v: number | null) => (v === null ? '–' : String(Number(v.toFixed(4))));
+  return [
+    '', `### Regressions against run \`${baseline.run_id}\``, '',
+    '| Scenario | Kind | Before | After | Reason |', '| --- | --- | ---: | ---: | --- |',
+    ...baseline.regressions.map((r) => `| ${markdownCell(r.scenario)} | ${r.kind} | ${num(r.before)} | ${num(r.after)} | ${markdownCell(r.reason)} |`),
+  ];
+}
+
+/** Options for the Markdown summary. */
+export interface MarkdownOptions {
+  /** Scenario files are shown relative to this folder when inside it. */
+  readonly root?: string;
+}
+
+/** summary.md: the run in GitHub-flavoured Markdown, for $GITHUB_STEP_SUMMARY or a pull-request comment. */
+export function summaryMarkdown(record: RunRecord, options: MarkdownOptions = {}): string {
+  return [
+    ...headline(record),
+    '',
+    ...scenarioTable(record),
+    ...failures(record, options.root),
+    ...gates(record),
+    ...regressions(record),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,47 @@
+import { cassettePath, writeCassette } from './cassette.ts';
+import { runScenario, type RunOptions, type ScenarioResult } from './runner.ts';
+import type { LoadedScenario } from './scenario.ts';
+
+/** All trials of one scenario, in trial order. */
+export interface ScenarioTrials {
+  readonly loaded: LoadedScenario;
+  readonly results: ScenarioResult[];
+}
+
+/**
+ * Runs every scenario `trials` times, each trial independent (its own conversation and model
+ * calls), at most `concurrency` at a time. In record mode the cassette kept is the first
+ * passing trial's (or the last trial's when none passed), so one flaky failure does not replace
+ * a good recording.
+ */
+export async function runTrials(
+  scenarios: readonly LoadedScenario[],
+  options: RunOptions,
+  trials: number,
+  concurrency: number,
+  onResult: (result: ScenarioResult, trial: number, done: number, total: number) => void = () => {},
+): Promise<ScenarioTrials[]> {
+  const byScenario = scenarios.map((loaded) => ({ loaded, results: new Array<ScenarioResult>(trials) }));
+  const jobs = byScenario.flatMap((entry) => Array.from({ length: trials }, (_, trial) => ({ entry, trial })));
+  const recordMode = options.mode === 'record';
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next] as (typeof jobs)[number];
+      next += 1;
+      const result = await runScenario(job.entry.loaded, { ...options, deferCassette: recordMode });
+      job.entry.results[job.trial] = result;
+      done += 1;
+      onResult(result, job.trial + 1, done, jobs.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, jobs.length)) }, worker));
+  if (recordMode) {
+    for (const { loaded, results } of byScenario) {
+      const chosen = results.find((r) => r.pass && r.cassette) ?? results.findLast((r) => r.cassette);
+      if (chosen?.cassette) writeCassette(cassettePath(options.recordingsDir, loaded.scenario.id), chosen.cassette);
+    }
+  }
+  return byScenario;
+}

@@ -181,7 +181,7 @@ describe('helpdesk eval', () => {
     expect(tableRows(replayed.stdout)).toEqual([
       { scenario: 'worked-example', mode: 'replay', result: 'pass', 'tools called': 'search_tickets', iter: '2', time: expect.stringMatching(/^\d+\.\d\d s$/), reason: '' },
     ]);
-    expect(replayed.stdout).toMatch(/\nreplay: 1 passed, 0 failed \(1 scenarios in \d+\.\d s\)\n$/);
+    expect(replayed.stdout).toMatch(/\nreplay: 1 passed, 0 failed \(1 scenarios in \d+\.\d s\)\nreports: \S+results\.json, \S+junit\.xml, \S+summary\.md, \S+report\.html\n$/);
     expect(replayed.stderr).toMatch(/^\[1\/1\] pass worked-example \(\d+\.\d\d s\)\n$/);
   });
 
@@ -317,8 +317,8 @@ describe('helpdesk eval', () => {
   });
 
   it.each([
-    { what: 'a concurrency of 0', args: ['--concurrency', '0'], says: 'helpdesk: --concurrency must be a positive whole number, got "0"\n' },
-    { what: 'a fractional concurrency', args: ['--concurrency', '1.5'], says: 'helpdesk: --concurrency must be a positive whole number, got "1.5"\n' },
+    { what: 'a concurrency of 0', args: ['--concurrency', '0'], says: 'helpdesk: --concurrency must be a whole number of at least 1, got "0"\n' },
+    { what: 'a fractional concurrency', args: ['--concurrency', '1.5'], says: 'helpdesk: --concurrency must be a whole number of at least 1, got "1.5"\n' },
     { what: 'two modes at once', args: ['--record', '--live'], says: 'helpdesk: choose one of --record, --author and --live\n' },
   ])('exits 2 with a one-line reason for $what', async ({ args, says }) => {
     writeScenario('greet-a', greeting([]));

@@ -228,7 +228,8 @@ describe('ServerPool with misbehaving servers', () => {
       expect(second.server).toBe('flaky');
       expect(second.envelope?.error).toBe('Server flaky is unavailable');
       expect(second.envelope?.retryable).toBe(true);
-      expect(second.envelope?.reason).toContain('segmentation fault (simulated)');
+      expect(second.envelope?.reason).toContain('the process exited unexpectedly');
+      expect(pool.servers().find((s) => s.name === 'flaky')?.stderrTail).toContain('segmentation fault (simulated)');
       expect(second.envelope?.context).toEqual({ server: 'flaky', tool: 'crash' });
       expect(pool.servers().find((s) => s.name === 'flaky')).toMatchObject({ state: 'unavailable', restarts: 1 });
 

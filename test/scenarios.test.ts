@@ -14,8 +14,9 @@ const scenarios = loadScenarios(join(ROOT, 'scenarios'), {}, ROOT);
 let pools: PoolCache;
 let hub: ReplayHub;
 
-beforeAll(() => {
+beforeAll(async () => {
   pools = new PoolCache(ROOT);
+  await pools.prepare(scenarios.map((s) => s.scenario));
   hub = new ReplayHub();
   hub.open();
 });

@@ -64,6 +64,15 @@ export class PoolCache {
     return { pool, startupMs, discoveryMs };
   }
 
+  /**
+   * Starts, one after another, every pool the given scenarios need, before any of them runs: a
+   * pool starting in the middle of other scenarios' tool calls would slow them down and spoil
+   * their latency figures (and its own start-up figure).
+   */
+  async prepare(scenarios: readonly Scenario[]): Promise<void> {
+    for (const scenario of scenarios) await this.get(scenario).catch(() => undefined);
+  }
+
   /** Stops every pool. */
   async close(): Promise<void> {
     this.#closed = true;

@@ -1,4 +1,5 @@
 import { cassettePath, writeCassette } from './cassette.ts';
+import type { Mode } from './graders.ts';
 import { runScenario, type RunOptions, type ScenarioResult } from './runner.ts';
 import type { LoadedScenario } from './scenario.ts';
 
@@ -6,6 +7,14 @@ import type { LoadedScenario } from './scenario.ts';
 export interface ScenarioTrials {
   readonly loaded: LoadedScenario;
   readonly results: ScenarioResult[];
+}
+
+/** A trial that broke the harness itself: reported as failed, never allowed to stop the others. */
+function crashed(loaded: LoadedScenario, mode: Mode, error: unknown): ScenarioResult {
+  return {
+    id: loaded.scenario.id, file: loaded.file, mode, pass: false, checks: [], failures: [], replay: [],
+    error: `the harness failed: ${error instanceof Error ? error.message : String(error)}`, run: undefined, durationMs: 0,
+  };
 }
 
 /**
@@ -30,7 +39,8 @@ export async function runTrials(
     while (next < jobs.length) {
       const job = jobs[next] as (typeof jobs)[number];
       next += 1;
-      const result = await runScenario(job.entry.loaded, { ...options, deferCassette: recordMode });
+      const result = await runScenario(job.entry.loaded, { ...options, deferCassette: recordMode })
+        .catch((error: unknown) => crashed(job.entry.loaded, options.mode, error));
       job.entry.results[job.trial] = result;
       done += 1;
       onResult(result, job.trial + 1, done, jobs.length);

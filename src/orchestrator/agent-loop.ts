@@ -44,8 +44,10 @@ export function parseArguments(call: ToolCall): Parsed {
   let value: unknown;
   try {
     value = JSON.parse(raw);
-  } catch (error) {
-    return { ok: false, envelope: malformedArgumentsEnvelope(call.function.name, raw, `they are not valid JSON (${(error as Error).message})`) };
+  } catch {
+    // Our own words, not the engine's parse message: that text changes between Node versions,
+    // and the envelope is part of recorded conversations.
+    return { ok: false, envelope: malformedArgumentsEnvelope(call.function.name, raw, 'they are not valid JSON') };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;

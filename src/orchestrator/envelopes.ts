@@ -1,10 +1,18 @@
 import { isErrorEnvelope, makeEnvelope, type ErrorEnvelope } from '../shared/envelope.ts';
 
-/** Up to `count` known names that share a word with `name`, best first; else the first ones. */
+/** Verbs every tool name starts with: sharing one says nothing about what a tool is about. */
+const GENERIC = new Set(['get', 'list', 'check', 'find', 'search', 'lookup', 'calculate', 'show', 'fetch', 'query']);
+
+/** The nouns of a tool name, singular: get_customer_tickets → [customer, ticket]. */
+function nouns(name: string): string[] {
+  return name.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w && !GENERIC.has(w)).map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w));
+}
+
+/** Up to `count` known names that share a noun with `name`, best first; else the first ones. */
 export function similarNames(name: string, known: readonly string[], count = 5): string[] {
-  const words = new Set(name.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
+  const words = new Set(nouns(name));
   const scored = known
-    .map((candidate) => ({ candidate, score: candidate.split(/[^a-z0-9]+/).filter((w) => words.has(w)).length }))
+    .map((candidate) => ({ candidate, score: nouns(candidate).filter((w) => words.has(w)).length }))
     .filter((entry) => entry.score > 0)
     .sort((a, b) => b.score - a.score || a.candidate.localeCompare(b.candidate))
     .map((entry) => entry.candidate);

@@ -157,7 +157,8 @@ export class ServerConnection {
   #onClose(): void {
     if (this.#closing || this.state !== 'ready') return;
     this.state = 'crashed';
-    this.lastError = `process exited unexpectedly${this.stderrTail ? `: ${this.#stderr.at(-1)}` : ''}`;
+    // Stable words only: this text reaches the model (and recordings); stderr timing does not.
+    this.lastError = 'the process exited unexpectedly';
     this.#options.logger?.warn(`server ${this.name} stopped unexpectedly`, { pid: this.pid });
   }
 

@@ -46,6 +46,8 @@ export interface ServerStatus {
   readonly lastError: string | undefined;
   readonly startMs: number;
   readonly discoveryMs: number;
+  /** The server's last stderr lines: what it said before failing. */
+  readonly stderrTail: string;
 }
 
 type PoolSettings = Required<Omit<PoolOptions, 'logger'>> & { readonly logger?: Logger | undefined };
@@ -133,7 +135,7 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
   servers(): ServerStatus[] {
     return [...this.#servers.values()].map((s) => ({
       name: s.name, state: s.state, pid: s.pid, tools: s.tools.length, restarts: s.restarts, lastError: s.lastError,
-      startMs: s.startMs, discoveryMs: s.discoveryMs,
+      startMs: s.startMs, discoveryMs: s.discoveryMs, stderrTail: s.stderrTail,
     }));
   }
 

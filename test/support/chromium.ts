@@ -48,7 +48,10 @@ class Cdp {
     this.#socket = socket;
     socket.addEventListener('message', (message) => this.#receive(String(message.data)));
     socket.addEventListener('close', () => {
-      for (const pending of this.#pending.values()) pending.reject(new Error('the DevTools connection closed'));
+      for (const pending of this.#pending.values()) {
+        clearTimeout(pending.timer);
+        pending.reject(new Error('the DevTools connection closed'));
+      }
       this.#pending.clear();
     });
   }
@@ -244,7 +247,8 @@ function collect(cdp: Cdp, log: PageLog): void {
       log.requests.push(url);
     }
     if (method === 'Network.loadingFailed') {
-      log.failedRequests.push(`${urls.get(params.requestId as string) ?? '?'}: ${String(params.errorText)}`);
+      const blocked = params.blockedReason ? ` (blocked: ${String(params.blockedReason)})` : '';
+      log.failedRequests.push(`${urls.get(params.requestId as string) ?? '?'}: ${String(params.errorText)}${blocked}`);
     }
   });
 }
@@ -286,6 +290,7 @@ export async function openChromiumPage(options: { width?: number; height?: numbe
       log,
       async goto(url, gotoTimeoutMs = timeoutMs) {
         const loaded = page.once('Page.loadEventFired', gotoTimeoutMs);
+        loaded.catch(() => {}); // awaited below; this only keeps a failed navigation from leaving it unhandled
         const { errorText } = await page.send('Page.navigate', { url });
         if (errorText) throw new Error(`could not open ${url}: ${String(errorText)}`);
         await loaded;

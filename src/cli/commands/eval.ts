@@ -217,6 +217,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const started = performance.now();
   const tty = process.stderr.isTTY === true;
   try {
+    await pools.prepare(scenarios.map((s) => s.scenario));
     const runs = await runTrials(
       scenarios,
       { mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(values.author ? { author: true } : {}) },

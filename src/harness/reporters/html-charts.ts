@@ -1,6 +1,6 @@
 import type { RunRecord, ScenarioRecord, TrialRecord } from '../results.ts';
 import { percentile } from '../stats.ts';
-import { escapeHtml as esc, formatMs } from './report-format.ts';
+import { escapeHtml as esc, formatMs, toolLabel } from './report-format.ts';
 
 /** One named set of durations to chart. */
 export interface LatencySeries {
@@ -18,10 +18,11 @@ interface Frame {
   readonly clipAt: number;
 }
 
-const frame = (width: number, labelWidth: number): Frame => ({ width, labelWidth, plotWidth: width - labelWidth - 56, clipAt: Math.floor(labelWidth / 6.2) });
+// About 6.8 px per character of an 11 px label, with a margin before the axis.
+const frame = (width: number, labelWidth: number): Frame => ({ width, labelWidth, plotWidth: width - labelWidth - 56, clipAt: Math.floor((labelWidth - 12) / 6.8) });
 
-/** Two bar charts fit side by side in the page; the strip plot takes its whole width. */
-const BAR_FRAME = frame(530, 190);
+/** Every chart takes the page's width, so long tool names and many scenarios stay readable. */
+const BAR_FRAME = frame(1090, 260);
 const STRIP_FRAME = frame(1090, 260);
 
 /** Trials whose timings mean something: not infrastructure errors, and the agent actually ran. */
@@ -34,7 +35,7 @@ export function latencySeries(record: RunRecord): { queries: LatencySeries[]; to
   const trials = record.scenarios.flatMap(timedTrials);
   const tools = new Map<string, number[]>();
   for (const call of trials.flatMap((t) => t.latency.tools)) {
-    const label = `${call.server ?? 'unknown'}/${call.name}`;
+    const label = toolLabel(call.server, call.name);
     tools.set(label, [...(tools.get(label) ?? []), call.ms]);
   }
   return {
@@ -97,7 +98,7 @@ export function percentileChart(title: string, series: readonly LatencySeries[])
   }).join('');
   const legend = PERCENTILES.map((p, i) => {
     const x = labelWidth + i * 70;
-    return `<rect class="bar p${p}" x="${x}" y="8" width="12" height="12"/><text class="tick" x="${x + 16}" y="18">p${p}</text>`;
+    return `<rect class="swatch p${p}" x="${x}" y="8" width="12" height="12"/><text class="tick" x="${x + 16}" y="18">p${p}</text>`;
   }).join('');
   return `<figure class="chart"><figcaption>${esc(title)}</figcaption>`
     + `<svg class="latency-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">`

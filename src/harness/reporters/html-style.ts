@@ -37,7 +37,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .envelope-badge { background: var(--bad-bg); color: var(--bad); }
 .class-flaky { color: var(--warn); font-weight: 600; } .class-stable_fail { color: var(--bad); font-weight: 600; }
 .gates li.fail { color: var(--bad); }
-.charts { display: flex; flex-wrap: wrap; gap: 18px; }
+.charts { display: flex; flex-direction: column; align-items: flex-start; gap: 18px; }
 figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 10px; padding: 10px 8px; background: #fff; max-width: 100%; overflow-x: auto; }
 figure.chart figcaption { font-weight: 600; margin: 0 4px 4px; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
@@ -45,7 +45,7 @@ svg text { font: 11px system-ui, sans-serif; fill: #334155; }
 svg text.tick { fill: var(--muted); font-size: 10px; }
 svg text.value { fill: #334155; font-size: 10px; }
 svg .grid { stroke: #eef2f7; } svg .row { stroke: #f1f5f9; }
-svg .bar.p50 { fill: #93c5fd; } svg .bar.p95 { fill: #3b82f6; } svg .bar.p99 { fill: #1e3a8a; }
+svg .p50 { fill: #93c5fd; } svg .p95 { fill: #3b82f6; } svg .p99 { fill: #1e3a8a; }
 svg .dot { fill-opacity: .8; stroke: #fff; stroke-width: 1; } svg .dot.pass { fill: #16a34a; } svg .dot.fail { fill: #dc2626; }
 svg .median { stroke: #0f172a; stroke-width: 2; }
 .toolbar { display: flex; gap: 10px; align-items: center; margin-bottom: 10px; }

@@ -1,7 +1,7 @@
 import type { Transcript, TranscriptEvent } from '../../orchestrator/transcript.ts';
 import type { ErrorEnvelope } from '../../shared/envelope.ts';
 import type { ScenarioRecord, TrialRecord } from '../results.ts';
-import { displayPath, escapeHtml as esc, formatMs, formatTokens, formatUsd, verdict } from './report-format.ts';
+import { displayPath, escapeHtml as esc, formatMs, formatTokens, formatUsd, toolLabel, verdict } from './report-format.ts';
 
 /** Tool results longer than this are cut in the page (results.json keeps them whole). */
 export const RESULT_PREVIEW_CHARS = 4000;
@@ -59,7 +59,7 @@ function toolStep(call: Event<'tool_call'>, result: Event<'tool_result'> | undef
   const flag = result?.is_error ? ' <span class="badge envelope-badge">error envelope</span>' : '';
   return {
     kind: result?.is_error ? 'error' : 'tool', start: call.at_ms, duration: result?.duration_ms ?? 0,
-    title: `tool · <span class="tool-name">${esc(`${call.server ?? 'unknown'}/${call.name}`)}</span>${flag}`,
+    title: `tool · <span class="tool-name">${esc(toolLabel(call.server, call.name))}</span>${flag}`,
     body: `<div class="tool-call" data-tool="${esc(call.name)}">${args}${outcome}</div>`,
   };
 }

@@ -4,8 +4,8 @@ import { endToEndStrip, latencySeries, percentileChart } from './html-charts.ts'
 import { REPORT_CSS } from './html-style.ts';
 import { scenarioTimeline } from './html-timeline.ts';
 import {
-  escapeHtml as esc, formatInterval, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, passAt, passHat,
-  runUsage, verdict,
+  escapeHtml as esc, formatInterval, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, modelOf, passAt,
+  passHat, runUsage, verdict,
 } from './report-format.ts';
 
 /**
@@ -110,7 +110,7 @@ function latency(record: RunRecord): string {
 function facts(record: RunRecord): string {
   return [
     `run ${record.run_id}`, `started ${record.started_at}`, `mode ${record.mode}${record.authored ? ' (authored cassettes)' : ''}`,
-    `model ${record.model ?? 'n/a'}`, `${record.trials} trial${record.trials === 1 ? '' : 's'} per scenario, k = ${record.k}`,
+    `model ${modelOf(record)}`, `${record.trials} trial${record.trials === 1 ? '' : 's'} per scenario, k = ${record.k}`,
     `${(record.duration_ms / 1000).toFixed(1)} s`, ...(record.shard ? [`shard ${record.shard.index}/${record.shard.count}`] : []),
     `prices ${record.price_table}`,
   ].map(esc).join(' · ');
@@ -129,7 +129,7 @@ export function reportHtml(record: RunRecord, options: HtmlOptions = {}): string
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${failed ? '✗' : '✓'} mcp-helpdesk eval · ${esc(record.run_id)}</title>
 <style>${REPORT_CSS}</style>

@@ -1,5 +1,5 @@
 import type { RunRecord, ScenarioRecord } from '../results.ts';
-import { displayPath, failureDetails, formatInterval, passAt, passHat, verdict } from './report-format.ts';
+import { displayPath, failureDetails, formatInterval, modelOf, passAt, passHat, verdict } from './report-format.ts';
 
 /** The JUnit suite name CI dashboards group the scenarios under. */
 export const JUNIT_SUITE = 'mcp-helpdesk eval';
@@ -91,7 +91,7 @@ export function junitXml(record: RunRecord, options: JunitOptions = {}): string 
     `<testsuites${attributes({ name: JUNIT_SUITE, ...counts })}>`,
     `  <testsuite${attributes({ name: JUNIT_SUITE, ...counts, timestamp: record.started_at })}>`,
     `    <properties>`,
-    ...Object.entries({ run_id: record.run_id, mode: record.mode, model: record.model ?? 'n/a', trials: record.trials, k: record.k, price_table: record.price_table })
+    ...Object.entries({ run_id: record.run_id, mode: record.mode, model: modelOf(record), trials: record.trials, k: record.k, price_table: record.price_table })
       .map(([name, value]) => `      <property${attributes({ name, value })}/>`),
     `    </properties>`,
     ...cases,

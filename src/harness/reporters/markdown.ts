@@ -1,6 +1,6 @@
 import type { RunRecord, ScenarioRecord } from '../results.ts';
 import {
-  displayPath, failureDetails, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, runUsage, verdict,
+  displayPath, failureDetails, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, modelOf, runUsage, verdict,
 } from './report-format.ts';
 
 /** Escapes text for a GitHub-flavoured Markdown table cell: pipes, HTML, line breaks, emphasis. */
@@ -34,7 +34,7 @@ function headline(record: RunRecord): string[] {
   const facts = [
     `pass rate **${formatPercent(t.pass_rate)}** of ${t.trials - t.infra_errors} counted trials (${t.infra_errors} infrastructure errors)`,
     `mode \`${record.mode}\``,
-    `model \`${record.model ?? 'n/a'}\``,
+    `model \`${modelOf(record)}\``,
     `${record.trials} trial${record.trials === 1 ? '' : 's'} per scenario`,
     `k = ${record.k}`,
     `${formatTokens(usage.tokens)} tokens`,

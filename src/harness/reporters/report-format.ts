@@ -1,5 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import type { ScenarioRecord, TrialRecord } from '../results.ts';
+import type { RunRecord, ScenarioRecord, TrialRecord } from '../results.ts';
 
 /** How a scenario ends up in a report: the JUnit outcome, a reason code and a one-line message. */
 export interface Verdict {
@@ -55,23 +55,32 @@ export function verdict(scenario: ScenarioRecord, k: number): Verdict {
   };
 }
 
-/** Every failed trial of a scenario with its failed checks and replay diffs, as plain text. */
+function trialDetails(trial: TrialRecord): string[] {
+  if (trial.infra_error !== null) return [`infrastructure error: ${trial.infra_error}`];
+  const lines = [
+    ...trial.replay.flatMap((r) => [`[${r.code}] ${r.reason}`, ...(r.diff ? r.diff.split('\n').map((l) => `  ${l}`) : [])]),
+    ...trial.failures.map((check) => `[${check.name}] ${check.reason}`),
+  ];
+  return lines.length > 0 ? lines : [trial.reason ?? 'failed without a reason'];
+}
+
+/**
+ * Every failed trial of a scenario with its replay failures (and diffs) and failed checks, as
+ * plain text; trials that failed the same way share one entry ("trials 2, 4:").
+ */
 export function failureDetails(scenario: ScenarioRecord): string {
-  const lines: string[] = [];
+  const groups = new Map<string, number[]>();
   for (const trial of scenario.trials) {
     if (trial.pass) continue;
-    if (trial.infra_error !== null) {
-      lines.push(`trial ${trial.trial}: infrastructure error: ${trial.infra_error}`);
-      continue;
-    }
-    lines.push(`trial ${trial.trial}: ${trial.reason ?? 'failed'}`);
-    for (const replay of trial.replay) {
-      lines.push(`  [${replay.code}] ${replay.reason}`);
-      if (replay.diff) lines.push(...replay.diff.split('\n').map((l) => `    ${l}`));
-    }
-    for (const check of trial.failures) lines.push(`  [${check.name}] ${check.reason}`);
+    const text = trialDetails(trial).map((l) => `  ${l}`).join('\n');
+    groups.set(text, [...(groups.get(text) ?? []), trial.trial]);
   }
-  return lines.join('\n');
+  return [...groups].map(([text, trials]) => `trial${trials.length > 1 ? 's' : ''} ${trials.join(', ')}:\n${text}`).join('\n');
+}
+
+/** A tool as the reports name it: "server/tool", or "(no server)/tool" for a call no server took. */
+export function toolLabel(server: string | null, name: string): string {
+  return `${server ?? '(no server)'}/${name}`;
 }
 
 /** A duration for people: "0.8 ms", "42 ms", "1.25 s"; "–" when unknown. */
@@ -116,6 +125,13 @@ export function displayPath(file: string, root: string | undefined): string {
   if (!root || !isAbsolute(file)) return file;
   const rel = relative(root, file);
   return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
+}
+
+/** The run's model, or in replay (where the run names none) the models the cassettes recorded. */
+export function modelOf(record: RunRecord): string {
+  if (record.model) return record.model;
+  const seen = new Set(record.scenarios.flatMap((s) => s.trials.flatMap((t) => t.transcripts.map((tr) => tr.model))));
+  return seen.size === 0 ? 'n/a' : `${[...seen].sort().join(', ')} (recorded)`;
 }
 
 /** Tokens and cost of a whole run: cost sums the known estimates and says how many trials had none. */

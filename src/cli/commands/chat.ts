@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runQuery } from '../../orchestrator/agent-loop.ts';
 import type { ChatMessage, ModelClient } from '../../orchestrator/chat.ts';
@@ -41,6 +42,8 @@ ${PROMPT_COMMANDS}
 Options:
   --now <ISO-8601>   pin the clock, e.g. 2025-10-05T12:00:00Z (or HELPDESK_NOW)
   --config <file>    mcpServers JSON file merged over the built-in servers
+  --scenarios <dir>  where /save writes scenarios (default scenarios/)
+  --recordings <dir> where /save writes cassettes (default recordings/)
   -h, --help         show this help`;
 
 const NO_KEY = [
@@ -138,7 +141,7 @@ async function save(ctx: ChatContext, id: string, conversation: Conversation): P
     ctx.ui.error('/save needs a model conversation to save; set OPENAI_API_KEY first');
     return;
   }
-  const target = ctx.saveTo ?? { scenariosDir: `${PROJECT_ROOT}/scenarios`, recordingsDir: `${PROJECT_ROOT}/recordings`, root: PROJECT_ROOT };
+  const target = ctx.saveTo ?? { scenariosDir: resolve(PROJECT_ROOT, 'scenarios'), recordingsDir: resolve(PROJECT_ROOT, 'recordings'), root: PROJECT_ROOT };
   try {
     const saved = await saveConversation(id, {
       transcripts: conversation.transcripts,
@@ -200,7 +203,10 @@ export async function chatLoop(ctx: ChatContext): Promise<void> {
 export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { now: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      now: { type: 'string' }, config: { type: 'string' }, scenarios: { type: 'string' }, recordings: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {
@@ -234,7 +240,12 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     ui.print(`mcp-helpdesk chat: ${pool.servers().length} servers, ${tools} tools; model ${model ? `${model.model}${settings.baseURL ? ` at ${settings.baseURL}` : ''}` : 'not configured'}.`);
     if (!model) ui.print(modelProblem ?? NO_KEY);
     ui.print('Type a question, or /help for commands.');
-    await chatLoop({ ui, pool, model, modelProblem, settings, interrupts, recorder });
+    const saveTo = {
+      scenariosDir: resolve(values.scenarios ?? resolve(PROJECT_ROOT, 'scenarios')),
+      recordingsDir: resolve(values.recordings ?? resolve(PROJECT_ROOT, 'recordings')),
+      root: PROJECT_ROOT,
+    };
+    await chatLoop({ ui, pool, model, modelProblem, settings, interrupts, recorder, saveTo });
     ui.print('Goodbye.');
   } finally {
     interrupts.dispose();

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
@@ -9,6 +9,7 @@ import { evaluateGates } from '../../harness/gates.ts';
 import type { Mode } from '../../harness/graders.ts';
 import { PoolCache } from '../../harness/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
+import { displayPath } from '../../harness/reporters/report-format.ts';
 import { failureDetails, resultsTable, summaryLine } from '../../harness/reporters/terminal.ts';
 import { writeReports } from '../../harness/reporters/write.ts';
 import { ReplayHub } from '../../harness/replay.ts';
@@ -115,8 +116,7 @@ async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv,
     for (const r of regressions) process.stdout.write(`  ✗ ${r.scenario} [${r.kind}] ${r.reason}\n`);
   }
   const dir = values['report-dir'] ? resolve(values['report-dir']) : resolve(reportsDir, record.run_id);
-  mkdirSync(dir, { recursive: true });
-  const written = await writeReports(record, dir);
+  const written = await writeReports(record, dir, { root: PROJECT_ROOT });
   process.stdout.write(`\n${label}: ${summaryLine(record)}\nreports: ${written.map((p) => p.replace(`${process.cwd()}/`, '')).join(', ')}\n`);
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, readFileSync(resolve(dir, 'summary.md'), 'utf8'));
   if (env.GITHUB_ACTIONS === 'true') {
@@ -229,8 +229,9 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       },
     );
     if (tty) process.stderr.write('\n');
+    // Scenario files are kept relative to the project, so results from different machines and shards compare and merge.
     const records = runs.map(({ loaded, results }) =>
-      scenarioRecord(loaded, results.map((result, i) => trialRecord(result, loaded.scenario, i + 1)), k));
+      scenarioRecord({ ...loaded, file: displayPath(loaded.file, PROJECT_ROOT) }, results.map((result, i) => trialRecord(result, loaded.scenario, i + 1)), k));
     const record = runRecord({
       runId: newRunId(label), startedAt, durationMs: performance.now() - started, mode, authored: values.author === true,
       model: mode === 'replay' ? null : (live?.model ?? null), trials, k, shard: shard ?? null,

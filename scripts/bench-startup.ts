@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { percentile } from '../src/harness/stats.ts';
 import { buildServers, serverNames } from './build-servers.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -17,12 +18,11 @@ const LAUNCHES: Launch[] = [
   { label: 'node dist/servers/<name>.mjs (bundle, default)', args: (s) => [resolve(root, 'dist/servers', `${s}.mjs`)] },
 ];
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
+/** The median of some timings. */
+export const median = (values: readonly number[]): number => percentile(values, 50);
 
-async function time(task: () => Promise<unknown>): Promise<number> {
+/** How long a task takes, in ms. */
+export async function time(task: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await task();
   return performance.now() - start;

@@ -12,22 +12,13 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { DATASET_NOW } from '../src/shared/clock.ts';
 import { builtinServers } from '../src/orchestrator/builtin-servers.ts';
 import { ServerPool } from '../src/orchestrator/server-pool.ts';
+import { median, time } from './bench-startup.ts';
 import { buildServers } from './build-servers.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const ARGS = { ticket_id: 'TKT-1001' };
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-async function timed(task: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await task();
-  return performance.now() - start;
-}
 
 const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
 
@@ -51,14 +42,14 @@ async function main(): Promise<void> {
 
   const bare: number[] = [];
   for (let i = 0; i < RUNS; i += 1) {
-    bare.push(await timed(() => new Promise((done) => spawn(process.execPath, ['-e', '0']).on('exit', done))));
+    bare.push(await time(() => new Promise((done) => spawn(process.execPath, ['-e', '0']).on('exit', done))));
   }
   const nodeBaseline = median(bare);
 
   const opens: number[] = [];
   for (let i = 0; i < RUNS; i += 1) {
     let pool: ServerPool | undefined;
-    opens.push(await timed(async () => { pool = await ServerPool.open(config, { baseEnv: env }); }));
+    opens.push(await time(async () => { pool = await ServerPool.open(config, { baseEnv: env }); }));
     await pool?.close();
   }
   const startup = median(opens);

@@ -8,6 +8,7 @@ import { DATASET_NOW } from '../src/shared/clock.ts';
 import { ROOT, SERVERS } from './servers.ts';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from './support/fake-openai.ts';
 import { hasTmux, TmuxSession } from './support/tmux.ts';
+import { isAlive } from './support/processes.ts';
 
 // The chat as a person uses it: in a real pseudo-terminal (tmux), against real server processes
 // and an OpenAI-compatible fake on 127.0.0.1. Without tmux the terminal tests skip; CI installs it.
@@ -40,15 +41,6 @@ afterEach(async () => {
   if (!(await allGone([...serverPids], 3_000))) for (const pid of serverPids) killIfAlive(pid);
   serverPids.clear();
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 function killIfAlive(pid: number): void {
   try {

@@ -1,13 +1,13 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { scriptedResponse, type ScriptedTurn } from '../src/orchestrator/scripted-model.ts';
 import { TranscriptSchema } from '../src/orchestrator/transcript.ts';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from './support/fake-openai.ts';
 import { ROOT, SERVERS } from './servers.ts';
+import { isAlive, serversStartedWith } from './support/processes.ts';
 
 const HELPDESK = resolve(ROOT, 'src', 'cli', 'helpdesk.ts');
 const QUESTION = 'What are the critical tickets for customer CUST-001?';
@@ -99,30 +99,6 @@ async function helpdesk(args: string[], options: RunOptions = {}): Promise<Run> 
   } finally {
     clearTimeout(limit);
     children.delete(child);
-  }
-}
-
-/** Pids of server processes (dist/servers/*.mjs or servers/<name>/index.ts) started with HELPDESK_NOW=now. */
-async function serversStartedWith(now: string): Promise<number[]> {
-  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid,args']);
-  const candidates = stdout.split('\n').flatMap((line) => {
-    const match = /^\s*(\d+)\s+(.*)$/.exec(line);
-    return match && /servers\/\w+(?:\.mjs|\/index\.ts)/.test(match[2] ?? '') ? [Number(match[1])] : [];
-  });
-  const marked: number[] = [];
-  for (const pid of candidates) {
-    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
-    if (environ.split('\0').includes(`HELPDESK_NOW=${now}`)) marked.push(pid);
-  }
-  return marked;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

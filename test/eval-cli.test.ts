@@ -1,12 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from './support/fake-openai.ts';
 import { ROOT } from './servers.ts';
+import { isAlive, serversStartedWith } from './support/processes.ts';
 
 // `helpdesk eval` as a user runs it: a child process with its scenario and cassette folders in
 // a temporary directory (never the repository's scenarios/ and recordings/).
@@ -130,29 +129,7 @@ function tableRows(stdout: string): Row[] {
   return rows.map((row) => Object.fromEntries(row.map((cell, i) => [head?.[i], cell])) as Row);
 }
 
-/** Pids of server processes started with this test's clock. */
-async function serversStartedWith(instant: string): Promise<number[]> {
-  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid,args']);
-  const candidates = stdout.split('\n').flatMap((line) => {
-    const match = /^\s*(\d+)\s+(.*)$/.exec(line);
-    return match && /servers\/\w+(?:\.mjs|\/index\.ts)/.test(match[2] ?? '') ? [Number(match[1])] : [];
-  });
-  const marked: number[] = [];
-  for (const pid of candidates) {
-    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
-    if (environ.split('\0').includes(`HELPDESK_NOW=${instant}`)) marked.push(pid);
-  }
-  return marked;
-}
-
-function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
+const isGone = (pid: number): boolean => !isAlive(pid);
 
 async function until(condition: () => boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms;

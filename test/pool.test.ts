@@ -11,6 +11,7 @@ import { ServerStartError } from '../src/orchestrator/errors.ts';
 import { ScriptedModel } from '../src/orchestrator/scripted-model.ts';
 import { ServerPool, type PoolOptions } from '../src/orchestrator/server-pool.ts';
 import { DATASET_NOW } from '../src/shared/clock.ts';
+import { isAlive } from './support/processes.ts';
 
 const FIXTURES = resolve(import.meta.dirname, 'fixtures', 'servers');
 const BASE_ENV = { HELPDESK_NOW: DATASET_NOW };
@@ -33,15 +34,6 @@ async function open(config: ServersConfig, options: PoolOptions = {}): Promise<S
 
 function remember(pool: ServerPool): void {
   for (const pid of pool.pids()) seenPids.add(pid);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 /**

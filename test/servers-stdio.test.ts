@@ -5,6 +5,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { describe, expect, it } from 'vitest';
 import { DATASET_NOW } from '../src/shared/clock.ts';
 import { ROOT, SERVERS, bundleOf } from './servers.ts';
+import { isAlive } from './support/processes.ts';
 
 /** Sends raw JSON-RPC lines to a server process and collects everything it writes. */
 async function rawSession(args: string[], lines: unknown[], env: Record<string, string> = {}) {
@@ -101,11 +102,3 @@ describe('servers over real stdio', () => {
   });
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

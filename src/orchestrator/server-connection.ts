@@ -51,7 +51,6 @@ export class ServerConnection {
   startMs = 0;
   discoveryMs = 0;
   #client: Client | undefined;
-  #transport: StdioClientTransport | undefined;
   /** Kept from the moment of spawn: the SDK forgets it when it closes a transport itself. */
   #pid: number | undefined;
   #stderr: string[] = [];
@@ -95,7 +94,6 @@ export class ServerConnection {
     client.onclose = () => this.#onClose();
     client.onerror = (error) => this.#recordStderr(`[transport] ${error.message}`);
     this.#client = client;
-    this.#transport = transport;
     const timeout = this.#options.startTimeoutMs;
     const started = performance.now();
     try {
@@ -132,7 +130,6 @@ export class ServerConnection {
     const client = this.#client;
     const pid = this.#pid;
     this.#client = undefined;
-    this.#transport = undefined;
     this.#pid = undefined;
     if (client) {
       await Promise.race([client.close().catch(() => undefined), sleep(SERVER_CLOSE_TIMEOUT_MS)]);

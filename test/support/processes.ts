@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+
+/** Whether a process exists (a zombie still counts until its parent reaps it). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Pids of MCP server processes (dist/servers/*.mjs or servers/<name>/index.ts) whose environment
+ * has HELPDESK_NOW=instant: tests give each run a unique instant to find exactly its servers.
+ */
+export async function serversStartedWith(instant: string): Promise<number[]> {
+  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid,args']);
+  const candidates = stdout.split('\n').flatMap((line) => {
+    const match = /^\s*(\d+)\s+(.*)$/.exec(line);
+    return match && /servers\/\w+(?:\.mjs|\/index\.ts)/.test(match[2] ?? '') ? [Number(match[1])] : [];
+  });
+  const marked: number[] = [];
+  for (const pid of candidates) {
+    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    if (environ.split('\0').includes(`HELPDESK_NOW=${instant}`)) marked.push(pid);
+  }
+  return marked;
+}

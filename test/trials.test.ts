@@ -140,6 +140,22 @@ describe('trial runs', () => {
     expect(after.stdout).toContain('b-coin [newly_failing]');
   });
 
+  it('writes the job summary and ::error annotations on the scenario file when run in GitHub Actions', async () => {
+    scenario('c-never');
+    fake = await startFakeOpenAI([wrong]);
+    const stepSummary = join(dir, 'step-summary.md');
+    writeFileSync(stepSummary, '# earlier step\n');
+    const result = await run(['--live'], {
+      OPENAI_API_KEY: 'sk-trial-test', OPENAI_BASE_URL: fake.url, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: stepSummary,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^::error file=.*c-never\.json,title=c-never%3A answer::.*expected to contain "OK"/m);
+    const summary = readFileSync(stepSummary, 'utf8');
+    expect(summary.startsWith('# earlier step\n')).toBe(true);
+    expect(summary).toContain('c-never');
+    expect(summary.length).toBeGreaterThan('# earlier step\n'.length + 50);
+  });
+
   it('refuses trials in replay mode and a k above the number of trials', async () => {
     scenario('a-steady');
     const replay = await run(['--trials', '3']);

@@ -1,14 +1,12 @@
 import { formatDay, parseInstant } from '../shared/clock.ts';
 import { runQuery, type ToolRouter } from '../orchestrator/agent-loop.ts';
 import type { ChatMessage, ChatRequest, ModelClient } from '../orchestrator/chat.ts';
-import { MODEL_MAX_RETRIES } from '../orchestrator/constants.ts';
-import { OpenAIModel } from '../orchestrator/openai-model.ts';
 import { systemPrompt } from '../orchestrator/prompt.ts';
 import type { Transcript } from '../orchestrator/transcript.ts';
-import { cassettePath, changedTools, readCassette, toolsHash, writeCassette, type Cassette } from './cassette.ts';
+import { cassettePath, writeCassette, type Cassette } from './cassette.ts';
 import { grade, observedCalls, type GradeResult, type Mode, type ScenarioRun } from './graders.ts';
 import type { PoolCache } from './pools.ts';
-import { Recorder, scriptedFetch } from './recorder.ts';
+import { liveModel, recordModel, replayModel } from './model-setup.ts';
 import type { ReplayFailure, ReplayHub } from './replay.ts';
 import type { LoadedScenario, Scenario } from './scenario.ts';
 
@@ -110,60 +108,14 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const tools = router.openAITools();
   const path = cassettePath(options.recordingsDir, scenario.id);
 
-  let inner: ModelClient;
-  let finish: () => ReplayFailure[] = () => [];
-  let recorder: Recorder | undefined;
-  let cassetteModel = scenario.model.name ?? options.live?.model ?? 'gpt-4o-mini';
-  let maxRetries = options.live?.maxRetries ?? MODEL_MAX_RETRIES;
-  if (mode === 'replay') {
-    if (!options.hub) throw new Error('replay mode needs a ReplayHub');
-    let cassette: Cassette | undefined;
-    try {
-      cassette = readCassette(path);
-    } catch (error) {
-      return failed(loaded, mode, started, (error as Error).message);
-    }
-    if (!cassette) {
-      return failed(loaded, mode, started, 'no cassette', [{
-        code: 'missing_cassette',
-        reason: `no cassette at ${path}; record one (helpdesk eval --record --id ${scenario.id}) or author one from the scenario's script (helpdesk eval --author --id ${scenario.id})`,
-      }]);
-    }
-    if (cassette.tools_hash !== toolsHash(tools)) {
-      const names = changedTools(cassette.interactions[0]?.request.tools, tools);
-      return failed(loaded, mode, started, 'tool definitions changed', [{
-        code: 'tools_changed',
-        reason: `the tools offered to the model differ from the recording: ${names.join(', ') || 'order or hash changed'}; re-record or re-author the cassette`,
-      }]);
-    }
-    const hub = options.hub;
-    const session = hub.session(`${scenario.id}-${Math.random().toString(36).slice(2, 8)}`, cassette);
-    inner = new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.baseURL, model: cassette.model, maxRetries: cassette.max_retries });
-    finish = () => {
-      session.finish();
-      hub.release(session);
-      return session.failures;
-    };
-  } else if (mode === 'record') {
-    if (options.author) {
-      if (!scenario.script) return failed(loaded, mode, started, `scenario ${scenario.id} has no script to author a cassette from`);
-      maxRetries = 0;
-      recorder = new Recorder(scriptedFetch(scenario.script, cassetteModel));
-    } else {
-      recorder = new Recorder();
-    }
-    const live = options.live ?? { apiKey: 'authoring-needs-no-key', model: cassetteModel };
-    cassetteModel = options.author ? cassetteModel : live.model;
-    inner = new OpenAIModel({
-      apiKey: live.apiKey, model: cassetteModel, baseURL: options.author ? 'http://authoring.invalid/v1' : live.baseURL,
-      maxRetries, fetch: recorder.fetch, ...(live.timeoutMs ? { timeoutMs: live.timeoutMs } : {}),
-    });
-  } else {
-    if (!options.live) throw new Error('live mode needs an endpoint');
-    inner = new OpenAIModel({ ...options.live, model: scenario.model.name ?? options.live.model });
-  }
+  const setup = mode === 'replay'
+    ? options.hub ? replayModel(scenario, path, tools, options.hub) : { error: 'replay mode needs a ReplayHub' }
+    : mode === 'record'
+      ? recordModel(scenario, tools, options.live, options.author === true)
+      : liveModel(scenario, options.live);
+  if (!('model' in setup)) return failed(loaded, mode, started, setup.error, setup.replay);
 
-  const model = new RequestLog(inner);
+  const model = new RequestLog(setup.model);
   let transcripts: Transcript[] = [];
   let crash: string | undefined;
   try {
@@ -171,16 +123,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   } catch (error) {
     crash = error instanceof Error ? error.message : String(error);
   }
-  const replay = finish();
-  let cassette: Cassette | undefined;
-  if (recorder && !crash) {
-    cassette = {
-      format: 1, scenario: scenario.id, source: options.author ? 'authored' : 'live', model: cassetteModel,
-      recorded_at: new Date().toISOString(), tools_hash: toolsHash(tools), max_retries: maxRetries,
-      interactions: recorder.interactions,
-    };
-    if (!options.deferCassette) writeCassette(path, cassette);
-  }
+  const replay = setup.finish();
+  const cassette = crash ? undefined : setup.cassette();
+  if (cassette && !options.deferCassette) writeCassette(path, cassette);
   const run: ScenarioRun = {
     mode, transcripts, calls: observedCalls(transcripts), requests: model.requests,
     startupMs: opened.startupMs, discoveryMs: opened.discoveryMs, crash,

@@ -1,0 +1,96 @@
+import type { ModelClient } from '../orchestrator/chat.ts';
+import { MODEL_MAX_RETRIES } from '../orchestrator/constants.ts';
+import type { OpenAIFunctionTool } from '../orchestrator/openai-tools.ts';
+import { OpenAIModel } from '../orchestrator/openai-model.ts';
+import { changedTools, readCassette, toolsHash, type Cassette } from './cassette.ts';
+import { Recorder, scriptedFetch } from './recorder.ts';
+import type { ReplayFailure, ReplayHub } from './replay.ts';
+import type { LiveEndpoint } from './runner.ts';
+import type { Scenario } from './scenario.ts';
+
+/** The model a scenario runs against in one mode, and what is left to do when it is over. */
+export interface ModelSetup {
+  readonly model: ModelClient;
+  /** Replay: closes the session and returns its failures (recorded turns left over, mismatches). */
+  readonly finish: () => ReplayFailure[];
+  /** Record: the cassette of what was exchanged. */
+  readonly cassette: () => Cassette | undefined;
+}
+
+/** Why a scenario cannot run in this mode at all. */
+export interface SetupFailure {
+  readonly error: string;
+  readonly replay?: ReplayFailure[];
+}
+
+const nothing = { finish: (): ReplayFailure[] => [], cassette: (): Cassette | undefined => undefined };
+
+/**
+ * Replay: the orchestrator's real OpenAI client pointed at msw, which serves the cassette. Fails
+ * before running when there is no cassette or the tools offered differ from the recording.
+ */
+export function replayModel(scenario: Scenario, path: string, tools: readonly OpenAIFunctionTool[], hub: ReplayHub): ModelSetup | SetupFailure {
+  let cassette: Cassette | undefined;
+  try {
+    cassette = readCassette(path);
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+  if (!cassette) {
+    return { error: 'no cassette', replay: [{
+      code: 'missing_cassette',
+      reason: `no cassette at ${path}; record one (helpdesk eval --record --id ${scenario.id}) or author one from the scenario's script (helpdesk eval --author --id ${scenario.id})`,
+    }] };
+  }
+  if (cassette.tools_hash !== toolsHash(tools)) {
+    const names = changedTools(cassette.interactions[0]?.request.tools, tools);
+    return { error: 'tool definitions changed', replay: [{
+      code: 'tools_changed',
+      reason: `the tools offered to the model differ from the recording: ${names.join(', ') || 'order or hash changed'}; re-record or re-author the cassette`,
+    }] };
+  }
+  const session = hub.session(`${scenario.id}-${Math.random().toString(36).slice(2, 8)}`, cassette);
+  return {
+    model: new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.baseURL, model: cassette.model, maxRetries: cassette.max_retries }),
+    ...nothing,
+    finish: () => {
+      session.finish();
+      hub.release(session);
+      return session.failures;
+    },
+  };
+}
+
+/**
+ * Record: the live endpoint, or with `author` the scenario's script, behind a recorder that keeps
+ * every exchange in wire format for the cassette.
+ */
+export function recordModel(scenario: Scenario, tools: readonly OpenAIFunctionTool[], live: LiveEndpoint | undefined, author: boolean): ModelSetup | SetupFailure {
+  const scriptModel = scenario.model.name ?? live?.model ?? 'gpt-4o-mini';
+  if (author && !scenario.script) return { error: `scenario ${scenario.id} has no script to author a cassette from` };
+  if (!author && !live) return { error: 'record mode needs a live endpoint' };
+  const recorder = new Recorder(author && scenario.script ? scriptedFetch(scenario.script, scriptModel) : undefined);
+  const model = author ? scriptModel : (live as LiveEndpoint).model;
+  const maxRetries = author ? 0 : (live?.maxRetries ?? MODEL_MAX_RETRIES);
+  const client = new OpenAIModel({
+    apiKey: author ? 'authoring-needs-no-key' : (live as LiveEndpoint).apiKey,
+    baseURL: author ? 'http://authoring.invalid/v1' : live?.baseURL,
+    model, maxRetries, fetch: recorder.fetch,
+    ...(!author && live?.timeoutMs ? { timeoutMs: live.timeoutMs } : {}),
+  });
+  return {
+    ...nothing,
+    model: client,
+    cassette: () => ({
+      format: 1, scenario: scenario.id, source: author ? 'authored' : 'live', model,
+      recorded_at: new Date().toISOString(), tools_hash: toolsHash(tools), max_retries: maxRetries,
+      interactions: recorder.interactions,
+    }),
+  };
+}
+
+/** Live: the endpoint as it is, no cassette. */
+export function liveModel(scenario: Scenario, live: LiveEndpoint | undefined): ModelSetup | SetupFailure {
+  if (!live) return { error: 'live mode needs an endpoint' };
+  return { model: new OpenAIModel({ ...live, model: scenario.model.name ?? live.model }), ...nothing };
+}

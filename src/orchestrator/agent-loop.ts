@@ -1,5 +1,5 @@
 import type { ErrorEnvelope } from '../shared/envelope.ts';
-import type { ChatMessage, ModelClient, ToolCall, Usage } from './chat.ts';
+import type { AssistantMessage, ChatMessage, ModelClient, ToolCall, Usage } from './chat.ts';
 import { MAX_ITERATIONS } from './constants.ts';
 import { malformedArgumentsEnvelope } from './envelopes.ts';
 import { ModelError } from './errors.ts';
@@ -69,108 +69,92 @@ function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true || (error instanceof ModelError && error.kind === 'aborted');
 }
 
-/**
- * Runs one question through the agent loop: model → tool calls (run concurrently, answered in
- * call order) → model … until a final answer, the iteration cap, a model failure or an abort.
- * Never throws for those: each ends the query with a stop reason and the partial transcript.
- */
-export async function runQuery(options: QueryOptions): Promise<QueryResult> {
-  const { model, tools, query, signal } = options;
-  const maxIterations = options.maxIterations ?? MAX_ITERATIONS;
-  const start = performance.now();
-  const startedAt = new Date().toISOString();
-  const history = options.history && options.history.length > 0 ? [...options.history] : [{ role: 'system', content: options.systemPrompt } as ChatMessage];
-  const messages: ChatMessage[] = [...history, { role: 'user', content: query }];
-  const events: TranscriptEvent[] = [];
-  const at = () => Math.round((performance.now() - start) * 1000) / 1000;
-  const record = (event: TranscriptEvent) => {
-    events.push(event);
-    options.onEvent?.(event);
-  };
-  let usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-  let iterations = 0;
-  let answer: string | null = null;
-  let stopReason: StopReason = 'max_iterations';
+/** The state of one question while it runs: the conversation, the transcript events, the usage. */
+class QueryRun {
+  readonly #options: QueryOptions;
+  readonly #start = performance.now();
+  readonly #startedAt = new Date().toISOString();
+  readonly #history: ChatMessage[];
+  readonly messages: ChatMessage[];
+  readonly events: TranscriptEvent[] = [];
+  usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  iterations = 0;
+  answer: string | null = null;
 
-  record({ type: 'user', at_ms: at(), content: query });
-  loop: while (iterations < maxIterations) {
-    if (signal?.aborted) {
-      stopReason = 'aborted';
-      break;
-    }
-    iterations += 1;
+  constructor(options: QueryOptions) {
+    this.#options = options;
+    this.#history = options.history && options.history.length > 0 ? [...options.history] : [{ role: 'system', content: options.systemPrompt }];
+    this.messages = [...this.#history, { role: 'user', content: options.query }];
+    this.record({ type: 'user', at_ms: this.at(), content: options.query });
+  }
+
+  at(): number {
+    return Math.round((performance.now() - this.#start) * 1000) / 1000;
+  }
+
+  record(event: TranscriptEvent): void {
+    this.events.push(event);
+    this.#options.onEvent?.(event);
+  }
+
+  /** One model call; the reply's message, or why the query must stop. */
+  async askModel(): Promise<AssistantMessage | StopReason> {
+    const { model, tools, signal } = this.#options;
+    const iteration = this.iterations;
     const offered = tools.openAITools();
-    record({ type: 'model_request', at_ms: at(), iteration: iterations, messages: messages.length, tools: offered.length });
+    this.record({ type: 'model_request', at_ms: this.at(), iteration, messages: this.messages.length, tools: offered.length });
     const asked = performance.now();
-    let message;
     try {
       const response = await model.complete(
-        { model: model.model, messages: [...messages], tools: offered, tool_choice: 'auto' },
+        { model: model.model, messages: [...this.messages], tools: offered, tool_choice: 'auto' },
         signal ? { signal } : {},
       );
       const choice = response.choices[0];
       if (!choice) throw new ModelError('malformed_reply', 'The model API sent a reply without choices.');
-      message = choice.message;
-      usage = addUsage(usage, response.usage);
-      record({
-        type: 'model_response', at_ms: at(), iteration: iterations, duration_ms: performance.now() - asked,
-        content: message.content ?? null,
-        tool_calls: (message.tool_calls ?? []).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })),
+      this.usage = addUsage(this.usage, response.usage);
+      this.record({
+        type: 'model_response', at_ms: this.at(), iteration, duration_ms: performance.now() - asked,
+        content: choice.message.content ?? null,
+        tool_calls: (choice.message.tool_calls ?? []).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })),
         finish_reason: choice.finish_reason ?? null, usage: response.usage ?? null,
       });
+      return choice.message;
     } catch (error) {
-      if (isAbort(error, signal)) {
-        stopReason = 'aborted';
-        break;
-      }
+      if (isAbort(error, signal)) return 'aborted';
       const failure = error instanceof ModelError ? error : new ModelError('connection', String(error), undefined, { cause: error });
-      record({ type: 'model_error', at_ms: at(), iteration: iterations, kind: failure.kind, status: failure.status ?? null, message: failure.message });
-      stopReason = 'model_error';
-      break;
+      this.record({ type: 'model_error', at_ms: this.at(), iteration, kind: failure.kind, status: failure.status ?? null, message: failure.message });
+      return 'model_error';
     }
+  }
 
-    const calls = message.tool_calls ?? [];
-    if (calls.length === 0) {
-      answer = message.content ?? '';
-      messages.push({ role: 'assistant', content: answer });
-      record({ type: 'final_answer', at_ms: at(), content: answer });
-      stopReason = 'final_answer';
-      break;
-    }
-    messages.push({ role: 'assistant', content: message.content ?? null, tool_calls: calls });
+  /** Runs one turn's tool calls concurrently and answers them in call order; 'aborted' on Ctrl+C. */
+  async runTools(message: AssistantMessage, calls: readonly ToolCall[]): Promise<'aborted' | undefined> {
+    this.messages.push({ role: 'assistant', content: message.content ?? null, tool_calls: [...calls] });
     let outcomes: ToolCallOutcome[];
     try {
-      outcomes = await Promise.all(calls.map((call) => executeCall(call, iterations)));
+      outcomes = await Promise.all(calls.map((call) => this.#execute(call)));
     } catch (error) {
-      if (isAbort(error, signal)) {
-        stopReason = 'aborted';
-        break loop;
-      }
+      if (isAbort(error, this.#options.signal)) return 'aborted';
       throw error;
     }
     calls.forEach((call, i) => {
       const outcome = outcomes[i] as ToolCallOutcome;
-      messages.push({ role: 'tool', tool_call_id: call.id, content: outcome.content });
-      record({
-        type: 'tool_result', at_ms: at(), iteration: iterations, id: call.id, name: call.function.name,
+      this.messages.push({ role: 'tool', tool_call_id: call.id, content: outcome.content });
+      this.record({
+        type: 'tool_result', at_ms: this.at(), iteration: this.iterations, id: call.id, name: call.function.name,
         server: outcome.server ?? null, duration_ms: outcome.durationMs, is_error: outcome.envelope !== undefined,
         content: outcome.content, ...(outcome.envelope ? { envelope: outcome.envelope } : {}),
       });
     });
+    return undefined;
   }
 
-  const transcript: Transcript = {
-    version: 1, query, model: model.model, started_at: startedAt, duration_ms: performance.now() - start,
-    stop_reason: stopReason, iterations, max_iterations: maxIterations, answer, usage, events,
-  };
-  const keep = stopReason === 'final_answer' || stopReason === 'max_iterations';
-  return { transcript, messages: keep ? messages : history };
-
-  async function executeCall(call: ToolCall, iteration: number): Promise<ToolCallOutcome> {
+  async #execute(call: ToolCall): Promise<ToolCallOutcome> {
+    const { tools, signal } = this.#options;
     const name = call.function.name;
     const parsed = parseArguments(call);
-    record({
-      type: 'tool_call', at_ms: at(), iteration, id: call.id, name, server: tools.serverOf(name) ?? null,
+    this.record({
+      type: 'tool_call', at_ms: this.at(), iteration: this.iterations, id: call.id, name, server: tools.serverOf(name) ?? null,
       arguments: parsed.ok ? parsed.args : null, raw_arguments: call.function.arguments,
     });
     if (!parsed.ok) {
@@ -178,4 +162,41 @@ export async function runQuery(options: QueryOptions): Promise<QueryResult> {
     }
     return tools.callTool(name, parsed.args, signal);
   }
+
+  /** The transcript and the conversation to continue from (unchanged history when the query failed). */
+  result(stopReason: StopReason, maxIterations: number): QueryResult {
+    const { model, query } = this.#options;
+    const transcript: Transcript = {
+      version: 1, query, model: model.model, started_at: this.#startedAt, duration_ms: performance.now() - this.#start,
+      stop_reason: stopReason, iterations: this.iterations, max_iterations: maxIterations, answer: this.answer,
+      usage: this.usage, events: this.events,
+    };
+    const keep = stopReason === 'final_answer' || stopReason === 'max_iterations';
+    return { transcript, messages: keep ? this.messages : this.#history };
+  }
+}
+
+/**
+ * Runs one question through the agent loop: model → tool calls (run concurrently, answered in
+ * call order) → model … until a final answer, the iteration cap, a model failure or an abort.
+ * Never throws for those: each ends the query with a stop reason and the partial transcript.
+ */
+export async function runQuery(options: QueryOptions): Promise<QueryResult> {
+  const maxIterations = options.maxIterations ?? MAX_ITERATIONS;
+  const run = new QueryRun(options);
+  while (run.iterations < maxIterations) {
+    if (options.signal?.aborted) return run.result('aborted', maxIterations);
+    run.iterations += 1;
+    const reply = await run.askModel();
+    if (typeof reply === 'string') return run.result(reply, maxIterations);
+    const calls = reply.tool_calls ?? [];
+    if (calls.length === 0) {
+      run.answer = reply.content ?? '';
+      run.messages.push({ role: 'assistant', content: run.answer });
+      run.record({ type: 'final_answer', at_ms: run.at(), content: run.answer });
+      return run.result('final_answer', maxIterations);
+    }
+    if ((await run.runTools(reply, calls)) === 'aborted') return run.result('aborted', maxIterations);
+  }
+  return run.result('max_iterations', maxIterations);
 }

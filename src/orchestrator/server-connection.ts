@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../shared/log.ts';
 import type { ServerConfig } from './config.ts';
 import { SERVER_CLOSE_TIMEOUT_MS } from './constants.ts';
 import { ServerStartError } from './errors.ts';
+import { ProcessTransport } from './process-transport.ts';
 import type { McpToolInfo } from './openai-tools.ts';
 
 /** Lifecycle of one server process as the pool sees it. */
@@ -32,10 +32,6 @@ export function serverArgs(config: ServerConfig, memoryLimitMb: number, execPath
   return isNode(config.command, execPath) && !hasLimit ? [`--max-old-space-size=${limit}`, ...config.args] : [...config.args];
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
 /**
  * One MCP server process and its client session. Knows nothing of other servers; the pool
  * decides about restarts and availability.
@@ -51,8 +47,7 @@ export class ServerConnection {
   startMs = 0;
   discoveryMs = 0;
   #client: Client | undefined;
-  /** Kept from the moment of spawn: the SDK forgets it when it closes a transport itself. */
-  #pid: number | undefined;
+  #transport: ProcessTransport | undefined;
   #stderr: string[] = [];
   #closing = false;
   readonly #options: ConnectionOptions;
@@ -65,7 +60,7 @@ export class ServerConnection {
 
   /** Process id of the running server, if any. */
   get pid(): number | undefined {
-    return this.#pid;
+    return this.#transport?.pid;
   }
 
   /** The last lines the server wrote to stderr (for start-up diagnostics). */
@@ -77,19 +72,15 @@ export class ServerConnection {
   async start(): Promise<void> {
     this.state = 'starting';
     this.#closing = false;
-    const transport = new StdioClientTransport({
+    const transport = new ProcessTransport({
       command: this.config.command,
       args: serverArgs(this.config, this.#options.memoryLimitMb, process.execPath),
       env: { ...this.#options.baseEnv, ...this.config.env },
-      ...(this.config.cwd ? { cwd: this.config.cwd } : {}),
-      stderr: 'pipe',
+      cwd: this.config.cwd,
+      closeTimeoutMs: SERVER_CLOSE_TIMEOUT_MS,
     });
-    transport.stderr?.on('data', (chunk: Buffer) => this.#recordStderr(chunk.toString('utf8')));
-    const spawnProcess = transport.start.bind(transport);
-    transport.start = async () => {
-      await spawnProcess();
-      this.#pid = transport.pid ?? undefined;
-    };
+    transport.stderr.on('data', (chunk: Buffer) => this.#recordStderr(chunk.toString('utf8')));
+    this.#transport = transport;
     const client = new Client({ name: 'mcp-helpdesk', version: '0.1.0' }, { capabilities: {} });
     client.onclose = () => this.#onClose();
     client.onerror = (error) => this.#recordStderr(`[transport] ${error.message}`);
@@ -128,13 +119,12 @@ export class ServerConnection {
   async stop(): Promise<void> {
     this.#closing = true;
     const client = this.#client;
-    const pid = this.#pid;
+    const transport = this.#transport;
     this.#client = undefined;
-    this.#pid = undefined;
-    if (client) {
-      await Promise.race([client.close().catch(() => undefined), sleep(SERVER_CLOSE_TIMEOUT_MS)]);
-    }
-    if (pid !== undefined && killIfAlive(pid)) await waitForExit(pid, SERVER_CLOSE_TIMEOUT_MS);
+    this.#transport = undefined;
+    // The transport's close is bounded (stdin end, SIGTERM, SIGKILL to the process group); the
+    // client's close only adds the session's own bookkeeping.
+    await Promise.allSettled([client?.close(), transport?.close()]);
     if (this.state !== 'unavailable') this.state = 'closed';
   }
 
@@ -177,30 +167,4 @@ export class ServerConnection {
     if (/Connection closed/i.test(text)) return 'the process exited during start-up';
     return text;
   }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Sends SIGKILL to a process that is still running; true when it had to. */
-export function killIfAlive(pid: number): boolean {
-  if (!isAlive(pid)) return false;
-  try {
-    process.kill(pid, 'SIGKILL');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Waits (bounded) until a killed process is really gone, so "closed" means no process is left. */
-async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(10);
 }

@@ -9,7 +9,8 @@ import {
   envelopeFromErrorResult, serverUnavailableEnvelope, toolCallFailedEnvelope, toolTimeoutEnvelope, unknownToolEnvelope,
 } from './envelopes.ts';
 import { ServerStartError } from './errors.ts';
-import { killIfAlive, ServerConnection, type ServerState } from './server-connection.ts';
+import { killProcessGroup } from './process-transport.ts';
+import { ServerConnection, type ServerState } from './server-connection.ts';
 import type { ToolRouter } from './agent-loop.ts';
 import type { OpenAIFunctionTool } from './openai-tools.ts';
 import { ToolRegistry } from './tool-registry.ts';
@@ -77,7 +78,7 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const pid of livePids) killIfAlive(pid);
+    for (const pid of livePids) killProcessGroup(pid);
   });
 }
 

@@ -29,3 +29,12 @@ export async function serversStartedWith(instant: string): Promise<number[]> {
   }
   return marked;
 }
+
+/** Whether a process is running: alive and not a zombie waiting to be reaped (Linux /proc). */
+export async function isRunning(pid: number): Promise<boolean> {
+  if (!isAlive(pid)) return false;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // The state follows the parenthesised command name: "1234 (node) S ...".
+  const state = /\)\s+(\S)/.exec(stat)?.[1];
+  return state !== undefined && state !== 'Z' && state !== 'X';
+}

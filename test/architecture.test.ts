@@ -44,4 +44,37 @@ describe('dependency direction', () => {
     });
     expect(wrong).toEqual([]);
   });
+
+  it('keeps the layers one way: shared ← orchestrator ← harness ← cli', () => {
+    const forbidden: Record<string, string[]> = {
+      'src/orchestrator': ['src/harness/', 'src/cli/', 'servers/'],
+      'src/harness': ['src/cli/', 'servers/'],
+      'src/cli': ['servers/'],
+    };
+    const wrong = Object.entries(forbidden).flatMap(([layer, above]) =>
+      sourceFiles(join(ROOT, layer)).flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => above.some((prefix) => target(file, spec).startsWith(prefix)))
+          .map((spec) => `${relative(ROOT, file)} imports ${spec}`)));
+    expect(wrong).toEqual([]);
+  });
+
+  it('imports each third-party package in one place only', () => {
+    const owners: Record<string, string> = {
+      openai: 'src/orchestrator/openai-model.ts',
+      msw: 'src/harness/replay.ts',
+      '@inquirer/prompts': 'src/cli/terminal-ui.ts',
+      'cli-table3': 'src/harness/reporters/table.ts',
+    };
+    const files = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'servers'))];
+    const wrong = files.flatMap((file) =>
+      importsOf(file)
+        .map((spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'))
+        .filter((pkg) => pkg in owners && owners[pkg] !== relative(ROOT, file))
+        .map((pkg) => `${relative(ROOT, file)} imports ${pkg} (only ${owners[pkg]} should)`));
+    expect(wrong).toEqual([]);
+    for (const [pkg, owner] of Object.entries(owners)) {
+      expect(importsOf(join(ROOT, owner)).some((spec) => spec === pkg || spec.startsWith(`${pkg}/`)), `${owner} imports ${pkg}`).toBe(true);
+    }
+  });
 });

@@ -1,12 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
+// The scenario suite grades latency budgets (a tool call within 200 ms), so it runs in a group of
+// its own, never beside the tests that start browsers, terminals and many processes.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'servers/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'tests',
+          include: ['src/**/*.test.ts', 'servers/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/scenarios.test.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'scenarios', include: ['test/scenarios.test.ts'], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -89,7 +89,7 @@ async function fakeOpenAI(replies: readonly FakeReply[]): Promise<FakeOpenAI> {
  * (so no .env of the repository applies), with only PATH and `env` set.
  */
 async function evalRun(args: string[], env: Record<string, string> = {}, during?: (child: ChildProcess) => Promise<void>): Promise<Run> {
-  const child = spawn(process.execPath, [HELPDESK, 'eval', ...args, '--scenarios', scenarios, '--recordings', recordings], {
+  const child = spawn(process.execPath, [HELPDESK, 'eval', ...args, '--scenarios', scenarios, '--recordings', recordings, '--report-dir', join(work, 'report')], {
     cwd: work, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);

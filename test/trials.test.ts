@@ -40,7 +40,8 @@ const outage: FakeReply = { status: 503, json: { error: { message: 'overloaded' 
 
 function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, 'eval', '--scenarios', join(dir, 'scenarios'), '--recordings', join(dir, 'recordings'), ...args], {
+    // A report folder inside the test's own directory unless the test names one (the last --report-dir wins).
+    const child = spawn(process.execPath, [CLI, 'eval', '--scenarios', join(dir, 'scenarios'), '--recordings', join(dir, 'recordings'), '--report-dir', join(dir, 'reports-default'), ...args], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', HELPDESK_MODEL_RETRIES: '0', ...env },
     });

@@ -106,7 +106,7 @@ class QueryRun {
     const asked = performance.now();
     try {
       const response = await model.complete(
-        { model: model.model, messages: [...this.messages], tools: offered, tool_choice: 'auto' },
+        { model: model.model, messages: [...this.messages], ...(offered.length > 0 ? { tools: offered, tool_choice: 'auto' as const } : {}) },
         signal ? { signal } : {},
       );
       const choice = response.choices[0];

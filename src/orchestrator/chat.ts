@@ -51,12 +51,15 @@ export type ChatMessage =
   | AssistantMessage
   | { role: 'tool'; tool_call_id: string; content: string };
 
-/** One chat-completions request. No sampling parameters: some models reject non-default ones. */
+/**
+ * One chat-completions request. No sampling parameters: some models reject non-default ones.
+ * Without tools there is no tool_choice either (the API refuses one on its own).
+ */
 export interface ChatRequest {
   readonly model: string;
   readonly messages: readonly ChatMessage[];
-  readonly tools: readonly OpenAIFunctionTool[];
-  readonly tool_choice: 'auto';
+  readonly tools?: readonly OpenAIFunctionTool[];
+  readonly tool_choice?: 'auto';
 }
 
 /** The model seam: the OpenAI adapter, the replayed cassette and the scripted double all fit it. */

@@ -7,8 +7,13 @@ import type { OpenAIFunctionTool } from './openai-tools.ts';
  */
 export const ToolCallSchema = z.object({
   id: z.string(),
-  type: z.literal('function'),
-  function: z.object({ name: z.string(), arguments: z.string() }),
+  // Some OpenAI-compatible servers leave out `type` or send `arguments` as an object; both are
+  // read as OpenAI means them rather than rejected as a malformed reply.
+  type: z.literal('function').default('function'),
+  function: z.object({
+    name: z.string(),
+    arguments: z.union([z.string(), z.record(z.string(), z.unknown()).transform((value) => JSON.stringify(value))]).default(''),
+  }),
 });
 
 export const AssistantMessageSchema = z.object({

@@ -142,6 +142,19 @@ async function until(condition: () => boolean, ms: number): Promise<void> {
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
 describe('helpdesk eval', () => {
+  it('lists the selected scenarios with their cassettes without running anything', async () => {
+    writeScenario('greet-a', greeting(['smoke']));
+    writeScenario('greet-b', greeting(['other']));
+    expect((await evalRun(['--author', '--id', 'greet-a'])).code).toBe(0);
+    rmSync(join(work, 'report'), { recursive: true, force: true });
+    const run = await evalRun(['--list']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/greet-a\s+│ smoke\s+│ authored\s+│ A greeting\./);
+    expect(run.stdout).toMatch(/greet-b\s+│ other\s+│ missing\s+│ A greeting\./);
+    expect(run.stdout).toContain('2 scenarios');
+    expect(existsSync(join(work, 'report'))).toBe(false);
+  });
+
   it('authors a cassette from the script, then replays it offline and passes', async () => {
     writeScenario('worked-example', WORKED_EXAMPLE);
 

@@ -5,11 +5,13 @@ import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { checkApiKey } from '../../orchestrator/openai-model.ts';
 import { compareRuns, DEFAULT_THRESHOLDS, loadBaseline } from '../../harness/baseline.ts';
+import { cassettePath, readCassette } from '../../harness/cassette.ts';
 import { evaluateGates } from '../../harness/gates.ts';
 import type { Mode } from '../../harness/graders.ts';
 import { PoolCache } from '../../harness/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
 import { displayPath } from '../../harness/reporters/report-format.ts';
+import { renderTable } from '../../harness/reporters/table.ts';
 import { failureDetails, resultsTable, summaryLine } from '../../harness/reporters/terminal.ts';
 import { writeReports } from '../../harness/reporters/write.ts';
 import { ReplayHub } from '../../harness/replay.ts';
@@ -48,6 +50,7 @@ Reports:
   --report-dir <dir> where to write results.json, junit.xml, summary.md, report.html
                      (default reports/<run-id>/)
 Options:
+  --list             list the selected scenarios (ID, tags, cassette, description) without running them
   --concurrency <n>  scenarios run at once (default 4)
   --scenarios <dir>  scenario folder (default scenarios/)
   --recordings <dir> cassette folder (default recordings/)
@@ -63,7 +66,7 @@ const OPTIONS = {
   'min-pass-rate': { type: 'string' }, 'max-flaky': { type: 'string' }, baseline: { type: 'string' },
   'fail-on-regression': { type: 'boolean' }, 'report-dir': { type: 'string' }, out: { type: 'string' },
   concurrency: { type: 'string' }, scenarios: { type: 'string' }, recordings: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -84,6 +87,15 @@ function fraction(value: string | undefined, flag: string): number | undefined {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new ConfigError(`${flag} must be a number from 0 to 1, got "${value}"`);
   return n;
+}
+
+/** A cassette's source for listings: live, authored, missing, or invalid. */
+function readCassetteSafely(path: string): string {
+  try {
+    return readCassette(path)?.source ?? 'missing';
+  } catch {
+    return 'invalid';
+  }
 }
 
 function newRunId(mode: string): string {
@@ -200,6 +212,14 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   }
   if (shard) scenarios = scenarios.filter((s) => inShard(s.scenario.id, shard));
   if (scenarios.length === 0 && !shard) throw new ConfigError('no scenario matches the filters');
+  if (values.list) {
+    const rows = scenarios.map(({ scenario }) => {
+      const cassette = readCassetteSafely(cassettePath(recordingsDir, scenario.id));
+      return [scenario.id, scenario.tags.join(', '), cassette, scenario.description];
+    });
+    process.stdout.write(`${renderTable(['scenario', 'tags', 'cassette', 'description'], rows, [32, 22, 10, 60])}\n${scenarios.length} scenarios\n`);
+    return EXIT.ok;
+  }
 
   const settings = readSettings(env);
   let live: LiveEndpoint | undefined;

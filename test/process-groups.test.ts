@@ -58,4 +58,18 @@ describe('server processes and their process groups', () => {
       if (host.exitCode === null) host.kill('SIGKILL');
     }
   });
+
+  it('kills the servers of a host that dies of an uncaught error without closing its pool', async () => {
+    const host = spawn(process.execPath, [join(FIXTURES, 'hosts', 'crashing-host.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    host.stdout.on('data', (chunk) => { out += chunk; });
+    host.stderr.on('data', (chunk) => { err += chunk; });
+    const code = await new Promise<number | null>((resolve) => host.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(err).toContain('the host crashed');
+    const serverPid = Number(/server pid (\d+)/.exec(out)?.[1]);
+    expect(serverPid).toBeGreaterThan(0);
+    expect(await gone(serverPid, 1_000)).toBe(true);
+  });
 });

@@ -70,15 +70,19 @@ function isTimeout(error: unknown): boolean {
   return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
 }
 
-const livePids = new Set<number>();
+const openPools = new Set<ServerPool>();
 let exitHookInstalled = false;
 
-/** Last line of defence against orphans: kill every server still running when the process exits. */
+/**
+ * Last line of defence against orphans: when the process exits with pools still open, kill the
+ * process group of every server still running. Pids are read at exit from the live connections,
+ * never from a list that could hold a pid the system has since given to another process.
+ */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const pid of livePids) killProcessGroup(pid);
+    for (const pool of openPools) for (const pid of pool.pids()) killProcessGroup(pid);
   });
 }
 
@@ -117,19 +121,17 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
       Object.entries(config).map(([name, server]) => [name, new ServerConnection(name, server, settings)] as const),
     );
     const started = await Promise.allSettled(
-      [...servers.values()].map(async (server) => {
-        await server.start();
-        if (server.pid !== undefined) livePids.add(server.pid);
-      }),
+      [...servers.values()].map((server) => server.start()),
     );
     const failures = started.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
     if (failures.length > 0) {
       await Promise.allSettled([...servers.values()].map((server) => server.stop()));
-      for (const server of servers.values()) if (server.pid !== undefined) livePids.delete(server.pid);
       const first = failures[0];
       throw first instanceof ServerStartError ? first : new ServerStartError('unknown', String(first), '', { cause: first });
     }
-    return new ServerPool(servers, settings);
+    const pool = new ServerPool(servers, settings);
+    openPools.add(pool);
+    return pool;
   }
 
   /** Health of every server, in start order. */
@@ -215,12 +217,9 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
     }
     server.restarts += 1;
     server.state = 'restarting';
-    const oldPid = server.pid;
     await server.stop();
-    if (oldPid !== undefined) livePids.delete(oldPid);
     try {
       await server.start();
-      if (server.pid !== undefined) livePids.add(server.pid);
       this.#options.logger?.info(`server ${server.name} restarted`);
       return true;
     } catch (error) {
@@ -233,23 +232,15 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
   #markUnavailable(server: ServerConnection): void {
     if (server.state !== 'unavailable') this.#options.logger?.warn(`server ${server.name} marked unavailable`);
     server.state = 'unavailable';
-    const pid = server.pid;
-    void server.stop().then(() => {
-      if (pid !== undefined) livePids.delete(pid);
-    });
+    void server.stop();
   }
 
   /** Stops every server; each close is bounded in time, and none can block the others. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.allSettled(
-      [...this.#servers.values()].map(async (server) => {
-        const pid = server.pid;
-        await server.stop();
-        if (pid !== undefined) livePids.delete(pid);
-      }),
-    );
+    await Promise.allSettled([...this.#servers.values()].map((server) => server.stop()));
+    openPools.delete(this);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assetId, customerId, text } from '../../kit/ids.ts';
 import { defineTool, toolError } from '../../kit/tool.ts';
-import { ASSETS, ASSET_TYPES, type Asset } from '../data.ts';
+import { ASSETS, ASSET_TYPES, AssetSchema, type Asset } from '../data.ts';
 import { AssetDetailSchema, EXPIRING_SOON_DAYS, WARRANTY_STATUSES, assetDetail, warrantyState } from '../warranty.ts';
 
 /** Criteria that name assets; when they match nothing, the caller has a wrong identifier. */
@@ -29,15 +29,10 @@ const input = z
   })
   .strict();
 
-const AssetSummarySchema = z.object({
-  asset_id: z.string(),
-  serial_number: z.string(),
-  hostname: z.string(),
-  asset_type: z.enum(ASSET_TYPES),
-  customer_id: z.string(),
-  manufacturer: z.string(),
-  model: z.string(),
-  status: z.string(),
+const AssetSummarySchema = AssetSchema.pick({
+  asset_id: true, serial_number: true, hostname: true, asset_type: true, customer_id: true,
+  manufacturer: true, model: true, status: true,
+}).extend({
   warranty_status: z.enum(WARRANTY_STATUSES).describe('Warranty state today.'),
   warranty_end_date: z.string().describe('Last day of the warranty (YYYY-MM-DD).'),
 });

@@ -5,6 +5,7 @@ import { clockFrom, formatDay, type Clock } from '../shared/clock.ts';
 import { parseLogLevel, type LogLevel } from '../shared/log.ts';
 import { DEFAULT_MODEL, SERVER_ENV_ALLOWLIST } from '../orchestrator/constants.ts';
 import { ConfigError } from '../orchestrator/errors.ts';
+import { wholeNumber } from './numbers.ts';
 
 /** Everything the CLI takes from the environment, read in one place. */
 export interface Settings {
@@ -35,13 +36,6 @@ export function loadDotEnv(env: NodeJS.ProcessEnv, dir: string = process.cwd()):
   }
 }
 
-function wholeNumber(value: string | undefined, name: string, min: number): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be a whole number of at least ${min}, got "${value}"`);
-  return n;
-}
-
 /** Reads the settings; `nowFlag` (from --now) wins over HELPDESK_NOW. */
 export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string): Settings {
   const now = nowFlag ?? (env.HELPDESK_NOW || undefined);
@@ -64,8 +58,8 @@ export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string): Settings
     now,
     clock,
     logLevel: parseLogLevel(env.HELPDESK_LOG_LEVEL, 'warn'),
-    modelTimeoutMs: wholeNumber(env.HELPDESK_MODEL_TIMEOUT_MS, 'HELPDESK_MODEL_TIMEOUT_MS', 1),
-    modelRetries: wholeNumber(env.HELPDESK_MODEL_RETRIES, 'HELPDESK_MODEL_RETRIES', 0),
+    modelTimeoutMs: wholeNumber(env.HELPDESK_MODEL_TIMEOUT_MS || undefined, 'HELPDESK_MODEL_TIMEOUT_MS', 1),
+    modelRetries: wholeNumber(env.HELPDESK_MODEL_RETRIES || undefined, 'HELPDESK_MODEL_RETRIES', 0),
     serverEnv,
   };
 }

@@ -38,26 +38,3 @@ export class LineUi implements Ui {
   }
 }
 
-/** A Ui double: plays back lines and keeps everything printed. */
-export class ScriptedUi implements Ui {
-  readonly output: string[] = [];
-  readonly #lines: string[];
-
-  constructor(lines: readonly string[]) {
-    this.#lines = [...lines];
-  }
-
-  async ask(message: string): Promise<string | null> {
-    const line = this.#lines.shift();
-    this.output.push(`${message}${line ?? ''}`);
-    return line ?? null;
-  }
-
-  print(text: string): void {
-    this.output.push(text);
-  }
-
-  error(text: string): void {
-    this.output.push(`error: ${text}`);
-  }
-}

@@ -29,17 +29,6 @@ export class ServerStartError extends HelpdeskError {
   }
 }
 
-/** A tool call took longer than its timeout. */
-export class ToolTimeoutError extends HelpdeskError {
-  readonly tool: string;
-  readonly timeoutMs: number;
-  constructor(tool: string, timeoutMs: number) {
-    super('tool_timeout', `Tool ${tool} did not answer within ${timeoutMs} ms`);
-    this.tool = tool;
-    this.timeoutMs = timeoutMs;
-  }
-}
-
 /** The model API failed: authentication, rate limit, server error, timeout or a malformed reply. */
 export class ModelError extends HelpdeskError {
   readonly status: number | undefined;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runQuery } from '../../orchestrator/agent-loop.ts';
 import { systemPrompt } from '../../orchestrator/prompt.ts';
 import { EXIT } from '../exit-codes.ts';
+import { wholeNumber } from '../numbers.ts';
 import { describeEvent, describeStop } from '../format.ts';
 import { Interrupts } from '../interrupts.ts';
 import { openModel, openPool } from '../session.ts';
@@ -23,13 +24,6 @@ Options:
 
 Environment: OPENAI_API_KEY (required), OPENAI_BASE_URL, OPENAI_MODEL; a .env file is read too.`;
 
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${flag} must be a positive whole number, got "${value}"`);
-  return n;
-}
-
 /** `helpdesk ask`: one question, one answer (or the transcript with --json). */
 export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -48,8 +42,8 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   }
   const question = positionals.join(' ').trim();
   if (question === '') throw new ConfigError('ask needs a question, e.g. helpdesk ask "What are the critical tickets for customer CUST-001?"');
-  const maxIterations = positiveInt(values['max-iterations'], '--max-iterations');
-  const toolTimeout = positiveInt(values['tool-timeout'], '--tool-timeout');
+  const maxIterations = wholeNumber(values['max-iterations'], '--max-iterations', 1);
+  const toolTimeout = wholeNumber(values['tool-timeout'], '--tool-timeout', 1);
   const settings = readSettings(env, values.now);
   const model = openModel(settings);
   const pool = await openPool(settings, values.config, toolTimeout);

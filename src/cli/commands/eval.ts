@@ -22,6 +22,7 @@ import { inShard, parseShard, type Shard } from '../../harness/shard.ts';
 import { defaultK } from '../../harness/stats.ts';
 import { runTrials } from '../../harness/trials.ts';
 import { EXIT } from '../exit-codes.ts';
+import { fraction, wholeNumber } from '../numbers.ts';
 import { readSettings } from '../settings.ts';
 
 export const EVAL_HELP = `Usage: helpdesk eval [mode] [filters] [options]
@@ -73,20 +74,6 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 
 function list(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-}
-
-function wholeNumber(value: string | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${flag} must be a whole number of at least ${min}, got "${value}"`);
-  return n;
-}
-
-function fraction(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new ConfigError(`${flag} must be a number from 0 to 1, got "${value}"`);
-  return n;
 }
 
 /** A cassette's source for listings: live, authored, missing, or invalid. */

@@ -205,4 +205,16 @@ describe('the harness catches a broken orchestrator', () => {
     await expect(fetch('https://api.openai.com/v1/chat/completions', { method: 'POST', body: '{}' })).rejects.toThrow();
     expect(hub.unhandled.at(-1)).toContain('api.openai.com');
   });
+
+  it('fails a scenario during which something asked an address outside the cassette', async () => {
+    const result = await runScenario(load('worked-example'), options({
+      breakRouter: broken({ async callTool(this: ToolRouter, name, args, signal) {
+        await fetch('https://telemetry.example.invalid/ping').catch(() => undefined);
+        return this.callTool(name, args, signal);
+      } }),
+    }));
+    expect(result.pass).toBe(false);
+    expect(result.replay[0]?.code).toBe('unhandled_request');
+    expect(result.replay[0]?.reason).toContain('telemetry.example.invalid');
+  });
 });

@@ -50,12 +50,18 @@ export function replayModel(scenario: Scenario, path: string, tools: readonly Op
     }] };
   }
   const session = hub.session(`${scenario.id}-${Math.random().toString(36).slice(2, 8)}`, cassette);
+  const unhandledBefore = hub.unhandled.length;
   return {
     model: new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.baseURL, model: cassette.model, maxRetries: cassette.max_retries }),
     ...nothing,
     finish: () => {
       session.finish();
       hub.release(session);
+      // Any request msw had no handler for while this scenario ran: it was refused, never sent.
+      const unhandled = hub.unhandled.slice(unhandledBefore);
+      if (unhandled.length > 0) {
+        session.failures.push({ code: 'unhandled_request', reason: `${unhandled.length} request(s) to an unknown address were refused: ${unhandled[0]}` });
+      }
       return session.failures;
     },
   };

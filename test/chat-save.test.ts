@@ -65,7 +65,7 @@ describe('saving a chat conversation as a scenario', () => {
     const { scenario } = loadScenarioFile(join(dir, 'scenarios', 'critical-followup.json'));
     expect(scenario.turns).toEqual(['What are the critical tickets for customer CUST-001?', 'Tell me more about the first one']);
     expect(scenario.now).toBe('2025-10-05T12:00:00Z');
-    expect(scenario.expect.tools?.calls).toEqual([
+    expect(scenario.expect.tools?.[0]?.calls).toEqual([
       { name: 'search_tickets', args: { customer_id: 'CUST-001', priority: 'critical' }, args_match: 'partial' },
       { name: 'get_ticket_details', args: { ticket_id: 'TKT-1001' }, args_match: 'partial' },
     ]);

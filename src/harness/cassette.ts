@@ -27,6 +27,8 @@ export const CassetteSchema = z
     /** Retries the OpenAI client was allowed when recording (replay uses the same). */
     max_retries: z.number().int().min(0),
     interactions: z.array(InteractionSchema),
+    /** The judge's exchanges (expect.judge), in order; absent when the scenario has no judge. */
+    judge_interactions: z.array(InteractionSchema).optional(),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import type { Check } from './matchers.ts';
+import type { Check } from './grading/matchers.ts';
 import type { RunRecord } from './results.ts';
 
 /** Run-level gates from the command line. */

@@ -3,7 +3,7 @@ import { MODEL_MAX_RETRIES } from '../orchestrator/constants.ts';
 import type { OpenAIFunctionTool } from '../orchestrator/openai-tools.ts';
 import { OpenAIModel } from '../orchestrator/openai-model.ts';
 import { changedTools, readCassette, toolsHash, type Cassette } from './cassette.ts';
-import { Recorder, scriptedFetch } from './recorder.ts';
+import { Recorder, scriptedFetch, scriptedJudgeFetch } from './recorder.ts';
 import type { ReplayFailure, ReplayHub } from './replay.ts';
 import type { LiveEndpoint } from './runner.ts';
 import type { Scenario } from './scenario.ts';
@@ -11,6 +11,10 @@ import type { Scenario } from './scenario.ts';
 /** The model a scenario runs against in one mode, and what is left to do when it is over. */
 export interface ModelSetup {
   readonly model: ModelClient;
+  /** The judge of expect.judge, when the scenario has one. */
+  readonly judge?: ModelClient | undefined;
+  /** Replay: whether the agent's requests already failed to match (then nothing is judged). */
+  readonly failed?: () => boolean;
   /** Replay: closes the session and returns its failures (recorded turns left over, mismatches). */
   readonly finish: () => ReplayFailure[];
   /** Record: the cassette of what was exchanged. */
@@ -51,9 +55,12 @@ export function replayModel(scenario: Scenario, path: string, tools: readonly Op
   }
   const session = hub.session(`${scenario.id}-${Math.random().toString(36).slice(2, 8)}`, cassette);
   const unhandledBefore = hub.unhandled.length;
+  const judgeModel = String(cassette.judge_interactions?.[0]?.request.model ?? cassette.model);
   return {
     model: new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.baseURL, model: cassette.model, maxRetries: cassette.max_retries }),
     ...nothing,
+    ...(hasJudge(scenario) ? { judge: new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.judgeBaseURL, model: judgeModel, maxRetries: 0 }) } : {}),
+    failed: () => session.failures.length > 0,
     finish: () => {
       session.finish();
       hub.release(session);
@@ -67,11 +74,15 @@ export function replayModel(scenario: Scenario, path: string, tools: readonly Op
   };
 }
 
+const hasJudge = (scenario: Scenario) => (scenario.expect.judge?.length ?? 0) > 0;
+
 /**
  * Record: the live endpoint, or with `author` the scenario's script, behind a recorder that keeps
- * every exchange in wire format for the cassette.
+ * every exchange in wire format for the cassette. The judge is recorded apart, the same way.
  */
-export function recordModel(scenario: Scenario, tools: readonly OpenAIFunctionTool[], live: LiveEndpoint | undefined, author: boolean): ModelSetup | SetupFailure {
+export function recordModel(
+  scenario: Scenario, tools: readonly OpenAIFunctionTool[], live: LiveEndpoint | undefined, author: boolean, judge?: LiveEndpoint,
+): ModelSetup | SetupFailure {
   const scriptModel = scenario.model.name ?? live?.model ?? 'gpt-4o-mini';
   if (author && !scenario.script) return { error: `scenario ${scenario.id} has no script to author a cassette from` };
   if (!author && !live) return { error: 'record mode needs a live endpoint' };
@@ -84,19 +95,31 @@ export function recordModel(scenario: Scenario, tools: readonly OpenAIFunctionTo
     model, maxRetries, fetch: recorder.fetch,
     ...(!author && live?.timeoutMs ? { timeoutMs: live.timeoutMs } : {}),
   });
+  const judgeEndpoint = judge ?? live;
+  const judgeRecorder = new Recorder(author && scenario.script ? scriptedJudgeFetch(scenario.script, scriptModel) : undefined);
+  const judgeClient = !hasJudge(scenario) ? undefined : author || !judgeEndpoint
+    ? new OpenAIModel({ apiKey: 'authoring-needs-no-key', baseURL: 'http://authoring.invalid/v1', model: scriptModel, maxRetries: 0, fetch: judgeRecorder.fetch })
+    : new OpenAIModel({ ...judgeEndpoint, maxRetries: judgeEndpoint.maxRetries ?? MODEL_MAX_RETRIES, fetch: judgeRecorder.fetch });
   return {
     ...nothing,
     model: client,
+    judge: judgeClient,
     cassette: () => ({
       format: 1, scenario: scenario.id, source: author ? 'authored' : 'live', model,
       recorded_at: new Date().toISOString(), tools_hash: toolsHash(tools), max_retries: maxRetries,
       interactions: recorder.interactions,
+      ...(judgeRecorder.interactions.length > 0 ? { judge_interactions: judgeRecorder.interactions } : {}),
     }),
   };
 }
 
 /** Live: the endpoint as it is, no cassette. */
-export function liveModel(scenario: Scenario, live: LiveEndpoint | undefined): ModelSetup | SetupFailure {
+export function liveModel(scenario: Scenario, live: LiveEndpoint | undefined, judge?: LiveEndpoint): ModelSetup | SetupFailure {
   if (!live) return { error: 'live mode needs an endpoint' };
-  return { model: new OpenAIModel({ ...live, model: scenario.model.name ?? live.model }), ...nothing };
+  const judgeEndpoint = judge ?? live;
+  return {
+    model: new OpenAIModel({ ...live, model: scenario.model.name ?? live.model }),
+    ...(hasJudge(scenario) ? { judge: new OpenAIModel(judgeEndpoint) } : {}),
+    ...nothing,
+  };
 }

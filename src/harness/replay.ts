@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer, type SetupServer } from 'msw/node';
 import { canonicalJson, changedTools, firstDifference, type Cassette } from './cassette.ts';
+import { judgeSections } from './grading/judge.ts';
 
 /** Why a replay failed closed. */
 export type ReplayFailureCode =
@@ -9,7 +10,10 @@ export type ReplayFailureCode =
   | 'request_mismatch'
   | 'unexpected_request'
   | 'unused_turns'
-  | 'unhandled_request';
+  | 'unhandled_request'
+  | 'judge_changed'
+  | 'judge_missing'
+  | 'judge_unused';
 
 /** A replay failure: a distinct code, a sentence, and a readable diff where there is one. */
 export interface ReplayFailure {
@@ -36,6 +40,7 @@ export class ReplaySession {
   readonly cassette: Cassette;
   readonly failures: ReplayFailure[] = [];
   #cursor = 0;
+  #judgeCursor = 0;
 
   constructor(key: string, cassette: Cassette) {
     this.key = key;
@@ -45,6 +50,11 @@ export class ReplaySession {
   /** The base URL to give the OpenAI client. */
   get baseURL(): string {
     return `${REPLAY_ORIGIN}/${encodeURIComponent(this.key)}/v1`;
+  }
+
+  /** The base URL to give the judge's OpenAI client. */
+  get judgeBaseURL(): string {
+    return `${REPLAY_ORIGIN}/${encodeURIComponent(this.key)}/judge/v1`;
   }
 
   /** Recorded exchanges not used (yet). */
@@ -75,6 +85,28 @@ export class ReplaySession {
     return recorded.response;
   }
 
+  /**
+   * Answers one judge request with the recorded verdict while the request (rubric, reference,
+   * conversation, tool results, answer, judge model) equals the recorded one.
+   */
+  answerJudge(body: unknown): { status: number; body: unknown } {
+    const index = this.#judgeCursor;
+    const recorded = this.cassette.judge_interactions ?? [];
+    const exchange = recorded[index];
+    if (!exchange) {
+      return this.#fail({
+        code: 'judge_missing',
+        reason: `judge request ${index + 1} has no recorded verdict (the cassette holds ${recorded.length}); the scenario gained a judge since it was recorded: author or record its cassette again`,
+      });
+    }
+    if (canonicalJson(exchange.request) !== canonicalJson(body)) {
+      const { changed, diff } = judgeDrift(exchange.request, body);
+      return this.#fail({ code: 'judge_changed', reason: `judge request ${index + 1}: ${changed} changed since the recording, so the recorded verdict no longer applies; re-record the judge (helpdesk eval --record) or re-author the cassette`, diff });
+    }
+    this.#judgeCursor += 1;
+    return exchange.response;
+  }
+
   /** Call when the scenario is over: recorded turns left unused are a failure. */
   finish(): void {
     if (this.unused > 0 && this.failures.length === 0) {
@@ -83,12 +115,33 @@ export class ReplaySession {
         reason: `${this.unused} of ${this.cassette.interactions.length} recorded responses were never requested; the run stopped earlier than when it was recorded`,
       });
     }
+    const judged = this.cassette.judge_interactions?.length ?? 0;
+    if (judged > this.#judgeCursor && this.failures.length === 0) {
+      this.failures.push({
+        code: 'judge_unused',
+        reason: `${judged - this.#judgeCursor} of ${judged} recorded judge verdicts were never requested; the scenario lost a judge, or the run ended without an answer to judge`,
+      });
+    }
   }
 
   #fail(failure: ReplayFailure): { status: number; body: unknown } {
     this.failures.push(failure);
     return { status: 400, body: { error: { message: `replay: ${failure.reason}`, type: 'replay_mismatch', code: failure.code } } };
   }
+}
+
+/** Names the parts of a judge prompt that differ (the rubric, the answer, ...) and shows the first. */
+function judgeDrift(recorded: unknown, now: unknown): { changed: string; diff: string } {
+  const before = judgeSections(recorded);
+  const after = judgeSections(now);
+  const names = [...new Set([...before.keys(), ...after.keys()])].filter((name) => before.get(name) !== after.get(name));
+  const model = (recorded as { model?: unknown }).model !== (now as { model?: unknown }).model ? ['the judge model'] : [];
+  const parts = [...names.map((n) => `the ${n.toLowerCase()}`), ...model];
+  const first = names[0];
+  const diff = first
+    ? `${first}:\n    recorded: ${before.get(first) ?? '(none)'}\n    now:      ${after.get(first) ?? '(none)'}`
+    : (firstDifference(recorded, now) ?? '');
+  return { changed: parts.length > 0 ? parts.join(' and ') : 'the request', diff };
 }
 
 /**
@@ -104,17 +157,20 @@ export class ReplayHub {
   /** Starts intercepting. */
   open(): void {
     if (this.#server) return;
+    const serve = (track: 'agent' | 'judge') => async ({ request, params }: { request: Request; params: Record<string, unknown> }) => {
+      const session = this.#sessions.get(decodeURIComponent(String(params.session)));
+      if (!session) {
+        this.unhandled.push(`no replay session "${String(params.session)}"`);
+        return HttpResponse.json({ error: { message: 'replay: unknown session' } }, { status: 400 });
+      }
+      const body = await request.json();
+      const answer = track === 'agent' ? session.answer(body) : session.answerJudge(body);
+      // retry-after-ms 0: a recorded 5xx is retried at once instead of after the SDK's backoff.
+      return HttpResponse.json(answer.body as Record<string, unknown>, { status: answer.status, headers: answer.status >= 400 ? { 'retry-after-ms': '0' } : {} });
+    };
     this.#server = setupServer(
-      http.post(`${REPLAY_ORIGIN}/:session/v1/chat/completions`, async ({ request, params }) => {
-        const session = this.#sessions.get(decodeURIComponent(String(params.session)));
-        if (!session) {
-          this.unhandled.push(`no replay session "${String(params.session)}"`);
-          return HttpResponse.json({ error: { message: 'replay: unknown session' } }, { status: 400 });
-        }
-        const answer = session.answer(await request.json());
-        // retry-after-ms 0: a recorded 5xx is retried at once instead of after the SDK's backoff.
-        return HttpResponse.json(answer.body as Record<string, unknown>, { status: answer.status, headers: answer.status >= 400 ? { 'retry-after-ms': '0' } : {} });
-      }),
+      http.post(`${REPLAY_ORIGIN}/:session/v1/chat/completions`, serve('agent')),
+      http.post(`${REPLAY_ORIGIN}/:session/judge/v1/chat/completions`, serve('judge')),
     );
     this.#server.listen({
       onUnhandledFrame: async ({ frame, defaults }: UnhandledFrame) => {

@@ -4,7 +4,10 @@ import type { ChatMessage, ChatRequest, ModelClient } from '../orchestrator/chat
 import { systemPrompt } from '../orchestrator/prompt.ts';
 import type { Transcript } from '../orchestrator/transcript.ts';
 import { cassettePath, writeCassette, type Cassette } from './cassette.ts';
-import { grade, observedCalls, type GradeResult, type Mode, type ScenarioRun } from './graders.ts';
+import { gradeCustom } from './grading/custom.ts';
+import { grade, judgeName, observedCalls, type GradeResult, type Mode, type ScenarioRun } from './grading/graders.ts';
+import { askJudge, type JudgeCall } from './grading/judge.ts';
+import { checksPass, scenarioScore } from './grading/score.ts';
 import type { PoolCache } from './pools.ts';
 import { liveModel, recordModel, replayModel } from './model-setup.ts';
 import type { ReplayFailure, ReplayHub } from './replay.ts';
@@ -28,6 +31,8 @@ export interface RunOptions {
   readonly hub?: ReplayHub;
   /** Live and record mode. */
   readonly live?: LiveEndpoint;
+  /** Live and record mode: the judge of expect.judge (default: the live endpoint). */
+  readonly judge?: LiveEndpoint;
   /** Record mode: take the model turns from each scenario's `script` instead of a live model. */
   readonly author?: boolean;
   /**
@@ -48,6 +53,8 @@ export interface ScenarioResult {
   readonly pass: boolean;
   readonly checks: readonly GradeResult[];
   readonly failures: readonly GradeResult[];
+  /** The weighted score of the checks, 0 to 1 (null when the run was not graded). */
+  readonly score: number | null;
   readonly replay: readonly ReplayFailure[];
   /** A failure of the infrastructure (a server did not start, a cassette is missing) rather than of the model. */
   readonly error: string | undefined;
@@ -75,7 +82,7 @@ class RequestLog implements ModelClient {
 
 function failed(loaded: LoadedScenario, mode: Mode, started: number, error: string, replay: ReplayFailure[] = []): ScenarioResult {
   return {
-    id: loaded.scenario.id, file: loaded.file, mode, pass: false, checks: [], failures: [], replay, error,
+    id: loaded.scenario.id, file: loaded.file, mode, pass: false, checks: [], failures: [], score: null, replay, error,
     run: undefined, durationMs: performance.now() - started,
   };
 }
@@ -91,6 +98,37 @@ async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRout
     if (transcript.stop_reason !== 'final_answer') break;
   }
   return transcripts;
+}
+
+/** Asks each judge of the scenario about the run's answer; none is asked when there is no answer. */
+async function runJudges(scenario: Scenario, transcripts: readonly Transcript[], client: ModelClient | undefined): Promise<JudgeCall[]> {
+  const specs = scenario.expect.judge ?? [];
+  if (specs.length === 0 || !transcripts.at(-1)?.answer) return [];
+  const calls: JudgeCall[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const named = { ...spec, name: judgeName(spec, i) };
+    calls.push(client
+      ? await askJudge(named, transcripts, client)
+      : { name: named.name, model: spec.model ?? '?', durationMs: 0, usage: null, verdict: undefined, error: 'no judge endpoint is configured' });
+  }
+  return calls;
+}
+
+/** The built-in checks and the custom graders of one run. */
+async function gradeRun(loaded: LoadedScenario, run: ScenarioRun): Promise<GradeResult[]> {
+  const { scenario } = loaded;
+  try {
+    const checks = grade(scenario, run);
+    if (run.crash || !scenario.expect.custom?.length) return checks;
+    const results = new Map(run.transcripts.flatMap((t) => t.events.flatMap((e) => (e.type === 'tool_result' ? [[e.id, e.content] as const] : []))));
+    const custom = await gradeCustom(scenario.expect.custom, loaded.file, {
+      scenarioId: scenario.id, turns: scenario.turns, transcripts: run.transcripts, calls: run.calls, results,
+      answer: run.transcripts.at(-1)?.answer ?? '', requests: run.requests,
+    });
+    return [...checks, ...custom];
+  } catch (error) {
+    return [{ name: 'grading', pass: false, reason: `grading failed: ${(error as Error).message}` }];
+  }
 }
 
 /** Runs one scenario in the given mode and grades it. Never throws: failures are results. */
@@ -111,8 +149,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const setup = mode === 'replay'
     ? options.hub ? replayModel(scenario, path, tools, options.hub) : { error: 'replay mode needs a ReplayHub' }
     : mode === 'record'
-      ? recordModel(scenario, tools, options.live, options.author === true)
-      : liveModel(scenario, options.live);
+      ? recordModel(scenario, tools, options.live, options.author === true, options.judge)
+      : liveModel(scenario, options.live, options.judge);
   if (!('model' in setup)) return failed(loaded, mode, started, setup.error, setup.replay);
 
   const model = new RequestLog(setup.model);
@@ -123,23 +161,21 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   } catch (error) {
     crash = error instanceof Error ? error.message : String(error);
   }
+  // A replay whose agent requests already drifted has nothing trustworthy to judge.
+  const judge = crash || setup.failed?.() ? [] : await runJudges(scenario, transcripts, setup.judge);
   const replay = setup.finish();
   const cassette = crash ? undefined : setup.cassette();
   if (cassette && !options.deferCassette) writeCassette(path, cassette);
   const run: ScenarioRun = {
     mode, transcripts, calls: observedCalls(transcripts), requests: model.requests,
-    startupMs: opened.startupMs, discoveryMs: opened.discoveryMs, crash,
+    startupMs: opened.startupMs, discoveryMs: opened.discoveryMs, crash, judge,
   };
-  let checks: GradeResult[];
-  try {
-    checks = grade(scenario, run);
-  } catch (error) {
-    checks = [{ name: 'grading', pass: false, reason: `grading failed: ${(error as Error).message}` }];
-  }
+  const checks = await gradeRun(loaded, run);
   const failures = checks.filter((c) => !c.pass);
+  const score = scenarioScore(checks, scenario.expect.weights);
   return {
-    id: scenario.id, file: loaded.file, mode, pass: failures.length === 0 && replay.length === 0, checks, failures,
-    replay, error: undefined, run, durationMs: performance.now() - started,
+    id: scenario.id, file: loaded.file, mode, pass: replay.length === 0 && checksPass(checks, score, scenario.expect.score_threshold),
+    checks, failures, score, replay, error: undefined, run, durationMs: performance.now() - started,
     ...(options.deferCassette && cassette ? { cassette } : {}),
   };
 }

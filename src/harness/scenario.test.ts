@@ -43,7 +43,7 @@ describe('scenario files', () => {
     expect(loadedFrom).toBe(file);
     expect(scenario).toMatchObject({
       id: 'minimal', tags: [], now: DATASET_NOW, model: { max_iterations: 10 },
-      expect: { stop_reason: 'final_answer', tools: { mode: 'in_order', calls: [{ name: 'search_tickets', args_match: 'partial' }] } },
+      expect: { stop_reason: 'final_answer', grounded: true, tools: [{ mode: 'in_order', calls: [{ name: 'search_tickets', args_match: 'partial' }] }] },
     });
   });
 
@@ -144,9 +144,10 @@ describe('scenario files', () => {
     const schema = scenarioJsonSchema();
     expect(schema.type).toBe('object');
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.required).toEqual(['id', 'description', 'turns', 'expect']);
+    // turns or variations: one of them, which the loader checks (JSON Schema lists neither as required).
+    expect(schema.required).toEqual(['id', 'description', 'expect']);
     const properties = schema.properties as Record<string, Record<string, unknown>>;
-    expect(Object.keys(properties)).toEqual(expect.arrayContaining(['id', 'turns', 'now', 'script', 'expect', 'servers']));
+    expect(Object.keys(properties)).toEqual(expect.arrayContaining(['id', 'turns', 'variations', 'now', 'script', 'expect', 'servers']));
     expect(properties.expect?.additionalProperties).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DATASET_NOW, parseInstant } from '../shared/clock.ts';
 import { ServerConfigSchema } from '../orchestrator/config.ts';
 import { MAX_ITERATIONS } from '../orchestrator/constants.ts';
+import { STOP_REASONS } from '../orchestrator/transcript.ts';
 
 /**
  * An expected argument value. A plain JSON value must be equal; these objects match more
@@ -48,7 +49,7 @@ export const ValueMatcherSchema = z
 
 const ExpectedCallSchema = z
   .object({
-    name: z.string().min(1).describe('Tool name as the model sees it.'),
+    name: z.string().min(1).optional().describe('Tool name as the model sees it; leave it out to accept a call of any tool that has these arguments.'),
     args: z.record(z.string(), ValueMatcherSchema).optional().describe('Expected arguments; values may be matchers.'),
     args_match: z.enum(['exact', 'partial']).default('partial').describe('exact: no other arguments allowed.'),
   })
@@ -68,6 +69,11 @@ const ToolsExpectationSchema = z
     forbidden: z.array(z.string()).optional().describe('Tools that must not be called.'),
   })
   .strict();
+
+/** One expectation or several, all of which must hold (e.g. an any_of beside argument checks). */
+function oneOrMany<T extends z.ZodType>(schema: T) {
+  return z.union([schema, z.array(schema).min(1)]).transform((value) => (Array.isArray(value) ? value : [value]) as z.output<T>[]);
+}
 
 const TextMatcherSchema = z.union([z.string(), RegexMatcherSchema]);
 
@@ -96,11 +102,52 @@ const LatencySchema = z
   })
   .strict();
 
-/** A scripted model turn for authoring a cassette without a live model. */
+const WeightSchema = z.number().min(0).describe('Weight of this check in the scenario score (default 1; 0 leaves it out of the score).');
+
+const JudgeSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, "_" and "-"').optional().describe('Names the check judge:<name> (default: judge, judge-2, ...).'),
+    rubric: z.string().min(1).describe('What a good answer does, in words the judge model grades against.'),
+    reference: z.string().min(1).optional().describe('A reference answer the judge compares with.'),
+    threshold: z.number().min(0).max(1).optional().describe('Minimum score to pass; without it the judge\'s own pass/fail decides.'),
+    model: z.string().min(1).optional().describe('The judge model (default: HELPDESK_JUDGE_MODEL, else the agent\'s model).'),
+    weight: WeightSchema.optional(),
+  })
+  .strict();
+
+const CustomGraderSchema = z
+  .object({
+    module: z.string().min(1).describe('A TypeScript or JavaScript module, relative to the scenario file.'),
+    export: z.string().min(1).default('default').describe('The exported grader function.'),
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).optional().describe('Names the check custom:<name> (default: the module file name).'),
+    options: z.record(z.string(), z.unknown()).optional().describe('Handed to the grader as input.options.'),
+    weight: WeightSchema.optional(),
+  })
+  .strict();
+
+const StopReasonSchema = z.enum(STOP_REASONS);
+
+/** A scripted model turn for authoring a cassette without a live model; `judge` turns answer the judge. */
 export const ScriptTurnSchema = z.union([
   z.object({ tool_calls: z.array(z.object({ name: z.string(), arguments: z.unknown(), id: z.string().optional() }).strict()).min(1), content: z.string().optional() }).strict(),
   z.object({ answer: z.string() }).strict(),
   z.object({ error: z.object({ status: z.number().int().min(400).max(599), message: z.string() }).strict() }).strict(),
+  z.object({
+    judge: z.object({ score: z.number().min(0).max(1), pass: z.boolean(), reasons: z.array(z.string()).default([]) }).strict(),
+  }).strict().describe('The verdict the judge gives (authoring only; a live judge is asked in record mode).'),
+]);
+
+const TurnsSchema = z.array(z.string().min(1)).min(1);
+
+const VariationSchema = z.union([
+  z.string().min(1).describe('A one-turn phrasing of the question.'),
+  z
+    .object({
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and "-"').optional().describe('Names the case <scenario>.<id> and its cassette (default v1, v2, ...).'),
+      turns: TurnsSchema,
+      script: z.array(ScriptTurnSchema).optional().describe('This phrasing\'s model turns for authoring (default: the scenario\'s script).'),
+    })
+    .strict(),
 ]);
 
 /** One scenario file. */
@@ -110,7 +157,8 @@ export const ScenarioSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'lower-case letters, digits and "-"').describe('Stable ID; names the cassette.'),
     description: z.string().min(1),
     tags: z.array(z.string()).default([]),
-    turns: z.array(z.string().min(1)).min(1).describe('The user turns, in order; later turns continue the conversation.'),
+    turns: TurnsSchema.optional().describe('The user turns, in order; later turns continue the conversation. Give turns or variations.'),
+    variations: z.array(VariationSchema).min(1).optional().describe('Several phrasings of the question, each run, recorded and reported as its own case <id>.<variation>.'),
     now: z.string().default(DATASET_NOW).refine((v) => { try { parseInstant(v); return true; } catch { return false; } }, 'must be an ISO-8601 instant').describe('The pinned clock.'),
     model: z.object({ name: z.string().optional(), max_iterations: z.number().int().min(1).max(50).default(MAX_ITERATIONS) }).strict().default({ max_iterations: MAX_ITERATIONS }),
     servers: z.record(z.string(), ServerConfigSchema).optional().describe('Extra or replaced servers (mcpServers format) for this scenario.'),
@@ -118,9 +166,12 @@ export const ScenarioSchema = z
     script: z.array(ScriptTurnSchema).optional().describe('Model turns used to author the cassette without a live model.'),
     expect: z
       .object({
-        tools: ToolsExpectationSchema.optional(),
+        tools: oneOrMany(ToolsExpectationSchema).optional().describe('One tools expectation, or a list that must all hold.'),
         errors: z.array(ErrorExpectationSchema).optional(),
-        stop_reason: z.enum(['final_answer', 'max_iterations', 'model_error', 'aborted']).default('final_answer'),
+        stop_reason: z
+          .union([StopReasonSchema, z.array(StopReasonSchema).min(1), z.literal('any')])
+          .default('final_answer')
+          .describe('How the last turn must end: one reason, any of a list, or "any" to leave it ungraded.'),
         iterations: z.object({ max: z.number().int().min(1).optional(), exact: z.number().int().min(1).optional() }).strict().optional(),
         answer: z
           .object({
@@ -130,23 +181,71 @@ export const ScenarioSchema = z
           })
           .strict()
           .optional(),
+        grounded: z
+          .union([z.boolean(), z.object({ ignore: z.array(z.string().min(1)).min(1) }).strict()])
+          .default(true)
+          .describe('Every ID, amount, date and stated count of the answer must appear in what the tools returned or the user said (on by default); false turns it off, ignore lists tokens to skip.'),
+        judge: oneOrMany(JudgeSchema).optional().describe('Model-graded checks of the answer (LLM as judge), recorded and replayed with the cassette.'),
+        custom: z.array(CustomGraderSchema).optional().describe('Graders of your own: modules exporting a function of the run.'),
+        weights: z.record(z.string(), z.number().min(0)).optional().describe('Weights of built-in checks in the score, by check name or its prefix (tools, answer, grounded, latency, ...).'),
+        score_threshold: z.number().min(0).max(1).optional().describe('Pass when the weighted score reaches this, instead of when every check passes.'),
         latency: LatencySchema.optional(),
         min_pass_k: z.number().min(0).max(1).optional().describe('Minimum pass^k over trials (live runs).'),
       })
       .strict(),
   })
-  .strict();
+  .strict()
+  .superRefine((value, ctx) => {
+    if ((value.turns === undefined) === (value.variations === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['turns'], message: 'give either turns or variations (one of them, not both)' });
+    }
+    if (value.variations && value.script) {
+      ctx.addIssue({ code: 'custom', path: ['script'], message: 'with variations, give each variation its own script' });
+    }
+    const ids = (value.variations ?? []).map((v, i) => (typeof v === 'string' ? `v${i + 1}` : (v.id ?? `v${i + 1}`)));
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice) ctx.addIssue({ code: 'custom', path: ['variations'], message: `variation id "${twice}" is used twice` });
+  });
 
-export type Scenario = z.output<typeof ScenarioSchema>;
+/** A scenario file as written: turns, or variations of them. */
+export type ScenarioFile = z.output<typeof ScenarioSchema>;
+
+/** One runnable case: a scenario file without variations, or one variation of it. */
+export type Scenario = Omit<ScenarioFile, 'turns' | 'variations'> & { readonly turns: readonly string[] };
 export type ToolsExpectation = z.output<typeof ToolsExpectationSchema>;
+export type JudgeExpectation = z.output<typeof JudgeSchema>;
+export type CustomGraderExpectation = z.output<typeof CustomGraderSchema>;
 export type ExpectedCall = z.output<typeof ExpectedCallSchema>;
 export type ErrorExpectation = z.output<typeof ErrorExpectationSchema>;
 export type ScriptTurn = z.output<typeof ScriptTurnSchema>;
 
-/** A scenario with the file it came from. */
+/** Which variation of a scenario a case is. */
+export interface VariationOf {
+  /** The scenario file's ID: the intent the variations phrase. */
+  readonly scenario: string;
+  /** The variation's ID (v1, v2, ... unless named). */
+  readonly variation: string;
+  /** The first user turn: the phrasing. */
+  readonly text: string;
+}
+
+/** A scenario (or one variation of it) with the file it came from. */
 export interface LoadedScenario {
   readonly scenario: Scenario;
   readonly file: string;
+  /** Set for the cases of a scenario with variations. */
+  readonly variation?: VariationOf | undefined;
+}
+
+/** The runnable cases of a scenario file: itself, or one per variation (`<id>.<variation>`). */
+export function expandVariations(file: ScenarioFile): { scenario: Scenario; variation?: VariationOf }[] {
+  const { turns, variations, ...rest } = file;
+  if (!variations) return [{ scenario: { ...rest, turns: turns ?? [] } }];
+  return variations.map((v, i) => {
+    const variation = typeof v === 'string' ? { id: `v${i + 1}`, turns: [v], script: undefined } : { ...v, id: v.id ?? `v${i + 1}` };
+    const scenario: Scenario = { ...rest, id: `${file.id}.${variation.id}`, turns: variation.turns, ...(variation.script ? { script: variation.script } : {}) };
+    return { scenario, variation: { scenario: file.id, variation: variation.id, text: variation.turns[0] as string } };
+  });
 }
 
 /** A scenario file that could not be used; names the file and the bad path. */
@@ -159,8 +258,15 @@ export class ScenarioFileError extends Error {
   }
 }
 
+/** Parses a scenario without variations (tests, saved conversations); throws on anything else. */
+export function parseScenario(raw: unknown): Scenario {
+  const cases = expandVariations(ScenarioSchema.parse(raw));
+  if (cases.length !== 1 || !cases[0] || cases[0].variation) throw new Error('parseScenario takes a scenario without variations');
+  return cases[0].scenario;
+}
+
 /** Reads and validates one scenario file; unknown fields and bad values throw with their path. */
-export function loadScenarioFile(file: string, root: string = process.cwd()): LoadedScenario {
+export function readScenarioFile(file: string, root: string = process.cwd()): ScenarioFile {
   const shown = relative(root, file) || file;
   let raw: unknown;
   try {
@@ -178,7 +284,21 @@ export function loadScenarioFile(file: string, root: string = process.cwd()): Lo
   if (basename(file) !== `${parsed.data.id}.json`) {
     throw new ScenarioFileError(shown, [`id "${parsed.data.id}" must match the file name (${parsed.data.id}.json)`]);
   }
-  return { scenario: parsed.data, file };
+  return parsed.data;
+}
+
+/** The runnable cases of one scenario file: the scenario, or one case per variation. */
+export function loadScenarioCases(file: string, root: string = process.cwd()): LoadedScenario[] {
+  return expandVariations(readScenarioFile(file, root)).map((c) => ({ ...c, file }));
+}
+
+/** Reads a scenario file that has no variations (one case). */
+export function loadScenarioFile(file: string, root: string = process.cwd()): LoadedScenario {
+  const cases = loadScenarioCases(file, root);
+  if (cases.length !== 1 || cases[0]?.variation) {
+    throw new ScenarioFileError(relative(root, file) || file, [`has ${cases.length} variations; load its cases with loadScenarioCases`]);
+  }
+  return cases[0] as LoadedScenario;
 }
 
 /** Which scenarios to run. */
@@ -198,14 +318,15 @@ export function loadScenarios(dir: string, filter: ScenarioFilter = {}, root: st
   const loaded: LoadedScenario[] = [];
   for (const file of files) {
     try {
-      loaded.push(loadScenarioFile(file, root));
+      loaded.push(...loadScenarioCases(file, root));
     } catch (error) {
       errors.push((error as Error).message);
     }
   }
   if (errors.length > 0) throw new ScenarioFileError(relative(root, dir) || dir, errors);
-  return loaded.filter(({ scenario, file }) => {
-    if (filter.ids?.length && !filter.ids.includes(scenario.id)) return false;
+  return loaded.filter(({ scenario, file, variation }) => {
+    // A scenario's ID selects all its variations; a case ID (<scenario>.<variation>) selects one.
+    if (filter.ids?.length && !filter.ids.includes(scenario.id) && !(variation && filter.ids.includes(variation.scenario))) return false;
     if (filter.tags?.length && !filter.tags.some((tag) => scenario.tags.includes(tag))) return false;
     if (filter.files?.length && !filter.files.some((f) => resolve(f) === file || file.endsWith(`${sep}${f}`))) return false;
     return true;

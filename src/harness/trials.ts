@@ -1,5 +1,5 @@
 import { cassettePath, writeCassette } from './cassette.ts';
-import type { Mode } from './graders.ts';
+import type { Mode } from './grading/graders.ts';
 import { runScenario, type RunOptions, type ScenarioResult } from './runner.ts';
 import type { LoadedScenario } from './scenario.ts';
 
@@ -12,7 +12,7 @@ export interface ScenarioTrials {
 /** A trial that broke the harness itself: reported as failed, never allowed to stop the others. */
 function crashed(loaded: LoadedScenario, mode: Mode, error: unknown): ScenarioResult {
   return {
-    id: loaded.scenario.id, file: loaded.file, mode, pass: false, checks: [], failures: [], replay: [],
+    id: loaded.scenario.id, file: loaded.file, mode, pass: false, checks: [], failures: [], score: null, replay: [],
     error: `the harness failed: ${error instanceof Error ? error.message : String(error)}`, run: undefined, durationMs: 0,
   };
 }

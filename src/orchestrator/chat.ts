@@ -65,6 +65,8 @@ export interface ChatRequest {
   readonly messages: readonly ChatMessage[];
   readonly tools?: readonly OpenAIFunctionTool[];
   readonly tool_choice?: 'auto';
+  /** Structured output (the judge asks for a JSON verdict); the agent loop never sets it. */
+  readonly response_format?: { readonly type: 'json_schema'; readonly json_schema: Readonly<Record<string, unknown>> };
 }
 
 /** The model seam: the OpenAI adapter, the replayed cassette and the scripted double all fit it. */

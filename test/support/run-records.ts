@@ -3,7 +3,7 @@ import type { ErrorEnvelope } from '../../src/shared/envelope.ts';
 import type { Transcript, TranscriptEvent } from '../../src/orchestrator/transcript.ts';
 import { costUsd } from '../../src/harness/prices.ts';
 import { runRecord, scenarioRecord, type RunRecord, type ScenarioRecord, type TrialRecord } from '../../src/harness/results.ts';
-import { ScenarioSchema } from '../../src/harness/scenario.ts';
+import { parseScenario } from '../../src/harness/scenario.ts';
 
 /** Where the sample scenarios pretend to live. */
 export const SAMPLE_ROOT = '/repo';
@@ -86,7 +86,7 @@ export function sampleScenario(
   id: string, trials: readonly TrialRecord[], k: number,
   options: { description?: string; minPassK?: number; file?: string } = {},
 ): ScenarioRecord {
-  const scenario = ScenarioSchema.parse({
+  const scenario = parseScenario({
     id, description: options.description ?? `The ${id} scenario.`, tags: ['sample'], turns: ['q'],
     expect: options.minPassK === undefined ? {} : { min_pass_k: options.minPassK },
   });

@@ -7,7 +7,7 @@ import { checkApiKey } from '../../orchestrator/openai-model.ts';
 import { compareRuns, DEFAULT_THRESHOLDS, loadBaseline } from '../../harness/baseline.ts';
 import { cassettePath, readCassette } from '../../harness/cassette.ts';
 import { evaluateGates } from '../../harness/gates.ts';
-import type { Mode } from '../../harness/graders.ts';
+import type { Mode } from '../../harness/grading/graders.ts';
 import { PoolCache } from '../../harness/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
 import { displayPath } from '../../harness/reporters/report-format.ts';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage, ChatRequest } from '../orchestrator/chat.ts';
-import type { Transcript, TranscriptEvent } from '../orchestrator/transcript.ts';
-import type { ErrorEnvelope } from '../shared/envelope.ts';
+import type { ChatMessage, ChatRequest } from '../../orchestrator/chat.ts';
+import type { Transcript, TranscriptEvent } from '../../orchestrator/transcript.ts';
+import type { ErrorEnvelope } from '../../shared/envelope.ts';
 import {
   DEFAULT_BUDGETS, grade, gradeErrors, gradeLatency, gradeOutcome, gradeTools, observedCalls,
   type GradeResult, type ObservedCall, type ScenarioRun,
 } from './graders.ts';
-import { ScenarioSchema, type Scenario } from './scenario.ts';
+import { parseScenario, ScenarioSchema, type Scenario } from '../scenario.ts';
 
 // Everything here is built by hand: expectations go through the scenario schema (so defaults
 // apply as in a scenario file), runs are plain objects.
@@ -300,7 +300,7 @@ describe('outcome', () => {
     expect(outcome({ answer: { contains: ['x'] } }, run({ crash: 'pool closed' })))
       .toEqual([{ name: 'ended_normally', pass: false, reason: 'the run crashed: pool closed' }]);
     expect(outcome({}, run({ transcripts: [] }))).toEqual([{ name: 'ended_normally', pass: false, reason: 'no turn was run' }]);
-    const scenario = ScenarioSchema.parse({ id: 'unit', description: 'unit', turns: ['q'], expect: { tools: { calls: [{ name: 'a' }] } } });
+    const scenario = parseScenario({ id: 'unit', description: 'unit', turns: ['q'], expect: { tools: { calls: [{ name: 'a' }] } } });
     expect(grade(scenario, run({ crash: 'boom' })).map((r) => r.name)).toEqual(['ended_normally']);
   });
 
@@ -417,13 +417,13 @@ describe('observed calls', () => {
   });
 
   it('grades a whole run: outcome, tools, errors and latency together', () => {
-    const scenario = ScenarioSchema.parse({
+    const scenario = parseScenario({
       id: 'unit', description: 'unit', turns: ['q'],
       expect: { tools: { calls: [{ name: 'get_ticket_details' }], forbidden: ['get_invoice'] }, errors: [{ tool: 'get_ticket_details' }], answer: { contains: ['done'] } },
     });
     const results = grade(scenario, errorRun());
     expect(results.map((r) => r.name)).toEqual([
-      'stop_reason', 'answer', 'tools', 'forbidden:get_invoice', 'error:get_ticket_details',
+      'stop_reason', 'answer', 'tools', 'forbidden:get_invoice', 'error:get_ticket_details', 'grounded',
       'latency:startup', 'latency:discovery', 'latency:tool_call', 'latency:query',
     ]);
     expect(results.filter((r) => !r.pass)).toEqual([]);

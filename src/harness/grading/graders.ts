@@ -1,8 +1,10 @@
-import type { ErrorEnvelope } from '../shared/envelope.ts';
-import type { ChatRequest } from '../orchestrator/chat.ts';
-import type { Transcript } from '../orchestrator/transcript.ts';
+import type { ErrorEnvelope } from '../../shared/envelope.ts';
+import type { ChatRequest } from '../../orchestrator/chat.ts';
+import type { Transcript } from '../../orchestrator/transcript.ts';
 import { matchArguments, matchText, matchValue, type Check } from './matchers.ts';
-import type { ErrorExpectation, ExpectedCall, Scenario, ToolsExpectation } from './scenario.ts';
+import type { ErrorExpectation, ExpectedCall, Scenario, ToolsExpectation } from '../scenario.ts';
+import { gradeGroundedness } from './groundedness.ts';
+import { judgeCheck, type JudgeCall } from './judge.ts';
 
 /** The three ways a scenario runs. */
 export type Mode = 'replay' | 'record' | 'live';
@@ -30,6 +32,8 @@ export interface ScenarioRun {
   readonly requests: readonly ChatRequest[];
   readonly startupMs: number;
   readonly discoveryMs: number;
+  /** The judge's verdicts on the answer (expect.judge), in the order the judges are listed. */
+  readonly judge?: readonly JudgeCall[] | undefined;
   /** Set when the run itself failed (a crash in the harness or orchestrator, not a graded outcome). */
   readonly crash?: string | undefined;
 }
@@ -37,6 +41,10 @@ export interface ScenarioRun {
 /** One graded check of a scenario. */
 export interface GradeResult extends Check {
   readonly name: string;
+  /** A graded score from 0 to 1 (judges and custom graders); otherwise 1 when passed, 0 when not. */
+  readonly score?: number | undefined;
+  /** The check's weight in the scenario score, when not 1. */
+  readonly weight?: number | undefined;
 }
 
 /** ARCHITECTURE.md's performance figures, the default latency budgets. */
@@ -62,15 +70,23 @@ export function observedCalls(transcripts: readonly Transcript[]): ObservedCall[
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-const names = (calls: readonly { name: string }[]) => `[${calls.map((c) => c.name).join(', ')}]`;
+/** How an expected call reads in a reason: its tool, or its arguments when any tool will do. */
+const label = (call: { name?: string | undefined; args?: Record<string, unknown> | undefined }) =>
+  call.name ?? `any tool with ${JSON.stringify(call.args ?? {})}`;
+
+const names = (calls: readonly { name?: string | undefined; args?: Record<string, unknown> | undefined }[]) => `[${calls.map(label).join(', ')}]`;
 
 function callMatches(expected: ExpectedCall, actual: ObservedCall): Check {
-  if (expected.name !== actual.name) return { pass: false, reason: `expected ${expected.name}, got ${actual.name}` };
+  if (expected.name !== undefined && expected.name !== actual.name) return { pass: false, reason: `expected ${expected.name}, got ${actual.name}` };
   return matchArguments(expected.args, actual.arguments, expected.args_match);
 }
 
 /** Why no call matched an expected one: the closest miss (same name, wrong arguments) if any. */
 function missReason(expected: ExpectedCall, calls: readonly ObservedCall[]): string {
+  if (expected.name === undefined) {
+    const closest = calls[0] ? callMatches(expected, calls[0]).reason : 'no tool was called';
+    return `no call has the arguments ${JSON.stringify(expected.args ?? {})} (${calls.length === 0 ? closest : `first call ${calls[0]?.name}: ${closest}`})`;
+  }
   const sameName = calls.filter((c) => c.name === expected.name);
   if (sameName.length === 0) return `${expected.name} was not called`;
   return `${expected.name} was called but ${callMatches(expected, sameName[0] as ObservedCall).reason}`;
@@ -142,9 +158,18 @@ function inBounds(count: number, bounds: { min?: number | undefined; max?: numbe
 const bounds = (b: { min?: number | undefined; max?: number | undefined }) =>
   [b.min !== undefined ? `at least ${b.min}` : '', b.max !== undefined ? `at most ${b.max}` : ''].filter(Boolean).join(' and ');
 
-/** Tool sequence, argument, count and forbidden-tool expectations. */
-export function gradeTools(exp: ToolsExpectation | undefined, calls: readonly ObservedCall[]): GradeResult[] {
-  if (!exp) return [];
+/**
+ * Tool sequence, argument, count and forbidden-tool expectations. Several expectations must all
+ * hold; the checks of the second and later are named tools#2, tool_count#2, ...
+ */
+export function gradeTools(expectations: readonly ToolsExpectation[] | undefined, calls: readonly ObservedCall[]): GradeResult[] {
+  return (expectations ?? []).flatMap((exp, i) => {
+    const suffix = i === 0 ? '' : `#${i + 1}`;
+    return gradeOneTools(exp, calls).map((r) => ({ ...r, name: r.name.includes(':') ? r.name.replace(':', `${suffix}:`) : `${r.name}${suffix}` }));
+  });
+}
+
+function gradeOneTools(exp: ToolsExpectation, calls: readonly ObservedCall[]): GradeResult[] {
   const results: GradeResult[] = [];
   if (exp.calls.length > 0) results.push({ name: 'tools', ...gradeSequence(exp, calls) });
   if (exp.count) {
@@ -222,7 +247,13 @@ export function gradeOutcome(expect: Scenario['expect'], run: ScenarioRun): Grad
   if (early >= 0) {
     results.push({ name: 'stop_reason', pass: false, reason: `turn ${early + 1} ended with ${run.transcripts[early]?.stop_reason}, expected final_answer` });
   }
-  results.push({ name: 'stop_reason', pass: last.stop_reason === expect.stop_reason, reason: `expected stop reason ${expect.stop_reason}, got ${last.stop_reason}` });
+  const allowed = expect.stop_reason === 'any' ? undefined : [expect.stop_reason].flat();
+  if (allowed) {
+    results.push({
+      name: 'stop_reason', pass: allowed.includes(last.stop_reason),
+      reason: `expected stop reason ${allowed.join(' or ')}, got ${last.stop_reason}`,
+    });
+  }
   if (expect.iterations?.max !== undefined) {
     const most = Math.max(...run.transcripts.map((t) => t.iterations));
     results.push({ name: 'iterations', pass: most <= expect.iterations.max, reason: `expected at most ${expect.iterations.max} model calls per turn, got ${most}` });
@@ -269,13 +300,37 @@ export function gradeLatency(budgets: Scenario['expect']['latency'], run: Scenar
   return results;
 }
 
-/** Every check of a scenario against one run. */
+/** The groundedness check (on unless the scenario turns it off); none when no turn answered. */
+export function gradeGrounded(expect: Scenario['expect'], run: ScenarioRun): GradeResult[] {
+  if (expect.grounded === false || !run.transcripts.some((t) => t.answer)) return [];
+  const ignore = typeof expect.grounded === 'object' ? expect.grounded.ignore : [];
+  const { pass, reason } = gradeGroundedness(run.transcripts, run.requests, ignore);
+  return [{ name: 'grounded', pass, reason }];
+}
+
+/** The name of the i-th judge's check: judge, judge-2, ... unless it is named. */
+export function judgeName(spec: { name?: string | undefined }, index: number): string {
+  return spec.name ?? (index === 0 ? 'judge' : `judge-${index + 1}`);
+}
+
+/** Model-graded checks: one per expect.judge entry, from the verdicts the run collected. */
+export function gradeJudges(expect: Scenario['expect'], run: ScenarioRun): GradeResult[] {
+  return (expect.judge ?? []).map((spec, i) => {
+    const name = judgeName(spec, i);
+    const check = judgeCheck(spec.threshold, run.judge?.find((call) => call.name === name));
+    return { name: `judge:${name}`, ...check, ...(spec.weight === undefined ? {} : { weight: spec.weight }) };
+  });
+}
+
+/** Every built-in check of a scenario against one run (custom graders run apart: they are async). */
 export function grade(scenario: Scenario, run: ScenarioRun): GradeResult[] {
   if (run.crash) return gradeOutcome(scenario.expect, run);
   return [
     ...gradeOutcome(scenario.expect, run),
     ...gradeTools(scenario.expect.tools, run.calls),
     ...gradeErrors(scenario.expect.errors, run),
+    ...gradeGrounded(scenario.expect, run),
+    ...gradeJudges(scenario.expect, run),
     ...gradeLatency(scenario.expect.latency, run),
   ];
 }

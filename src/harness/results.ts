@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TranscriptSchema, type Transcript } from '../orchestrator/transcript.ts';
 import type { Mode } from './grading/graders.ts';
+import type { JudgeCall } from './grading/judge.ts';
 import { costUsd, PRICE_TABLE } from './prices.ts';
 import type { ScenarioResult } from './runner.ts';
 import type { LoadedScenario, Scenario } from './scenario.ts';
@@ -9,7 +10,25 @@ import { classify, passAtK, passHatK, percentile, wilsonInterval } from './stats
 /** The version of results.json; bump it when the shape changes incompatibly. */
 export const RESULTS_SCHEMA_VERSION = 1;
 
-const CheckSchema = z.object({ name: z.string(), pass: z.boolean(), reason: z.string() });
+const CheckSchema = z.object({
+  name: z.string(), pass: z.boolean(), reason: z.string(),
+  /** Graded checks (judges, custom graders) carry a score from 0 to 1, and checks may carry a weight. */
+  score: z.number().optional(),
+  weight: z.number().optional(),
+});
+
+const UsageRecordSchema = z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() });
+
+/** The judge's part of a trial: counted apart from the agent's tokens, cost and latency. */
+const JudgeRecordSchema = z.object({
+  calls: z.array(z.object({
+    name: z.string(), model: z.string(), ms: z.number(), usage: UsageRecordSchema.nullable(),
+    score: z.number().nullable(), pass: z.boolean().nullable(), reasons: z.array(z.string()), error: z.string().nullable(),
+  })),
+  usage: UsageRecordSchema,
+  cost_usd: z.number().nullable(),
+  ms: z.number(),
+});
 
 /** One trial of one scenario. */
 export const TrialRecordSchema = z.object({
@@ -29,8 +48,11 @@ export const TrialRecordSchema = z.object({
     startup_ms: z.number(),
     discovery_ms: z.number(),
   }),
-  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() }),
+  usage: UsageRecordSchema,
   cost_usd: z.number().nullable(),
+  /** The weighted score of the trial's checks (expect.weights), 0 to 1. */
+  score: z.number().nullable().default(null),
+  judge: JudgeRecordSchema.nullable().default(null),
   transcripts: z.array(TranscriptSchema),
 });
 
@@ -40,6 +62,8 @@ export const ScenarioRecordSchema = z.object({
   file: z.string(),
   description: z.string(),
   tags: z.array(z.string()),
+  /** For a case of a scenario with variations: the scenario (intent), the variation and its phrasing. */
+  variation: z.object({ scenario: z.string(), variation: z.string(), text: z.string() }).nullable().default(null),
   trials: z.array(TrialRecordSchema),
   summary: z.object({
     /** Trials counted (infrastructure errors excluded), successes among them, infrastructure errors. */
@@ -59,6 +83,9 @@ export const ScenarioRecordSchema = z.object({
     p95_ms: z.number().nullable(),
     tokens_mean: z.number().nullable(),
     cost_usd: z.number().nullable(),
+    /** Mean weighted score over the counted trials, and the scenario's score threshold if it has one. */
+    score_mean: z.number().nullable().default(null),
+    score_threshold: z.number().nullable().default(null),
   }),
 });
 
@@ -159,6 +186,7 @@ export function trialRecord(result: ScenarioResult, scenario: Scenario, trial: n
     { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
   );
   const model = transcripts[0]?.model;
+  const judge = judgeRecord(result.run?.judge ?? []);
   return {
     trial,
     pass: result.pass,
@@ -177,7 +205,31 @@ export function trialRecord(result: ScenarioResult, scenario: Scenario, trial: n
     },
     usage,
     cost_usd: model ? costUsd(model, usage.prompt_tokens, usage.completion_tokens) : null,
+    score: result.score,
+    judge,
     transcripts,
+  };
+}
+
+const NO_USAGE = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+
+/** The judge calls of a trial with their tokens, cost and time (null when nothing was judged). */
+function judgeRecord(calls: readonly JudgeCall[]): TrialRecord['judge'] {
+  if (calls.length === 0) return null;
+  const usage = calls.reduce((sum, c) => ({
+    prompt_tokens: sum.prompt_tokens + (c.usage?.prompt_tokens ?? 0),
+    completion_tokens: sum.completion_tokens + (c.usage?.completion_tokens ?? 0),
+    total_tokens: sum.total_tokens + (c.usage?.total_tokens ?? 0),
+  }), NO_USAGE);
+  const costs = calls.map((c) => (c.usage ? costUsd(c.model, c.usage.prompt_tokens, c.usage.completion_tokens) : 0));
+  return {
+    calls: calls.map((c) => ({
+      name: c.name, model: c.model, ms: c.durationMs, usage: c.usage,
+      score: c.verdict?.score ?? null, pass: c.verdict?.pass ?? null, reasons: c.verdict?.reasons ?? [], error: c.error ?? null,
+    })),
+    usage,
+    cost_usd: costs.every((c) => c !== null) ? (costs as number[]).reduce((a, b) => a + b, 0) : null,
+    ms: calls.reduce((sum, c) => sum + c.durationMs, 0),
   };
 }
 
@@ -204,6 +256,7 @@ export function scenarioRecord(loaded: LoadedScenario, trials: readonly TrialRec
     file: loaded.file,
     description: loaded.scenario.description,
     tags: [...loaded.scenario.tags],
+    variation: loaded.variation ? { ...loaded.variation } : null,
     trials: [...trials],
     summary: {
       n, c, infra: trials.length - n,
@@ -217,6 +270,8 @@ export function scenarioRecord(loaded: LoadedScenario, trials: readonly TrialRec
       p95_ms: ends.length ? percentile(ends, 95) : null,
       tokens_mean: mean(counted.map((t) => t.usage.total_tokens)),
       cost_usd: costs.length > 0 && costs.every((x) => x !== null) ? (costs as number[]).reduce((a, b) => a + b, 0) : null,
+      score_mean: mean(counted.flatMap((t) => (t.score === null ? [] : [t.score]))),
+      score_threshold: loaded.scenario.expect.score_threshold ?? null,
     },
   };
 }

@@ -52,7 +52,10 @@ export function sampleTranscript(query: string, calls: readonly SampleCall[], an
 }
 
 /** A trial from transcripts, graded as given. */
-export function sampleTrial(trial: number, transcripts: readonly Transcript[], outcome: Partial<Pick<TrialRecord, 'pass' | 'infra_error' | 'reason' | 'failures' | 'replay'>> = {}): TrialRecord {
+export function sampleTrial(
+  trial: number, transcripts: readonly Transcript[],
+  outcome: Partial<Pick<TrialRecord, 'pass' | 'infra_error' | 'reason' | 'failures' | 'replay' | 'score' | 'judge' | 'checks'>> = {},
+): TrialRecord {
   const usage = transcripts.reduce((sum, t) => ({
     prompt_tokens: sum.prompt_tokens + t.usage.prompt_tokens,
     completion_tokens: sum.completion_tokens + t.usage.completion_tokens,
@@ -62,7 +65,7 @@ export function sampleTrial(trial: number, transcripts: readonly Transcript[], o
   const end = transcripts.reduce((sum, t) => sum + t.duration_ms, 0);
   return {
     trial, pass: outcome.pass ?? true, infra_error: outcome.infra_error ?? null, reason: outcome.reason ?? null,
-    failures: outcome.failures ?? [], checks: outcome.failures ?? [], replay: outcome.replay ?? [],
+    failures: outcome.failures ?? [], checks: outcome.checks ?? outcome.failures ?? [], replay: outcome.replay ?? [],
     duration_ms: end + 5,
     latency: {
       end_to_end_ms: end,
@@ -72,6 +75,8 @@ export function sampleTrial(trial: number, transcripts: readonly Transcript[], o
     },
     usage,
     cost_usd: transcripts[0] ? costUsd(transcripts[0].model, usage.prompt_tokens, usage.completion_tokens) : null,
+    score: outcome.score ?? null,
+    judge: outcome.judge ?? null,
     transcripts: [...transcripts],
   };
 }

@@ -12,7 +12,7 @@ import { PoolCache } from '../../harness/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
 import { displayPath } from '../../harness/reporters/report-format.ts';
 import { renderTable } from '../../harness/reporters/table.ts';
-import { failureDetails, resultsTable, summaryLine } from '../../harness/reporters/terminal.ts';
+import { failureDetails, judgeSummary, resultsTable, summaryLine, variationsTable } from '../../harness/reporters/terminal.ts';
 import { writeReports } from '../../harness/reporters/write.ts';
 import { ReplayHub } from '../../harness/replay.ts';
 import { runRecord, scenarioRecord, trialRecord, type RunRecord } from '../../harness/results.ts';
@@ -106,6 +106,10 @@ async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv,
     record.baseline = { run_id: baseline.run_id, regressions: compareRuns(record, baseline, DEFAULT_THRESHOLDS) };
   }
   process.stdout.write(`${resultsTable(record)}\n`);
+  const variations = variationsTable(record);
+  if (variations) process.stdout.write(`\n${variations}\n`);
+  const judged = judgeSummary(record);
+  if (judged.length > 0) process.stdout.write(`\n${judged.join('\n')}\n`);
   const details = failureDetails(record);
   if (details.length > 0) process.stdout.write(`\n${details.join('\n')}\n`);
   for (const gate of record.gates.filter((g) => !g.pass && g.name !== 'scenarios')) process.stdout.write(`\ngate ${gate.name} failed: ${gate.reason}\n`);

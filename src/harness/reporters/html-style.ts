@@ -73,4 +73,5 @@ dl.envelope dt { font-weight: 600; color: var(--bad); } dl.envelope dd { margin:
 .answer, .model-text { white-space: pre-wrap; margin: 4px 0; }
 ul.problems { color: var(--bad); }
 ul.problems pre.diff { color: var(--ink); }
+ul.grades li.fail, ul.phrasings li.fail { color: var(--bad); } ul.phrasings { list-style: none; margin: 0; padding: 0; } ul.phrasings q { color: var(--muted, #555); }
 `;

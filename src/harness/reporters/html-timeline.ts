@@ -107,12 +107,25 @@ function trialProblems(trial: TrialRecord): string {
   return items.length === 0 ? '' : `<ul class="problems">${items.join('')}</ul>`;
 }
 
+/** The judge's verdicts and the score of a trial, pass or fail (the reasons belong in the report either way). */
+function trialGrades(trial: TrialRecord): string {
+  const judged = (trial.judge?.calls ?? []).map((c) => {
+    const check = trial.checks.find((k) => k.name === `judge:${c.name}`);
+    const verdict = c.score === null ? esc(c.error ?? 'no verdict') : `score ${c.score.toFixed(2)} · ${esc(c.reasons.join(' '))}`;
+    return `<li class="${check?.pass ? 'pass' : 'fail'}">${check?.pass ? '✓' : '✗'} <strong>judge ${esc(c.name)}</strong> (${esc(c.model)}, ${esc(formatMs(c.ms))}, ${esc(formatTokens(c.usage?.total_tokens ?? 0))} tokens): ${verdict}</li>`;
+  });
+  const custom = trial.checks.filter((c) => c.name.startsWith('custom:'))
+    .map((c) => `<li class="${c.pass ? 'pass' : 'fail'}">${c.pass ? '✓' : '✗'} <strong>${esc(c.name)}</strong>${c.score === undefined ? '' : ` ${c.score.toFixed(2)}`}: ${esc(c.reason)}</li>`);
+  const score = trial.score === null ? '' : `<p class="meta">score ${trial.score.toFixed(2)}</p>`;
+  return judged.length + custom.length === 0 ? score : `${score}<ul class="grades">${[...judged, ...custom].join('')}</ul>`;
+}
+
 function trialSection(trial: TrialRecord): string {
   const state = trial.infra_error !== null ? 'infra' : trial.pass ? 'pass' : 'fail';
   const label = { infra: 'infrastructure error', pass: 'passed', fail: 'failed' }[state];
   return `<section class="trial ${state}"><h4>Trial ${trial.trial} · <span class="badge ${state}">${label}</span>`
     + ` <span class="meta">${esc(formatMs(trial.latency.end_to_end_ms))} · ${esc(formatTokens(trial.usage.total_tokens))} tokens · ${esc(formatUsd(trial.cost_usd))}</span></h4>`
-    + `${trialProblems(trial)}${trial.transcripts.map(turn).join('')}</section>`;
+    + `${trialProblems(trial)}${trialGrades(trial)}${trial.transcripts.map(turn).join('')}</section>`;
 }
 
 /** A scenario's collapsible timeline: every trial, every turn, every model and tool call. */

@@ -3,6 +3,7 @@ import type { RunRecord, ScenarioRecord } from '../results.ts';
 import { endToEndStrip, latencySeries, percentileChart } from './html-charts.ts';
 import { REPORT_CSS } from './html-style.ts';
 import { scenarioTimeline } from './html-timeline.ts';
+import { judgeTotals, variationGroups } from './answer-grades.ts';
 import {
   escapeHtml as esc, formatInterval, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, modelOf, passAt,
   passHat, runUsage, verdict,
@@ -47,6 +48,7 @@ function overview(record: RunRecord): string {
   const usage = runUsage(record.scenarios);
   const infraScenarios = record.scenarios.filter((s) => verdict(s, record.k).status === 'error').length;
   const cost = formatUsd(usage.costUsd) + (usage.unpriced > 0 ? '*' : '');
+  const judge = judgeTotals(record);
   return `<section class="cards" aria-label="Overview">${[
     card('scenarios', 'scenarios', String(t.scenarios)),
     card('passed', 'passed', String(t.passed), t.passed > 0 ? 'good' : ''),
@@ -56,6 +58,7 @@ function overview(record: RunRecord): string {
     card('pass-rate', 'trial pass rate', formatPercent(t.pass_rate)),
     card('tokens', 'tokens', formatTokens(usage.tokens)),
     card('cost', 'estimated cost', cost),
+    ...(judge ? [card('judge', `judge calls · ${formatTokens(judge.tokens)} tokens · ${formatUsd(judge.costUsd)}`, String(judge.calls))] : []),
   ].join('')}</section>${usage.unpriced > 0 ? `<p class="note">* ${usage.unpriced} trials used a model without a price in table ${esc(record.price_table)}; their cost is not included.</p>` : ''}`;
 }
 
@@ -97,6 +100,17 @@ function gatesAndRegressions(record: RunRecord): string {
   const value = (v: number | null) => (v === null ? '–' : String(Number(v.toFixed(4))));
   return `${gates}<h2>Regressions against run ${esc(baseline.run_id)}</h2><table class="regressions"><thead><tr><th>Scenario</th><th>Kind</th><th class="num">Before</th><th class="num">After</th><th>Reason</th></tr></thead><tbody>${baseline.regressions
     .map((r) => `<tr><td>${esc(r.scenario)}</td><td>${esc(r.kind)}</td><td class="num">${value(r.before)}</td><td class="num">${value(r.after)}</td><td>${esc(r.reason)}</td></tr>`).join('')}</tbody></table>`;
+}
+
+/** Per scenario with variations: phrasings passed and each phrasing's result and text. */
+function variations(record: RunRecord): string {
+  const groups = variationGroups(record);
+  if (groups.length === 0) return '';
+  const rows = groups.map((g) => `<tr><td>${esc(g.scenario)}</td><td class="num">${g.passed}/${g.cases.length}</td>`
+    + `<td class="num">${esc(formatPercent(g.trialsCounted === 0 ? null : g.trialsPassed / g.trialsCounted))}</td><td><ul class="phrasings">${g.cases
+      .map((c) => `<li class="${c.summary.pass ? 'pass' : 'fail'}">${c.summary.pass ? '✓' : '✗'} <a href="#scenario-${esc(c.id)}">${esc(c.variation?.variation ?? c.id)}</a>${record.trials > 1 ? ` ${c.summary.c}/${c.summary.n}` : ''} <q>${esc(c.variation?.text ?? '')}</q></li>`)
+      .join('')}</ul></td></tr>`);
+  return `<h2>Variations</h2><div class="table-wrap"><table class="variations"><thead><tr><th>Scenario</th><th class="num">Passed</th><th class="num">Pass rate</th><th>Per phrasing</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function latency(record: RunRecord): string {
@@ -142,6 +156,7 @@ ${overview(record)}
 ${gatesAndRegressions(record)}
 <h2>Scenarios</h2>
 ${scenarioTable(record)}
+${variations(record)}
 ${latency(record)}
 <h2>Timelines</h2>
 <div class="toolbar"><button type="button" id="expand-all">Expand all</button><button type="button" id="collapse-all">Collapse all</button>

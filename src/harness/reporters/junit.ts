@@ -1,4 +1,5 @@
 import type { RunRecord, ScenarioRecord } from '../results.ts';
+import { judgeLines } from './answer-grades.ts';
 import { displayPath, failureDetails, formatInterval, modelOf, passAt, passHat, verdict } from './report-format.ts';
 
 /** The JUnit suite name CI dashboards group the scenarios under. */
@@ -45,6 +46,8 @@ function properties(scenario: ScenarioRecord, k: number): string {
     ['k', k],
     ['class', summary.class],
     ['interval95', formatInterval(summary.interval95)],
+    ...(summary.score_mean === null ? [] : [['score', numberOrNa(summary.score_mean)] as [string, string]]),
+    ...(scenario.variation ? [['variation_of', scenario.variation.scenario] as [string, string], ['phrasing', scenario.variation.text] as [string, string]] : []),
   ];
   const lines = values.map(([name, value]) => `        <property${attributes({ name, value })}/>`);
   return `      <properties>\n${lines.join('\n')}\n      </properties>`;
@@ -52,7 +55,9 @@ function properties(scenario: ScenarioRecord, k: number): string {
 
 function testcase(scenario: ScenarioRecord, k: number, root: string | undefined): string {
   const time = scenario.trials.reduce((sum, t) => sum + t.duration_ms, 0);
-  const head = `    <testcase${attributes({ classname: 'scenarios', name: scenario.id, file: displayPath(scenario.file, root), time: seconds(time) })}>`;
+  // Variations group under their scenario (the intent) in CI test tabs.
+  const classname = scenario.variation ? `scenarios.${scenario.variation.scenario}` : 'scenarios';
+  const head = `    <testcase${attributes({ classname, name: scenario.id, file: displayPath(scenario.file, root), time: seconds(time) })}>`;
   const body = [properties(scenario, k)];
   const outcome = verdict(scenario, k);
   const details = xmlText(failureDetails(scenario));
@@ -61,6 +66,10 @@ function testcase(scenario: ScenarioRecord, k: number, root: string | undefined)
     body.push(`      <${tag}${attributes({ type: outcome.type ?? tag, message: outcome.message ?? '' })}>${details}</${tag}>`);
   } else if (outcome.status === 'skipped') {
     body.push(`      <skipped${attributes({ message: outcome.message ?? '' })}/>`);
+  }
+  const judged = judgeLines([scenario]);
+  if (judged.length > 0) {
+    body.push(`      <system-out>${xmlText(judged.map((l) => `judge ${l.name} ${l.pass ? 'pass' : 'fail'}: ${l.reason}`).join('\n'))}</system-out>`);
   }
   return [head, ...body, '    </testcase>'].join('\n');
 }

@@ -1,4 +1,5 @@
 import type { RunRecord, ScenarioRecord } from '../results.ts';
+import { judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';
 import {
   displayPath, failureDetails, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, modelOf, runUsage, verdict,
 } from './report-format.ts';
@@ -82,6 +83,28 @@ function failures(record: RunRecord, root: string | undefined): string[] {
   })];
 }
 
+function variationSection(record: RunRecord): string[] {
+  const groups = variationGroups(record);
+  if (groups.length === 0) return [];
+  return [
+    '', '### Variations', '',
+    '| Scenario | Passed | Pass rate | Per phrasing |', '| --- | ---: | ---: | --- |',
+    ...groups.map((g) => `| ${markdownCell(g.scenario)} | ${g.passed}/${g.cases.length} | ${formatPercent(g.trialsCounted === 0 ? null : g.trialsPassed / g.trialsCounted)} | ${g.cases
+      .map((c) => `${c.summary.pass ? '✅' : '❌'} ${markdownCell(c.variation?.variation ?? c.id)}${record.trials > 1 ? ` ${c.summary.c}/${c.summary.n}` : ''}`).join(' ')} |`),
+  ];
+}
+
+function judgeSection(record: RunRecord): string[] {
+  const lines = judgeLines(record.scenarios);
+  const totals = judgeTotals(record);
+  if (lines.length === 0) return [];
+  return [
+    '', '### Judged answers', '',
+    ...(totals ? [`${totals.calls} judge calls · ${formatTokens(totals.tokens)} tokens · ${formatUsd(totals.costUsd)} · ${(totals.ms / 1000).toFixed(2)} s, not counted in the agent's figures`, ''] : []),
+    ...lines.map((l) => `- ${l.pass ? '✅' : '❌'} **${inline(l.scenario)}** judge \`${l.name.replace(/`/g, "'")}\`: ${inline(l.reason)}`),
+  ];
+}
+
 function gates(record: RunRecord): string[] {
   if (record.gates.length === 0) return [];
   return ['', '### Gates', '', ...record.gates.map((g) => `- ${g.pass ? '✅' : '❌'} **${inline(g.name)}**: ${inline(g.reason)}`)];
@@ -110,6 +133,8 @@ export function summaryMarkdown(record: RunRecord, options: MarkdownOptions = {}
     ...headline(record),
     '',
     ...scenarioTable(record),
+    ...variationSection(record),
+    ...judgeSection(record),
     ...failures(record, options.root),
     ...gates(record),
     ...regressions(record),

@@ -1,6 +1,7 @@
 import type { RunRecord, ScenarioRecord } from '../results.ts';
 import type { ScenarioResult } from '../runner.ts';
 import { renderTable } from './table.ts';
+import { formatScore, hasScores, judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';
 
 const pct = (x: number | undefined | null) => (x === undefined || x === null || Number.isNaN(x) ? '-' : `${(x * 100).toFixed(0)}%`);
 
@@ -23,8 +24,10 @@ function toolsCalled(scenario: ScenarioRecord): string {
  */
 export function resultsTable(record: RunRecord): string {
   const trials = record.trials > 1;
+  const scores = hasScores(record);
   const head = ['scenario', 'mode', 'result', 'tools called', 'iter', 'time'];
   if (trials) head.push('c/n', `pass^${record.k}`, 'class');
+  if (scores) head.push('score');
   head.push('reason');
   const rows = record.scenarios.map((s) => {
     const first = s.trials[0];
@@ -34,11 +37,38 @@ export function resultsTable(record: RunRecord): string {
       `${((first?.duration_ms ?? 0) / 1000).toFixed(2)} s`,
     ];
     if (trials) row.push(`${s.summary.c}/${s.summary.n}${s.summary.infra ? ` +${s.summary.infra} infra` : ''}`, pct(s.summary.pass_hat_k[String(record.k)]), s.summary.class);
+    if (scores) row.push(`${formatScore(s.summary.score_mean)}${s.summary.score_threshold === null ? '' : ` ≥ ${s.summary.score_threshold}`}`);
     row.push(failureReason(s));
     return row;
   });
-  const widths = trials ? [28, 7, 7, 30, 5, 8, 10, 8, 12, 40] : [30, 8, 8, 34, 6, 9, 50];
+  const widths = [...(trials ? [28, 7, 7, 30, 5, 8, 10, 8, 12] : [30, 8, 8, 34, 6, 9]), ...(scores ? [11] : []), trials ? 40 : 50];
   return renderTable(head, rows, widths);
+}
+
+/**
+ * One row per scenario with variations (an intent): how many phrasings passed, the pass rate
+ * over their trials, and each phrasing's result.
+ */
+export function variationsTable(record: RunRecord): string | undefined {
+  const groups = variationGroups(record);
+  if (groups.length === 0) return undefined;
+  const rows = groups.map((g) => [
+    g.scenario, `${g.passed}/${g.cases.length}`, pct(g.trialsCounted === 0 ? null : g.trialsPassed / g.trialsCounted),
+    g.cases.map((c) => `${c.variation?.variation} ${c.summary.pass ? '✓' : '✗'}${record.trials > 1 ? ` ${c.summary.c}/${c.summary.n}` : ''}`).join('  '),
+  ]);
+  return renderTable(['scenario (variations)', 'passed', 'pass rate', 'per phrasing'], rows, [34, 8, 11, 60]);
+}
+
+/** The judge's verdicts (every judged scenario) and what judging cost, apart from the agent. */
+export function judgeSummary(record: RunRecord): string[] {
+  const lines = judgeLines(record.scenarios);
+  const totals = judgeTotals(record);
+  if (lines.length === 0 && !totals) return [];
+  const cost = totals?.costUsd === null || totals === null ? 'cost unknown' : `$${totals.costUsd.toFixed(4)}`;
+  return [
+    `judged answers${totals ? ` (${totals.calls} judge calls, ${totals.tokens} tokens, ${cost}, ${(totals.ms / 1000).toFixed(2)} s; not counted in the agent's)` : ''}:`,
+    ...lines.map((l) => `  ${l.pass ? '✓' : '✗'} ${l.scenario} judge ${l.name}: ${l.reason}`),
+  ];
 }
 
 /** Every failed check and replay diff of each failed scenario's first failing trial. */

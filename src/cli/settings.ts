@@ -19,6 +19,11 @@ export interface Settings {
   /** Per-attempt model timeout and retry count (HELPDESK_MODEL_TIMEOUT_MS, HELPDESK_MODEL_RETRIES). */
   readonly modelTimeoutMs: number | undefined;
   readonly modelRetries: number | undefined;
+  /**
+   * The judge of model-graded checks (HELPDESK_JUDGE_MODEL, HELPDESK_JUDGE_BASE_URL,
+   * HELPDESK_JUDGE_API_KEY); each defaults to the agent's setting.
+   */
+  readonly judge: { readonly apiKey: string | undefined; readonly baseURL: string | undefined; readonly model: string | undefined };
   /** The environment handed to server processes: an allowlist, never the API key. */
   readonly serverEnv: Record<string, string>;
 }
@@ -60,6 +65,11 @@ export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string): Settings
     logLevel: parseLogLevel(env.HELPDESK_LOG_LEVEL, 'warn'),
     modelTimeoutMs: wholeNumber(env.HELPDESK_MODEL_TIMEOUT_MS || undefined, 'HELPDESK_MODEL_TIMEOUT_MS', 1),
     modelRetries: wholeNumber(env.HELPDESK_MODEL_RETRIES || undefined, 'HELPDESK_MODEL_RETRIES', 0),
+    judge: {
+      apiKey: env.HELPDESK_JUDGE_API_KEY || undefined,
+      baseURL: env.HELPDESK_JUDGE_BASE_URL || undefined,
+      model: env.HELPDESK_JUDGE_MODEL || undefined,
+    },
     serverEnv,
   };
 }

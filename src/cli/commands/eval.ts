@@ -23,7 +23,7 @@ import { defaultK } from '../../harness/stats.ts';
 import { runTrials } from '../../harness/trials.ts';
 import { EXIT } from '../exit-codes.ts';
 import { fraction, wholeNumber } from '../numbers.ts';
-import { readSettings } from '../settings.ts';
+import { readSettings, type Settings } from '../settings.ts';
 
 export const EVAL_HELP = `Usage: helpdesk eval [mode] [filters] [options]
        helpdesk eval merge <results.json or report folder>... [--out <dir>] [gates]
@@ -47,6 +47,9 @@ Trials and gates:
   --max-flaky <n>    fail the run when more than n scenarios are flaky
   --baseline <ref>   compare with an earlier run: a results.json, a report folder or a run ID
   --fail-on-regression  exit 1 when the comparison finds a regression
+Judge (expect.judge, live and record mode):
+  --judge-model <m>  the judge model (default HELPDESK_JUDGE_MODEL, else the agent's model);
+                     HELPDESK_JUDGE_BASE_URL and HELPDESK_JUDGE_API_KEY default to the agent's
 Reports:
   --report-dir <dir> where to write results.json, junit.xml, summary.md, report.html
                      (default reports/<run-id>/)
@@ -67,7 +70,7 @@ const OPTIONS = {
   'min-pass-rate': { type: 'string' }, 'max-flaky': { type: 'string' }, baseline: { type: 'string' },
   'fail-on-regression': { type: 'boolean' }, 'report-dir': { type: 'string' }, out: { type: 'string' },
   concurrency: { type: 'string' }, scenarios: { type: 'string' }, recordings: { type: 'string' },
-  list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'judge-model': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -162,6 +165,20 @@ async function mergeCommand(paths: string[], values: Values, env: NodeJS.Process
   return finish(record, { ...values, ...(values.out ? { 'report-dir': values.out } : {}) }, env, reportsDir, 'merged');
 }
 
+/** The judge's endpoint: its own settings where given, the agent's otherwise. */
+function judgeEndpoint(settings: Settings, live: LiveEndpoint, modelFlag: string | undefined): LiveEndpoint {
+  const baseURL = settings.judge.baseURL ?? live.baseURL;
+  let apiKey = live.apiKey;
+  if (settings.judge.apiKey !== undefined) {
+    try {
+      apiKey = checkApiKey(settings.judge.apiKey, baseURL);
+    } catch (error) {
+      throw new ConfigError((error as Error).message.replaceAll('OPENAI_API_KEY', 'HELPDESK_JUDGE_API_KEY').replaceAll('OPENAI_BASE_URL', 'HELPDESK_JUDGE_BASE_URL'));
+    }
+  }
+  return { apiKey, baseURL, model: modelFlag ?? settings.judge.model ?? live.model, timeoutMs: live.timeoutMs, maxRetries: live.maxRetries };
+}
+
 /** `helpdesk eval`: the project's main job. */
 export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -220,6 +237,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       timeoutMs: settings.modelTimeoutMs, maxRetries: settings.modelRetries,
     };
   }
+  const judge = live && scenarios.some((s) => s.scenario.expect.judge?.length) ? judgeEndpoint(settings, live, values['judge-model']) : undefined;
   const pools = new PoolCache(PROJECT_ROOT, settings.serverEnv);
   const hub = mode === 'replay' ? new ReplayHub() : undefined;
   hub?.open();
@@ -231,7 +249,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     await pools.prepare(scenarios.map((s) => s.scenario));
     const runs = await runTrials(
       scenarios,
-      { mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(values.author ? { author: true } : {}) },
+      { mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(values.author ? { author: true } : {}) },
       trials,
       concurrency,
       (result, trial, done, total) => {

@@ -67,7 +67,7 @@ export function judgeSummary(record: RunRecord): string[] {
   const cost = totals?.costUsd === null || totals === null ? 'cost unknown' : `$${totals.costUsd.toFixed(4)}`;
   return [
     `judged answers${totals ? ` (${totals.calls} judge calls, ${totals.tokens} tokens, ${cost}, ${(totals.ms / 1000).toFixed(2)} s; not counted in the agent's)` : ''}:`,
-    ...lines.map((l) => `  ${l.pass ? '✓' : '✗'} ${l.scenario} judge ${l.name}: ${l.reason}`),
+    ...lines.map((l) => `  ${l.pass ? '✓' : '✗'} ${l.scenario} ${l.name === 'judge' ? 'judge' : `judge ${l.name}`}: ${l.reason}`),
   ];
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATASET_NOW } from '../shared/clock.ts';
-import { loadScenarioFile, loadScenarios, scenarioJsonSchema, ScenarioFileError } from './scenario.ts';
+import { loadScenarioCases, loadScenarioFile, loadScenarios, scenarioJsonSchema, ScenarioFileError } from './scenario.ts';
 
 let dir: string;
 
@@ -149,5 +149,51 @@ describe('scenario files', () => {
     const properties = schema.properties as Record<string, Record<string, unknown>>;
     expect(Object.keys(properties)).toEqual(expect.arrayContaining(['id', 'turns', 'variations', 'now', 'script', 'expect', 'servers']));
     expect(properties.expect?.additionalProperties).toBe(false);
+  });
+  it('expands variations into cases <id>.<variation> with their own turns and scripts, sharing the expectations', () => {
+    const file = write('intent.json', {
+      id: 'intent', description: 'one intent', tags: ['intent'], model: { max_iterations: 5 },
+      variations: [
+        'What are the critical tickets?',
+        { id: 'formal', turns: ['List every ticket of critical priority.', 'And the first one?'], script: [{ answer: 'None.' }] },
+      ],
+      expect: { tools: [{ mode: 'any_of', calls: [{ name: 'search_tickets' }] }, { mode: 'subset', calls: [{ args: { priority: 'critical' } }] }], stop_reason: 'any' },
+    });
+    const cases = loadScenarioCases(file, dir);
+    expect(cases.map((c) => [c.scenario.id, c.scenario.turns, c.variation])).toEqual([
+      ['intent.v1', ['What are the critical tickets?'], { scenario: 'intent', variation: 'v1', text: 'What are the critical tickets?' }],
+      ['intent.formal', ['List every ticket of critical priority.', 'And the first one?'], { scenario: 'intent', variation: 'formal', text: 'List every ticket of critical priority.' }],
+    ]);
+    expect(cases[1]?.scenario.script).toEqual([{ answer: 'None.' }]);
+    expect(cases.every((c) => c.scenario.model.max_iterations === 5 && c.scenario.expect.stop_reason === 'any' && c.scenario.tags[0] === 'intent')).toBe(true);
+    expect(cases[0]?.scenario.expect.tools?.[1]?.calls[0]).toEqual({ args: { priority: 'critical' }, args_match: 'partial' });
+    expect(fileError(() => loadScenarioFile(file, dir)).message).toContain('has 2 variations');
+  });
+
+  it('selects all variations by the scenario ID and one by its case ID', () => {
+    write('intent.json', { id: 'intent', description: 'd', variations: ['a?', 'b?'], expect: {} });
+    write('other.json', body('other'));
+    const ids = (filter: Parameters<typeof loadScenarios>[1]) => loadScenarios(dir, filter, dir).map((s) => s.scenario.id);
+    expect(ids({ ids: ['intent'] })).toEqual(['intent.v1', 'intent.v2']);
+    expect(ids({ ids: ['intent.v2', 'other'] })).toEqual(['intent.v2', 'other']);
+  });
+
+  it('refuses a file with both turns and variations or neither, a shared script, and a variation ID used twice', () => {
+    const both = write('both.json', { ...body('both'), variations: ['x?'] });
+    expect(fileError(() => loadScenarioCases(both, dir)).message).toBe('both.json:\n  turns: give either turns or variations (one of them, not both)');
+    const neither = write('neither.json', { id: 'neither', description: 'd', expect: {} });
+    expect(fileError(() => loadScenarioCases(neither, dir)).message).toContain('turns: give either turns or variations');
+    const shared = write('shared.json', { id: 'shared', description: 'd', variations: ['x?'], script: [{ answer: 'a' }], expect: {} });
+    expect(fileError(() => loadScenarioCases(shared, dir)).message).toContain('script: with variations, give each variation its own script');
+    const twice = write('twice.json', { id: 'twice', description: 'd', variations: ['x?', { id: 'v1', turns: ['y?'] }], expect: {} });
+    expect(fileError(() => loadScenarioCases(twice, dir)).message).toContain('variations: variation id "v1" is used twice');
+  });
+
+  it('checks the answer-grading fields: judge rubric, weights, score threshold, grounded and custom graders', () => {
+    const bad = write('bad.json', body('bad', { expect: { judge: { rubric: '' }, score_threshold: 2, grounded: 'yes', custom: [{ export: 'x' }], weights: { tools: -1 } } }));
+    const message = fileError(() => loadScenarioFile(bad, dir)).message;
+    for (const path of ['expect.judge.rubric', 'expect.score_threshold', 'expect.grounded', 'expect.custom.0.module', 'expect.weights.tools']) expect(message).toContain(`${path}: `);
+    const good = write('good.json', body('good', { expect: { judge: { rubric: 'r' }, grounded: { ignore: ['TKT-9'] }, stop_reason: ['final_answer', 'max_iterations'] } }));
+    expect(loadScenarioFile(good, dir).scenario.expect).toMatchObject({ judge: [{ rubric: 'r' }], grounded: { ignore: ['TKT-9'] }, stop_reason: ['final_answer', 'max_iterations'] });
   });
 });

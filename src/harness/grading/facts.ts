@@ -11,6 +11,8 @@ export interface Fact {
   readonly kind: FactKind;
   readonly text: string;
   readonly key: string;
+  /** Where the token starts in the text it was read from. */
+  readonly at: number;
 }
 
 // Upper-case prefix, then dash-separated parts, at least one digit: TKT-1001, INV-2025-007, AST-SRV-001.
@@ -77,7 +79,7 @@ function datesIn(text: string): { facts: Fact[]; spans: [number, number][] } {
   const spans: [number, number][] = [];
   const add = (m: RegExpExecArray, key: string | undefined) => {
     if (!key) return;
-    facts.push({ kind: 'date', text: m[0], key });
+    facts.push({ kind: 'date', text: m[0], key, at: m.index });
     spans.push([m.index, m.index + m[0].length]);
   };
   for (const m of text.matchAll(ISO_DATE)) add(m, isoDay(Number(m[1]), Number(m[2]), Number(m[3])));
@@ -91,7 +93,7 @@ function idsIn(text: string, flags = 'g'): { facts: Fact[]; spans: [number, numb
   const spans: [number, number][] = [];
   for (const m of text.matchAll(new RegExp(ID.source, flags))) {
     if (!/\d/.test(m[0]) || /^\d{4}-\d{2}-\d{2}$/.test(m[0])) continue;
-    facts.push({ kind: 'id', text: m[0], key: m[0].toUpperCase() });
+    facts.push({ kind: 'id', text: m[0], key: m[0].toUpperCase(), at: m.index });
     spans.push([m.index, m.index + m[0].length]);
   }
   return { facts, spans };
@@ -111,14 +113,14 @@ export function factsOf(answer: string): Fact[] {
   for (const m of rest.matchAll(COUNT)) {
     const between = (m[2] ?? '').trim().split(/\s+/).filter(Boolean);
     if (between.some((w) => FILLER.has(w.toLowerCase()))) continue;
-    facts.push({ kind: 'count', text: m[0].replace(/\s+/g, ' '), key: numberKey(m[1] ?? '') });
+    facts.push({ kind: 'count', text: m[0].replace(/\s+/g, ' '), key: numberKey(m[1] ?? ''), at: m.index });
     counted.push([m.index, m.index + (m[1] ?? '').length]);
   }
   for (const m of mask(rest, counted).matchAll(AMOUNT)) {
     const token = m[0].trim();
-    if (isAmount(token)) facts.push({ kind: 'amount', text: token, key: numberKey(token) });
+    if (isAmount(token)) facts.push({ kind: 'amount', text: token, key: numberKey(token), at: m.index + m[0].indexOf(token) });
   }
-  return facts;
+  return facts.sort((a, b) => a.at - b.at);
 }
 
 /** What the model was told, as sets of comparable keys. */

@@ -428,4 +428,47 @@ describe('observed calls', () => {
     ]);
     expect(results.filter((r) => !r.pass)).toEqual([]);
   });
+  it('matches a call without a tool name by its arguments alone, whatever the tool', () => {
+    const exp = tools({ mode: 'subset', calls: [{ args: { customer_id: 'CUST-001' } }] });
+    expect(only(gradeTools(exp, calls(['get_sla_terms', { customer_id: 'CUST-001' }])), 'tools').pass).toBe(true);
+    const miss = only(gradeTools(exp, calls(['get_sla_terms', { customer_id: 'CUST-002' }])), 'tools');
+    expect(miss).toEqual({
+      name: 'tools', pass: false,
+      reason: 'expected [any tool with {"customer_id":"CUST-001"}] (subset), got [get_sla_terms]: no call has the arguments {"customer_id":"CUST-001"} (first call get_sla_terms: customer_id: expected "CUST-001", got "CUST-002")',
+    });
+  });
+
+  it('grades the answer for groundedness unless the scenario turns it off, and judges from the run\'s verdicts', () => {
+    const told = request({ role: 'tool', tool_call_id: 'c', content: '{"id":"TKT-1001"}' });
+    const invented = run({ transcripts: [transcript({ answer: 'TKT-1001 and TKT-1099.' })], requests: [told] });
+    expect(only(grade(parseScenario({ id: 'u', description: 'u', turns: ['q'], expect: {} }), invented), 'grounded').reason)
+      .toBe("answer mentions TKT-1099, which no tool returned (nor the user's messages)");
+    expect(grade(parseScenario({ id: 'u', description: 'u', turns: ['q'], expect: { grounded: false } }), invented).some((r) => r.name === 'grounded')).toBe(false);
+    const judged = parseScenario({ id: 'u', description: 'u', turns: ['q'], expect: { grounded: false, judge: [{ rubric: 'a', weight: 2 }, { name: 'tone', rubric: 'b', threshold: 0.9 }] } });
+    const verdict = (name: string, score: number) => ({ name, model: 'j', durationMs: 1, usage: null, verdict: { score, pass: true, reasons: ['r'] }, error: undefined });
+    const results = grade(judged, { ...invented, judge: [verdict('judge', 0.8), verdict('tone', 0.85)] }).filter((r) => r.name.startsWith('judge:'));
+    expect(results).toEqual([
+      { name: 'judge:judge', pass: true, score: 0.8, weight: 2, reason: 'score 0.80 (judge says pass, j): r' },
+      { name: 'judge:tone', pass: false, score: 0.85, reason: 'score 0.85 (threshold 0.9, j): r' },
+    ]);
+  });
+
+  it('grades several tools expectations together: an any-of beside an argument check, each under its own name', () => {
+    const exp = expectation({ tools: [
+      { mode: 'any_of', calls: [{ name: 'check_payment_status' }, { name: 'calculate_outstanding_balance' }] },
+      { mode: 'subset', calls: [{ args: { customer_id: { $any: true } } }], count: { min: 2 } },
+    ] }).tools;
+    const results = gradeTools(exp, calls(['lookup_customer', { company_name: 'TechCorp' }], ['calculate_outstanding_balance', { customer_id: 'CUST-001' }]));
+    expect(results.map((r) => [r.name, r.pass])).toEqual([['tools', true], ['tools#2', true], ['tool_count#2', true]]);
+    const wrong = gradeTools(exp, calls(['get_invoice', { invoice_id: 'INV-2025-004' }]));
+    expect(wrong.map((r) => [r.name, r.pass])).toEqual([['tools', false], ['tools#2', false], ['tool_count#2', false]]);
+  });
+
+  it('leaves the stop reason ungraded with "any" and accepts any reason of a list', () => {
+    const capped = run({ transcripts: [transcript({ stop_reason: 'max_iterations', answer: null })] });
+    expect(gradeOutcome(expectation({ stop_reason: 'any' }), capped).filter((r) => r.name === 'stop_reason')).toEqual([]);
+    expect(only(gradeOutcome(expectation({ stop_reason: ['final_answer', 'max_iterations'] }), capped), 'stop_reason').pass).toBe(true);
+    expect(only(gradeOutcome(expectation({ stop_reason: ['final_answer', 'model_error'] }), capped), 'stop_reason').reason)
+      .toBe('expected stop reason final_answer or model_error, got max_iterations');
+  });
 });

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { customCheckName, gradeCustom } from './custom.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'custom-graders-'));
+const scenarioFile = join(dir, 'scenario.json');
+writeFileSync(join(dir, 'graders.ts'), `
+export default (run: { answer: string; options: Record<string, unknown> }) => ({ pass: run.answer.includes(String(run.options.word)), score: 0.5, message: 'looked for ' + String(run.options.word) });
+export const throws = () => { throw new Error('grader bug'); };
+export const shapeless = () => 42;
+export const badScore = () => ({ pass: true, score: 7, message: '' });
+export const notAFunction = 1;
+`);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const input = { scenarioId: 's', turns: ['q'], transcripts: [], calls: [], results: new Map<string, string>(), answer: 'the answer', requests: [] };
+
+describe('custom graders', () => {
+  it('runs a module relative to the scenario file with its options, keeping score and weight', async () => {
+    const [result] = await gradeCustom([{ module: 'graders.ts', export: 'default', options: { word: 'answer' }, weight: 2 }], scenarioFile, input);
+    expect(result).toEqual({ name: 'custom:graders', pass: true, score: 0.5, weight: 2, reason: 'looked for answer' });
+  });
+
+  it('fails with the reason when a grader is missing, throws, or returns the wrong shape, and still runs the rest', async () => {
+    const results = await gradeCustom([
+      { module: 'missing.ts', export: 'default' },
+      { module: 'graders.ts', export: 'nope' },
+      { module: 'graders.ts', export: 'notAFunction' },
+      { module: 'graders.ts', export: 'throws' },
+      { module: 'graders.ts', export: 'shapeless' },
+      { module: 'graders.ts', export: 'badScore' },
+      { module: 'graders.ts', export: 'default', options: { word: 'answer' } },
+    ], scenarioFile, input);
+    expect(results.map((r) => r.pass)).toEqual([false, false, false, false, false, false, true]);
+    expect(results[0]?.reason).toMatch(/^the grader failed: cannot load grader .*missing\.ts/);
+    expect(results[1]?.reason).toMatch(/graders\.ts has no function export "nope" \(exports: /);
+    expect(results[2]?.reason).toContain('no function export "notAFunction"');
+    expect(results[3]?.reason).toBe('the grader failed: grader bug');
+    expect(results[4]?.reason).toBe('the grader returned 42, not { pass, message }');
+    expect(results[5]?.reason).toBe("the grader's score 7 is not a number from 0 to 1");
+  });
+
+  it('names checks custom:<file>, custom:<file>#<export>, or the name given', () => {
+    expect(customCheckName({ module: 'graders/concise.ts', export: 'default' })).toBe('custom:concise');
+    expect(customCheckName({ module: 'graders/concise.ts', export: 'citesQueriedIds' })).toBe('custom:concise#citesQueriedIds');
+    expect(customCheckName({ module: 'x.ts', export: 'default', name: 'tone' })).toBe('custom:tone');
+  });
+});

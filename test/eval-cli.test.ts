@@ -317,4 +317,63 @@ describe('helpdesk eval', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(says);
   });
+  it('runs each variation as its own case and reports them grouped: a table per scenario, results.json and JUnit', async () => {
+    writeScenario('critical', {
+      description: 'One intent, two phrasings.', tags: ['intent'],
+      variations: [
+        { turns: [QUESTION], script: WORKED_EXAMPLE.script },
+        { id: 'terse', turns: ['Critical tickets of CUST-001?'], script: [{ tool_calls: [{ name: 'search_tickets', arguments: { customer_id: 'CUST-001' } }] }, { answer: ANSWER }] },
+      ],
+      expect: { tools: [{ mode: 'subset', calls: [{ name: 'search_tickets' }] }, { mode: 'subset', calls: [{ args: { priority: 'critical' } }] }], stop_reason: 'any' },
+    });
+    const authored = await evalRun(['--author']);
+    expect(authored.code).toBe(1);
+    expect(readdirSync(recordings).sort()).toEqual(['critical.terse.json', 'critical.v1.json']);
+
+    const replayed = await evalRun(['--id', 'critical']);
+    expect(replayed.code).toBe(1);
+    expect(replayed.stdout).toMatch(/│ critical\s+│ 1\/2\s+│ 50%\s+│ v1 ✓  terse ✗\s+│/);
+    expect(replayed.stdout).toContain('✗ critical.terse');
+    expect(replayed.stdout).toContain('[tools#2] expected [any tool with {"priority":"critical"}] (subset), got [search_tickets]');
+    const results = readJson(join(work, 'report', 'results.json'));
+    expect(results.scenarios.map((s: { id: string; variation: unknown }) => [s.id, s.variation])).toEqual([
+      ['critical.terse', { scenario: 'critical', variation: 'terse', index: 2, text: 'Critical tickets of CUST-001?' }],
+      ['critical.v1', { scenario: 'critical', variation: 'v1', index: 1, text: QUESTION }],
+    ]);
+    const junit = readFileSync(join(work, 'report', 'junit.xml'), 'utf8');
+    expect(junit).toContain('<testcase classname="scenarios.critical" name="critical.v1"');
+    expect(readFileSync(join(work, 'report', 'summary.md'), 'utf8')).toContain('| critical | 1/2 | 50% | ✅ v1 ❌ terse |');
+  });
+
+  it('records the judge on its own endpoint and model from HELPDESK_JUDGE_*, prints its verdict, and keeps both keys out of the cassette', async () => {
+    writeScenario('judged', { ...WORKED_EXAMPLE, expect: { ...WORKED_EXAMPLE.expect, judge: { rubric: 'Lists both critical tickets.' } } });
+    const agent = await fakeOpenAI(WORKED_EXAMPLE_REPLIES);
+    const judge = await startFakeOpenAI([{ turn: { answer: JSON.stringify({ score: 1, pass: true, reasons: ['Both tickets named.'] }) } }]);
+    try {
+      const judgeKey = 'sk-judge-only-secret';
+      const recorded = await evalRun(['--record'], {
+        OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: agent.url, HELPDESK_MODEL_RETRIES: '0',
+        HELPDESK_JUDGE_BASE_URL: judge.url, HELPDESK_JUDGE_API_KEY: judgeKey, HELPDESK_JUDGE_MODEL: 'judge-4',
+      });
+      expect(recorded.code, recorded.stdout + recorded.stderr).toBe(0);
+      expect(judge.requests.map((r) => [r.body.model, r.headers.authorization])).toEqual([['judge-4', `Bearer ${judgeKey}`]]);
+      expect(recorded.stdout).toMatch(/judged answers \(1 judge calls, 0 tokens, .+\):\n  ✓ judged judge: score 1\.00 \(judge says pass, judge-4\): Both tickets named\./);
+      const text = readFileSync(join(recordings, 'judged.json'), 'utf8');
+      expect(text).not.toContain(API_KEY);
+      expect(text).not.toContain(judgeKey);
+      expect(JSON.parse(text).judge_interactions).toHaveLength(1);
+    } finally {
+      await judge.close();
+    }
+    const replayed = await evalRun([]);
+    expect(replayed.code, replayed.stdout).toBe(0);
+    expect(replayed.stdout).toContain('✓ judged judge: score 1.00 (judge says pass, judge-4): Both tickets named.');
+  });
+
+  it('refuses a malformed HELPDESK_JUDGE_API_KEY by its name before starting anything', async () => {
+    writeScenario('judged', { ...WORKED_EXAMPLE, expect: { ...WORKED_EXAMPLE.expect, judge: { rubric: 'r' } } });
+    const run = await evalRun(['--live'], { OPENAI_API_KEY: API_KEY, HELPDESK_JUDGE_API_KEY: 'sk-two words' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('HELPDESK_JUDGE_API_KEY contains spaces or line breaks');
+  });
 });

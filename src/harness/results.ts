@@ -63,7 +63,7 @@ export const ScenarioRecordSchema = z.object({
   description: z.string(),
   tags: z.array(z.string()),
   /** For a case of a scenario with variations: the scenario (intent), the variation and its phrasing. */
-  variation: z.object({ scenario: z.string(), variation: z.string(), text: z.string() }).nullable().default(null),
+  variation: z.object({ scenario: z.string(), variation: z.string(), index: z.number().int(), text: z.string() }).nullable().default(null),
   trials: z.array(TrialRecordSchema),
   summary: z.object({
     /** Trials counted (infrastructure errors excluded), successes among them, infrastructure errors. */

@@ -161,8 +161,8 @@ describe('scenario files', () => {
     });
     const cases = loadScenarioCases(file, dir);
     expect(cases.map((c) => [c.scenario.id, c.scenario.turns, c.variation])).toEqual([
-      ['intent.v1', ['What are the critical tickets?'], { scenario: 'intent', variation: 'v1', text: 'What are the critical tickets?' }],
-      ['intent.formal', ['List every ticket of critical priority.', 'And the first one?'], { scenario: 'intent', variation: 'formal', text: 'List every ticket of critical priority.' }],
+      ['intent.v1', ['What are the critical tickets?'], { scenario: 'intent', variation: 'v1', index: 1, text: 'What are the critical tickets?' }],
+      ['intent.formal', ['List every ticket of critical priority.', 'And the first one?'], { scenario: 'intent', variation: 'formal', index: 2, text: 'List every ticket of critical priority.' }],
     ]);
     expect(cases[1]?.scenario.script).toEqual([{ answer: 'None.' }]);
     expect(cases.every((c) => c.scenario.model.max_iterations === 5 && c.scenario.expect.stop_reason === 'any' && c.scenario.tags[0] === 'intent')).toBe(true);

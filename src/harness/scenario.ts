@@ -225,6 +225,8 @@ export interface VariationOf {
   readonly scenario: string;
   /** The variation's ID (v1, v2, ... unless named). */
   readonly variation: string;
+  /** Its place in the file's list, from 1 (reports keep the author's order). */
+  readonly index: number;
   /** The first user turn: the phrasing. */
   readonly text: string;
 }
@@ -244,7 +246,7 @@ export function expandVariations(file: ScenarioFile): { scenario: Scenario; vari
   return variations.map((v, i) => {
     const variation = typeof v === 'string' ? { id: `v${i + 1}`, turns: [v], script: undefined } : { ...v, id: v.id ?? `v${i + 1}` };
     const scenario: Scenario = { ...rest, id: `${file.id}.${variation.id}`, turns: variation.turns, ...(variation.script ? { script: variation.script } : {}) };
-    return { scenario, variation: { scenario: file.id, variation: variation.id, text: variation.turns[0] as string } };
+    return { scenario, variation: { scenario: file.id, variation: variation.id, index: i + 1, text: variation.turns[0] as string } };
   });
 }
 

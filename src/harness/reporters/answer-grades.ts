@@ -20,12 +20,15 @@ export function variationGroups(record: RunRecord): VariationGroup[] {
     list.push(s);
     groups.set(s.variation.scenario, list);
   }
-  return [...groups].map(([scenario, cases]) => ({
-    scenario, cases,
-    passed: cases.filter((c) => c.summary.pass).length,
-    trialsPassed: cases.reduce((sum, c) => sum + c.summary.c, 0),
-    trialsCounted: cases.reduce((sum, c) => sum + c.summary.n, 0),
-  }));
+  return [...groups].map(([scenario, unordered]) => {
+    const cases = unordered.sort((a, b) => (a.variation?.index ?? 0) - (b.variation?.index ?? 0));
+    return {
+      scenario, cases,
+      passed: cases.filter((c) => c.summary.pass).length,
+      trialsPassed: cases.reduce((sum, c) => sum + c.summary.c, 0),
+      trialsCounted: cases.reduce((sum, c) => sum + c.summary.n, 0),
+    };
+  });
 }
 
 /** One judge's verdict on a scenario's answer, as the reports show it. */

@@ -21,7 +21,8 @@ Commands:
 Run "helpdesk <command> --help" for its options.
 
 Environment (also read from .env): OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible
-endpoint), OPENAI_MODEL, HELPDESK_NOW (pin the clock), HELPDESK_LOG_LEVEL.
+endpoint), OPENAI_MODEL, HELPDESK_NOW (pin the clock), HELPDESK_LOG_LEVEL, and for eval's judge
+HELPDESK_JUDGE_MODEL, HELPDESK_JUDGE_BASE_URL, HELPDESK_JUDGE_API_KEY.
 
 Exit codes: 0 ok, 1 model API failed, 2 bad usage or configuration, 3 a server failed to
 start, 4 iteration cap reached without an answer, 130 interrupted.`;

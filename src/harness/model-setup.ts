@@ -5,8 +5,16 @@ import { OpenAIModel } from '../orchestrator/openai-model.ts';
 import { changedTools, readCassette, toolsHash, type Cassette } from './cassette.ts';
 import { Recorder, scriptedFetch, scriptedJudgeFetch } from './recorder.ts';
 import type { ReplayFailure, ReplayHub } from './replay.ts';
-import type { LiveEndpoint } from './runner.ts';
 import type { Scenario } from './scenario.ts';
+
+/** Where live and record mode send model requests. */
+export interface LiveEndpoint {
+  readonly apiKey: string;
+  readonly baseURL?: string | undefined;
+  readonly model: string;
+  readonly timeoutMs?: number | undefined;
+  readonly maxRetries?: number | undefined;
+}
 
 /** The model a scenario runs against in one mode, and what is left to do when it is over. */
 export interface ModelSetup {

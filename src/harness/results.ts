@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TranscriptSchema, type Transcript } from '../orchestrator/transcript.ts';
-import type { Mode } from './grading/graders.ts';
+import type { Mode } from './grading/run.ts';
 import type { JudgeCall } from './grading/judge.ts';
 import { costUsd, PRICE_TABLE } from './prices.ts';
 import type { ScenarioResult } from './runner.ts';

@@ -5,22 +5,15 @@ import { systemPrompt } from '../orchestrator/prompt.ts';
 import type { Transcript } from '../orchestrator/transcript.ts';
 import { cassettePath, writeCassette, type Cassette } from './cassette.ts';
 import { gradeCustom } from './grading/custom.ts';
-import { grade, judgeName, observedCalls, type GradeResult, type Mode, type ScenarioRun } from './grading/graders.ts';
+import { judgeName } from './grading/answer-checks.ts';
+import { grade } from './grading/graders.ts';
+import { observedCalls, type GradeResult, type Mode, type ScenarioRun } from './grading/run.ts';
 import { askJudge, type JudgeCall } from './grading/judge.ts';
 import { checksPass, scenarioScore } from './grading/score.ts';
 import type { PoolCache } from './pools.ts';
-import { liveModel, recordModel, replayModel } from './model-setup.ts';
+import { liveModel, recordModel, replayModel, type LiveEndpoint } from './model-setup.ts';
 import type { ReplayFailure, ReplayHub } from './replay.ts';
 import type { LoadedScenario, Scenario } from './scenario.ts';
-
-/** Where live and record mode send model requests. */
-export interface LiveEndpoint {
-  readonly apiKey: string;
-  readonly baseURL?: string | undefined;
-  readonly model: string;
-  readonly timeoutMs?: number | undefined;
-  readonly maxRetries?: number | undefined;
-}
 
 /** How to run scenarios. */
 export interface RunOptions {

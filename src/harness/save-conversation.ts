@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Transcript } from '../orchestrator/transcript.ts';
 import { cassettePath, toolsHash, writeCassette, type Interaction } from './cassette.ts';
-import { observedCalls } from './grading/graders.ts';
+import { observedCalls } from './grading/run.ts';
 import { PoolCache } from './pools.ts';
 import { ReplayHub } from './replay.ts';
 import { runScenario, type ScenarioResult } from './runner.ts';

@@ -1,5 +1,5 @@
 import { cassettePath, writeCassette } from './cassette.ts';
-import type { Mode } from './grading/graders.ts';
+import type { Mode } from './grading/run.ts';
 import { runScenario, type RunOptions, type ScenarioResult } from './runner.ts';
 import type { LoadedScenario } from './scenario.ts';
 

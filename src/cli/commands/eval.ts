@@ -7,7 +7,7 @@ import { checkApiKey } from '../../orchestrator/openai-model.ts';
 import { compareRuns, DEFAULT_THRESHOLDS, loadBaseline } from '../../harness/baseline.ts';
 import { cassettePath, readCassette } from '../../harness/cassette.ts';
 import { evaluateGates } from '../../harness/gates.ts';
-import type { Mode } from '../../harness/grading/graders.ts';
+import type { Mode } from '../../harness/grading/run.ts';
 import { PoolCache } from '../../harness/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
 import { displayPath } from '../../harness/reporters/report-format.ts';
@@ -16,7 +16,7 @@ import { failureDetails, judgeSummary, resultsTable, summaryLine, variationsTabl
 import { writeReports } from '../../harness/reporters/write.ts';
 import { ReplayHub } from '../../harness/replay.ts';
 import { runRecord, scenarioRecord, trialRecord, type RunRecord } from '../../harness/results.ts';
-import type { LiveEndpoint } from '../../harness/runner.ts';
+import type { LiveEndpoint } from '../../harness/model-setup.ts';
 import { loadScenarios, ScenarioFileError } from '../../harness/scenario.ts';
 import { inShard, parseShard, type Shard } from '../../harness/shard.ts';
 import { defaultK } from '../../harness/stats.ts';

@@ -2,7 +2,8 @@ import { isAbsolute, resolve, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ChatRequest } from '../../orchestrator/chat.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
-import type { GradeResult, ObservedCall } from './graders.ts';
+import type { CustomGraderExpectation } from '../scenario.ts';
+import type { GradeResult, ObservedCall } from './run.ts';
 
 /** What a custom grader receives: the run as the built-in graders see it. */
 export interface GraderInput {
@@ -40,12 +41,7 @@ export function defineGrader(grader: Grader): Grader {
 }
 
 /** A custom grader a scenario names (`expect.custom`). */
-export interface CustomGraderSpec {
-  readonly module: string;
-  readonly export: string;
-  readonly name?: string | undefined;
-  readonly options?: Record<string, unknown> | undefined;
-}
+export type CustomGraderSpec = CustomGraderExpectation;
 
 /** The module path of a grader, relative to the scenario file's folder unless absolute. */
 export function graderPath(spec: CustomGraderSpec, scenarioFile: string): string {
@@ -88,7 +84,7 @@ export function readOutput(value: unknown): GraderOutput | string {
  * the wrong shape is a failed check saying so; it never stops the other checks.
  */
 export async function gradeCustom(
-  specs: readonly (CustomGraderSpec & { weight?: number | undefined })[], scenarioFile: string, input: Omit<GraderInput, 'options'>,
+  specs: readonly CustomGraderSpec[], scenarioFile: string, input: Omit<GraderInput, 'options'>,
 ): Promise<GradeResult[]> {
   const results: GradeResult[] = [];
   for (const spec of specs) {

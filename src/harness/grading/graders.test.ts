@@ -2,10 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ChatRequest } from '../../orchestrator/chat.ts';
 import type { Transcript, TranscriptEvent } from '../../orchestrator/transcript.ts';
 import type { ErrorEnvelope } from '../../shared/envelope.ts';
-import {
-  DEFAULT_BUDGETS, grade, gradeErrors, gradeLatency, gradeOutcome, gradeTools, observedCalls,
-  type GradeResult, type ObservedCall, type ScenarioRun,
-} from './graders.ts';
+import { DEFAULT_BUDGETS, grade, gradeErrors, gradeLatency, gradeOutcome, gradeTools } from './graders.ts';
+import { observedCalls, type GradeResult, type ObservedCall, type ScenarioRun } from './run.ts';
 import { parseScenario, ScenarioSchema, type Scenario } from '../scenario.ts';
 
 // Everything here is built by hand: expectations go through the scenario schema (so defaults

@@ -3,70 +3,11 @@ import type { ChatRequest } from '../../orchestrator/chat.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { matchArguments, matchText, matchValue, type Check } from './matchers.ts';
 import type { ErrorExpectation, ExpectedCall, Scenario, ToolsExpectation } from '../scenario.ts';
-import { gradeGroundedness } from './groundedness.ts';
-import { judgeCheck, type JudgeCall } from './judge.ts';
-
-/** The three ways a scenario runs. */
-export type Mode = 'replay' | 'record' | 'live';
-
-/** One tool call as the graders see it, in the order the model made them. */
-export interface ObservedCall {
-  readonly index: number;
-  readonly turn: number;
-  readonly iteration: number;
-  readonly id: string;
-  readonly name: string;
-  readonly server: string | null;
-  readonly arguments: Record<string, unknown> | null;
-  readonly isError: boolean;
-  readonly envelope: ErrorEnvelope | undefined;
-  readonly durationMs: number;
-}
-
-/** Everything a scenario run produced, as the graders read it. */
-export interface ScenarioRun {
-  readonly mode: Mode;
-  readonly transcripts: readonly Transcript[];
-  readonly calls: readonly ObservedCall[];
-  /** The requests the model received, in order (to check what it was told). */
-  readonly requests: readonly ChatRequest[];
-  readonly startupMs: number;
-  readonly discoveryMs: number;
-  /** The judge's verdicts on the answer (expect.judge), in the order the judges are listed. */
-  readonly judge?: readonly JudgeCall[] | undefined;
-  /** Set when the run itself failed (a crash in the harness or orchestrator, not a graded outcome). */
-  readonly crash?: string | undefined;
-}
-
-/** One graded check of a scenario. */
-export interface GradeResult extends Check {
-  readonly name: string;
-  /** A graded score from 0 to 1 (judges and custom graders); otherwise 1 when passed, 0 when not. */
-  readonly score?: number | undefined;
-  /** The check's weight in the scenario score, when not 1. */
-  readonly weight?: number | undefined;
-}
+import { gradeGrounded, gradeJudges } from './answer-checks.ts';
+import type { GradeResult, ObservedCall, ScenarioRun } from './run.ts';
 
 /** ARCHITECTURE.md's performance figures, the default latency budgets. */
 export const DEFAULT_BUDGETS = { startup_ms: 3000, discovery_ms: 1000, tool_call_ms: 200, query_ms: 15_000 } as const;
-
-/** The tool calls of a run's transcripts, flattened in call order. */
-export function observedCalls(transcripts: readonly Transcript[]): ObservedCall[] {
-  const calls: ObservedCall[] = [];
-  transcripts.forEach((transcript, turn) => {
-    const results = new Map(transcript.events.flatMap((e) => (e.type === 'tool_result' ? [[e.id, e] as const] : [])));
-    for (const event of transcript.events) {
-      if (event.type !== 'tool_call') continue;
-      const result = results.get(event.id);
-      calls.push({
-        index: calls.length, turn, iteration: event.iteration, id: event.id, name: event.name, server: event.server,
-        arguments: event.arguments, isError: result?.is_error ?? false, envelope: result?.envelope,
-        durationMs: result?.duration_ms ?? 0,
-      });
-    }
-  });
-  return calls;
-}
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -298,28 +239,6 @@ export function gradeLatency(budgets: Scenario['expect']['latency'], run: Scenar
     reason: `query ${Math.round(total)} ms${run.mode === 'replay' ? ' without model time' : ''} (budget ${b.query_ms} ms)`,
   });
   return results;
-}
-
-/** The groundedness check (on unless the scenario turns it off); none when no turn answered. */
-export function gradeGrounded(expect: Scenario['expect'], run: ScenarioRun): GradeResult[] {
-  if (expect.grounded === false || !run.transcripts.some((t) => t.answer)) return [];
-  const ignore = typeof expect.grounded === 'object' ? expect.grounded.ignore : [];
-  const { pass, reason } = gradeGroundedness(run.transcripts, run.requests, ignore);
-  return [{ name: 'grounded', pass, reason }];
-}
-
-/** The name of the i-th judge's check: judge, judge-2, ... unless it is named. */
-export function judgeName(spec: { name?: string | undefined }, index: number): string {
-  return spec.name ?? (index === 0 ? 'judge' : `judge-${index + 1}`);
-}
-
-/** Model-graded checks: one per expect.judge entry, from the verdicts the run collected. */
-export function gradeJudges(expect: Scenario['expect'], run: ScenarioRun): GradeResult[] {
-  return (expect.judge ?? []).map((spec, i) => {
-    const name = judgeName(spec, i);
-    const check = judgeCheck(spec.threshold, run.judge?.find((call) => call.name === name));
-    return { name: `judge:${name}`, ...check, ...(spec.weight === undefined ? {} : { weight: spec.weight }) };
-  });
 }
 
 /** Every built-in check of a scenario against one run (custom graders run apart: they are async). */

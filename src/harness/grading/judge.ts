@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChatRequest, ModelClient, Usage } from '../../orchestrator/chat.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
+import type { JudgeExpectation } from '../scenario.ts';
 
 /** What the judge must answer: a score in [0, 1], its verdict, and why. */
 export const JudgeVerdictSchema = z
@@ -13,14 +14,8 @@ export const JudgeVerdictSchema = z
 
 export type JudgeVerdict = z.infer<typeof JudgeVerdictSchema>;
 
-/** One model-graded check of a scenario (`expect.judge`). */
-export interface JudgeSpec {
-  readonly name: string;
-  readonly rubric: string;
-  readonly reference?: string | undefined;
-  readonly threshold?: number | undefined;
-  readonly model?: string | undefined;
-}
+/** One model-graded check of a scenario (`expect.judge`), with its check name settled. */
+export type JudgeSpec = Omit<JudgeExpectation, 'name' | 'weight'> & { readonly name: string };
 
 /** One exchange with the judge, kept for grading and for the reports. */
 export interface JudgeCall {

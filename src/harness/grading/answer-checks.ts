@@ -1,0 +1,26 @@
+import type { Scenario } from '../scenario.ts';
+import { gradeGroundedness } from './groundedness.ts';
+import { judgeCheck } from './judge.ts';
+import type { GradeResult, ScenarioRun } from './run.ts';
+
+/** The groundedness check (on unless the scenario turns it off); none when no turn answered. */
+export function gradeGrounded(expect: Scenario['expect'], run: ScenarioRun): GradeResult[] {
+  if (expect.grounded === false || !run.transcripts.some((t) => t.answer)) return [];
+  const ignore = typeof expect.grounded === 'object' ? expect.grounded.ignore : [];
+  const { pass, reason } = gradeGroundedness(run.transcripts, run.requests, ignore);
+  return [{ name: 'grounded', pass, reason }];
+}
+
+/** The name of the i-th judge's check: judge, judge-2, ... unless it is named. */
+export function judgeName(spec: { name?: string | undefined }, index: number): string {
+  return spec.name ?? (index === 0 ? 'judge' : `judge-${index + 1}`);
+}
+
+/** Model-graded checks: one per expect.judge entry, from the verdicts the run collected. */
+export function gradeJudges(expect: Scenario['expect'], run: ScenarioRun): GradeResult[] {
+  return (expect.judge ?? []).map((spec, i) => {
+    const name = judgeName(spec, i);
+    const check = judgeCheck(spec.threshold, run.judge?.find((call) => call.name === name));
+    return { name: `judge:${name}`, ...check, ...(spec.weight === undefined ? {} : { weight: spec.weight }) };
+  });
+}

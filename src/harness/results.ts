@@ -144,7 +144,8 @@ const INFRA_MODEL_ERRORS = new Set(['server', 'connection', 'timeout', 'rate_lim
 export function infraError(result: ScenarioResult, scenario: Scenario): string | null {
   if (result.error && result.replay.length === 0) return result.error;
   const transcripts = result.run?.transcripts ?? [];
-  if (scenario.expect.stop_reason !== 'model_error') {
+  // "any" leaves how the run ends ungraded, not expected: a failing model API is still infrastructure.
+  if (![scenario.expect.stop_reason].flat().includes('model_error')) {
     for (const t of transcripts) {
       const failure = t.events.findLast((e) => e.type === 'model_error');
       if (t.stop_reason === 'model_error' && failure?.type === 'model_error' && INFRA_MODEL_ERRORS.has(failure.kind)) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PoolCache } from '../src/harness/pools.ts';
-import { ReplayHub } from '../src/harness/replay.ts';
+import { ReplayHub } from '../src/harness/replay/replay.ts';
 import { trialRecord } from '../src/harness/results.ts';
 import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/runner.ts';
 import { loadScenarioFile, type LoadedScenario } from '../src/harness/scenario.ts';

@@ -62,7 +62,7 @@ describe('dependency direction', () => {
   it('imports each third-party package in one place only', () => {
     const owners: Record<string, string> = {
       openai: 'src/orchestrator/openai-model.ts',
-      msw: 'src/harness/replay.ts',
+      msw: 'src/harness/replay/replay.ts',
       '@inquirer/prompts': 'src/cli/terminal-ui.ts',
       'cli-table3': 'src/harness/reporters/table.ts',
     };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolRouter } from '../src/orchestrator/agent-loop.ts';
 import { PoolCache } from '../src/harness/pools.ts';
-import { ReplayHub } from '../src/harness/replay.ts';
+import { ReplayHub } from '../src/harness/replay/replay.ts';
 import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/runner.ts';
 import { loadScenarioFile, type LoadedScenario } from '../src/harness/scenario.ts';
 import { ROOT } from './servers.ts';

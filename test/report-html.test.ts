@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PoolCache } from '../src/harness/pools.ts';
-import { ReplayHub } from '../src/harness/replay.ts';
+import { ReplayHub } from '../src/harness/replay/replay.ts';
 import { runRecord, scenarioRecord, trialRecord, type RunRecord, type TrialRecord } from '../src/harness/results.ts';
 import { costUsd, PRICE_TABLE } from '../src/harness/prices.ts';
 import { runScenario } from '../src/harness/runner.ts';

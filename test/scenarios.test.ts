@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PoolCache } from '../src/harness/pools.ts';
 import { resultDetails } from '../src/harness/reporters/terminal.ts';
-import { ReplayHub } from '../src/harness/replay.ts';
+import { ReplayHub } from '../src/harness/replay/replay.ts';
 import { runScenario } from '../src/harness/runner.ts';
 import { loadScenarios } from '../src/harness/scenario.ts';
 import { schemaText, SCHEMA_PATH } from '../scripts/scenario-schema.ts';

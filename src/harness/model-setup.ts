@@ -4,7 +4,9 @@ import type { OpenAIFunctionTool } from '../orchestrator/openai-tools.ts';
 import { OpenAIModel } from '../orchestrator/openai-model.ts';
 import { changedTools, readCassette, toolsHash, type Cassette } from './cassette.ts';
 import { Recorder, scriptedFetch, scriptedJudgeFetch } from './recorder.ts';
-import type { ReplayFailure, ReplayHub } from './replay.ts';
+import { contractBreaks, type RecordedCall } from './replay/contract.ts';
+import { driftFailure, type ReplayFailure, type ReplayHub } from './replay/replay.ts';
+import { contractDrifts, toolDrifts } from './replay/triage.ts';
 import type { Scenario } from './scenario.ts';
 
 /** Where live and record mode send model requests. */
@@ -54,14 +56,10 @@ export function replayModel(scenario: Scenario, path: string, tools: readonly Op
       reason: `no cassette at ${path}; record one (helpdesk eval --record --id ${scenario.id}) or author one from the scenario's script (helpdesk eval --author --id ${scenario.id})`,
     }] };
   }
-  if (cassette.tools_hash !== toolsHash(tools)) {
-    const names = changedTools(cassette.interactions[0]?.request.tools, tools);
-    return { error: 'tool definitions changed', replay: [{
-      code: 'tools_changed',
-      reason: `the tools offered to the model differ from the recording: ${names.join(', ') || 'order or hash changed'}; re-record or re-author the cassette`,
-    }] };
-  }
-  const session = hub.session(`${scenario.id}-${Math.random().toString(36).slice(2, 8)}`, cassette);
+  const triaged = cassette.tools_hash === toolsHash(tools) ? undefined : triageTools(cassette, tools);
+  if (triaged?.contract) return { error: 'a recorded call breaks the current tool contract', replay: triaged.failures };
+  const session = hub.session(`${scenario.id}-${Math.random().toString(36).slice(2, 8)}`, cassette, { ignoreTools: triaged !== undefined });
+  session.failures.push(...(triaged?.failures ?? []));
   const unhandledBefore = hub.unhandled.length;
   const judgeModel = String(cassette.judge_interactions?.[0]?.request.model ?? cassette.model);
   return {
@@ -80,6 +78,32 @@ export function replayModel(scenario: Scenario, path: string, tools: readonly Op
       return session.failures;
     },
   };
+}
+
+/** The tool calls the recorded model responses made, in order. */
+export function recordedCalls(cassette: Cassette): RecordedCall[] {
+  return cassette.interactions.flatMap((i) => {
+    const message = (i.response.body as { choices?: { message?: { tool_calls?: { function?: { name?: string; arguments?: unknown } }[] } }[] })?.choices?.[0]?.message;
+    return (message?.tool_calls ?? []).map((c) => ({
+      name: c.function?.name ?? '?',
+      arguments: typeof c.function?.arguments === 'string' ? c.function.arguments : JSON.stringify(c.function?.arguments ?? {}),
+    }));
+  });
+}
+
+/**
+ * Why the tools offered differ from the recording, classified: recorded calls the current tools
+ * refuse (contract: the run is not worth making), reworded or changed definitions (prompt) and
+ * new tools. Without a contract break the scenario still runs, to find its other drifts.
+ */
+function triageTools(cassette: Cassette, tools: readonly OpenAIFunctionTool[]): { contract: boolean; failures: ReplayFailure[] } {
+  const recorded = cassette.interactions[0]?.request.tools;
+  const breaks = contractBreaks(recordedCalls(cassette), recorded, tools);
+  const drifts = [...contractDrifts(breaks), ...toolDrifts(recorded, tools, breaks)];
+  const failures = drifts.length > 0
+    ? drifts.map((d) => driftFailure('tools_changed', d))
+    : [{ code: 'tools_changed' as const, reason: `the tools offered to the model differ from the recording: ${changedTools(recorded, tools).join(', ') || 'order changed'}; re-record or re-author the cassette` }];
+  return { contract: breaks.length > 0, failures };
 }
 
 const hasJudge = (scenario: Scenario) => (scenario.expect.judge?.length ?? 0) > 0;

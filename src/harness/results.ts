@@ -3,6 +3,7 @@ import { TranscriptSchema, type Transcript } from '../orchestrator/transcript.ts
 import type { Mode } from './grading/run.ts';
 import type { JudgeCall } from './grading/judge.ts';
 import { costUsd, PRICE_TABLE } from './prices.ts';
+import { groupDrifts } from './replay/drift-groups.ts';
 import type { ScenarioResult } from './runner.ts';
 import type { LoadedScenario, Scenario } from './scenario.ts';
 import { classify, passAtK, passHatK, percentile, wilsonInterval } from './stats.ts';
@@ -39,7 +40,11 @@ export const TrialRecordSchema = z.object({
   reason: z.string().nullable(),
   failures: z.array(CheckSchema),
   checks: z.array(CheckSchema),
-  replay: z.array(z.object({ code: z.string(), reason: z.string(), diff: z.string().optional() })),
+  replay: z.array(z.object({
+    code: z.string(), reason: z.string(), diff: z.string().optional(),
+    /** Drift triage: the kind of change (contract, data, prompt, tools_added), its name and its risk. */
+    kind: z.string().optional(), change: z.string().optional(), risk: z.string().optional(),
+  })),
   duration_ms: z.number(),
   latency: z.object({
     end_to_end_ms: z.number(),
@@ -114,6 +119,8 @@ export const RunRecordSchema = z.object({
   }),
   gates: z.array(CheckSchema),
   /** Set when the run was compared with an earlier one (--baseline). */
+  /** Every classified change of the run once, with the scenarios it touches (drift triage). */
+  drift: z.array(z.object({ kind: z.string(), change: z.string(), risk: z.string(), detail: z.string(), scenarios: z.array(z.string()) })).default([]),
   baseline: z
     .object({
       run_id: z.string(),
@@ -195,7 +202,10 @@ export function trialRecord(result: ScenarioResult, scenario: Scenario, trial: n
     reason: reasonOf(result),
     failures: [...result.failures],
     checks: [...result.checks],
-    replay: result.replay.map((r) => ({ code: r.code, reason: r.reason, ...(r.diff ? { diff: r.diff } : {}) })),
+    replay: result.replay.map((r) => ({
+      code: r.code, reason: r.reason, ...(r.diff ? { diff: r.diff } : {}),
+      ...(r.kind ? { kind: r.kind, change: r.change, risk: r.risk } : {}),
+    })),
     duration_ms: result.durationMs,
     latency: {
       end_to_end_ms: transcripts.reduce((sum, t) => sum + t.duration_ms, 0),
@@ -322,6 +332,7 @@ export function runRecord(info: RunInfo, scenarios: readonly ScenarioRecord[], g
     scenarios: [...scenarios].sort((a, b) => a.id.localeCompare(b.id)),
     totals: totals(scenarios),
     gates,
+    drift: groupDrifts(scenarios),
     baseline: null,
   };
 }

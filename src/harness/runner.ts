@@ -12,7 +12,7 @@ import { askJudge, type JudgeCall } from './grading/judge.ts';
 import { checksPass, scenarioScore } from './grading/score.ts';
 import type { PoolCache } from './pools.ts';
 import { liveModel, recordModel, replayModel, type LiveEndpoint } from './model-setup.ts';
-import type { ReplayFailure, ReplayHub } from './replay.ts';
+import type { ReplayFailure, ReplayHub } from './replay/replay.ts';
 import type { LoadedScenario, Scenario } from './scenario.ts';
 
 /** How to run scenarios. */
@@ -155,7 +155,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     crash = error instanceof Error ? error.message : String(error);
   }
   // A replay whose agent requests already drifted has nothing trustworthy to judge.
-  const judge = crash || setup.failed?.() ? [] : await runJudges(scenario, transcripts, setup.judge);
+  const judge = crash || setup.failed?.() ? undefined : await runJudges(scenario, transcripts, setup.judge);
   const replay = setup.finish();
   const cassette = crash ? undefined : setup.cassette();
   if (cassette && !options.deferCassette) writeCassette(path, cassette);

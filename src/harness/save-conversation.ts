@@ -4,7 +4,7 @@ import type { Transcript } from '../orchestrator/transcript.ts';
 import { cassettePath, toolsHash, writeCassette, type Interaction } from './cassette.ts';
 import { observedCalls } from './grading/run.ts';
 import { PoolCache } from './pools.ts';
-import { ReplayHub } from './replay.ts';
+import { ReplayHub } from './replay/replay.ts';
 import { runScenario, type ScenarioResult } from './runner.ts';
 import { loadScenarioFile, ScenarioSchema } from './scenario.ts';
 

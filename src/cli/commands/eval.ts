@@ -12,9 +12,9 @@ import { PoolCache } from '../../harness/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
 import { displayPath } from '../../harness/reporters/report-format.ts';
 import { renderTable } from '../../harness/reporters/table.ts';
-import { failureDetails, judgeSummary, resultsTable, summaryLine, variationsTable } from '../../harness/reporters/terminal.ts';
+import { driftSection, failureDetails, judgeSummary, resultsTable, summaryLine, variationsTable } from '../../harness/reporters/terminal.ts';
 import { writeReports } from '../../harness/reporters/write.ts';
-import { ReplayHub } from '../../harness/replay.ts';
+import { ReplayHub } from '../../harness/replay/replay.ts';
 import { runRecord, scenarioRecord, trialRecord, type RunRecord } from '../../harness/results.ts';
 import type { LiveEndpoint } from '../../harness/model-setup.ts';
 import { loadScenarios, ScenarioFileError } from '../../harness/scenario.ts';
@@ -115,6 +115,8 @@ async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv,
   if (judged.length > 0) process.stdout.write(`\n${judged.join('\n')}\n`);
   const details = failureDetails(record);
   if (details.length > 0) process.stdout.write(`\n${details.join('\n')}\n`);
+  const drift = driftSection(record);
+  if (drift.length > 0) process.stdout.write(`\n${drift.join('\n')}\n`);
   for (const gate of record.gates.filter((g) => !g.pass && g.name !== 'scenarios')) process.stdout.write(`\ngate ${gate.name} failed: ${gate.reason}\n`);
   const regressions = record.baseline?.regressions ?? [];
   if (record.baseline) {

@@ -30,7 +30,7 @@ export interface ScenarioRun {
   readonly requests: readonly ChatRequest[];
   readonly startupMs: number;
   readonly discoveryMs: number;
-  /** The judge's verdicts on the answer (expect.judge), in the order the judges are listed. */
+  /** The judge's verdicts on the answer (expect.judge), in the order listed; undefined when the run failed before judging. */
   readonly judge?: readonly JudgeCall[] | undefined;
   /** Set when the run itself failed (a crash in the harness or orchestrator, not a graded outcome). */
   readonly crash?: string | undefined;

@@ -73,5 +73,6 @@ dl.envelope dt { font-weight: 600; color: var(--bad); } dl.envelope dd { margin:
 .answer, .model-text { white-space: pre-wrap; margin: 4px 0; }
 ul.problems { color: var(--bad); }
 ul.problems pre.diff { color: var(--ink); }
+.badge.drift-contract { background: var(--bad-bg); color: var(--bad); } .badge.drift-data, .badge.drift-prompt, .badge.drift-tools_added { background: var(--warn-bg); color: var(--warn); } ul.drift { list-style: none; padding: 0; } ul.drift li { margin-bottom: 10px; }
 ul.grades li.fail, ul.phrasings li.fail { color: var(--bad); } ul.phrasings { list-style: none; margin: 0; padding: 0; } ul.phrasings q { color: var(--muted, #555); }
 `;

@@ -102,6 +102,14 @@ function gatesAndRegressions(record: RunRecord): string {
     .map((r) => `<tr><td>${esc(r.scenario)}</td><td>${esc(r.kind)}</td><td class="num">${value(r.before)}</td><td class="num">${value(r.after)}</td><td>${esc(r.reason)}</td></tr>`).join('')}</tbody></table>`;
 }
 
+/** Each classified change once: kind, name, risk, evidence and the scenarios it touches. */
+function drift(record: RunRecord): string {
+  if (record.drift.length === 0) return '';
+  return `<h2>Drift: what changed since the recordings</h2><ul class="drift">${record.drift.map((d) => `<li><span class="badge drift-${esc(d.kind)}">${esc(d.kind)}</span> <strong>${esc(d.change)}</strong>`
+    + ` <span class="meta">${d.scenarios.length} scenario${d.scenarios.length === 1 ? '' : 's'}: ${d.scenarios.map((id) => `<a href="#scenario-${esc(id)}">${esc(id)}</a>`).join(', ')}</span>`
+    + `<pre class="diff">${esc(d.detail)}</pre><p class="note">${esc(d.risk)}</p></li>`).join('')}</ul>`;
+}
+
 /** Per scenario with variations: phrasings passed and each phrasing's result and text. */
 function variations(record: RunRecord): string {
   const groups = variationGroups(record);
@@ -154,6 +162,7 @@ export function reportHtml(record: RunRecord, options: HtmlOptions = {}): string
 <p class="run-facts">${facts(record)}</p>
 ${overview(record)}
 ${gatesAndRegressions(record)}
+${drift(record)}
 <h2>Scenarios</h2>
 ${scenarioTable(record)}
 ${variations(record)}

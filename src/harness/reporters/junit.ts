@@ -48,9 +48,15 @@ function properties(scenario: ScenarioRecord, k: number): string {
     ['interval95', formatInterval(summary.interval95)],
     ...(summary.score_mean === null ? [] : [['score', numberOrNa(summary.score_mean)] as [string, string]]),
     ...(scenario.variation ? [['variation_of', scenario.variation.scenario] as [string, string], ['phrasing', scenario.variation.text] as [string, string]] : []),
+    ...driftKinds(scenario).map((kind) => ['drift', kind] as [string, string]),
   ];
   const lines = values.map(([name, value]) => `        <property${attributes({ name, value })}/>`);
   return `      <properties>\n${lines.join('\n')}\n      </properties>`;
+}
+
+/** The kinds of change (drift triage) behind a scenario's replay failures. */
+function driftKinds(scenario: ScenarioRecord): string[] {
+  return [...new Set(scenario.trials.flatMap((t) => t.replay.flatMap((r) => (r.kind ? [r.kind] : []))))];
 }
 
 function testcase(scenario: ScenarioRecord, k: number, root: string | undefined): string {

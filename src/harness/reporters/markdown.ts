@@ -105,6 +105,15 @@ function judgeSection(record: RunRecord): string[] {
   ];
 }
 
+function driftSection(record: RunRecord): string[] {
+  if (record.drift.length === 0) return [];
+  return ['', '### Drift: what changed since the recordings', '', ...record.drift.flatMap((d) => [
+    `- **${d.kind}** ${inline(d.change)} — ${d.scenarios.length} scenario${d.scenarios.length === 1 ? '' : 's'}: ${inline(d.scenarios.join(', '))}`,
+    `  ${inline(d.risk)}`,
+    '', codeBlock(d.detail).split('\n').map((l) => `  ${l}`).join('\n'), '',
+  ])];
+}
+
 function gates(record: RunRecord): string[] {
   if (record.gates.length === 0) return [];
   return ['', '### Gates', '', ...record.gates.map((g) => `- ${g.pass ? '✅' : '❌'} **${inline(g.name)}**: ${inline(g.reason)}`)];
@@ -135,6 +144,7 @@ export function summaryMarkdown(record: RunRecord, options: MarkdownOptions = {}
     ...scenarioTable(record),
     ...variationSection(record),
     ...judgeSection(record),
+    ...driftSection(record),
     ...failures(record, options.root),
     ...gates(record),
     ...regressions(record),

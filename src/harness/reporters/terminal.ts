@@ -79,11 +79,32 @@ export function failureDetails(record: RunRecord): string[] {
     return [
       `✗ ${s.id} (${s.file})${record.trials > 1 ? ` trial ${trial.trial}` : ''}`,
       ...(trial.infra_error ? [`    [infrastructure] ${trial.infra_error}`] : []),
-      ...trial.replay.flatMap((f) => [`    [${f.code}] ${f.reason}`, ...(f.diff ? [`      ${f.diff.split('\n').join('\n      ')}`] : [])]),
+      // A classified change is named here and shown once, with its evidence, under "drift".
+      ...trial.replay.flatMap((f) => (f.kind
+        ? [`    [${f.code}] ${f.kind}: ${f.change}`]
+        : [`    [${f.code}] ${f.reason}`, ...(f.diff ? [`      ${f.diff.split('\n').join('\n      ')}`] : [])])),
       ...(trial.replay.length === 0 && trial.reason && trial.failures.length === 0 && !trial.infra_error ? [`    ${trial.reason}`] : []),
       ...trial.failures.map((f) => `    [${f.name}] ${f.reason}`),
     ];
   });
+}
+
+const MAX_LISTED = 8;
+
+/** Each classified change of the run once: its kind, what it puts at risk, the evidence, the scenarios. */
+export function driftSection(record: RunRecord): string[] {
+  if (record.drift.length === 0) return [];
+  return [
+    `drift: ${record.drift.length} change${record.drift.length === 1 ? '' : 's'}, each shown once`,
+    ...record.drift.flatMap((d) => {
+      const listed = d.scenarios.slice(0, MAX_LISTED).join(', ') + (d.scenarios.length > MAX_LISTED ? `, … ${d.scenarios.length - MAX_LISTED} more` : '');
+      return [
+        `  [${d.kind}] ${d.change} — ${d.scenarios.length} scenario${d.scenarios.length === 1 ? '' : 's'}: ${listed}`,
+        `      ${d.detail.split('\n').join('\n      ')}`,
+        `      risk: ${d.risk}`,
+      ];
+    }),
+  ];
 }
 
 /** "29 passed, 1 failed" plus flaky and infrastructure counts in trial runs, and the time. */

@@ -1,7 +1,8 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer, type SetupServer } from 'msw/node';
-import { canonicalJson, changedTools, firstDifference, type Cassette } from './cassette.ts';
-import { judgeSections } from './grading/judge.ts';
+import { canonicalJson, changedTools, firstDifference, type Cassette } from '../cassette.ts';
+import { judgeSections } from '../grading/judge.ts';
+import { requestDrifts, type Drift, type DriftKind } from './triage.ts';
 
 /** Why a replay failed closed. */
 export type ReplayFailureCode =
@@ -20,6 +21,21 @@ export interface ReplayFailure {
   readonly code: ReplayFailureCode;
   readonly reason: string;
   readonly diff?: string;
+  /** For a classified change (drift triage): its kind, its one-line name, and what it puts at risk. */
+  readonly kind?: DriftKind;
+  readonly change?: string;
+  readonly risk?: string;
+}
+
+/** A classified change as a replay failure: the change and its risk in the reason, the evidence as the diff. */
+export function driftFailure(code: ReplayFailureCode, drift: Drift, where = ''): ReplayFailure {
+  return { code, kind: drift.kind, change: drift.change, risk: drift.risk, reason: `${drift.kind}: ${drift.change}${where}; ${drift.risk}`, diff: drift.detail };
+}
+
+/** How a replay session compares requests. */
+export interface SessionOptions {
+  /** The tool definitions changed and were already triaged: compare requests without them. */
+  readonly ignoreTools?: boolean;
 }
 
 /** What msw hands an unhandled-request callback (only the parts used here). */
@@ -39,12 +55,16 @@ export class ReplaySession {
   readonly key: string;
   readonly cassette: Cassette;
   readonly failures: ReplayFailure[] = [];
+  /** The request bodies received, in order (a rebase writes them as the new recording). */
+  readonly received: unknown[] = [];
+  readonly options: SessionOptions;
   #cursor = 0;
   #judgeCursor = 0;
 
-  constructor(key: string, cassette: Cassette) {
+  constructor(key: string, cassette: Cassette, options: SessionOptions = {}) {
     this.key = key;
     this.cassette = cassette;
+    this.options = options;
   }
 
   /** The base URL to give the OpenAI client. */
@@ -72,11 +92,21 @@ export class ReplaySession {
         reason: `request ${index + 1} has no recorded response (the cassette holds ${this.cassette.interactions.length}); the orchestrator asked the model more than when it was recorded`,
       });
     }
-    if (canonicalJson(recorded.request) !== canonicalJson(body)) {
+    this.received.push(body);
+    const comparable = (value: unknown) => canonicalJson(this.options.ignoreTools ? { ...(value as object), tools: undefined } : value);
+    if (comparable(recorded.request) !== comparable(body)) {
       const request = body as Record<string, unknown>;
-      const tools = changedTools(recorded.request.tools, request.tools);
+      const tools = this.options.ignoreTools ? [] : changedTools(recorded.request.tools, request.tools);
       if (tools.length > 0) {
         return this.#fail({ code: 'tools_changed', reason: `request ${index + 1}: tool definitions changed: ${tools.join(', ')}`, diff: firstDifference(recorded.request.tools, request.tools) });
+      }
+      // A classified change (a tool result, the system prompt, a turn) is noted and the recorded
+      // answer served all the same, so one run finds every drift of the scenario; it still fails.
+      const drifts = requestDrifts(recorded.request, body);
+      if (drifts.length > 0) {
+        for (const drift of drifts) this.#note(driftFailure('request_mismatch', drift, ` (request ${index + 1})`));
+        this.#cursor += 1;
+        return recorded.response;
       }
       const diff = firstDifference(recorded.request, body);
       return this.#fail({ code: 'request_mismatch', reason: `request ${index + 1} differs from the recording`, ...(diff ? { diff } : {}) });
@@ -122,6 +152,11 @@ export class ReplaySession {
         reason: `${judged - this.#judgeCursor} of ${judged} recorded judge verdicts were never requested; the scenario lost a judge, or the run ended without an answer to judge`,
       });
     }
+  }
+
+  /** Keeps a classified change once per scenario (the same data change can reach several requests). */
+  #note(failure: ReplayFailure): void {
+    if (!this.failures.some((f) => f.change === failure.change)) this.failures.push(failure);
   }
 
   #fail(failure: ReplayFailure): { status: number; body: unknown } {
@@ -181,8 +216,8 @@ export class ReplayHub {
   }
 
   /** A session for one cassette; its key must be unique among running scenarios. */
-  session(key: string, cassette: Cassette): ReplaySession {
-    const session = new ReplaySession(key, cassette);
+  session(key: string, cassette: Cassette, options: SessionOptions = {}): ReplaySession {
+    const session = new ReplaySession(key, cassette, options);
     this.#sessions.set(key, session);
     return session;
   }

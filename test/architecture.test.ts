@@ -63,6 +63,7 @@ describe('dependency direction', () => {
     const owners: Record<string, string> = {
       openai: 'src/orchestrator/openai-model.ts',
       msw: 'src/harness/replay/replay.ts',
+      ajv: 'src/harness/replay/contract.ts',
       '@inquirer/prompts': 'src/cli/terminal-ui.ts',
       'cli-table3': 'src/harness/reporters/table.ts',
     };

@@ -26,6 +26,10 @@ export const CassetteSchema = z
     tools_hash: z.string(),
     /** Retries the OpenAI client was allowed when recording (replay uses the same). */
     max_retries: z.number().int().min(0),
+    /** Set by `helpdesk eval --rebase`: when, from which recording (its recorded_at or last rebase) and what changed. */
+    rebased: z.object({ at: z.string(), from: z.string(), changes: z.array(z.string()) }).strict().optional(),
+    /** Changes of what the model was told (prompt, descriptions, tools) that its live responses predate. */
+    stale_responses: z.array(z.string()).optional(),
     interactions: z.array(InteractionSchema),
     /** The judge's exchanges (expect.judge), in order; absent when the scenario has no judge. */
     judge_interactions: z.array(InteractionSchema).optional(),

@@ -2,10 +2,10 @@ import type { ModelClient } from '../orchestrator/chat.ts';
 import { MODEL_MAX_RETRIES } from '../orchestrator/constants.ts';
 import type { OpenAIFunctionTool } from '../orchestrator/openai-tools.ts';
 import { OpenAIModel } from '../orchestrator/openai-model.ts';
-import { changedTools, readCassette, toolsHash, type Cassette } from './cassette.ts';
+import { canonicalJson, changedTools, readCassette, toolsHash, type Cassette, type Interaction } from './cassette.ts';
 import { Recorder, scriptedFetch, scriptedJudgeFetch } from './recorder.ts';
 import { contractBreaks, type RecordedCall } from './replay/contract.ts';
-import { driftFailure, type ReplayFailure, type ReplayHub } from './replay/replay.ts';
+import { driftFailure, type ReplayFailure, type ReplayHub, type ReplaySession } from './replay/replay.ts';
 import { contractDrifts, toolDrifts } from './replay/triage.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -29,6 +29,8 @@ export interface ModelSetup {
   readonly finish: () => ReplayFailure[];
   /** Record: the cassette of what was exchanged. */
   readonly cassette: () => Cassette | undefined;
+  /** Replay: changes of what the model was told that the cassette's live responses predate. */
+  readonly stale?: readonly string[] | undefined;
 }
 
 /** Why a scenario cannot run in this mode at all. */
@@ -43,7 +45,9 @@ const nothing = { finish: (): ReplayFailure[] => [], cassette: (): Cassette | un
  * Replay: the orchestrator's real OpenAI client pointed at msw, which serves the cassette. Fails
  * before running when there is no cassette or the tools offered differ from the recording.
  */
-export function replayModel(scenario: Scenario, path: string, tools: readonly OpenAIFunctionTool[], hub: ReplayHub): ModelSetup | SetupFailure {
+export function replayModel(
+  scenario: Scenario, path: string, tools: readonly OpenAIFunctionTool[], hub: ReplayHub, options: { rebase?: boolean } = {},
+): ModelSetup | SetupFailure {
   let cassette: Cassette | undefined;
   try {
     cassette = readCassette(path);
@@ -58,15 +62,26 @@ export function replayModel(scenario: Scenario, path: string, tools: readonly Op
   }
   const triaged = cassette.tools_hash === toolsHash(tools) ? undefined : triageTools(cassette, tools);
   if (triaged?.contract) return { error: 'a recorded call breaks the current tool contract', replay: triaged.failures };
-  const session = hub.session(`${scenario.id}-${Math.random().toString(36).slice(2, 8)}`, cassette, { ignoreTools: triaged !== undefined });
+  // An authored cassette's verdicts are the script's: a rebase asks the script again, as --author does.
+  const reauthor = options.rebase === true && cassette.source === 'authored' && scenario.script?.some((t) => 'judge' in t) === true;
+  const session = hub.session(`${scenario.id}-${Math.random().toString(36).slice(2, 8)}`, cassette, {
+    ignoreTools: triaged !== undefined || options.rebase === true, judgeElsewhere: reauthor,
+  });
   session.failures.push(...(triaged?.failures ?? []));
   const unhandledBefore = hub.unhandled.length;
   const judgeModel = String(cassette.judge_interactions?.[0]?.request.model ?? cassette.model);
+  const judgeRecorder = reauthor && scenario.script ? new Recorder(scriptedJudgeFetch(scenario.script, judgeModel)) : undefined;
+  const judge = !hasJudge(scenario) ? undefined : judgeRecorder
+    ? new OpenAIModel({ apiKey: 'authoring-needs-no-key', baseURL: 'http://authoring.invalid/v1', model: judgeModel, maxRetries: 0, fetch: judgeRecorder.fetch })
+    : new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.judgeBaseURL, model: judgeModel, maxRetries: 0 });
   return {
     model: new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.baseURL, model: cassette.model, maxRetries: cassette.max_retries }),
     ...nothing,
-    ...(hasJudge(scenario) ? { judge: new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.judgeBaseURL, model: judgeModel, maxRetries: 0 }) } : {}),
-    failed: () => session.failures.length > 0,
+    judge,
+    stale: cassette.stale_responses,
+    // A rebase judges through data and prompt changes (a changed judge request then refuses it).
+    failed: () => (options.rebase ? session.broken : session.failures.length > 0),
+    cassette: () => (options.rebase ? rebasedCassette(cassette, session, tools, judgeRecorder?.interactions) : undefined),
     finish: () => {
       session.finish();
       hub.release(session);
@@ -77,6 +92,33 @@ export function replayModel(scenario: Scenario, path: string, tools: readonly Op
       }
       return session.failures;
     },
+  };
+}
+
+/**
+ * The cassette a rebase writes: the recorded responses unchanged, each request as the orchestrator
+ * sends it today (tool results, tool definitions, prompt), the header saying it was rebased, from
+ * what and when, and — for a live recording — which changes of what the model was told its
+ * responses predate. Undefined when nothing changed (the file stays byte-identical).
+ */
+function rebasedCassette(
+  cassette: Cassette, session: ReplaySession, tools: readonly OpenAIFunctionTool[], judged: readonly Interaction[] | undefined,
+): Cassette | undefined {
+  const drifts = session.failures.filter((f) => f.kind !== undefined);
+  const judgeChanged = judged !== undefined && canonicalJson(judged) !== canonicalJson(cassette.judge_interactions ?? []);
+  if ((drifts.length === 0 && !judgeChanged) || session.received.length !== cassette.interactions.length) return undefined;
+  const toldOtherwise = drifts.filter((f) => f.kind === 'prompt' || f.kind === 'tools_added').map((f) => f.change ?? f.reason);
+  const stale = cassette.source === 'live' ? [...new Set([...(cassette.stale_responses ?? []), ...toldOtherwise])] : [];
+  return {
+    ...cassette,
+    tools_hash: toolsHash(tools),
+    interactions: cassette.interactions.map((exchange, i) => ({ request: session.received[i] as Record<string, unknown>, response: exchange.response })),
+    rebased: {
+      at: new Date().toISOString(), from: cassette.rebased?.at ?? cassette.recorded_at,
+      changes: [...new Set([...drifts.map((f) => `${f.kind}: ${f.change}`), ...(judgeChanged ? ['judge: re-asked from the script'] : [])])],
+    },
+    ...(stale.length > 0 ? { stale_responses: stale } : {}),
+    ...(judged && judged.length > 0 ? { judge_interactions: [...judged] } : {}),
   };
 }
 

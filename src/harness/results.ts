@@ -58,6 +58,10 @@ export const TrialRecordSchema = z.object({
   /** The weighted score of the trial's checks (expect.weights), 0 to 1. */
   score: z.number().nullable().default(null),
   judge: JudgeRecordSchema.nullable().default(null),
+  /** `helpdesk eval --rebase`: what happened to the cassette, and why. */
+  rebase: z.object({ outcome: z.enum(['rebased', 'unchanged', 'refused']), reasons: z.array(z.string()) }).nullable().default(null),
+  /** Changes of what the model was told that the replayed live responses predate (from the cassette header). */
+  stale_responses: z.array(z.string()).default([]),
   transcripts: z.array(TranscriptSchema),
 });
 
@@ -218,6 +222,8 @@ export function trialRecord(result: ScenarioResult, scenario: Scenario, trial: n
     cost_usd: model ? costUsd(model, usage.prompt_tokens, usage.completion_tokens) : null,
     score: result.score,
     judge,
+    rebase: result.rebase ? { outcome: result.rebase.outcome, reasons: [...result.rebase.reasons] } : null,
+    stale_responses: [...(result.staleResponses ?? [])],
     transcripts,
   };
 }

@@ -36,6 +36,18 @@ export interface RunOptions {
   readonly maxIterations?: number;
   /** Record mode: return the cassette in the result instead of writing it (trials pick one). */
   readonly deferCassette?: boolean;
+  /**
+   * Replay mode: rebase each cassette — replay the recorded model decisions against today's
+   * servers, prompt and tools, and rewrite the cassette where the expectations still hold.
+   */
+  readonly rebase?: boolean;
+}
+
+/** What a rebase did with one cassette. */
+export interface RebaseOutcome {
+  readonly outcome: 'rebased' | 'unchanged' | 'refused';
+  /** Rebased: the changes taken in; refused: why. */
+  readonly reasons: readonly string[];
 }
 
 /** The outcome of one scenario. */
@@ -55,6 +67,10 @@ export interface ScenarioResult {
   readonly durationMs: number;
   /** Record mode with deferCassette: the cassette this run would have written. */
   readonly cassette?: Cassette | undefined;
+  /** Rebase runs: what happened to the cassette. */
+  readonly rebase?: RebaseOutcome | undefined;
+  /** Replay: what the model was told differently since its recorded live responses (cassette header). */
+  readonly staleResponses?: readonly string[] | undefined;
 }
 
 /** A model that keeps every request it forwards (the graders check what the model was told). */
@@ -124,6 +140,18 @@ async function gradeRun(loaded: LoadedScenario, run: ScenarioRun): Promise<Grade
   }
 }
 
+/**
+ * Whether a rebase may rewrite the cassette: only data, prompt and added-tool changes, and only
+ * when the scenario's expectations (groundedness included; latency aside) still hold with today's results.
+ */
+function settleRebase(replay: readonly ReplayFailure[], failures: readonly GradeResult[], expectationsHold: boolean, cassette: Cassette | undefined): RebaseOutcome {
+  const blocking = replay.filter((f) => f.kind === undefined || f.kind === 'contract');
+  if (blocking.length > 0) return { outcome: 'refused', reasons: blocking.map((f) => `[${f.code}] ${f.kind ? `${f.kind}: ${f.change}` : f.reason}`) };
+  if (!expectationsHold) return { outcome: 'refused', reasons: failures.map((f) => `[${f.name}] ${f.reason}`) };
+  if (!cassette) return { outcome: 'unchanged', reasons: [] };
+  return { outcome: 'rebased', reasons: cassette.rebased?.changes ?? [] };
+}
+
 /** Runs one scenario in the given mode and grades it. Never throws: failures are results. */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<ScenarioResult> {
   const { scenario } = loaded;
@@ -140,7 +168,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const path = cassettePath(options.recordingsDir, scenario.id);
 
   const setup = mode === 'replay'
-    ? options.hub ? replayModel(scenario, path, tools, options.hub) : { error: 'replay mode needs a ReplayHub' }
+    ? options.hub ? replayModel(scenario, path, tools, options.hub, { rebase: options.rebase === true }) : { error: 'replay mode needs a ReplayHub' }
     : mode === 'record'
       ? recordModel(scenario, tools, options.live, options.author === true, options.judge)
       : liveModel(scenario, options.live, options.judge);
@@ -158,7 +186,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const judge = crash || setup.failed?.() ? undefined : await runJudges(scenario, transcripts, setup.judge);
   const replay = setup.finish();
   const cassette = crash ? undefined : setup.cassette();
-  if (cassette && !options.deferCassette) writeCassette(path, cassette);
+  if (cassette && !options.deferCassette && !options.rebase) writeCassette(path, cassette);
   const run: ScenarioRun = {
     mode, transcripts, calls: observedCalls(transcripts), requests: model.requests,
     startupMs: opened.startupMs, discoveryMs: opened.discoveryMs, crash, judge,
@@ -166,9 +194,21 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const checks = await gradeRun(loaded, run);
   const failures = checks.filter((c) => !c.pass);
   const score = scenarioScore(checks, scenario.expect.weights);
+  if (options.rebase) {
+    // Latency is this machine's, not the recording's: it does not decide whether a cassette is rebased.
+    const graded = checks.filter((c) => !c.name.startsWith('latency:'));
+    const rebase = settleRebase(replay, graded.filter((c) => !c.pass), checksPass(graded, scenarioScore(graded, scenario.expect.weights), scenario.expect.score_threshold), cassette);
+    if (rebase.outcome === 'rebased' && cassette) writeCassette(path, cassette);
+    return {
+      id: scenario.id, file: loaded.file, mode, pass: rebase.outcome !== 'refused', checks, failures, score,
+      replay: rebase.outcome === 'refused' ? replay : [], error: undefined, run, durationMs: performance.now() - started, rebase,
+      staleResponses: rebase.outcome === 'rebased' ? cassette?.stale_responses : setup.stale,
+    };
+  }
   return {
     id: scenario.id, file: loaded.file, mode, pass: replay.length === 0 && checksPass(checks, score, scenario.expect.score_threshold),
     checks, failures, score, replay, error: undefined, run, durationMs: performance.now() - started,
     ...(options.deferCassette && cassette ? { cassette } : {}),
+    ...(setup.stale?.length ? { staleResponses: setup.stale } : {}),
   };
 }

@@ -54,7 +54,7 @@ export function sampleTranscript(query: string, calls: readonly SampleCall[], an
 /** A trial from transcripts, graded as given. */
 export function sampleTrial(
   trial: number, transcripts: readonly Transcript[],
-  outcome: Partial<Pick<TrialRecord, 'pass' | 'infra_error' | 'reason' | 'failures' | 'replay' | 'score' | 'judge' | 'checks'>> = {},
+  outcome: Partial<Pick<TrialRecord, 'pass' | 'infra_error' | 'reason' | 'failures' | 'replay' | 'score' | 'judge' | 'checks' | 'rebase' | 'stale_responses'>> = {},
 ): TrialRecord {
   const usage = transcripts.reduce((sum, t) => ({
     prompt_tokens: sum.prompt_tokens + t.usage.prompt_tokens,
@@ -77,6 +77,8 @@ export function sampleTrial(
     cost_usd: transcripts[0] ? costUsd(transcripts[0].model, usage.prompt_tokens, usage.completion_tokens) : null,
     score: outcome.score ?? null,
     judge: outcome.judge ?? null,
+    rebase: outcome.rebase ?? null,
+    stale_responses: outcome.stale_responses ?? [],
     transcripts: [...transcripts],
   };
 }

@@ -12,7 +12,7 @@ import { PoolCache } from '../../harness/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
 import { displayPath } from '../../harness/reporters/report-format.ts';
 import { renderTable } from '../../harness/reporters/table.ts';
-import { driftSection, failureDetails, judgeSummary, resultsTable, summaryLine, variationsTable } from '../../harness/reporters/terminal.ts';
+import { driftSection, failureDetails, judgeSummary, rebaseSummary, resultsTable, staleSummary, summaryLine, variationsTable } from '../../harness/reporters/terminal.ts';
 import { writeReports } from '../../harness/reporters/write.ts';
 import { ReplayHub } from '../../harness/replay/replay.ts';
 import { runRecord, scenarioRecord, trialRecord, type RunRecord } from '../../harness/results.ts';
@@ -35,6 +35,8 @@ Modes:
   --record           call the live model and write the cassettes of the selected scenarios
   --author           write the cassettes from each scenario's "script" (no model, no key)
   --live             call the live model without cassettes
+  --rebase           replay the recorded model decisions against today's servers, prompt and
+                     tools, and rewrite each cassette whose scenario still passes (offline, no key)
 Filters (combine; a scenario must match each given kind):
   --id <id>          a scenario ID (repeatable, or comma-separated)
   --tag <tag>        scenarios with this tag (repeatable)
@@ -64,7 +66,7 @@ Exit code 0 only when every gate passes (by default: every scenario passes); 1 o
 bad usage or an invalid scenario file.`;
 
 const OPTIONS = {
-  record: { type: 'boolean' }, author: { type: 'boolean' }, live: { type: 'boolean' },
+  record: { type: 'boolean' }, author: { type: 'boolean' }, live: { type: 'boolean' }, rebase: { type: 'boolean' },
   id: { type: 'string', multiple: true }, tag: { type: 'string', multiple: true }, file: { type: 'string', multiple: true },
   shard: { type: 'string' }, trials: { type: 'string' }, k: { type: 'string' },
   'min-pass-rate': { type: 'string' }, 'max-flaky': { type: 'string' }, baseline: { type: 'string' },
@@ -117,6 +119,8 @@ async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv,
   if (details.length > 0) process.stdout.write(`\n${details.join('\n')}\n`);
   const drift = driftSection(record);
   if (drift.length > 0) process.stdout.write(`\n${drift.join('\n')}\n`);
+  const cassettes = [...rebaseSummary(record), ...staleSummary(record)];
+  if (cassettes.length > 0) process.stdout.write(`\n${cassettes.join('\n')}\n`);
   for (const gate of record.gates.filter((g) => !g.pass && g.name !== 'scenarios')) process.stdout.write(`\ngate ${gate.name} failed: ${gate.reason}\n`);
   const regressions = record.baseline?.regressions ?? [];
   if (record.baseline) {
@@ -192,8 +196,8 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   if (positionals[0] === 'merge') return mergeCommand(positionals.slice(1), values, env, reportsDir);
   if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}" (did you mean --id ${positionals[0]}?)`);
 
-  const chosen = [values.record, values.author, values.live].filter(Boolean).length;
-  if (chosen > 1) throw new ConfigError('choose one of --record, --author and --live');
+  const chosen = [values.record, values.author, values.live, values.rebase].filter(Boolean).length;
+  if (chosen > 1) throw new ConfigError('choose one of --record, --author, --live and --rebase');
   const mode: Mode = values.live ? 'live' : values.record || values.author ? 'record' : 'replay';
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 1) ?? 4;
   const trials = wholeNumber(values.trials, '--trials', 1) ?? 1;
@@ -243,7 +247,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const pools = new PoolCache(PROJECT_ROOT, settings.serverEnv);
   const hub = mode === 'replay' ? new ReplayHub() : undefined;
   hub?.open();
-  const label = values.author ? 'author' : mode;
+  const label = values.author ? 'author' : values.rebase ? 'rebase' : mode;
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const tty = process.stderr.isTTY === true;
@@ -251,7 +255,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     await pools.prepare(scenarios.map((s) => s.scenario));
     const runs = await runTrials(
       scenarios,
-      { mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(values.author ? { author: true } : {}) },
+      { mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(values.author ? { author: true } : {}), ...(values.rebase ? { rebase: true } : {}) },
       trials,
       concurrency,
       (result, trial, done, total) => {

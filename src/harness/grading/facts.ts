@@ -140,11 +140,12 @@ function listLengths(value: unknown, into: Set<string>): void {
   }
 }
 
-/** Collects the IDs, dates and numbers of the texts the model received. */
-export function evidenceOf(texts: readonly string[]): Evidence {
+/** Collects the IDs, dates and numbers of the texts the model received, and only the dates of `datesOnly`. */
+export function evidenceOf(texts: readonly string[], datesOnly: readonly string[] = []): Evidence {
   const ids = new Set<string>();
   const dates = new Set<string>();
   const numbers = new Set<string>();
+  for (const text of datesOnly) for (const f of datesIn(text).facts) dates.add(f.key);
   for (const text of texts) {
     const found = idsIn(text, 'gi');
     for (const f of found.facts) ids.add(f.key);

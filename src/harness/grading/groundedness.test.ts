@@ -45,9 +45,15 @@ describe('groundedness', () => {
 
   it("takes facts from the user's words and the system prompt's date, never from the model's own earlier answer", () => {
     const withAnswer: ChatRequest = { ...request(), messages: [...request().messages, { role: 'assistant', content: 'INV-2099 is overdue.' }] };
-    expect(toldTexts([withAnswer])).not.toContain('INV-2099 is overdue.');
+    expect(toldTexts([withAnswer]).facts).not.toContain('INV-2099 is overdue.');
     expect(gradeGroundedness(answered('As of 2025-10-05, CUST-002 is fine.'), [request()]).pass).toBe(true);
     expect(gradeGroundedness(answered('INV-2099 is overdue.'), [withAnswer]).pass).toBe(false);
+  });
+
+  it("takes only the date from the system prompt, not the example IDs it cites", () => {
+    const prompted: ChatRequest = { model: 'm', messages: [{ role: 'system', content: 'Cite the IDs (e.g. TKT-1001). Today is 2025-10-05.' }, { role: 'user', content: 'q' }] };
+    expect(gradeGroundedness(answered('As of 2025-10-05 the critical one is TKT-1001.'), [prompted]).reason)
+      .toBe("answer mentions TKT-1001, which no tool returned (nor the user's messages)");
   });
 
   it('skips the tokens a scenario lists to ignore, by text or by value', () => {

@@ -15,19 +15,21 @@ export interface Groundedness {
 const KIND_WORDS = { id: '', amount: 'the amount ', date: 'the date ', count: 'the count ' } as const;
 
 /**
- * What the model was told by someone other than itself: the system prompt (it names today),
- * the user's turns and the tool results. Its own earlier answers are not evidence.
+ * What the model was told by someone other than itself: the user's turns and the tool results,
+ * and the system prompt — for its date only, since its example IDs ("e.g. TKT-1001") are no
+ * evidence of anything. The model's own earlier answers are not evidence either.
  */
-export function toldTexts(requests: readonly ChatRequest[]): string[] {
-  const seen = new Set<string>();
+export function toldTexts(requests: readonly ChatRequest[]): { facts: string[]; datesOnly: string[] } {
+  const facts = new Set<string>();
+  const datesOnly = new Set<string>();
   for (const request of requests) {
     for (const message of request.messages) {
-      if (message.role === 'system' || message.role === 'user' || message.role === 'tool') {
-        if (typeof message.content === 'string') seen.add(message.content);
-      }
+      if (typeof message.content !== 'string') continue;
+      if (message.role === 'user' || message.role === 'tool') facts.add(message.content);
+      if (message.role === 'system') datesOnly.add(message.content);
     }
   }
-  return [...seen];
+  return { facts: [...facts], datesOnly: [...datesOnly] };
 }
 
 /** Whether a fact was listed as one to ignore (by its text or its compared form). */
@@ -40,7 +42,8 @@ function ignored(fact: Fact, ignore: readonly string[]): boolean {
  * appear in what the tools returned, the user wrote or the system prompt said.
  */
 export function gradeGroundedness(transcripts: readonly Transcript[], requests: readonly ChatRequest[], ignore: readonly string[] = []): Groundedness {
-  const evidence = evidenceOf(toldTexts(requests));
+  const told = toldTexts(requests);
+  const evidence = evidenceOf(told.facts, told.datesOnly);
   const perAnswer = transcripts.map((t) => factsOf(t.answer ?? '').filter((f) => !ignored(f, ignore)));
   const facts = perAnswer.flat();
   const ungrounded = perAnswer.flatMap((answerFacts) => {

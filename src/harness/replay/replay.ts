@@ -36,6 +36,8 @@ export function driftFailure(code: ReplayFailureCode, drift: Drift, where = ''):
 export interface SessionOptions {
   /** The tool definitions changed and were already triaged: compare requests without them. */
   readonly ignoreTools?: boolean;
+  /** The judge is answered elsewhere (a rebase re-asks an authored script): its recorded verdicts go unused. */
+  readonly judgeElsewhere?: boolean;
 }
 
 /** What msw hands an unhandled-request callback (only the parts used here). */
@@ -137,16 +139,21 @@ export class ReplaySession {
     return exchange.response;
   }
 
+  /** Whether a failure other than a classified change (drift) was met. */
+  get broken(): boolean {
+    return this.failures.some((f) => f.kind === undefined || f.kind === 'contract');
+  }
+
   /** Call when the scenario is over: recorded turns left unused are a failure. */
   finish(): void {
-    if (this.unused > 0 && this.failures.length === 0) {
+    if (this.unused > 0 && !this.broken) {
       this.failures.push({
         code: 'unused_turns',
         reason: `${this.unused} of ${this.cassette.interactions.length} recorded responses were never requested; the run stopped earlier than when it was recorded`,
       });
     }
     const judged = this.cassette.judge_interactions?.length ?? 0;
-    if (judged > this.#judgeCursor && this.failures.length === 0) {
+    if (judged > this.#judgeCursor && !this.broken && !this.options.judgeElsewhere) {
       this.failures.push({
         code: 'judge_unused',
         reason: `${judged - this.#judgeCursor} of ${judged} recorded judge verdicts were never requested; the scenario lost a judge, or the run ended without an answer to judge`,

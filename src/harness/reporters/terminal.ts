@@ -107,6 +107,30 @@ export function driftSection(record: RunRecord): string[] {
   ];
 }
 
+/** What `--rebase` did: cassettes rewritten (with the changes taken in), unchanged, refused (with why). */
+export function rebaseSummary(record: RunRecord): string[] {
+  const outcomes = record.scenarios.flatMap((s) => (s.trials[0]?.rebase ? [{ id: s.id, ...s.trials[0].rebase }] : []));
+  if (outcomes.length === 0) return [];
+  const count = (o: string) => outcomes.filter((x) => x.outcome === o).length;
+  return [
+    `rebase: ${count('rebased')} cassette(s) rewritten, ${count('unchanged')} unchanged, ${count('refused')} refused`,
+    ...outcomes.filter((o) => o.outcome !== 'unchanged').flatMap((o) => [
+      `  ${o.outcome === 'rebased' ? '↻' : '✗'} ${o.id} ${o.outcome}`,
+      ...o.reasons.map((r) => `      ${r}`),
+    ]),
+  ];
+}
+
+/** Scenarios whose live model responses predate a change of what the model is told: re-record to confirm. */
+export function staleSummary(record: RunRecord): string[] {
+  const stale = record.scenarios.filter((s) => (s.trials[0]?.stale_responses.length ?? 0) > 0);
+  if (stale.length === 0) return [];
+  return [
+    `${stale.length} scenario(s) replay live responses recorded before a change of what the model is told; a live re-record (helpdesk eval --record) confirms them:`,
+    ...stale.map((s) => `  ${s.id}: ${s.trials[0]?.stale_responses.join('; ')}`),
+  ];
+}
+
 /** "29 passed, 1 failed" plus flaky and infrastructure counts in trial runs, and the time. */
 export function summaryLine(record: RunRecord): string {
   const t = record.totals;

@@ -376,4 +376,35 @@ describe('helpdesk eval', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('HELPDESK_JUDGE_API_KEY contains spaces or line breaks');
   });
+  it('names a drift once with its kind and risk, then --rebase refreshes the cassette and replay is green again', async () => {
+    writeScenario('worked-example', WORKED_EXAMPLE);
+    writeScenario('greet', greeting([]));
+    expect((await evalRun(['--author'])).code).toBe(0);
+    // The cassette as if recorded when TKT-1004 had another assignee.
+    const path = join(recordings, 'worked-example.json');
+    const cassette = readJson(path);
+    cassette.interactions[1].request.messages[3].content = cassette.interactions[1].request.messages[3].content.replace('Sarah Lee', 'Sam Lee');
+    writeFileSync(path, `${JSON.stringify(cassette, null, 2)}\n`);
+    const greet = readFileSync(join(recordings, 'greet.json'), 'utf8');
+
+    const drifted = await evalRun([]);
+    expect(drifted.code).toBe(1);
+    expect(drifted.stdout).toContain('    [request_mismatch] data: search_tickets result tickets[].assignee: "Sam Lee" → "Sarah Lee"\n');
+    expect(drifted.stdout).toContain([
+      'drift: 1 change, each shown once',
+      '  [data] search_tickets result tickets[].assignee: "Sam Lee" → "Sarah Lee" — 1 scenario: worked-example',
+      '      search_tickets({"customer_id":"CUST-001","priority":"critical"}) → tickets[1].assignee: recorded "Sam Lee", now "Sarah Lee"',
+    ].join('\n'));
+    const results = readJson(join(work, 'report', 'results.json'));
+    expect(results.drift).toEqual([expect.objectContaining({ kind: 'data', scenarios: ['worked-example'] })]);
+    expect(readFileSync(join(work, 'report', 'junit.xml'), 'utf8')).toContain('<property name="drift" value="data"/>');
+
+    const rebased = await evalRun(['--rebase']);
+    expect(rebased.code, rebased.stdout).toBe(0);
+    expect(rebased.stdout).toContain('rebase: 1 cassette(s) rewritten, 1 unchanged, 0 refused\n  ↻ worked-example rebased\n');
+    expect(readJson(path).rebased.changes).toEqual(['data: search_tickets result tickets[].assignee: "Sam Lee" → "Sarah Lee"']);
+    expect(readFileSync(join(recordings, 'greet.json'), 'utf8')).toBe(greet);
+    expect((await evalRun([])).code).toBe(0);
+    expect((await evalRun(['--rebase', '--record'])).stderr).toContain('choose one of --record, --author, --live and --rebase');
+  });
 });

@@ -114,6 +114,14 @@ function driftSection(record: RunRecord): string[] {
   ])];
 }
 
+function staleSection(record: RunRecord): string[] {
+  const stale = record.scenarios.filter((s) => (s.trials[0]?.stale_responses.length ?? 0) > 0);
+  if (stale.length === 0) return [];
+  return ['', '### Recorded against an older prompt or description', '',
+    'These live cassettes were rebased across a change of what the model is told; a live re-record confirms them.', '',
+    ...stale.map((s) => `- **${inline(s.id)}**: ${inline(s.trials[0]?.stale_responses.join('; ') ?? '')}`)];
+}
+
 function gates(record: RunRecord): string[] {
   if (record.gates.length === 0) return [];
   return ['', '### Gates', '', ...record.gates.map((g) => `- ${g.pass ? '✅' : '❌'} **${inline(g.name)}**: ${inline(g.reason)}`)];
@@ -145,6 +153,7 @@ export function summaryMarkdown(record: RunRecord, options: MarkdownOptions = {}
     ...variationSection(record),
     ...judgeSection(record),
     ...driftSection(record),
+    ...staleSection(record),
     ...failures(record, options.root),
     ...gates(record),
     ...regressions(record),

@@ -309,7 +309,7 @@ describe('helpdesk eval', () => {
   it.each([
     { what: 'a concurrency of 0', args: ['--concurrency', '0'], says: 'helpdesk: --concurrency must be a whole number of at least 1, got "0"\n' },
     { what: 'a fractional concurrency', args: ['--concurrency', '1.5'], says: 'helpdesk: --concurrency must be a whole number of at least 1, got "1.5"\n' },
-    { what: 'two modes at once', args: ['--record', '--live'], says: 'helpdesk: choose one of --record, --author and --live\n' },
+    { what: 'two modes at once', args: ['--record', '--live'], says: 'helpdesk: choose one of --record, --author, --live and --rebase\n' },
   ])('exits 2 with a one-line reason for $what', async ({ args, says }) => {
     writeScenario('greet-a', greeting([]));
     const run = await evalRun(args, { OPENAI_API_KEY: API_KEY });

@@ -133,7 +133,7 @@ describe.skipIf(missing !== null)('report.html in headless Chromium', () => {
     expect(row.slice(0, 6)).toEqual(['critical-tickets-cust-001', 'passed', '2/2', '1.00', '1.00', 'stable_pass']);
     expect(row.slice(9, 11)).toEqual(['12,800', '$0.0046']);
     expect(await page.evaluate<string>(`document.querySelector('tr[data-reason-for="critical-tickets-changed-question"]').textContent`))
-      .toBe('request_mismatch request 1 differs from the recording');
+      .toBe('request_mismatch prompt: user turn "What are the critical tickets for customer CUST-001?" (request 1); the model was told something else, so its choices may change; only a live re-record can confirm them');
     expect(await page.evaluate<string>(`document.querySelector('table.scenarios caption').textContent`)).toContain(`price table ${PRICE_TABLE.version}`);
   });
 

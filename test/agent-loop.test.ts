@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATASET_NOW, fixedClock, formatDay } from '../src/shared/clock.ts';
 import { ErrorEnvelopeSchema } from '../src/shared/envelope.ts';
-import { runQuery, type ToolRouter } from '../src/orchestrator/agent-loop.ts';
+import { runQuery } from '../src/orchestrator/agent-loop.ts';
+import type { ToolRouter } from '../src/orchestrator/tool-router.ts';
 import { builtinServers } from '../src/orchestrator/builtin-servers.ts';
 import type { ChatMessage, ChatRequest, ChatResponse, ModelClient } from '../src/orchestrator/chat.ts';
 import { ModelError } from '../src/orchestrator/errors.ts';

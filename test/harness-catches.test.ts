@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ToolRouter } from '../src/orchestrator/agent-loop.ts';
+import type { ToolRouter } from '../src/orchestrator/tool-router.ts';
 import { PoolCache } from '../src/harness/pools.ts';
 import { ReplayHub } from '../src/harness/replay/replay.ts';
 import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/runner.ts';

@@ -1,5 +1,6 @@
 import { formatDay, parseInstant } from '../shared/clock.ts';
-import { runQuery, type ToolRouter } from '../orchestrator/agent-loop.ts';
+import { runQuery } from '../orchestrator/agent-loop.ts';
+import type { ToolRouter } from '../orchestrator/tool-router.ts';
 import type { ChatMessage, ChatRequest, ModelClient } from '../orchestrator/chat.ts';
 import { systemPrompt } from '../orchestrator/prompt.ts';
 import type { Transcript } from '../orchestrator/transcript.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseArguments, runQuery, type ToolRouter } from './agent-loop.ts';
+import { parseArguments, runQuery } from './agent-loop.ts';
+import type { ToolRouter } from './tool-router.ts';
 import { ScriptedModel } from './scripted-model.ts';
 
 const noTools: ToolRouter = {

@@ -3,16 +3,8 @@ import type { AssistantMessage, ChatMessage, ModelClient, ToolCall, Usage } from
 import { MAX_ITERATIONS } from './constants.ts';
 import { malformedArgumentsEnvelope } from './envelopes.ts';
 import { ModelError } from './errors.ts';
-import type { OpenAIFunctionTool } from './openai-tools.ts';
-import type { ToolCallOutcome } from './server-pool.ts';
+import type { ToolCallOutcome, ToolRouter } from './tool-router.ts';
 import type { StopReason, Transcript, TranscriptEvent } from './transcript.ts';
-
-/** What the loop needs from the servers; the ServerPool is the real one. */
-export interface ToolRouter {
-  openAITools(): OpenAIFunctionTool[];
-  serverOf(name: string): string | undefined;
-  callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolCallOutcome>;
-}
 
 /** One question to the agent. */
 export interface QueryOptions {

@@ -11,7 +11,7 @@ import {
 import { ServerStartError } from './errors.ts';
 import { killProcessGroup } from './process-transport.ts';
 import { ServerConnection, type ServerState } from './server-connection.ts';
-import type { ToolRouter } from './agent-loop.ts';
+import type { ToolCallOutcome, ToolRouter } from './tool-router.ts';
 import type { OpenAIFunctionTool } from './openai-tools.ts';
 import { ToolRegistry } from './tool-registry.ts';
 
@@ -24,17 +24,6 @@ export interface PoolOptions {
   readonly toolTimeoutMs?: number;
   readonly memoryLimitMb?: number;
   readonly restarts?: number;
-}
-
-/** What one tool call produced, as the agent loop and the transcript read it. */
-export interface ToolCallOutcome {
-  readonly server: string | undefined;
-  readonly tool: string;
-  /** The text the model receives as the tool message. */
-  readonly content: string;
-  /** Set when the call failed, whoever failed. */
-  readonly envelope?: ErrorEnvelope;
-  readonly durationMs: number;
 }
 
 /** A server's health, for the `servers` command and the transcript. */

@@ -38,7 +38,8 @@ Modes:
   --rebase           replay the recorded model decisions against today's servers, prompt and
                      tools, and rewrite each cassette whose scenario still passes (offline, no key)
 Filters (combine; a scenario must match each given kind):
-  --id <id>          a scenario ID (repeatable, or comma-separated)
+  --id <id>          a scenario ID (repeatable, or comma-separated); a scenario with variations
+                     selects all its cases, <id>.<variation> one of them
   --tag <tag>        scenarios with this tag (repeatable)
   --file <path>      a scenario file (repeatable)
   --shard <i/n>      only the i-th of n stable parts of the suite (split by scenario ID)

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_INHERITED_ENV_VARS } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runQuery } from '../src/orchestrator/agent-loop.ts';
 import { builtinServers } from '../src/orchestrator/builtin-servers.ts';
 import type { ServerConfig, ServersConfig } from '../src/orchestrator/config.ts';
@@ -57,8 +57,21 @@ afterEach(async () => {
   expect(await stillAlive(pids, 500), 'server processes left running').toEqual([]);
 });
 
-/** Child processes of this test process (Linux /proc), with their command lines (empty for a zombie). */
+/**
+ * Child processes this test started (Linux /proc), with their command lines (empty for a zombie).
+ * Children the test process already had when the test began are not the test's: under a runner
+ * such as Stryker's, the process hosting the tests also runs workers and a transpiler of its own.
+ */
 function children(): { pid: number; cmdline: string }[] {
+  return childProcesses().filter((child) => !preexisting.has(child.pid));
+}
+
+let preexisting = new Set<number>();
+beforeEach(() => {
+  preexisting = HAS_PROC ? new Set(childProcesses().map((child) => child.pid)) : new Set();
+});
+
+function childProcesses(): { pid: number; cmdline: string }[] {
   return readdirSync('/proc').flatMap((entry) => {
     if (!/^\d+$/.test(entry)) return [];
     try {

@@ -12,9 +12,17 @@ export interface RegisteredTool {
   readonly info: McpToolInfo;
 }
 
+/** The longest function name OpenAI accepts. */
+const MAX_NAME = 64;
+
 function sanitize(name: string): string {
-  const cleaned = name.replace(/[^a-zA-Z0-9_-]/g, '_');
-  return cleaned.length > 64 ? cleaned.slice(0, 64) : cleaned;
+  return name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, MAX_NAME);
+}
+
+/** `name` with `_<n>` on the end, cut first so the whole stays within the limit. */
+function numbered(name: string, n: number): string {
+  const suffix = `_${n}`;
+  return `${name.slice(0, MAX_NAME - suffix.length)}${suffix}`;
 }
 
 /**
@@ -33,8 +41,9 @@ export class ToolRegistry {
     for (const { server, tools } of servers) {
       for (const tool of tools) {
         const shared = (owners.get(tool.name) ?? 0) > 1;
-        let publicName = sanitize(shared ? `${server}${COLLISION_SEPARATOR}${tool.name}` : tool.name);
-        for (let n = 2; this.#byName.has(publicName); n += 1) publicName = sanitize(`${publicName}_${n}`);
+        const base = sanitize(shared ? `${server}${COLLISION_SEPARATOR}${tool.name}` : tool.name);
+        let publicName = base;
+        for (let n = 2; this.#byName.has(publicName); n += 1) publicName = numbered(base, n);
         if (publicName !== tool.name) this.#renamed.push({ server, toolName: tool.name, publicName });
         this.#byName.set(publicName, { publicName, server, toolName: tool.name, info: tool });
       }

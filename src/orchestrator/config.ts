@@ -34,6 +34,11 @@ export const ConfigFileSchema = z
 /** Servers by name, in start order. */
 export type ServersConfig = Record<string, ServerConfig>;
 
+/** zod reports a bad record key as "Invalid key in record"; the rule the key broke says more. */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  return issue.code === 'invalid_key' ? issue.issues.map((inner) => inner.message).join('; ') : issue.message;
+}
+
 /**
  * Reads a config file in the `mcpServers` format and merges it over `builtins`: a server with
  * a built-in's name replaces it, `disabled: true` removes it, other names are added. Every
@@ -48,7 +53,7 @@ export function loadConfigFile(path: string, builtins: ServersConfig): ServersCo
   }
   const parsed = ConfigFileSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issueMessage(issue)}`);
     throw new ConfigError(`Invalid config ${path}:\n  ${problems.join('\n  ')}`);
   }
   const base = dirname(resolve(path));

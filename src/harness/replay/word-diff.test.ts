@@ -23,4 +23,27 @@ describe('wordDiff', () => {
     expect(wordDiff('same words', 'same words')).toBe('same words');
     expect(wordDiff('alpha', 'beta')).toBe('[-alpha-]{+beta+}');
   });
+
+  it('shows a word only removed or only added between the same neighbours, and at either end', () => {
+    expect(wordDiff('one two three', 'one three')).toBe('one [-two-] three');
+    expect(wordDiff('one three', 'one two three')).toBe('one {+two+} three');
+    expect(wordDiff('x y', 'x y z')).toBe('x y {+z+}');
+    expect(wordDiff('x y z', 'z')).toBe('[-x y-] z');
+    expect(wordDiff('', 'new')).toBe('{+new+}');
+    expect(wordDiff('old', '')).toBe('[-old-]');
+  });
+
+  it('keeps line breaks and runs of spaces as one separator, changing only the word', () => {
+    expect(wordDiff('a  b\n\nc', 'a  x\n\nc')).toBe('a [-b-]{+x+}\n\nc');
+    expect(wordDiff('a b a', 'b a b')).toBe('{+b+} a b [-a-]');
+  });
+
+  it('cuts each unchanged stretch between two changes on its own, keeping context on both sides', () => {
+    expect(wordDiff('a b c d e f g h i j k l', 'a b X d e f g h i j Y l', 1)).toBe('…b [-c-]{+X+} d…j [-k-]{+Y+} l');
+    expect(wordDiff('a b c d e f', 'a X c d Y f', 1)).toBe('a [-b-]{+X+} c…d [-e-]{+Y+} f');
+    expect(wordDiff('a b c d e f', 'a X c d Y f', 2)).toBe('a [-b-]{+X+} c d [-e-]{+Y+} f');
+    expect(wordDiff('p q r s t u v w', 'P q r s t u v w', 2)).toBe('[-p-]{+P+} q r…');
+    expect(wordDiff('p q r s t u v w', 'p q r s t u v W', 2)).toBe('…u v [-w-]{+W+}');
+    expect(wordDiff('p q r', 'P q r', 2)).toBe('[-p-]{+P+} q r');
+  });
 });

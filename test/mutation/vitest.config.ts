@@ -19,6 +19,9 @@ export default defineConfig({
       'test/eval-cli.test.ts',
       'test/report-html.test.ts',
       'test/architecture.test.ts',
+      'test/chat-save.test.ts',
+      'test/process-groups.test.ts',
+      'test/trials.test.ts',
     ],
   },
 });

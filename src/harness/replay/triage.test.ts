@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupDrifts } from './drift-groups.ts';
-import { DRIFT_RISK, firstDiff, requestDrifts, toolDrifts } from './triage.ts';
+import { contractDrifts, DRIFT_RISK, firstDiff, requestDrifts, toolDrifts } from './triage.ts';
 
 const tool = (name: string, description: string, properties: Record<string, unknown> = {}) => ({
   type: 'function', function: { name, description, parameters: { type: 'object', properties } },
@@ -77,5 +77,90 @@ describe('drift triage', () => {
       ['prompt', 'the system prompt', 'diff 1', ['s3']],
       ['prompt', 'the system prompt', 'diff 2', ['s4']],
     ]);
+  });
+
+  it('names a contract break by the tool and the problem without the schema path, keeping the path in the detail', () => {
+    const drifts = contractDrifts([{ tool: 'get_ticket', call: 'get_ticket({"id":"TKT-1"})', problem: 'unknown argument "id" (schema /additionalProperties)' }]);
+    expect(drifts).toEqual([{
+      kind: 'contract', risk: DRIFT_RISK.contract,
+      change: 'get_ticket refuses a recorded call: unknown argument "id"',
+      detail: 'get_ticket({"id":"TKT-1"}): unknown argument "id" (schema /additionalProperties)',
+    }]);
+  });
+
+  it('leaves a removed tool that a recorded call used to the contract check, and a changed one too', () => {
+    const before = [tool('used', 'U.'), tool('changed', 'C.', { a: { type: 'string' } })];
+    const after = [tool('changed', 'C.', { a: { type: 'number' } })];
+    const breaks = [{ tool: 'used', call: 'used({})', problem: 'tool removed' }, { tool: 'changed', call: 'changed({"a":"x"})', problem: 'a must be number' }];
+    expect(toolDrifts(before, after, breaks)).toEqual([]);
+    expect(toolDrifts(before, after, []).map((d) => d.change)).toEqual(['tool used no longer offered', 'changed definition changed']);
+  });
+
+  it('finds reworded descriptions and titles at any depth, lists included, and ignores unchanged tools', () => {
+    const schema = (word: string) => ({
+      filters: { type: 'array', items: [{ type: 'string', title: `${word} filter` }] },
+      nested: { type: 'object', properties: { deep: { type: 'string', description: `${word} deep` } } },
+      title: { type: 'string', description: 'A property named title is a property, not a title.' },
+    });
+    const drifts = toolDrifts([tool('t', 'Same.', schema('old')), tool('same', 'S.')], [tool('t', 'Same.', schema('new')), tool('same', 'S.')], []);
+    expect(drifts.map((d) => [d.change, d.detail])).toEqual([
+      ['t parameters.properties.filters.items[0].title reworded', '[-old-]{+new+} filter'],
+      ['t parameters.properties.nested.properties.deep.description reworded', '[-old-]{+new+} deep'],
+    ]);
+  });
+
+  it('reads a tool list that is missing or not a list as no tools, and a nameless tool as "?"', () => {
+    expect(toolDrifts(undefined, [{ function: { description: 'Nameless.' } }], []).map((d) => [d.change, d.detail])).toEqual([['tool ? added', 'Nameless.']]);
+    expect(toolDrifts({ not: 'a list' }, [{ function: { name: 'x' } }], []).map((d) => [d.change, d.detail])).toEqual([['tool x added', '']]);
+    expect(toolDrifts([{ function: { name: 'x' } }], [{ function: { name: 'x', description: 'Now described.' } }], []).map((d) => d.change)).toEqual(['x description reworded']);
+  });
+
+  it('names a changed user turn by its start and word-diffs it', () => {
+    const ask = (text: string) => ({ model: 'm', messages: [{ role: 'system', content: 'S' }, { role: 'user', content: text }] });
+    const long = `Which critical tickets does customer CUST-001 have open right now, and who is assigned to them?`;
+    const [drift] = requestDrifts(ask(long), ask(long.replace('critical', 'urgent')));
+    expect(drift).toMatchObject({ kind: 'prompt', change: `user turn "${long}"`, detail: 'Which [-critical-]{+urgent+} tickets does customer CUST-001 have open…' });
+    const longer = `${long} ${'More words here. '.repeat(10)}`;
+    const [cut] = requestDrifts(ask(longer), ask(`${longer}!`));
+    expect(cut?.change).toBe(`user turn "${longer.slice(0, 40)}…"`);
+  });
+
+  it('compares a tool result as text when it is not JSON, names an unknown call by its id, and skips equal JSON written differently', () => {
+    const withResult = (content: string, id = 'c1', calls = true) => ({
+      model: 'm',
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: null, tool_calls: calls ? [{ id: 'c1', type: 'function', function: { name: 'get_asset', arguments: '{"asset_id":"A-1"}' } }] : [] },
+        { role: 'tool', tool_call_id: id, content },
+      ],
+    });
+    expect(requestDrifts(withResult('plain old text'), withResult('plain new text')).map((d) => d.detail)).toEqual(['get_asset({"asset_id":"A-1"}) → (whole value): recorded "plain old text", now "plain new text"']);
+    expect(requestDrifts(withResult('{"a":1}', 'c9', false), withResult('{"a":2}', 'c9', false)).map((d) => [d.change, d.detail])).toEqual([['call c9 result a: 1 → 2', 'call c9 → a: recorded 1, now 2']]);
+    expect(requestDrifts(withResult('{"a":1,"b":2}'), withResult('{"b":2,"a":1}'))).toEqual([]);
+    expect(requestDrifts(withResult('{"list":[{"v":1}]}'), withResult('{"list":[{"v":1}],"more":[[{"v":12}]]}')).map((d) => d.change)).toEqual(['get_asset result more: nothing → [[{"v":12}]]']);
+  });
+
+  it('leaves unclassified a tool message that answers another call, or messages whose roles moved', () => {
+    const msgs = (id: string) => ({ messages: [{ role: 'user', content: 'q' }, { role: 'tool', tool_call_id: id, content: '1' }] });
+    expect(requestDrifts(msgs('c1'), msgs('c2'))).toEqual([]);
+    expect(requestDrifts({ messages: [{ role: 'user', content: 'a' }, { role: 'system', content: 'b' }] }, { messages: [{ role: 'system', content: 'b' }, { role: 'user', content: 'a' }] })).toEqual([]);
+    expect(requestDrifts({ messages: [{ role: 'assistant', content: 'a' }] }, { messages: [{ role: 'assistant', content: 'b' }] })).toEqual([]);
+    expect(requestDrifts({ messages: [{ role: 'user', content: 'a' }] }, { messages: [{ role: 'user', content: ['parts'] }] })).toEqual([]);
+    expect(requestDrifts(undefined, undefined)).toEqual([]);
+    expect(requestDrifts({ messages: [{ role: 'user', content: 'a' }] }, { messages: [{ role: 'user', content: 'a' }], tools: [1] })).toEqual([]);
+  });
+
+  it('shows a value whole up to 180 characters and around the change beyond, marking each cut side', () => {
+    const fits = 'a'.repeat(177);
+    expect(firstDiff(`${fits}X`, `${fits}Y`)).toEqual({ path: '(whole value)', recorded: `"${fits}X"`, now: `"${fits}Y"` });
+    expect(firstDiff(`${fits}aX`, `${fits}aY`)?.recorded).toBe(`…${'a'.repeat(80)}X"`);
+    const start = firstDiff(`X${'b'.repeat(300)}`, `Y${'b'.repeat(300)}`);
+    expect(start?.recorded).toBe(`"X${'b'.repeat(79)}…`);
+    const end = firstDiff(`${'c'.repeat(300)}X`, `${'c'.repeat(300)}Y`);
+    expect(end?.recorded).toBe(`…${'c'.repeat(80)}X"`);
+    expect(firstDiff([1, 2], [1, 3])?.path).toBe('[1]');
+    expect(firstDiff({ a: [1] }, { a: { 0: 1 } })).toEqual({ path: 'a', recorded: '[1]', now: '{"0":1}' });
+    expect(firstDiff({ a: null }, { a: {} })).toEqual({ path: 'a', recorded: 'null', now: '{}' });
+    expect(firstDiff({ a: 1 }, { a: 1 })).toBeUndefined();
   });
 });

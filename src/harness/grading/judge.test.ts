@@ -79,4 +79,91 @@ describe('judge', () => {
     expect(judgeCheck(0.7, bad).reason).toBe('the judge\'s reply is not JSON: "nope"');
     expect(judgeCheck(0.7, undefined).reason).toBe('the judge was not asked (the run ended without an answer to grade)');
   });
+
+  it('shows the judge every call and result, errors marked, and says so when no tool was called', () => {
+    const failed = transcript('q', 'a');
+    const events = [
+      { type: 'tool_call' as const, at_ms: 0, iteration: 1, id: 'c2', name: 'get_ticket', server: 'tickets', arguments: {}, raw_arguments: '' },
+      { type: 'tool_result' as const, at_ms: 1, iteration: 1, id: 'c2', name: 'get_ticket', server: 'tickets', duration_ms: 1, is_error: true, content: '{"error":"Ticket not found"}' },
+      { type: 'final_answer' as const, at_ms: 2, content: 'a' },
+    ];
+    const request = judgeRequest(SPEC, [{ ...failed, events: [...failed.events, ...events] }], 'j');
+    expect(judgeSections(request).get('Tool calls and results')).toBe([
+      'call search_tickets {"priority":"critical"}',
+      'result of search_tickets: {"tickets":["TKT-1001"]}',
+      'call get_ticket {}',
+      'result of get_ticket (error): {"error":"Ticket not found"}',
+    ].join('\n'));
+    expect(judgeSections(judgeRequest(SPEC, [{ ...failed, events: [] }], 'j')).get('Tool calls and results')).toBe('(no tool was called)');
+    const exact = 'y'.repeat(JUDGE_TOOL_RESULT_CHARS);
+    expect(judgeSections(judgeRequest(SPEC, [transcript('q', 'a', exact)], 'j')).get('Tool calls and results')).toBe(`call search_tickets {"priority":"critical"}\nresult of search_tickets: ${exact}`);
+    const long = judgeSections(judgeRequest(SPEC, [transcript('q', 'a', `${exact}z`)], 'j')).get('Tool calls and results');
+    expect(long).toBe(`call search_tickets {"priority":"critical"}\nresult of search_tickets: ${exact} … (cut at ${JUDGE_TOOL_RESULT_CHARS} characters)`);
+  });
+
+  it('sends the instructions as the system message and asks for a strict verdict schema', () => {
+    const request = judgeRequest(SPEC, [{ ...transcript('q', 'a'), answer: null }], 'j');
+    expect(request.messages[0]?.role).toBe('system');
+    expect(request.messages[0]?.content).toMatch(/^You grade the final answer of an IT-support assistant/);
+    expect(request.messages[0]?.content).toContain('reasons (short sentences)');
+    expect(request.messages[1]?.role).toBe('user');
+    expect(request.messages[1]?.content).toMatch(/^## Conversation\nuser: q\n\n## Rubric\nLists every critical ticket\.\n\n## Reference answer\nTKT-1001\.\n\n## Tool calls and results\n/);
+    expect(judgeSections(request).get('Answer to grade')).toBe('');
+    expect(request.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'verdict', strict: true, schema: expect.objectContaining({ type: 'object', required: ['score', 'pass', 'reasons'] }) },
+    });
+  });
+
+  it('splits nothing out of a request without a user message, and keeps a heading without a body', () => {
+    expect(judgeSections(undefined).size).toBe(0);
+    expect(judgeSections({ messages: [{ role: 'system', content: '## A\nb' }] }).size).toBe(0);
+    expect(judgeSections({ messages: [{ role: 'user', content: [{ type: 'text' }] }] }).size).toBe(0);
+    expect([...judgeSections({ messages: [{ role: 'user', content: '## Only\n\n## Rubric\nline 1\nline 2\n\n' }] })]).toEqual([['Only', ''], ['Rubric', 'line 1\nline 2']]);
+    expect([...judgeSections({ messages: [{ role: 'user', content: '## Bare' }] })]).toEqual([['Bare', '']]);
+    expect([...judgeSections({ messages: [{ role: 'user', content: 'text ## not a heading\n## H\nx' }] })]).toEqual([['text ## not a heading', ''], ['H', 'x']]);
+  });
+
+  it('reads a verdict in a bare fence or padded, and quotes at most 120 characters of a reply that is not JSON', () => {
+    const verdict = { score: 0.5, pass: false, reasons: [] };
+    expect(parseVerdict(`\`\`\`\n${JSON.stringify(verdict)}\n\`\`\``)).toEqual(verdict);
+    expect(parseVerdict(`  ${JSON.stringify(verdict)}  `)).toEqual(verdict);
+    expect(parseVerdict(`\`\`\`json${JSON.stringify(verdict)}\`\`\``)).toEqual(verdict);
+    expect(parseVerdict(null)).toBe('the judge\'s reply is not JSON: ""');
+    expect(parseVerdict(`${'w'.repeat(130)}`)).toBe(`the judge's reply is not JSON: "${'w'.repeat(120)}"`);
+    expect(parseVerdict('[1]')).toMatch(/^the judge's reply is not a verdict \(top level: .+\)$/);
+    expect(parseVerdict('{"score":0.5,"pass":"yes","reasons":[]}')).toMatch(/^the judge's reply is not a verdict \(pass: Invalid input: expected boolean, received string\)$/);
+  });
+
+  it('passes a score equal to the threshold, and gives no reasons part when the judge gave none', () => {
+    const call = { name: 'judge', model: 'm', durationMs: 1, usage: null, error: undefined, verdict: { score: 0.7, pass: false, reasons: [] } };
+    expect(judgeCheck(0.7, call)).toEqual({ pass: true, score: 0.7, reason: 'score 0.70 (threshold 0.7, m)' });
+    expect(judgeCheck(undefined, call)).toEqual({ pass: false, score: 0.7, reason: 'score 0.70 (judge says fail, m)' });
+    expect(judgeCheck(0.7, { ...call, verdict: undefined, error: undefined })).toEqual({ pass: false, score: 0, reason: 'the judge gave no verdict' });
+    expect(judgeCheck(0.7, { ...call, verdict: { score: 1, pass: true, reasons: ['A.', 'B.'] } }).reason).toBe('score 1.00 (threshold 0.7, m): A. B.');
+  });
+
+  it('passes the signal on, times the call and keeps no usage the judge did not report', async () => {
+    const seen: (AbortSignal | undefined)[] = [];
+    const client: ModelClient = {
+      model: 'judge-model',
+      async complete(_request, options = {}) {
+        seen.push(options.signal);
+        await new Promise((r) => setTimeout(r, 15));
+        return { choices: [{ message: { role: 'assistant', content: '{"score":1,"pass":true,"reasons":[]}' } }] } as ChatResponse;
+      },
+    };
+    const controller = new AbortController();
+    const call = await askJudge(SPEC, [transcript('q', 'a')], client, controller.signal);
+    expect(seen).toEqual([controller.signal]);
+    expect(call.usage).toBeNull();
+    expect(call.durationMs).toBeGreaterThanOrEqual(10);
+    expect(call.durationMs).toBeLessThan(5_000);
+    const empty = await askJudge(SPEC, [transcript('q', 'a')], { model: 'j', complete: async () => ({ choices: [] }) as unknown as ChatResponse });
+    expect(empty.error).toBe('the judge\'s reply is not JSON: ""');
+    const failing = await askJudge(SPEC, [transcript('q', 'a')], { model: 'j', complete: async () => { throw new Error('down'); } });
+    expect(failing.durationMs).toBeGreaterThanOrEqual(0);
+    expect(failing.durationMs).toBeLessThan(5_000);
+    expect(failing).toMatchObject({ usage: null, verdict: undefined, model: 'j', error: 'the judge call failed: down' });
+  });
 });

@@ -92,7 +92,7 @@ function idsIn(text: string, flags = 'g'): { facts: Fact[]; spans: [number, numb
   const facts: Fact[] = [];
   const spans: [number, number][] = [];
   for (const m of text.matchAll(new RegExp(ID.source, flags))) {
-    if (!/\d/.test(m[0]) || /^\d{4}-\d{2}-\d{2}$/.test(m[0])) continue;
+    if (!/\d/.test(m[0])) continue;
     facts.push({ kind: 'id', text: m[0], key: m[0].toUpperCase(), at: m.index });
     spans.push([m.index, m.index + m[0].length]);
   }
@@ -127,18 +127,24 @@ export function factsOf(answer: string): Fact[] {
 export interface Evidence {
   readonly ids: ReadonlySet<string>;
   readonly dates: ReadonlySet<string>;
-  /** Every number in the texts, and the length of every JSON list in them. */
+  /** Every number in the texts, and every number and list length of the JSON ones. */
   readonly numbers: ReadonlySet<string>;
 }
 
-function listLengths(value: unknown, into: Set<string>): void {
-  if (Array.isArray(value)) {
+/** Every number of a JSON value and the length of every list in it. */
+function jsonNumbers(value: unknown, into: Set<string>): void {
+  if (typeof value === 'number') into.add(numberKey(String(value)));
+  else if (Array.isArray(value)) {
     into.add(String(value.length));
-    for (const item of value) listLengths(item, into);
+    for (const item of value) jsonNumbers(item, into);
   } else if (value && typeof value === 'object') {
-    for (const item of Object.values(value)) listLengths(item, into);
+    for (const item of Object.values(value)) jsonNumbers(item, into);
   }
 }
+
+// A number as text: thousands separators only in groups of three, so compact JSON lists
+// ("[600,3000]") read as two numbers, not as 6003000.
+const NUMBER = /-?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?/g;
 
 /** Collects the IDs, dates and numbers of the texts the model received, and only the dates of `datesOnly`. */
 export function evidenceOf(texts: readonly string[], datesOnly: readonly string[] = []): Evidence {
@@ -151,10 +157,10 @@ export function evidenceOf(texts: readonly string[], datesOnly: readonly string[
     for (const f of found.facts) ids.add(f.key);
     const dated = datesIn(text);
     for (const f of dated.facts) dates.add(f.key);
-    for (const m of mask(text, found.spans).matchAll(/-?\d[\d,]*(?:\.\d+)?/g)) numbers.add(numberKey(m[0]));
+    for (const m of mask(text, found.spans).matchAll(NUMBER)) numbers.add(numberKey(m[0]));
     for (const m of text.matchAll(new RegExp(`\\b(${NUMBER_WORDS.join('|')})\\b`, 'gi'))) numbers.add(numberKey(m[1] ?? ''));
     try {
-      listLengths(JSON.parse(text), numbers);
+      jsonNumbers(JSON.parse(text), numbers);
     } catch {
       // not JSON: its numbers were read as text above
     }

@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// The tests Stryker runs against each mutant. Stryker's vitest runner cannot pick a project, so this
-// config names the files itself: the unit tests beside the code, and the integration tests that drive
-// the orchestrator and the harness in-process over real stdio servers. Tests that only start
+// The tests of the process mutation run (process.config.mjs): the unit tests beside the code and the
+// integration tests that drive the orchestrator and the harness in-process over real stdio servers.
+// Stryker's vitest runner cannot pick a project, so the files are named here. Tests that mostly start
 // `helpdesk` as a child process, a browser or a terminal are left out: a mutant's switch lives in the
-// test process, so they could never see it and would only slow the first (dry) run.
+// test process, so they could hardly see it, and each would cost seconds for every mutant it covers.
 export default defineConfig({
   test: {
     testTimeout: 30_000,

@@ -1,0 +1,30 @@
+// @ts-check
+import { strykerRun } from './shared.mjs';
+
+/**
+ * The orchestrator's and the harness's logic against the unit tests beside it: each mutant is
+ * tried in milliseconds, so this run covers most of the code and re-runs in a minute or two.
+ */
+export default strykerRun({
+  name: 'unit',
+  vitestConfig: 'test/mutation/vitest.unit.config.ts',
+  mutate: [
+    'src/orchestrator/agent-loop.ts',
+    'src/orchestrator/builtin-servers.ts',
+    'src/orchestrator/config.ts',
+    'src/orchestrator/envelopes.ts',
+    'src/orchestrator/errors.ts',
+    'src/orchestrator/openai-model.ts',
+    'src/orchestrator/openai-tools.ts',
+    'src/orchestrator/prompt.ts',
+    'src/orchestrator/scripted-model.ts',
+    'src/orchestrator/tool-registry.ts',
+    'src/harness/grading/**/*.ts',
+    'src/harness/replay/contract.ts',
+    'src/harness/replay/drift-groups.ts',
+    'src/harness/replay/triage.ts',
+    'src/harness/replay/word-diff.ts',
+    'src/harness/cassette.ts',
+    'src/harness/stats.ts',
+  ],
+});

@@ -41,6 +41,8 @@ describe('the OpenAI adapter', () => {
     expect((error as ModelError).kind).toBe(kind);
     expect((error as ModelError).message).toContain(says);
     expect((error as ModelError).status).toBe(kind === 'malformed_reply' ? undefined : status);
+    // The SDK's error stays reachable for debugging; a reply that parsed but is no chat completion has none.
+    if (status !== 200 || typeof body === 'string') expect((error as ModelError).cause).toBeInstanceOf(Error);
   });
 
   it('names the field that makes a reply no chat completion', async () => {
@@ -90,6 +92,7 @@ describe('the OpenAI adapter', () => {
     };
     const down = await new OpenAIModel({ apiKey: 'sk-unit', model: 'm', baseURL: 'http://model.invalid/v1', maxRetries: 0, fetch: unreachable }).complete(request).catch((e: unknown) => e);
     expect(down).toMatchObject({ kind: 'connection', status: undefined });
+    expect((down as ModelError).cause).toBeInstanceOf(Error);
     expect((down as ModelError).message).toMatch(/^Cannot reach the model API \(.+[^.]\)\. Check OPENAI_BASE_URL and the network\.$/);
 
     const never: typeof globalThis.fetch = (_input, init) => new Promise((_resolve, reject) => {
@@ -98,11 +101,14 @@ describe('the OpenAI adapter', () => {
     const slow = new OpenAIModel({ apiKey: 'sk-unit', model: 'm', baseURL: 'http://model.invalid/v1', maxRetries: 0, timeoutMs: 30, fetch: never });
     const timedOut = await slow.complete(request).catch((e: unknown) => e);
     expect(timedOut).toMatchObject({ kind: 'timeout', message: 'The model API did not answer in time (after retries).' });
+    expect((timedOut as ModelError).cause).toBeInstanceOf(Error);
 
     const controller = new AbortController();
     const cancelled = new OpenAIModel({ apiKey: 'sk-unit', model: 'm', baseURL: 'http://model.invalid/v1', maxRetries: 0, fetch: never }).complete(request, { signal: controller.signal }).catch((e: unknown) => e);
     controller.abort();
-    expect(await cancelled).toMatchObject({ kind: 'aborted', message: 'The model request was cancelled.' });
+    const aborted = await cancelled;
+    expect(aborted).toMatchObject({ kind: 'aborted', message: 'The model request was cancelled.' });
+    expect((aborted as ModelError).cause).toBeInstanceOf(Error);
   });
 
   it('checks the key before first use', () => {

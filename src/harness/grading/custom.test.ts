@@ -12,7 +12,12 @@ export const throws = () => { throw new Error('grader bug'); };
 export const shapeless = () => 42;
 export const badScore = () => ({ pass: true, score: 7, message: '' });
 export const notAFunction = 1;
+export const noPass = () => ({ pass: 'yes', message: 'm' });
+export const silentPass = async () => ({ pass: true, message: 7 });
+export const silentFail = () => ({ pass: false, score: 0 });
+export const edges = (run: { options: Record<string, unknown> }) => ({ pass: true, score: run.options.score, message: 'edge' });
 `);
+writeFileSync(join(dir, 'empty.mjs'), '');
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -47,5 +52,37 @@ describe('custom graders', () => {
     expect(customCheckName({ module: 'graders/concise.ts', export: 'default' })).toBe('custom:concise');
     expect(customCheckName({ module: 'graders/concise.ts', export: 'citesQueriedIds' })).toBe('custom:concise#citesQueriedIds');
     expect(customCheckName({ module: 'x.ts', export: 'default', name: 'tone' })).toBe('custom:tone');
+  });
+
+  it('reads a grader\'s output strictly: a boolean pass, a score from 0 to 1 inclusive, a message or a default', async () => {
+    const results = await gradeCustom([
+      { module: 'graders.ts', export: 'noPass' },
+      { module: 'graders.ts', export: 'silentPass' },
+      { module: 'graders.ts', export: 'silentFail' },
+      { module: 'graders.ts', export: 'edges', options: { score: 0 } },
+      { module: 'graders.ts', export: 'edges', options: { score: 1 } },
+      { module: 'graders.ts', export: 'edges', options: { score: -0.1 } },
+      { module: 'graders.ts', export: 'edges', options: { score: '0.5' } },
+      { module: 'empty.mjs', export: 'default' },
+    ], scenarioFile, input);
+    expect(results.map(({ name, pass, reason, score }) => ({ name, pass, reason, score }))).toEqual([
+      { name: 'custom:graders#noPass', pass: false, reason: 'the grader returned no boolean "pass"', score: 0 },
+      { name: 'custom:graders#silentPass', pass: true, reason: 'passed', score: undefined },
+      { name: 'custom:graders#silentFail', pass: false, reason: 'failed', score: 0 },
+      { name: 'custom:graders#edges', pass: true, reason: 'edge', score: 0 },
+      { name: 'custom:graders#edges', pass: true, reason: 'edge', score: 1 },
+      { name: 'custom:graders#edges', pass: false, reason: "the grader's score -0.1 is not a number from 0 to 1", score: 0 },
+      { name: 'custom:graders#edges', pass: false, reason: 'the grader\'s score "0.5" is not a number from 0 to 1', score: 0 },
+      { name: 'custom:empty', pass: false, reason: expect.stringMatching(/empty\.mjs has no function export "default" \(exports: none\)$/), score: 0 },
+    ]);
+    expect(results.every((r) => !('weight' in r))).toBe(true);
+    expect(results[1]).not.toHaveProperty('score');
+  });
+
+  it('cuts the folder and the script extension from a module\'s name, and only those', () => {
+    expect(customCheckName({ module: 'a\\b\\tone.mjs', export: 'default' })).toBe('custom:tone');
+    expect(customCheckName({ module: 'checks/tone.cts', export: 'default' })).toBe('custom:tone');
+    expect(customCheckName({ module: 'checks/tone.ts.bak', export: 'default' })).toBe('custom:tone.ts.bak');
+    expect(customCheckName({ module: 'tone.xjs', export: 'default' })).toBe('custom:tone.xjs');
   });
 });

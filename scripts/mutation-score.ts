@@ -2,7 +2,7 @@
 // file, with the surviving mutants listed by file and line. Reads the JSON reports Stryker wrote to
 // reports/mutation/; exits 1 when the total is below the goal (MUTATION_GOAL, default 85).
 import { existsSync, readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { matchesGlob, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const RUNS = ['unit', 'process'];
@@ -41,8 +41,14 @@ for (const run of RUNS) {
     continue;
   }
   const report = JSON.parse(readFileSync(path, 'utf8')) as Report;
+  // A report can carry verdicts of files its run no longer mutates (kept by the incremental file):
+  // only the files the run's config names count, so no file is counted twice.
+  const { default: config } = (await import(`../test/mutation/${run}.config.mjs`)) as { default: { mutate: string[] } };
+  const owned = (name: string) => config.mutate.some((glob) => !glob.startsWith('!') && matchesGlob(name, glob))
+    && !config.mutate.some((glob) => glob.startsWith('!') && matchesGlob(name, glob.slice(1)));
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     const name = relative(root, resolve(root, file));
+    if (!owned(name)) continue;
     const folder = name.split('/').slice(0, -1).join('/');
     const lines = source.split('\n');
     for (const mutant of mutants) {

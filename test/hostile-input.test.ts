@@ -55,13 +55,31 @@ describe('hostile input to all twenty tools', () => {
     expect(ALL_TOOLS).toHaveLength(20);
   });
 
-  // The SDK's request parsing drops a `__proto__` key before any handler runs, so it can neither
-  // pollute a prototype nor reach a tool; `constructor` does reach the tool and is rejected.
-  it.each(ALL_TOOLS)('$tool rejects a constructor key and is not polluted by __proto__', async ({ server, tool }) => {
+  it.each([
+    ['null', null, 'null'],
+    ['an array', ['TKT-1001'], 'an array'],
+    ['a string', 'TKT-1001', 'a string'],
+    ['a number', 42, 'a number'],
+  ])('answers arguments that are %s, not an object, with the invalid-arguments envelope', async (_label, args, kind) => {
+    for (const { server, tool } of ALL_TOOLS) {
+      const answer = await call(server, tool, args);
+      expect(answer.isError, `${tool}: ${answer.text.slice(0, 200)}`).toBe(true);
+      expect(answer.data).toMatchObject({
+        error: `Invalid arguments for ${tool}`,
+        reason: `the arguments must be one JSON object, got ${kind}.`,
+        retryable: true,
+        context: { tool, expected_arguments: expect.any(Object) },
+      });
+    }
+  });
+
+  // JSON.parse makes `__proto__` an own key, never a prototype: both keys reach the tool's strict
+  // schema and are named as unknown arguments, and nothing is polluted.
+  it.each(ALL_TOOLS)('$tool names __proto__ and constructor keys as unknown arguments and is not polluted', async ({ server, tool }) => {
     const answer = await call(server, tool, JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": 1}}'));
     expect(answer.isError).toBe(true);
     expect(answer.data.error).toBe(`Invalid arguments for ${tool}`);
-    expect(answer.data.reason).toContain("unknown argument 'constructor'");
+    expect(answer.data.reason).toContain("unknown arguments '__proto__', 'constructor'");
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
   });

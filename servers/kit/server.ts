@@ -1,4 +1,5 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
@@ -79,6 +80,14 @@ function crashEnvelope(tool: string, error: unknown): ErrorEnvelope {
 }
 
 /**
+ * tools/call as the SDK declares it, but taking any `arguments`: a call whose arguments are not an
+ * object gets our envelope instead of the SDK's -32603 error with a raw zod dump.
+ */
+const LooseCallToolRequestSchema = CallToolRequestSchema.extend({
+  params: CallToolRequestSchema.shape.params.extend({ arguments: z.unknown().optional() }),
+});
+
+/**
  * Builds an MCP server for a list of tools. Arguments are checked against each tool's zod
  * schema here rather than by the SDK, so a bad call is answered with our envelope (what is
  * wrong and which arguments are expected) instead of the SDK's plain-text message.
@@ -117,10 +126,17 @@ export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
     return { tools: listed };
   });
 
-  server.setRequestHandler(CallToolRequestSchema, (request) => {
+  // The SDK's Server checks every tools/call against its own schema before any handler runs and
+  // answers non-object arguments with -32602 and a zod dump. Registering on the Protocol beneath it
+  // keeps the looser schema, so such a call gets the invalid-arguments envelope like any bad call.
+  Protocol.prototype.setRequestHandler.call(server, LooseCallToolRequestSchema, (request) => {
     const { name, arguments: rawArgs } = request.params;
     const tool = byName.get(name);
     if (!tool) return errorResult(unknownToolEnvelope(spec.name, name, names));
+    if (rawArgs !== undefined && (typeof rawArgs !== 'object' || rawArgs === null || Array.isArray(rawArgs))) {
+      const kind = rawArgs === null ? 'null' : Array.isArray(rawArgs) ? 'an array' : `a ${typeof rawArgs}`;
+      return errorResult(invalidArgumentsEnvelope(name, [`the arguments must be one JSON object, got ${kind}`], inputSchemaOf(tool)));
+    }
     const input = rawArgs ?? {};
     const parsed = tool.input.safeParse(input);
     if (!parsed.success) {

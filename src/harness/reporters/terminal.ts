@@ -13,9 +13,15 @@ export function failureReason(scenario: ScenarioRecord): string {
   return trial.infra_error ? `[infrastructure] ${trial.infra_error}` : (trial.reason ?? '');
 }
 
+/** Tool calls the table names per scenario; the rest is counted, and listed whole in the reports. */
+export const TABLE_TOOLS_SHOWN = 8;
+
 function toolsCalled(scenario: ScenarioRecord): string {
   const tools = scenario.trials[0]?.latency.tools ?? [];
-  return tools.length === 0 ? '-' : tools.map((t) => (t.is_error ? `${t.name}✗` : t.name)).join(', ');
+  if (tools.length === 0) return '-';
+  const named = tools.slice(0, TABLE_TOOLS_SHOWN).map((t) => (t.is_error ? `${t.name}✗` : t.name)).join(', ');
+  const more = tools.length - TABLE_TOOLS_SHOWN;
+  return more > 0 ? `${named}, … ${more} more` : named;
 }
 
 /**

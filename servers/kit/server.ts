@@ -9,6 +9,7 @@ import {
 import type { Clock } from '../../src/shared/clock.ts';
 import { z } from 'zod';
 import { ErrorEnvelopeSchema, makeEnvelope, type ErrorEnvelope } from '../../src/shared/envelope.ts';
+import { isJsonObject, jsonKind } from '../../src/shared/json-kind.ts';
 import type { Logger } from '../../src/shared/log.ts';
 import { argumentProblems, invalidArgumentsEnvelope, jsonSchemaOf } from './arguments.ts';
 import { isToolFailure, type ObjectSchema, type OutputSchema, type ToolDefinition } from './tool.ts';
@@ -133,9 +134,8 @@ export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
     const { name, arguments: rawArgs } = request.params;
     const tool = byName.get(name);
     if (!tool) return errorResult(unknownToolEnvelope(spec.name, name, names));
-    if (rawArgs !== undefined && (typeof rawArgs !== 'object' || rawArgs === null || Array.isArray(rawArgs))) {
-      const kind = rawArgs === null ? 'null' : Array.isArray(rawArgs) ? 'an array' : `a ${typeof rawArgs}`;
-      return errorResult(invalidArgumentsEnvelope(name, [`the arguments must be one JSON object, got ${kind}`], inputSchemaOf(tool)));
+    if (rawArgs !== undefined && !isJsonObject(rawArgs)) {
+      return errorResult(invalidArgumentsEnvelope(name, [`the arguments must be one JSON object, got ${jsonKind(rawArgs)}`], inputSchemaOf(tool)));
     }
     const input = rawArgs ?? {};
     const parsed = tool.input.safeParse(input);

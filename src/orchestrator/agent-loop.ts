@@ -1,4 +1,5 @@
 import type { ErrorEnvelope } from '../shared/envelope.ts';
+import { isJsonObject, jsonKind } from '../shared/json-kind.ts';
 import type { AssistantMessage, ChatMessage, ModelClient, ToolCall, Usage } from './chat.ts';
 import { MAX_ITERATIONS } from './constants.ts';
 import { malformedArgumentsEnvelope } from './envelopes.ts';
@@ -41,11 +42,10 @@ export function parseArguments(call: ToolCall): Parsed {
     // and the envelope is part of recorded conversations.
     return { ok: false, envelope: malformedArgumentsEnvelope(call.function.name, raw, 'they are not valid JSON') };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    return { ok: false, envelope: malformedArgumentsEnvelope(call.function.name, raw, `got ${kind}`) };
+  if (!isJsonObject(value)) {
+    return { ok: false, envelope: malformedArgumentsEnvelope(call.function.name, raw, `got ${jsonKind(value)}`) };
   }
-  return { ok: true, args: value as Record<string, unknown> };
+  return { ok: true, args: value };
 }
 
 function addUsage(total: Usage, more: Usage | null | undefined): Usage {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runQuery } from '../src/orchestrator/agent-loop.ts';
 import { builtinServers } from '../src/orchestrator/builtin-servers.ts';
 import type { ServerConfig, ServersConfig } from '../src/orchestrator/config.ts';
-import { SERVER_CLOSE_TIMEOUT_MS } from '../src/orchestrator/constants.ts';
+import { SERVER_CLOSE_TIMEOUT_MS, TOOL_ARGUMENTS_MAX_BYTES } from '../src/orchestrator/constants.ts';
 import { ServerStartError } from '../src/orchestrator/errors.ts';
 import { ScriptedModel } from '../src/orchestrator/scripted-model.ts';
 import { ServerPool, type PoolOptions } from '../src/orchestrator/server-pool.ts';
@@ -198,20 +198,27 @@ describe('ServerPool with misbehaving servers', () => {
     expect(pool.registry.names()).toHaveLength(20);
   });
 
-  it('restarts a server that crashed mid-call once, retries the call, and reports the restart', async () => {
+  it('answers a call whose server died during it with a retryable envelope, never sends it again, and restarts the server for the next call', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pool-crash-'));
     try {
       const pool = await open({ flaky: fixture('crashes-mid-call.ts') }, { toolTimeoutMs: 10_000 });
       const before = parsed((await pool.callTool('ok', {})).content);
-      const retried = await pool.callTool('crash', { once_file: join(dir, 'crashed-once') });
-      remember(pool);
-      expect(retried.envelope).toBeUndefined();
-      expect(parsed(retried.content)).toMatchObject({ survived: true });
+      const crashed = await pool.callTool('crash', { once_file: join(dir, 'crashed-once') });
+      expect(crashed.envelope).toMatchObject({
+        error: 'Server flaky stopped during the call to crash',
+        retryable: true,
+        context: { server: 'flaky', tool: 'crash' },
+      });
+      expect(crashed.envelope?.reason).toContain('was not sent again');
+      // The call was not replayed: a replay after the restart would have found the file and survived.
+      expect(pool.servers()).toEqual([expect.objectContaining({ name: 'flaky', state: 'crashed', restarts: 0 })]);
       const after = parsed((await pool.callTool('ok', {})).content);
+      remember(pool);
       expect(after.ok).toBe(true);
       expect(after.pid).not.toBe(before.pid);
-      expect(after.pid).toBe(parsed(retried.content).pid);
       expect(isAlive(before.pid as number)).toBe(false);
+      const retried = await pool.callTool('crash', { once_file: join(dir, 'crashed-once') });
+      expect(parsed(retried.content)).toMatchObject({ survived: true, pid: after.pid });
       expect(pool.servers()).toEqual([
         expect.objectContaining({ name: 'flaky', state: 'ready', restarts: 1, pid: after.pid }),
       ]);
@@ -220,47 +227,51 @@ describe('ServerPool with misbehaving servers', () => {
     }
   });
 
-  it('marks a server unavailable when it crashes again, at once, while the other servers keep answering', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pool-crash-'));
-    try {
-      const toolTimeoutMs = 10_000;
-      const pool = await open({ tickets: builtinServers(process.execPath).tickets!, flaky: fixture('crashes-mid-call.ts') }, { toolTimeoutMs });
-      await pool.callTool('crash', { once_file: join(dir, 'crashed-once') });
-      remember(pool);
+  it('marks a server unavailable when it dies again after its restart, while the other servers keep answering', async () => {
+    const toolTimeoutMs = 10_000;
+    const pool = await open({ tickets: builtinServers(process.execPath).tickets!, flaky: fixture('crashes-mid-call.ts') }, { toolTimeoutMs });
+    const first = await pool.callTool('crash', {});
+    expect(first.envelope?.error).toBe('Server flaky stopped during the call to crash');
+    const second = await pool.callTool('crash', {});
+    remember(pool);
+    expect(second.durationMs).toBeLessThan(toolTimeoutMs / 5);
+    expect(second.server).toBe('flaky');
+    expect(second.envelope?.error).toBe('Server flaky is unavailable');
+    expect(second.envelope?.retryable).toBe(true);
+    expect(second.envelope?.reason).toContain('the process exited unexpectedly');
+    expect(pool.servers().find((s) => s.name === 'flaky')?.stderrTail).toContain('segmentation fault (simulated)');
+    expect(second.envelope?.context).toEqual({ server: 'flaky', tool: 'crash' });
+    expect(pool.servers().find((s) => s.name === 'flaky')).toMatchObject({ state: 'unavailable', restarts: 1 });
 
-      const second = await pool.callTool('crash', {});
-      expect(second.durationMs).toBeLessThan(toolTimeoutMs / 5);
-      expect(second.server).toBe('flaky');
-      expect(second.envelope?.error).toBe('Server flaky is unavailable');
-      expect(second.envelope?.retryable).toBe(true);
-      expect(second.envelope?.reason).toContain('the process exited unexpectedly');
-      expect(pool.servers().find((s) => s.name === 'flaky')?.stderrTail).toContain('segmentation fault (simulated)');
-      expect(second.envelope?.context).toEqual({ server: 'flaky', tool: 'crash' });
-      expect(pool.servers().find((s) => s.name === 'flaky')).toMatchObject({ state: 'unavailable', restarts: 1 });
-
-      const ok = await pool.callTool('ok', {});
-      expect(ok.envelope?.error).toBe('Server flaky is unavailable');
-      const tickets = await pool.callTool('search_tickets', { customer_id: 'CUST-001', priority: 'critical' });
-      expect(tickets.envelope).toBeUndefined();
-      expect(tickets.content).toContain('TKT-1004');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const ok = await pool.callTool('ok', {});
+    expect(ok.envelope?.error).toBe('Server flaky is unavailable');
+    const tickets = await pool.callTool('search_tickets', { customer_id: 'CUST-001', priority: 'critical' });
+    expect(tickets.envelope).toBeUndefined();
+    expect(tickets.content).toContain('TKT-1004');
   });
 
-  it('restarts and retries a server that always crashes only once, then gives up with the unavailable envelope', async () => {
-    const pool = await open({ flaky: fixture('crashes-mid-call.ts') }, { toolTimeoutMs: 10_000 });
-    const outcome = await pool.callTool('crash', {});
-    remember(pool);
-    expect(outcome.envelope?.error).toBe('Server flaky is unavailable');
-    expect(outcome.durationMs).toBeLessThan(5_000);
-    expect(pool.servers()).toEqual([expect.objectContaining({ name: 'flaky', state: 'unavailable', restarts: 1 })]);
+  it('refuses a call whose arguments are past the size limit before sending it, naming the size, and the server keeps serving', async () => {
+    const pool = await open({ tickets: builtinServers(process.execPath).tickets! }, { toolTimeoutMs: 10_000 });
+    const [pid] = pool.pids();
+    const huge = 'x'.repeat(11 * 1024 * 1024);
+    const outcome = await pool.callTool('search_tickets', { customer_id: huge });
+    expect(outcome.envelope).toMatchObject({
+      error: 'Arguments for search_tickets are too large',
+      retryable: true,
+      context: { server: 'tickets', tool: 'search_tickets', bytes: 11 * 1024 * 1024 + 18, limit_bytes: TOOL_ARGUMENTS_MAX_BYTES },
+    });
+    expect(outcome.envelope?.reason).toContain('11,534,354 bytes');
+    expect(outcome.durationMs).toBeLessThan(2_000);
+    const tickets = await pool.callTool('search_tickets', { customer_id: 'CUST-001', priority: 'critical' });
+    expect(tickets.envelope).toBeUndefined();
+    expect(pool.servers()).toEqual([expect.objectContaining({ state: 'ready', restarts: 0, pid })]);
   });
 
   it('stops a restarting server when the pool closes mid-restart, and starts no process after close', async () => {
     const pool = await open({ flaky: fixture('crashes-mid-call.ts') }, { toolTimeoutMs: 10_000 });
     const [first] = pool.pids();
-    const call = pool.callTool('crash', {});
+    await pool.callTool('crash', {});
+    const call = pool.callTool('ok', {});
     const second = await waitFor(() => {
       const status = pool.servers()[0];
       return status?.state === 'starting' && status.restarts === 1 ? status.pid : undefined;

@@ -149,7 +149,7 @@ const INFRA_MODEL_ERRORS = new Set(['server', 'connection', 'timeout', 'rate_lim
 
 /**
  * Why a trial failed for reasons outside the agent, or null: servers that did not start, a
- * server that crashed out of service, the model API failing after its retries. A scenario that
+ * server that crashed (during a call, or out of service), the model API failing after its retries. A scenario that
  * expects such an outcome (e.g. stop_reason model_error) grades it instead.
  */
 export function infraError(result: ScenarioResult, scenario: Scenario): string | null {
@@ -166,7 +166,7 @@ export function infraError(result: ScenarioResult, scenario: Scenario): string |
   }
   const expectedErrors = new Set((scenario.expect.errors ?? []).map((e) => e.tool));
   for (const call of result.run?.calls ?? []) {
-    if (call.envelope && /^Server .+ is unavailable$/.test(call.envelope.error) && !expectedErrors.has(call.name)) {
+    if (call.envelope && /^Server .+ (?:is unavailable|stopped during the call to .+)$/.test(call.envelope.error) && !expectedErrors.has(call.name)) {
       return `${call.envelope.error} (${call.name})`;
     }
   }

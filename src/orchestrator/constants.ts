@@ -9,6 +9,15 @@ export const MAX_ITERATIONS = 10;
 /** How long one tool call may take before it is answered with a timeout envelope. */
 export const TOOL_TIMEOUT_MS = 10_000;
 
+/**
+ * The largest tool-call arguments sent to a server (JSON, bytes). Larger calls are refused with an
+ * envelope before they are sent: past the SDK's 10 MB stdio line limit a call kills the server.
+ */
+export const TOOL_ARGUMENTS_MAX_BYTES = 1_048_576;
+
+/** The largest tool result handed to the model (text, bytes); a larger one becomes an envelope. */
+export const TOOL_RESULT_MAX_BYTES = 1_048_576;
+
 /** How long a server may take to start and answer initialize + tools/list. */
 export const SERVER_START_TIMEOUT_MS = 10_000;
 

@@ -57,6 +57,49 @@ export function serverUnavailableEnvelope(server: string, tool: string, why: str
   });
 }
 
+const bytes = (n: number) => `${n.toLocaleString('en-US')} bytes`;
+
+/** The call's arguments are past the size a server can take; it was never sent. */
+export function argumentsTooLargeEnvelope(server: string, tool: string, size: number, limit: number): ErrorEnvelope {
+  return makeEnvelope({
+    error: `Arguments for ${tool} are too large`,
+    reason: `The arguments are ${bytes(size)} of JSON; a tool call may carry at most ${bytes(limit)}. The call was not sent.`,
+    suggested_actions: [`Call ${tool} again with short arguments: IDs and filters, not documents.`],
+    retryable: true,
+    follow_up_tools: [tool],
+    context: { server, tool, bytes: size, limit_bytes: limit },
+  });
+}
+
+/** The server answered with more text than the model is given. */
+export function resultTooLargeEnvelope(server: string, tool: string, size: number, limit: number): ErrorEnvelope {
+  return makeEnvelope({
+    error: `Result of ${tool} is too large`,
+    reason: `The ${server} server answered with ${bytes(size)}; at most ${bytes(limit)} of a tool result are passed on.`,
+    suggested_actions: ['Call the tool again with narrower arguments (a filter, a shorter period), or continue without this result.'],
+    retryable: true,
+    context: { server, tool, bytes: size, limit_bytes: limit },
+  });
+}
+
+/**
+ * The server's process or connection ended while the call was in flight. The call is not sent
+ * again by itself: it may be the very call that stops the server.
+ */
+export function serverCrashedEnvelope(server: string, tool: string, why: string | undefined): ErrorEnvelope {
+  return makeEnvelope({
+    error: `Server ${server} stopped during the call to ${tool}`,
+    reason: `The ${server} server ended before answering${why ? ` (${why})` : ''}. The call was not sent again, since it may be what stopped the server; the server is restarted for the next call.`,
+    suggested_actions: [
+      `Call ${tool} once more if its result is needed; if it fails again, answer without it and say so.`,
+      'Use tools of other servers where they can help.',
+    ],
+    retryable: true,
+    follow_up_tools: [tool],
+    context: { server, tool },
+  });
+}
+
 /** A tool call took longer than its timeout. */
 export function toolTimeoutEnvelope(server: string, tool: string, timeoutMs: number): ErrorEnvelope {
   return makeEnvelope({

@@ -129,6 +129,12 @@ export class ProcessTransport implements Transport {
     this.#buffer.clear();
   }
 
+  /** SIGKILL to the server's process group at once: what a crash looks like from outside. */
+  kill(): void {
+    const child = this.#child;
+    if (child) this.#signal(child, 'SIGKILL');
+  }
+
   #signal(child: ChildProcess, signal: NodeJS.Signals): void {
     try {
       if (POSIX && child.pid !== undefined) process.kill(-child.pid, signal);

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../shared/log.ts';
 import type { ServerConfig } from './config.ts';
@@ -11,12 +12,25 @@ import type { McpToolInfo } from './openai-tools.ts';
 /** Lifecycle of one server process as the pool sees it. */
 export type ServerState = 'starting' | 'ready' | 'crashed' | 'restarting' | 'unavailable' | 'closed';
 
+/** The server beneath a wrapped transport, as far as a wrapper may touch it. */
+export interface WrappedServer {
+  readonly name: string;
+  /** The process id once started (stdio servers). */
+  readonly pid: number | undefined;
+  /** Ends the server abruptly: SIGKILL to its process group. */
+  kill(): void;
+}
+
+/** Puts a transport of its own between the client and a server's transport (fault injection). */
+export type TransportWrapper = (inner: Transport, server: WrappedServer) => Transport;
+
 /** How to start one server. */
 export interface ConnectionOptions {
   readonly baseEnv: Readonly<Record<string, string>>;
   readonly startTimeoutMs: number;
   readonly memoryLimitMb: number;
   readonly logger?: Logger | undefined;
+  readonly wrapTransport?: TransportWrapper | undefined;
 }
 
 const STDERR_LINES_KEPT = 20;
@@ -85,10 +99,13 @@ export class ServerConnection {
     client.onclose = () => this.#onClose();
     client.onerror = (error) => this.#recordStderr(`[transport] ${error.message}`);
     this.#client = client;
+    const wire = this.#options.wrapTransport
+      ? this.#options.wrapTransport(transport, { name: this.name, get pid() { return transport.pid; }, kill: () => transport.kill() })
+      : transport;
     const timeout = this.#options.startTimeoutMs;
     const started = performance.now();
     try {
-      await client.connect(transport, { timeout });
+      await client.connect(wire, { timeout });
       const connected = performance.now();
       this.tools = await this.#listAllTools(timeout);
       this.discoveryMs = performance.now() - connected;

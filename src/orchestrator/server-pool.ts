@@ -3,14 +3,15 @@ import type { ErrorEnvelope } from '../shared/envelope.ts';
 import type { Logger } from '../shared/log.ts';
 import type { ServersConfig } from './config.ts';
 import {
-  SERVER_MEMORY_LIMIT_MB, SERVER_RESTARTS, SERVER_START_TIMEOUT_MS, TOOL_TIMEOUT_MS,
+  SERVER_MEMORY_LIMIT_MB, SERVER_RESTARTS, SERVER_START_TIMEOUT_MS, TOOL_ARGUMENTS_MAX_BYTES, TOOL_RESULT_MAX_BYTES, TOOL_TIMEOUT_MS,
 } from './constants.ts';
 import {
-  envelopeFromErrorResult, serverUnavailableEnvelope, toolCallFailedEnvelope, toolTimeoutEnvelope, unknownToolEnvelope,
+  argumentsTooLargeEnvelope, envelopeFromErrorResult, resultTooLargeEnvelope, serverCrashedEnvelope, serverUnavailableEnvelope,
+  toolCallFailedEnvelope, toolTimeoutEnvelope, unknownToolEnvelope,
 } from './envelopes.ts';
 import { ServerStartError } from './errors.ts';
 import { killProcessGroup } from './process-transport.ts';
-import { ServerConnection, type ServerState } from './server-connection.ts';
+import { ServerConnection, type ServerState, type TransportWrapper } from './server-connection.ts';
 import type { ToolCallOutcome, ToolRouter } from './tool-router.ts';
 import type { OpenAIFunctionTool } from './openai-tools.ts';
 import { ToolRegistry } from './tool-registry.ts';
@@ -24,6 +25,11 @@ export interface PoolOptions {
   readonly toolTimeoutMs?: number;
   readonly memoryLimitMb?: number;
   readonly restarts?: number;
+  /**
+   * Wraps each server's transport when it starts (and restarts): the seam where the harness
+   * injects faults between this pool and any server. Never set in normal runs.
+   */
+  readonly wrapTransport?: TransportWrapper;
 }
 
 /** A server's health, for the `servers` command and the transcript. */
@@ -40,7 +46,10 @@ export interface ServerStatus {
   readonly stderrTail: string;
 }
 
-type PoolSettings = Required<Omit<PoolOptions, 'logger'>> & { readonly logger?: Logger | undefined };
+type PoolSettings = Required<Omit<PoolOptions, 'logger' | 'wrapTransport'>> & {
+  readonly logger?: Logger | undefined;
+  readonly wrapTransport?: TransportWrapper | undefined;
+};
 
 const NO_CONTENT = JSON.stringify({ result: 'Tool executed successfully but returned no content' });
 
@@ -50,9 +59,21 @@ function resultText(result: CallToolResult): string {
   return result.structuredContent ? JSON.stringify(result.structuredContent) : NO_CONTENT;
 }
 
-function isTransportFailure(error: unknown): boolean {
-  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed;
-  return error instanceof Error && /Not connected|EPIPE|write after end|is crashed|is restarting/.test(error.message);
+/**
+ * Whether a call failed because the connection is gone, and whether the call had reached the
+ * server then: `in_flight` when the connection closed while the call waited for its answer,
+ * `not_sent` when it could not even be written. Undefined for any other failure.
+ */
+function transportFailure(error: unknown): 'in_flight' | 'not_sent' | undefined {
+  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed ? 'in_flight' : undefined;
+  if (!(error instanceof Error)) return undefined;
+  return /Not connected|EPIPE|write after end|is crashed|is restarting/.test(error.message) ? 'not_sent' : undefined;
+}
+
+/** A failed call's reason for the model: the server's message, or a sentence for an answer that is not a tool result. */
+function describeCallError(server: string, error: unknown): string {
+  if (error instanceof Error && error.name === 'ZodError') return `The ${server} server answered with something that is not a valid tool result.`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function isTimeout(error: unknown): boolean {
@@ -77,9 +98,10 @@ function installExitHook(): void {
 
 /**
  * The running MCP servers and the tools they offer. Servers start concurrently; one that
- * fails to start stops the others. A server that crashes is restarted once; if it fails again
- * it is marked unavailable and its calls are answered with an envelope while the other servers
- * keep serving. Tool calls never throw into the caller: they end as a result or an envelope,
+ * fails to start stops the others. A server that crashes is restarted once, when its next call
+ * comes; the call it died during is answered with an envelope and never sent again. If it dies
+ * again it is marked unavailable and its calls are answered with an envelope while the other
+ * servers keep serving. Arguments and results past their size limits are envelopes too. Tool calls never throw into the caller: they end as a result or an envelope,
  * except for an abort, which is re-thrown so the caller can stop.
  */
 export class ServerPool implements AsyncDisposable, ToolRouter {
@@ -105,6 +127,7 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
       toolTimeoutMs: options.toolTimeoutMs ?? TOOL_TIMEOUT_MS,
       memoryLimitMb: options.memoryLimitMb ?? SERVER_MEMORY_LIMIT_MB,
       restarts: options.restarts ?? SERVER_RESTARTS,
+      wrapTransport: options.wrapTransport,
     };
     const servers = new Map(
       Object.entries(config).map(([name, server]) => [name, new ServerConnection(name, server, settings)] as const),
@@ -164,6 +187,11 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
     if (!server) return failed(entry.server, unknownToolEnvelope(name, this.registry.names()));
     const timeoutMs = server.config.toolTimeoutMs ?? this.#options.toolTimeoutMs;
 
+    const size = Buffer.byteLength(JSON.stringify(args));
+    if (size > TOOL_ARGUMENTS_MAX_BYTES) return failed(server.name, argumentsTooLargeEnvelope(server.name, name, size, TOOL_ARGUMENTS_MAX_BYTES));
+
+    // A second attempt only for a call that never reached the server (its pipe was already gone).
+    // A call in flight when the server died is never sent again: it may be what killed it.
     for (let attempt = 0; attempt < 2; attempt += 1) {
       if (!(await this.#ensureReady(server))) {
         return failed(server.name, serverUnavailableEnvelope(server.name, name, server.lastError));
@@ -172,15 +200,23 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
         const result = await server.callTool(entry.toolName, args, timeoutMs, signal);
         const text = resultText(result);
         if (result.isError) return failed(server.name, envelopeFromErrorResult(server.name, name, text, result.structuredContent));
+        const resultSize = Buffer.byteLength(text);
+        if (resultSize > TOOL_RESULT_MAX_BYTES) return failed(server.name, resultTooLargeEnvelope(server.name, name, resultSize, TOOL_RESULT_MAX_BYTES));
         return done(server.name, text);
       } catch (error) {
         if (signal?.aborted) throw signal.reason ?? error;
         if (isTimeout(error)) return failed(server.name, toolTimeoutEnvelope(server.name, name, timeoutMs));
-        if (!isTransportFailure(error) && server.state === 'ready') {
-          return failed(server.name, toolCallFailedEnvelope(server.name, name, (error as Error).message));
+        const delivery = transportFailure(error);
+        if (delivery === undefined && server.state === 'ready') {
+          return failed(server.name, toolCallFailedEnvelope(server.name, name, describeCallError(server.name, error)));
         }
         if (server.state === 'ready') server.state = 'crashed';
         this.#options.logger?.warn(`call to ${name} failed: server ${server.name} is down`, { attempt });
+        if (delivery === 'in_flight') {
+          if (this.#closed) return failed(server.name, serverUnavailableEnvelope(server.name, name, 'the pool was closed'));
+          if (server.restarts < this.#options.restarts) return failed(server.name, serverCrashedEnvelope(server.name, name, server.lastError));
+          break;
+        }
       }
     }
     this.#markUnavailable(server);

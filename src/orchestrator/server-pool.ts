@@ -72,7 +72,7 @@ function transportFailure(error: unknown): 'in_flight' | 'not_sent' | undefined 
 
 /** A failed call's reason for the model: the server's message, or a sentence for an answer that is not a tool result. */
 function describeCallError(server: string, error: unknown): string {
-  if (error instanceof Error && error.name === 'ZodError') return `The ${server} server answered with something that is not a valid tool result.`;
+  if (error instanceof Error && Array.isArray((error as { issues?: unknown }).issues)) return `The ${server} server answered with something that is not a valid tool result.`;
   return error instanceof Error ? error.message : String(error);
 }
 

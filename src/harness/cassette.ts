@@ -28,6 +28,8 @@ export const CassetteSchema = z
     max_retries: z.number().int().min(0),
     /** Set by `helpdesk eval --rebase`: when, from which recording (its recorded_at or last rebase) and what changed. */
     rebased: z.object({ at: z.string(), from: z.string(), changes: z.array(z.string()) }).strict().optional(),
+    /** The faults the scenario injected while this was recorded (replay with others fails closed). */
+    faults: z.array(z.record(z.string(), z.unknown())).optional(),
     /** Changes of what the model was told (prompt, descriptions, tools) that its live responses predate. */
     stale_responses: z.array(z.string()).optional(),
     interactions: z.array(InteractionSchema),

@@ -2,7 +2,8 @@ import type { ModelClient } from '../orchestrator/chat.ts';
 import { MODEL_MAX_RETRIES } from '../orchestrator/constants.ts';
 import type { OpenAIFunctionTool } from '../orchestrator/openai-tools.ts';
 import { OpenAIModel } from '../orchestrator/openai-model.ts';
-import { canonicalJson, changedTools, readCassette, toolsHash, type Cassette, type Interaction } from './cassette.ts';
+import { canonicalJson, changedTools, firstDifference, readCassette, toolsHash, type Cassette, type Interaction } from './cassette.ts';
+import { describeFault, type Fault } from './faults/fault.ts';
 import { Recorder, scriptedFetch, scriptedJudgeFetch } from './recorder.ts';
 import { contractBreaks, type RecordedCall } from './replay/contract.ts';
 import { driftFailure, type ReplayFailure, type ReplayHub, type ReplaySession } from './replay/replay.ts';
@@ -46,7 +47,7 @@ const nothing = { finish: (): ReplayFailure[] => [], cassette: (): Cassette | un
  * before running when there is no cassette or the tools offered differ from the recording.
  */
 export function replayModel(
-  scenario: Scenario, path: string, tools: readonly OpenAIFunctionTool[], hub: ReplayHub, options: { rebase?: boolean } = {},
+  scenario: Scenario, path: string, tools: readonly OpenAIFunctionTool[], hub: ReplayHub, options: { rebase?: boolean; lenient?: boolean } = {},
 ): ModelSetup | SetupFailure {
   let cassette: Cassette | undefined;
   try {
@@ -60,6 +61,9 @@ export function replayModel(
       reason: `no cassette at ${path}; record one (helpdesk eval --record --id ${scenario.id}) or author one from the scenario's script (helpdesk eval --author --id ${scenario.id})`,
     }] };
   }
+  if (options.lenient) return lenientReplay(scenario, cassette, hub);
+  const faults = faultsChanged(scenario, cassette);
+  if (faults) return { error: 'the faults differ from the recording', replay: [faults] };
   const triaged = cassette.tools_hash === toolsHash(tools) ? undefined : triageTools(cassette, tools);
   if (triaged?.contract) return { error: 'a recorded call breaks the current tool contract', replay: triaged.failures };
   // An authored cassette's verdicts are the script's: a rebase asks the script again, as --author does.
@@ -90,6 +94,36 @@ export function replayModel(
       if (unhandled.length > 0) {
         session.failures.push({ code: 'unhandled_request', reason: `${unhandled.length} request(s) to an unknown address were refused: ${unhandled[0]}` });
       }
+      return session.failures;
+    },
+  };
+}
+
+/**
+ * A cassette's responses were the model's answers to tool results under its faults: replayed
+ * under other faults (or none), they answer results that never happened, so replay fails closed.
+ */
+function faultsChanged(scenario: Scenario, cassette: Cassette): ReplayFailure | undefined {
+  const recorded = cassette.faults ?? [];
+  const now = scenario.faults ?? [];
+  if (canonicalJson(recorded) === canonicalJson(now)) return undefined;
+  const list = (faults: readonly unknown[]) => (faults.length === 0 ? 'no faults' : faults.map((f) => describeFault(f as Fault)).join('; '));
+  return {
+    code: 'faults_changed',
+    reason: `the scenario injects ${list(now)}, but its cassette was recorded with ${list(recorded)}: the recorded responses answered other tool results; re-record or re-author the cassette (helpdesk eval --author --id ${scenario.id})`,
+    diff: firstDifference(recorded, now) ?? '',
+  };
+}
+
+/** The fault matrix's replay: the recorded responses in order, whatever the (faulted) requests say; no judge. */
+function lenientReplay(scenario: Scenario, cassette: Cassette, hub: ReplayHub): ModelSetup {
+  const session = hub.session(`${scenario.id}-${Math.random().toString(36).slice(2, 8)}`, cassette, { lenient: true });
+  return {
+    ...nothing,
+    model: new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.baseURL, model: cassette.model, maxRetries: cassette.max_retries }),
+    failed: () => true,
+    finish: () => {
+      hub.release(session);
       return session.failures;
     },
   };
@@ -182,6 +216,7 @@ export function recordModel(
       format: 1, scenario: scenario.id, source: author ? 'authored' : 'live', model,
       recorded_at: new Date().toISOString(), tools_hash: toolsHash(tools), max_retries: maxRetries,
       interactions: recorder.interactions,
+      ...(scenario.faults ? { faults: scenario.faults } : {}),
       ...(judgeRecorder.interactions.length > 0 ? { judge_interactions: judgeRecorder.interactions } : {}),
     }),
   };

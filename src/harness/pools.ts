@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { builtinServers } from '../orchestrator/builtin-servers.ts';
 import type { ServersConfig } from '../orchestrator/config.ts';
+import type { TransportWrapper } from '../orchestrator/server-connection.ts';
 import { ServerPool } from '../orchestrator/server-pool.ts';
 import { canonicalJson } from './cassette.ts';
 import type { Scenario } from './scenario.ts';
@@ -20,6 +21,7 @@ export interface OpenedPool {
  */
 export class PoolCache {
   readonly #pools = new Map<string, Promise<OpenedPool>>();
+  readonly #fresh = new Set<ServerPool>();
   readonly #root: string;
   readonly #baseEnv: Readonly<Record<string, string>>;
   #closed = false;
@@ -53,11 +55,28 @@ export class PoolCache {
     return pool;
   }
 
-  async #open(scenario: Scenario): Promise<OpenedPool> {
+  /**
+   * A pool of the scenario's servers for one run only, each transport wrapped (faults): the
+   * caller closes it when the run is over; close() stops it too if the run is cut short.
+   */
+  async fresh(scenario: Scenario, wrapTransport: TransportWrapper): Promise<OpenedPool> {
+    if (this.#closed) throw new Error('the pools are closed');
+    const opened = await this.#open(scenario, wrapTransport);
+    this.#fresh.add(opened.pool);
+    return opened;
+  }
+
+  /** Forgets a pool from fresh() that its run has closed. */
+  forget(pool: ServerPool): void {
+    this.#fresh.delete(pool);
+  }
+
+  async #open(scenario: Scenario, wrapTransport?: TransportWrapper): Promise<OpenedPool> {
     const started = performance.now();
     const pool = await ServerPool.open(this.serversFor(scenario), {
       baseEnv: { ...this.#baseEnv, HELPDESK_NOW: scenario.now },
       ...(scenario.tool_timeout_ms ? { toolTimeoutMs: scenario.tool_timeout_ms } : {}),
+      ...(wrapTransport ? { wrapTransport } : {}),
     });
     const startupMs = performance.now() - started;
     const discoveryMs = Math.max(0, ...pool.servers().map((s) => s.discoveryMs));
@@ -70,7 +89,8 @@ export class PoolCache {
    * their latency figures (and its own start-up figure).
    */
   async prepare(scenarios: readonly Scenario[]): Promise<void> {
-    for (const scenario of scenarios) await this.get(scenario).catch(() => undefined);
+    // A faulted scenario gets a fresh pool per run, started when it runs.
+    for (const scenario of scenarios) if (!scenario.faults?.length) await this.get(scenario).catch(() => undefined);
   }
 
   /** Stops every pool. */
@@ -78,6 +98,7 @@ export class PoolCache {
     this.#closed = true;
     const pools = [...this.#pools.values()];
     this.#pools.clear();
-    await Promise.allSettled(pools.map(async (p) => (await p).pool.close()));
+    const fresh = [...this.#fresh];
+    await Promise.allSettled([...pools.map(async (p) => (await p).pool.close()), ...fresh.map((pool) => pool.close())]);
   }
 }

@@ -11,7 +11,11 @@ import { grade } from './grading/graders.ts';
 import { observedCalls, type GradeResult, type Mode, type ScenarioRun } from './grading/run.ts';
 import { askJudge, type JudgeCall } from './grading/judge.ts';
 import { checksPass, scenarioScore } from './grading/score.ts';
-import type { PoolCache } from './pools.ts';
+import { faultChecks } from './faults/checks.ts';
+import type { FaultReport } from './faults/fault.ts';
+import { FaultPlan } from './faults/plan.ts';
+import { closeFaultedPool, unreachableFaults } from './faults/session.ts';
+import type { OpenedPool, PoolCache } from './pools.ts';
 import { liveModel, recordModel, replayModel, type LiveEndpoint } from './model-setup.ts';
 import type { ReplayFailure, ReplayHub } from './replay/replay.ts';
 import type { LoadedScenario, Scenario } from './scenario.ts';
@@ -42,6 +46,11 @@ export interface RunOptions {
    * servers, prompt and tools, and rewrite the cassette where the expectations still hold.
    */
   readonly rebase?: boolean;
+  /**
+   * A fault-matrix cell: replay serves the recorded decisions in order whatever the faulted tool
+   * results say, no judge is asked, and no cassette is written in any mode.
+   */
+  readonly matrixCell?: boolean;
 }
 
 /** What a rebase did with one cassette. */
@@ -158,18 +167,46 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const { scenario } = loaded;
   const started = performance.now();
   const mode = options.mode;
+  const plan = scenario.faults?.length ? new FaultPlan(scenario.faults) : undefined;
   let opened;
   try {
-    opened = await options.pools.get(scenario);
+    opened = plan ? await options.pools.fresh(scenario, plan.wrap) : await options.pools.get(scenario);
   } catch (error) {
     return failed(loaded, mode, started, `servers did not start: ${(error as Error).message}`);
   }
+  if (!plan) return runOn(loaded, options, opened, started);
+  const unreachable = unreachableFaults(plan.faults, opened.pool);
+  let result: ScenarioResult | undefined;
+  try {
+    if (!unreachable) result = await runOn(loaded, options, opened, started);
+  } finally {
+    const faults = await closeFaultedPool(opened.pool, plan);
+    options.pools.forget(opened.pool);
+    result = result ? withFaults(loaded, result, faults) : failed(loaded, mode, started, `faults: ${unreachable ?? 'the run did not finish'}`);
+  }
+  return result;
+}
+
+/** A faulted run's result with what its faults did, and their checks graded. */
+function withFaults(loaded: LoadedScenario, result: ScenarioResult, faults: FaultReport): ScenarioResult {
+  if (!result.run) return result;
+  const checks = [...result.checks, ...faultChecks(faults)];
+  const failures = checks.filter((c) => !c.pass);
+  const score = scenarioScore(checks, loaded.scenario.expect.weights);
+  const pass = result.rebase ? result.pass : result.replay.length === 0 && checksPass(checks, score, loaded.scenario.expect.score_threshold);
+  return { ...result, run: { ...result.run, faults }, checks, failures, score, pass };
+}
+
+/** Runs one scenario on an opened pool and grades it. */
+async function runOn(loaded: LoadedScenario, options: RunOptions, opened: OpenedPool, started: number): Promise<ScenarioResult> {
+  const { scenario } = loaded;
+  const mode = options.mode;
   const router = options.breakRouter ? options.breakRouter(opened.pool) : opened.pool;
   const tools = router.openAITools();
   const path = cassettePath(options.recordingsDir, scenario.id);
 
   const setup = mode === 'replay'
-    ? options.hub ? replayModel(scenario, path, tools, options.hub, { rebase: options.rebase === true }) : { error: 'replay mode needs a ReplayHub' }
+    ? options.hub ? replayModel(scenario, path, tools, options.hub, { rebase: options.rebase === true, lenient: options.matrixCell === true }) : { error: 'replay mode needs a ReplayHub' }
     : mode === 'record'
       ? recordModel(scenario, tools, options.live, options.author === true, options.judge)
       : liveModel(scenario, options.live, options.judge);
@@ -187,7 +224,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const judge = crash || setup.failed?.() ? undefined : await runJudges(scenario, transcripts, setup.judge);
   const replay = setup.finish();
   const cassette = crash ? undefined : setup.cassette();
-  if (cassette && !options.deferCassette && !options.rebase) writeCassette(path, cassette);
+  if (cassette && !options.deferCassette && !options.rebase && !options.matrixCell) writeCassette(path, cassette);
   const run: ScenarioRun = {
     mode, transcripts, calls: observedCalls(transcripts), requests: model.requests,
     startupMs: opened.startupMs, discoveryMs: opened.discoveryMs, crash, judge,

@@ -5,6 +5,7 @@ import { DATASET_NOW, parseInstant } from '../shared/clock.ts';
 import { ServerConfigSchema } from '../orchestrator/config.ts';
 import { MAX_ITERATIONS } from '../orchestrator/constants.ts';
 import { STOP_REASONS } from '../orchestrator/transcript.ts';
+import { FaultSchema } from './faults/fault.ts';
 
 /**
  * An expected argument value. A plain JSON value must be equal; these objects match more
@@ -163,6 +164,7 @@ export const ScenarioSchema = z
     model: z.object({ name: z.string().optional(), max_iterations: z.number().int().min(1).max(50).default(MAX_ITERATIONS) }).strict().default({ max_iterations: MAX_ITERATIONS }),
     servers: z.record(z.string(), ServerConfigSchema).optional().describe('Extra or replaced servers (mcpServers format) for this scenario.'),
     tool_timeout_ms: z.number().int().positive().optional(),
+    faults: z.array(FaultSchema).min(1).optional().describe('Failures injected between the orchestrator and the servers during this scenario (each run gets fresh servers).'),
     script: z.array(ScriptTurnSchema).optional().describe('Model turns used to author the cassette without a live model.'),
     expect: z
       .object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ServerState } from '../../orchestrator/server-connection.ts';
 
 /** The failures a scenario can inject between the orchestrator and a server. */
 export const FAULT_KINDS = ['crash', 'hang', 'slow', 'garbage', 'protocol_error', 'tool_error', 'oversized', 'disconnect'] as const;
@@ -57,5 +58,27 @@ export type Fault = z.output<typeof FaultSchema>;
 export function describeFault(fault: Fault): string {
   const target = fault.server && fault.tool ? `${fault.server}.${fault.tool}` : fault.server ? `server ${fault.server}` : fault.tool ? `tool ${fault.tool}` : 'every server';
   const which = fault.call !== undefined ? `, call ${fault.call}` : fault.probability !== undefined ? `, p=${fault.probability} seed ${fault.seed ?? 1}` : '';
-  return `${fault.kind} on ${target}${which}`;
+  const how = fault.kind === 'slow' ? ` (${fault.delay_ms ?? FAULT_DEFAULTS.delay_ms} ms)` : fault.kind === 'oversized' ? ` (${fault.size_bytes ?? FAULT_DEFAULTS.size_bytes} bytes)` : '';
+  return `${fault.kind}${how} on ${target}${which}`;
+}
+
+/** One fault that hit one call. */
+export interface Injection {
+  /** The fault's place in the scenario's list, from 1. */
+  readonly fault: number;
+  readonly kind: FaultKind;
+  readonly server: string;
+  readonly tool: string;
+  /** Which matching call of this fault it hit, from 1. */
+  readonly call: number;
+}
+
+/** What the faults of one run did, for the graders and the reports. */
+export interface FaultReport {
+  readonly active: readonly Fault[];
+  readonly injections: readonly Injection[];
+  /** Each server at the end of the run, before its pool closed. */
+  readonly servers: readonly { readonly name: string; readonly state: ServerState; readonly restarts: number }[];
+  /** Server processes still alive after the pool closed (must be none). */
+  readonly leftover: readonly number[];
 }

@@ -1,18 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { TransportWrapper, WrappedServer } from '../../orchestrator/server-connection.ts';
-import type { Fault, FaultKind } from './fault.ts';
+import type { Fault, Injection } from './fault.ts';
 import { FaultyTransport } from './faulty-transport.ts';
-
-/** One fault that hit one call. */
-export interface Injection {
-  /** The fault's place in the scenario's list, from 1. */
-  readonly fault: number;
-  readonly kind: FaultKind;
-  readonly server: string;
-  readonly tool: string;
-  /** Which matching call of this fault it hit, from 1. */
-  readonly call: number;
-}
 
 /** A small seeded generator (mulberry32): the same seed draws the same numbers. */
 function seeded(seed: number): () => number {

@@ -14,7 +14,8 @@ export type ReplayFailureCode =
   | 'unhandled_request'
   | 'judge_changed'
   | 'judge_missing'
-  | 'judge_unused';
+  | 'judge_unused'
+  | 'faults_changed';
 
 /** A replay failure: a distinct code, a sentence, and a readable diff where there is one. */
 export interface ReplayFailure {
@@ -38,6 +39,11 @@ export interface SessionOptions {
   readonly ignoreTools?: boolean;
   /** The judge is answered elsewhere (a rebase re-asks an authored script): its recorded verdicts go unused. */
   readonly judgeElsewhere?: boolean;
+  /**
+   * Serve the recorded responses in order whatever the requests say (the fault matrix: the
+   * recorded decisions replayed against faulted tool results). Only running out of them fails.
+   */
+  readonly lenient?: boolean;
 }
 
 /** What msw hands an unhandled-request callback (only the parts used here). */
@@ -95,6 +101,10 @@ export class ReplaySession {
       });
     }
     this.received.push(body);
+    if (this.options.lenient) {
+      this.#cursor += 1;
+      return recorded.response;
+    }
     const comparable = (value: unknown) => canonicalJson(this.options.ignoreTools ? { ...(value as object), tools: undefined } : value);
     if (comparable(recorded.request) !== comparable(body)) {
       const request = body as Record<string, unknown>;
@@ -146,6 +156,7 @@ export class ReplaySession {
 
   /** Call when the scenario is over: recorded turns left unused are a failure. */
   finish(): void {
+    if (this.options.lenient) return;
     if (this.unused > 0 && !this.broken) {
       this.failures.push({
         code: 'unused_turns',

@@ -110,8 +110,8 @@ describe('faults declared in a scenario', () => {
     };
     const result = await runScenario(write('crash', body), options({ mode: 'record', author: true }));
     expect(result.pass, why(result)).toBe(true);
-    expect(result.run?.faults?.servers).toEqual([{ name: 'tickets', state: 'ready', restarts: 1 }]);
-    expect(result.run?.faults?.leftover).toEqual([]);
+    expect(result.faults?.servers).toEqual([{ name: 'tickets', state: 'ready', restarts: 1 }]);
+    expect(result.faults?.leftover).toEqual([]);
     expect(result.checks.find((c) => c.name === 'faults:processes')).toMatchObject({ pass: true });
   });
 

@@ -25,5 +25,15 @@ export function evaluateGates(record: RunRecord, options: GateOptions): (Check &
   if (options.maxFlaky !== undefined) {
     gates.push({ name: 'max_flaky', pass: record.totals.flaky <= options.maxFlaky, reason: `${record.totals.flaky} flaky scenario(s) (maximum ${options.maxFlaky})` });
   }
+  if (record.resilience) {
+    const failed = record.resilience.cells.filter((c) => !c.pass);
+    gates.push({
+      name: 'resilience',
+      pass: failed.length === 0,
+      reason: failed.length === 0
+        ? `all ${record.resilience.cells.length} faulted runs kept every invariant`
+        : `${failed.length} of ${record.resilience.cells.length} faulted runs broke an invariant: ${failed.slice(0, 5).map((c) => `${c.scenario} × ${c.tool} × ${c.kind}`).join(', ')}${failed.length > 5 ? ', …' : ''}`,
+    });
+  }
   return gates;
 }

@@ -7,6 +7,7 @@ import { groupDrifts } from './replay/drift-groups.ts';
 import type { ScenarioResult } from './runner.ts';
 import type { LoadedScenario, Scenario } from './scenario.ts';
 import { classify, passAtK, passHatK, percentile, wilsonInterval } from './stats.ts';
+import { ResilienceRecordSchema } from './faults/record.ts';
 
 /** The version of results.json; bump it when the shape changes incompatibly. */
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -125,6 +126,8 @@ export const RunRecordSchema = z.object({
   /** Set when the run was compared with an earlier one (--baseline). */
   /** Every classified change of the run once, with the scenarios it touches (drift triage). */
   drift: z.array(z.object({ kind: z.string(), change: z.string(), risk: z.string(), detail: z.string(), scenarios: z.array(z.string()) })).default([]),
+  /** Set by --fault-matrix: each scenario × tool × fault kind with its invariants. */
+  resilience: ResilienceRecordSchema.nullable().default(null),
   baseline: z
     .object({
       run_id: z.string(),
@@ -339,6 +342,7 @@ export function runRecord(info: RunInfo, scenarios: readonly ScenarioRecord[], g
     totals: totals(scenarios),
     gates,
     drift: groupDrifts(scenarios),
+    resilience: null,
     baseline: null,
   };
 }

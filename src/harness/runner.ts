@@ -81,6 +81,8 @@ export interface ScenarioResult {
   readonly rebase?: RebaseOutcome | undefined;
   /** Replay: what the model was told differently since its recorded live responses (cassette header). */
   readonly staleResponses?: readonly string[] | undefined;
+  /** Faulted runs: what the faults did. */
+  readonly faults?: FaultReport | undefined;
 }
 
 /** A model that keeps every request it forwards (the graders check what the model was told). */
@@ -182,19 +184,19 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   } finally {
     const faults = await closeFaultedPool(opened.pool, plan);
     options.pools.forget(opened.pool);
-    result = result ? withFaults(loaded, result, faults) : failed(loaded, mode, started, `faults: ${unreachable ?? 'the run did not finish'}`);
+    result = withFaults(loaded, result ?? failed(loaded, mode, started, `faults: ${unreachable ?? 'the run did not finish'}`), faults);
   }
   return result;
 }
 
 /** A faulted run's result with what its faults did, and their checks graded. */
 function withFaults(loaded: LoadedScenario, result: ScenarioResult, faults: FaultReport): ScenarioResult {
-  if (!result.run) return result;
+  if (!result.run) return { ...result, faults };
   const checks = [...result.checks, ...faultChecks(faults)];
   const failures = checks.filter((c) => !c.pass);
   const score = scenarioScore(checks, loaded.scenario.expect.weights);
   const pass = result.rebase ? result.pass : result.replay.length === 0 && checksPass(checks, score, loaded.scenario.expect.score_threshold);
-  return { ...result, run: { ...result.run, faults }, checks, failures, score, pass };
+  return { ...result, faults, checks, failures, score, pass };
 }
 
 /** Runs one scenario on an opened pool and grades it. */
@@ -221,7 +223,7 @@ async function runOn(loaded: LoadedScenario, options: RunOptions, opened: Opened
     crash = error instanceof Error ? error.message : String(error);
   }
   // A replay whose agent requests already drifted has nothing trustworthy to judge.
-  const judge = crash || setup.failed?.() ? undefined : await runJudges(scenario, transcripts, setup.judge);
+  const judge = crash || setup.failed?.() || options.matrixCell ? undefined : await runJudges(scenario, transcripts, setup.judge);
   const replay = setup.finish();
   const cassette = crash ? undefined : setup.cassette();
   if (cassette && !options.deferCassette && !options.rebase && !options.matrixCell) writeCassette(path, cassette);

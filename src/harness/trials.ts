@@ -1,4 +1,5 @@
 import { cassettePath, writeCassette } from './cassette.ts';
+import { mapLimited } from './concurrency.ts';
 import type { Mode } from './grading/run.ts';
 import { runScenario, type RunOptions, type ScenarioResult } from './runner.ts';
 import type { LoadedScenario } from './scenario.ts';
@@ -33,20 +34,14 @@ export async function runTrials(
   const byScenario = scenarios.map((loaded) => ({ loaded, results: new Array<ScenarioResult>(trials) }));
   const jobs = byScenario.flatMap((entry) => Array.from({ length: trials }, (_, trial) => ({ entry, trial })));
   const recordMode = options.mode === 'record';
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const job = jobs[next] as (typeof jobs)[number];
-      next += 1;
-      const result = await runScenario(job.entry.loaded, { ...options, deferCassette: recordMode })
-        .catch((error: unknown) => crashed(job.entry.loaded, options.mode, error));
-      job.entry.results[job.trial] = result;
-      done += 1;
-      onResult(result, job.trial + 1, done, jobs.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, jobs.length)) }, worker));
+  await mapLimited(jobs, concurrency, async (job) => {
+    const result = await runScenario(job.entry.loaded, { ...options, deferCassette: recordMode })
+      .catch((error: unknown) => crashed(job.entry.loaded, options.mode, error));
+    job.entry.results[job.trial] = result;
+    done += 1;
+    onResult(result, job.trial + 1, done, jobs.length);
+  });
   if (recordMode) {
     for (const { loaded, results } of byScenario) {
       const chosen = results.find((r) => r.pass && r.cassette) ?? results.findLast((r) => r.cassette);

@@ -11,6 +11,7 @@ import type { Mode } from '../../harness/grading/run.ts';
 import { PoolCache } from '../../harness/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
 import { displayPath } from '../../harness/reporters/report-format.ts';
+import { resilienceTerminal } from '../../harness/reporters/resilience.ts';
 import { renderTable } from '../../harness/reporters/table.ts';
 import { driftSection, failureDetails, judgeSummary, rebaseSummary, resultsTable, staleSummary, summaryLine, variationsTable } from '../../harness/reporters/terminal.ts';
 import { writeReports } from '../../harness/reporters/write.ts';
@@ -22,6 +23,7 @@ import { inShard, parseShard, type Shard } from '../../harness/shard.ts';
 import { defaultK } from '../../harness/stats.ts';
 import { runTrials } from '../../harness/trials.ts';
 import { EXIT } from '../exit-codes.ts';
+import { matrixKinds, runMatrix } from './eval-matrix.ts';
 import { fraction, wholeNumber } from '../numbers.ts';
 import { readSettings, type Settings } from '../settings.ts';
 
@@ -50,6 +52,11 @@ Trials and gates:
   --max-flaky <n>    fail the run when more than n scenarios are flaky
   --baseline <ref>   compare with an earlier run: a results.json, a report folder or a run ID
   --fail-on-regression  exit 1 when the comparison finds a regression
+Fault matrix (replay or live mode):
+  --fault-matrix     after the suite, run each scenario once per (tool it called × fault kind),
+                     the fault on that tool's first call, and grade the resilience invariants
+  --fault-kinds <k>  only these kinds (comma-separated): crash, hang, slow, garbage,
+                     protocol_error, tool_error, oversized, disconnect (default: all)
 Judge (expect.judge, live and record mode):
   --judge-model <m>  the judge model (default HELPDESK_JUDGE_MODEL, else the agent's model);
                      HELPDESK_JUDGE_BASE_URL and HELPDESK_JUDGE_API_KEY default to the agent's
@@ -74,6 +81,7 @@ const OPTIONS = {
   'fail-on-regression': { type: 'boolean' }, 'report-dir': { type: 'string' }, out: { type: 'string' },
   concurrency: { type: 'string' }, scenarios: { type: 'string' }, recordings: { type: 'string' },
   list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'judge-model': { type: 'string' },
+  'fault-matrix': { type: 'boolean' }, 'fault-kinds': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -116,6 +124,7 @@ async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv,
   if (variations) process.stdout.write(`\n${variations}\n`);
   const judged = judgeSummary(record);
   if (judged.length > 0) process.stdout.write(`\n${judged.join('\n')}\n`);
+  if (record.resilience) process.stdout.write(`\n${resilienceTerminal(record.resilience).join('\n')}\n`);
   const details = failureDetails(record);
   if (details.length > 0) process.stdout.write(`\n${details.join('\n')}\n`);
   const drift = driftSection(record);
@@ -204,6 +213,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const trials = wholeNumber(values.trials, '--trials', 1) ?? 1;
   if (trials > 1 && mode === 'replay') throw new ConfigError('--trials needs --live or --record: a replay gives the same answer every time');
   if (trials > 1 && values.author) throw new ConfigError('--trials cannot be combined with --author: a script gives the same answer every time');
+  const kinds = matrixKinds(values['fault-matrix'] === true, values['fault-kinds'], { mode, trials, rebase: values.rebase === true });
   const k = wholeNumber(values.k, '--k', 1) ?? defaultK(trials);
   if (k > trials) throw new ConfigError(`--k (${k}) cannot exceed --trials (${trials})`);
   let shard: Shard | undefined;
@@ -268,10 +278,13 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     // Scenario files are kept relative to the project, so results from different machines and shards compare and merge.
     const records = runs.map(({ loaded, results }) =>
       scenarioRecord({ ...loaded, file: displayPath(loaded.file, PROJECT_ROOT) }, results.map((result, i) => trialRecord(result, loaded.scenario, i + 1)), k));
+    const options = { mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}) };
+    const resilience = kinds ? await runMatrix(runs, options, kinds, concurrency, tty) : null;
     const record = runRecord({
       runId: newRunId(label), startedAt, durationMs: performance.now() - started, mode, authored: values.author === true,
       model: mode === 'replay' ? null : (live?.model ?? null), trials, k, shard: shard ?? null,
     }, records);
+    record.resilience = resilience;
     return await finish(record, values, env, reportsDir, label);
   } finally {
     hub?.close();

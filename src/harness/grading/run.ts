@@ -3,7 +3,6 @@ import type { ChatRequest } from '../../orchestrator/chat.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import type { Check } from './matchers.ts';
 import type { JudgeCall } from './judge.ts';
-import type { FaultReport } from '../faults/fault.ts';
 
 /** The three ways a scenario runs. */
 export type Mode = 'replay' | 'record' | 'live';
@@ -33,8 +32,6 @@ export interface ScenarioRun {
   readonly discoveryMs: number;
   /** The judge's verdicts on the answer (expect.judge), in the order listed; undefined when the run failed before judging. */
   readonly judge?: readonly JudgeCall[] | undefined;
-  /** Faulted runs: what the faults did. */
-  readonly faults?: FaultReport | undefined;
   /** Set when the run itself failed (a crash in the harness or orchestrator, not a graded outcome). */
   readonly crash?: string | undefined;
 }

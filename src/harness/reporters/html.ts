@@ -8,6 +8,7 @@ import {
   escapeHtml as esc, formatInterval, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, modelOf, passAt,
   passHat, runUsage, verdict,
 } from './report-format.ts';
+import { resilienceHtml } from './resilience.ts';
 
 /**
  * The page's only script: expand/collapse the timelines, show failures only, open the timeline a
@@ -163,6 +164,7 @@ export function reportHtml(record: RunRecord, options: HtmlOptions = {}): string
 ${overview(record)}
 ${gatesAndRegressions(record)}
 ${drift(record)}
+${resilienceHtml(record.resilience)}
 <h2>Scenarios</h2>
 ${scenarioTable(record)}
 ${variations(record)}

@@ -80,6 +80,21 @@ function testcase(scenario: ScenarioRecord, k: number, root: string | undefined)
   return [head, ...body, '    </testcase>'].join('\n');
 }
 
+/** The fault matrix as a second suite: one testcase per scenario × tool × fault kind. */
+function resilienceSuite(record: RunRecord): string[] {
+  const matrix = record.resilience;
+  if (!matrix) return [];
+  const counts = { tests: matrix.cells.length, failures: matrix.cells.filter((c) => !c.pass).length, errors: 0, skipped: 0 };
+  const cases = matrix.cells.map((cell) => {
+    const head = `    <testcase${attributes({ classname: `fault-matrix.${cell.scenario}`, name: `${cell.tool} × ${cell.kind}`, time: seconds(cell.duration_ms) })}`;
+    const failure = cell.checks.find((c) => !c.pass);
+    if (!failure) return `${head}/>`;
+    const details = cell.checks.map((c) => `${c.pass ? '✓' : '✗'} ${c.name}: ${c.reason}`).join('\n');
+    return [`${head}>`, `      <failure${attributes({ type: failure.name, message: failure.reason })}>${xmlText(details)}</failure>`, '    </testcase>'].join('\n');
+  });
+  return [`  <testsuite${attributes({ name: `${JUNIT_SUITE} · fault matrix`, ...counts, timestamp: record.started_at })}>`, ...cases, '  </testsuite>'];
+}
+
 /** Options for the JUnit report. */
 export interface JunitOptions {
   /** Scenario files are shown relative to this folder (the repository root) when inside it. */
@@ -111,6 +126,7 @@ export function junitXml(record: RunRecord, options: JunitOptions = {}): string 
     `    </properties>`,
     ...cases,
     '  </testsuite>',
+    ...resilienceSuite(record),
     '</testsuites>',
     '',
   ].join('\n');

@@ -1,8 +1,10 @@
+import { resilienceRows } from '../faults/record.ts';
 import type { RunRecord, ScenarioRecord } from '../results.ts';
 import { judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';
 import {
   displayPath, failureDetails, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, modelOf, runUsage, verdict,
 } from './report-format.ts';
+import { failingCells, resilienceHeadline, resilienceMark } from './resilience.ts';
 
 /** Escapes text for a GitHub-flavoured Markdown table cell: pipes, HTML, line breaks, emphasis. */
 export function markdownCell(text: string): string {
@@ -138,6 +140,20 @@ function regressions(record: RunRecord): string[] {
   ];
 }
 
+/** The resilience matrix (--fault-matrix): scenario × fault kind, then each failing run. */
+function resilience(record: RunRecord): string[] {
+  const matrix = record.resilience;
+  if (!matrix) return [];
+  return [
+    '', '## Resilience (fault matrix)', '', resilienceHeadline(matrix), '',
+    `| Scenario | ${matrix.kinds.join(' | ')} |`,
+    `|---|${matrix.kinds.map(() => ':-:').join('|')}|`,
+    ...resilienceRows(matrix).map((row) => `| ${markdownCell(row.scenario)} | ${matrix.kinds.map((kind) => resilienceMark(row.cells.get(kind))).join(' | ')} |`),
+    ...failingCells(matrix).map((line, i) => `${i === 0 ? '\n' : ''}- ❌ ${inline(line)}`),
+    ...matrix.skipped.map((s) => `- ⏭️ ${inline(`${s.scenario} left out: ${s.reason}`)}`),
+  ];
+}
+
 /** Options for the Markdown summary. */
 export interface MarkdownOptions {
   /** Scenario files are shown relative to this folder when inside it. */
@@ -155,6 +171,7 @@ export function summaryMarkdown(record: RunRecord, options: MarkdownOptions = {}
     ...driftSection(record),
     ...staleSection(record),
     ...failures(record, options.root),
+    ...resilience(record),
     ...gates(record),
     ...regressions(record),
     '',

@@ -57,6 +57,7 @@ describe('helpdesk eval --fault-matrix', () => {
     expect(results.gates).toContainEqual({ name: 'resilience', pass: true, reason: 'all 40 faulted runs kept every invariant' });
 
     const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toContain('<testsuites name="mcp-helpdesk eval" tests="42" failures="0"');
     expect(junit).toContain('<testsuite name="mcp-helpdesk eval · fault matrix" tests="40" failures="0"');
     expect(junit).toContain('<testcase classname="fault-matrix.multi-server-innovate-overview" name="lookup_asset × hang"');
     const summary = readFileSync(join(dir, 'summary.md'), 'utf8');

@@ -116,9 +116,11 @@ export function junitXml(record: RunRecord, options: JunitOptions = {}): string 
     time: seconds(record.duration_ms),
   };
   const cases = record.scenarios.map((s) => testcase(s, record.k, options.root));
+  const matrix = record.resilience?.cells ?? [];
+  const all = { ...counts, tests: counts.tests + matrix.length, failures: counts.failures + matrix.filter((c) => !c.pass).length };
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attributes({ name: JUNIT_SUITE, ...counts })}>`,
+    `<testsuites${attributes({ name: JUNIT_SUITE, ...all })}>`,
     `  <testsuite${attributes({ name: JUNIT_SUITE, ...counts, timestamp: record.started_at })}>`,
     `    <properties>`,
     ...Object.entries({ run_id: record.run_id, mode: record.mode, model: modelOf(record), trials: record.trials, k: record.k, price_table: record.price_table })

@@ -77,7 +77,7 @@ describe('helpdesk eval --fault-matrix', () => {
   });
 });
 
-describe('the fault matrix catches an orchestrator that hides failures', () => {
+describe('the fault matrix catches a broken orchestrator', () => {
   let pools: PoolCache;
   let hub: ReplayHub;
   beforeAll(() => {
@@ -112,4 +112,20 @@ describe('the fault matrix catches an orchestrator that hides failures', () => {
       slow: [],
     });
   });
+
+  it('gives up on a cell whose run never ends, even when cancelled, and goes on', async () => {
+    // A router whose calls never answer and that ignores cancellation.
+    const stuck = (router: ToolRouter): ToolRouter => ({
+      openAITools: () => router.openAITools(),
+      serverOf: (name) => router.serverOf(name),
+      callTool: () => new Promise(() => {}),
+    });
+    const options: RunOptions = { mode: 'replay', hub, pools, recordingsDir: join(ROOT, 'recordings') };
+    const [loaded] = loadScenarios(join(ROOT, 'scenarios'), { ids: ['critical-tickets-cust-001'] }, ROOT);
+    const baseline = await runScenario(loaded!, options);
+    const matrix = await runFaultMatrix([{ loaded: loaded!, result: baseline }], { ...options, breakRouter: stuck }, { concurrency: 1, kinds: ['tool_error'], deadlineGraceMs: 100 });
+    expect(matrix.cells).toHaveLength(1);
+    expect(matrix.cells[0]?.pass).toBe(false);
+    expect(matrix.cells[0]?.checks).toEqual([{ name: 'resilience:ended', pass: false, reason: expect.stringMatching(/^the run did not end \d+\.\d s after it started, even when cancelled \(budget \d+\.\d s\)$/) }]);
+  }, 30_000);
 });

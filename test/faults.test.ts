@@ -5,7 +5,7 @@ import { ServerPool } from '../src/orchestrator/server-pool.ts';
 import type { Fault } from '../src/harness/faults/fault.ts';
 import { FaultPlan } from '../src/harness/faults/plan.ts';
 import { DATASET_NOW } from '../src/shared/clock.ts';
-import { isAlive } from './support/processes.ts';
+import { isAlive, stillAlive } from '../src/shared/processes.ts';
 
 const opened: ServerPool[] = [];
 const plans: FaultPlan[] = [];
@@ -28,9 +28,7 @@ const TICKET_ARGS = { ticket_id: 'TKT-1001' };
 afterEach(async () => {
   await Promise.allSettled(opened.splice(0).map((pool) => pool.close()));
   const pids = plans.splice(0).flatMap((plan) => [...plan.pids]);
-  const deadline = performance.now() + 1_000;
-  while (pids.some(isAlive) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  expect(pids.filter(isAlive), 'server processes left running').toEqual([]);
+  expect(await stillAlive(pids, 1_000), 'server processes left running').toEqual([]);
 });
 
 describe('faults injected between the pool and the servers', () => {

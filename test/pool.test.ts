@@ -11,7 +11,7 @@ import { ServerStartError } from '../src/orchestrator/errors.ts';
 import { ScriptedModel } from '../src/orchestrator/scripted-model.ts';
 import { ServerPool, type PoolOptions } from '../src/orchestrator/server-pool.ts';
 import { DATASET_NOW } from '../src/shared/clock.ts';
-import { isAlive } from './support/processes.ts';
+import { isAlive, stillAlive } from '../src/shared/processes.ts';
 
 const FIXTURES = resolve(import.meta.dirname, 'fixtures', 'servers');
 const BASE_ENV = { HELPDESK_NOW: DATASET_NOW };
@@ -34,20 +34,6 @@ async function open(config: ServersConfig, options: PoolOptions = {}): Promise<S
 
 function remember(pool: ServerPool): void {
   for (const pid of pool.pids()) seenPids.add(pid);
-}
-
-/**
- * The pids among `pids` still alive after up to `withinMs`. A SIGKILLed child stays a zombie
- * (and `kill(pid, 0)` still succeeds) until this process reaps it on its next event-loop turn.
- */
-async function stillAlive(pids: readonly number[], withinMs: number): Promise<number[]> {
-  const deadline = performance.now() + withinMs;
-  let alive = pids.filter(isAlive);
-  while (alive.length > 0 && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 10));
-    alive = alive.filter(isAlive);
-  }
-  return alive;
 }
 
 afterEach(async () => {

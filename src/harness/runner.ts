@@ -51,6 +51,8 @@ export interface RunOptions {
    * results say, no judge is asked, and no cassette is written in any mode.
    */
   readonly matrixCell?: boolean;
+  /** Cancels the run's queries (stop reason `aborted`): the fault matrix's deadline per cell. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a rebase did with one cassette. */
@@ -108,12 +110,12 @@ function failed(loaded: LoadedScenario, mode: Mode, started: number, error: stri
   };
 }
 
-async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRouter, maxIterations: number): Promise<Transcript[]> {
+async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRouter, maxIterations: number, signal?: AbortSignal): Promise<Transcript[]> {
   const transcripts: Transcript[] = [];
   let history: ChatMessage[] = [];
   const prompt = systemPrompt(formatDay(parseInstant(scenario.now)));
   for (const turn of scenario.turns) {
-    const { transcript, messages } = await runQuery({ model, tools: router, query: turn, history, systemPrompt: prompt, maxIterations });
+    const { transcript, messages } = await runQuery({ model, tools: router, query: turn, history, systemPrompt: prompt, maxIterations, ...(signal ? { signal } : {}) });
     transcripts.push(transcript);
     history = messages;
     if (transcript.stop_reason !== 'final_answer') break;
@@ -218,7 +220,7 @@ async function runOn(loaded: LoadedScenario, options: RunOptions, opened: Opened
   let transcripts: Transcript[] = [];
   let crash: string | undefined;
   try {
-    transcripts = await runTurns(scenario, model, router, options.maxIterations ?? scenario.model.max_iterations);
+    transcripts = await runTurns(scenario, model, router, options.maxIterations ?? scenario.model.max_iterations, options.signal);
   } catch (error) {
     crash = error instanceof Error ? error.message : String(error);
   }

@@ -2,15 +2,9 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
-/** Whether a process exists (a zombie still counts until its parent reaps it). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
+import { isAlive } from '../../src/shared/processes.ts';
+
+export { isAlive };
 
 /**
  * Pids of MCP server processes (dist/servers/*.mjs or servers/<name>/index.ts) whose environment

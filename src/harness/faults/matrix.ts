@@ -1,8 +1,10 @@
+import { BUILTIN_SERVER_NAMES } from '../../orchestrator/builtin-servers.ts';
 import { COLLISION_SEPARATOR } from '../../orchestrator/constants.ts';
 import { mapLimited } from '../concurrency.ts';
 import { runScenario, type RunOptions, type ScenarioResult } from '../runner.ts';
 import type { LoadedScenario } from '../scenario.ts';
 import { FAULT_KINDS, type Fault, type FaultKind } from './fault.ts';
+import type { FaultCheck } from './checks.ts';
 import { cellInvariants, type CellTarget } from './invariants.ts';
 import type { ResilienceRecord } from './record.ts';
 
@@ -11,7 +13,9 @@ export const MATRIX_TOOL_TIMEOUT_MS = 3_000;
 /** How late a slow fault answers in the matrix: well inside the timeout, so the answer must arrive. */
 export const MATRIX_SLOW_MS = 500;
 /** Room in a cell's budget for restarts and a loaded machine. */
-export const MATRIX_SLACK_MS = 3_000;
+export const MATRIX_SLACK_MS = 5_000;
+/** A cell still running this long after its budget is cancelled (stop reason aborted, over budget). */
+export const MATRIX_DEADLINE_GRACE_MS = 30_000;
 
 /** One run of a scenario with one fault on its first call of one tool, graded. */
 export type MatrixCell = ResilienceRecord['cells'][number];
@@ -33,15 +37,26 @@ function serverToolName(tool: string, server: string): string {
   return tool.startsWith(prefix) ? tool.slice(prefix.length) : tool;
 }
 
-/** The cell's scenario: the same turns and servers, one fault on the first call of the tool, a short timeout. */
-function faulted(loaded: LoadedScenario, kind: FaultKind, tool: string, server: string): LoadedScenario {
+/**
+ * The cell's scenario: the same turns, one fault on the first call of the tool, a short timeout.
+ * With `called` (replay, where the tools offered do not steer the recorded decisions) only the
+ * built-in servers the scenario called start: a cell starts fresh servers, and fewer is faster.
+ */
+function faulted(loaded: LoadedScenario, kind: FaultKind, tool: string, server: string, called?: ReadonlySet<string>): LoadedScenario {
   const fault: Fault = { kind, server, tool: serverToolName(tool, server), call: 1, ...(kind === 'slow' ? { delay_ms: MATRIX_SLOW_MS } : {}) };
   const timeout = Math.min(loaded.scenario.tool_timeout_ms ?? MATRIX_TOOL_TIMEOUT_MS, MATRIX_TOOL_TIMEOUT_MS);
-  return { ...loaded, scenario: { ...loaded.scenario, faults: [fault], tool_timeout_ms: timeout } };
+  const idle = called ? BUILTIN_SERVER_NAMES.filter((name) => !called.has(name) && !loaded.scenario.servers?.[name]) : [];
+  const servers = idle.length === 0 ? loaded.scenario.servers : {
+    ...loaded.scenario.servers,
+    ...Object.fromEntries(idle.map((name) => [name, { command: 'node', args: [], env: {}, disabled: true }])),
+  };
+  return { ...loaded, scenario: { ...loaded.scenario, faults: [fault], tool_timeout_ms: timeout, ...(servers ? { servers } : {}) } };
 }
 
 /** The cells of the matrix (scenario × tool it calls × kind), and the scenarios that cannot take part. */
-export function planMatrix(baselines: readonly MatrixBaseline[], kinds: readonly FaultKind[] = FAULT_KINDS): { cells: PlannedCell[]; skipped: ResilienceRecord['skipped'] } {
+export function planMatrix(
+  baselines: readonly MatrixBaseline[], kinds: readonly FaultKind[] = FAULT_KINDS, trimServers = false,
+): { cells: PlannedCell[]; skipped: ResilienceRecord['skipped'] } {
   const cells: PlannedCell[] = [];
   const skipped: { scenario: string; reason: string }[] = [];
   for (const { loaded, result } of baselines) {
@@ -60,15 +75,41 @@ export function planMatrix(baselines: readonly MatrixBaseline[], kinds: readonly
       skipped.push({ scenario: id, reason: 'calls no tool' });
       continue;
     }
+    const called = trimServers ? new Set(tools.values()) : undefined;
     for (const [tool, server] of tools) {
       for (const kind of kinds) {
-        const cell = faulted(loaded, kind, tool, server);
+        const cell = faulted(loaded, kind, tool, server, called);
         const budgetMs = result.durationMs + (cell.scenario.tool_timeout_ms ?? MATRIX_TOOL_TIMEOUT_MS) + MATRIX_SLACK_MS;
         cells.push({ loaded: cell, target: { kind, tool, server, budgetMs } });
       }
     }
   }
   return { cells, skipped };
+}
+
+/**
+ * One cell, graded. Its queries are cancelled `grace` after the budget; a run that does not end
+ * even then (an orchestrator that ignores cancellation) is given up on and fails, so one stuck
+ * cell cannot stall the matrix — its fresh servers are stopped when the pools close.
+ */
+async function runCell(loaded: LoadedScenario, target: CellTarget, options: RunOptions, grace: number): Promise<FaultCheck[]> {
+  const limit = Math.ceil(target.budgetMs + grace);
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<FaultCheck[]>((resolve) => {
+    timer = setTimeout(() => resolve([{
+      name: 'resilience:ended', pass: false,
+      reason: `the run did not end ${(limit / 1000).toFixed(1)} s after it started, even when cancelled (budget ${(target.budgetMs / 1000).toFixed(1)} s)`,
+    }]), limit + grace);
+  });
+  const run = runScenario(loaded, { ...options, matrixCell: true, deferCassette: true, signal: AbortSignal.timeout(limit) }).then(
+    (result) => cellInvariants(result, target),
+    (error: unknown) => [{ name: 'resilience:ended', pass: false, reason: `the harness failed: ${error instanceof Error ? error.message : String(error)}` }],
+  );
+  try {
+    return await Promise.race([run, stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -80,17 +121,21 @@ export function planMatrix(baselines: readonly MatrixBaseline[], kinds: readonly
 export async function runFaultMatrix(
   baselines: readonly MatrixBaseline[],
   options: RunOptions,
-  settings: { readonly concurrency: number; readonly kinds?: readonly FaultKind[]; readonly onCell?: (cell: MatrixCell, done: number, total: number) => void },
+  settings: {
+    readonly concurrency: number;
+    readonly kinds?: readonly FaultKind[];
+    readonly onCell?: (cell: MatrixCell, done: number, total: number) => void;
+    /** How long after its budget a cell is cancelled (and as long again, given up on). */
+    readonly deadlineGraceMs?: number;
+  },
 ): Promise<ResilienceRecord> {
   const kinds = settings.kinds ?? FAULT_KINDS;
-  const { cells, skipped } = planMatrix(baselines, kinds);
+  const { cells, skipped } = planMatrix(baselines, kinds, options.mode === 'replay');
   let done = 0;
+  const grace = settings.deadlineGraceMs ?? MATRIX_DEADLINE_GRACE_MS;
   const results = await mapLimited(cells, settings.concurrency, async ({ loaded, target }) => {
     const started = performance.now();
-    const checks = await runScenario(loaded, { ...options, matrixCell: true, deferCassette: true }).then(
-      (result) => cellInvariants(result, target),
-      (error: unknown) => [{ name: 'resilience:ended', pass: false, reason: `the harness failed: ${error instanceof Error ? error.message : String(error)}` }],
-    );
+    const checks = await runCell(loaded, target, options, grace);
     const durationMs = performance.now() - started;
     const cell: MatrixCell = {
       scenario: loaded.scenario.id, tool: target.tool, server: target.server, kind: target.kind,

@@ -1,15 +1,7 @@
 import type { ServerPool } from '../../orchestrator/server-pool.ts';
+import { stillAlive } from '../../shared/processes.ts';
 import { describeFault, type Fault, type FaultReport } from './fault.ts';
 import type { FaultPlan } from './plan.ts';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 /**
  * Why a fault cannot hit anything in this pool: a server it names is not running, or no server
@@ -33,17 +25,6 @@ export function unreachableFaults(faults: readonly Fault[], pool: ServerPool): s
     return [];
   });
   return problems.length > 0 ? problems.join('; ') : undefined;
-}
-
-/** The pids among `pids` still alive after up to `withinMs` (a killed child stays a zombie until reaped). */
-export async function stillAlive(pids: readonly number[], withinMs: number): Promise<number[]> {
-  const deadline = performance.now() + withinMs;
-  let alive = pids.filter(isAlive);
-  while (alive.length > 0 && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 10));
-    alive = alive.filter(isAlive);
-  }
-  return alive;
 }
 
 /** Closes a faulted run's pool and says what the faults did, the processes left behind included. */

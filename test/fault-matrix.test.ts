@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFaultMatrix } from '../src/harness/faults/matrix.ts';
+import { runFaultMatrix } from '../src/harness/resilience/matrix.ts';
 import { PoolCache } from '../src/harness/pools.ts';
 import { ReplayHub } from '../src/harness/replay/replay.ts';
 import { runScenario, type RunOptions } from '../src/harness/runner.ts';

@@ -7,7 +7,7 @@ import { groupDrifts } from './replay/drift-groups.ts';
 import type { ScenarioResult } from './runner.ts';
 import type { LoadedScenario, Scenario } from './scenario.ts';
 import { classify, passAtK, passHatK, percentile, wilsonInterval } from './stats.ts';
-import { ResilienceRecordSchema } from './faults/record.ts';
+import { ResilienceRecordSchema } from './resilience/record.ts';
 
 /** The version of results.json; bump it when the shape changes incompatibly. */
 export const RESULTS_SCHEMA_VERSION = 1;

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { FAULT_KINDS, type FaultKind } from '../../harness/faults/fault.ts';
-import { runFaultMatrix } from '../../harness/faults/matrix.ts';
-import type { ResilienceRecord } from '../../harness/faults/record.ts';
+import { runFaultMatrix } from '../../harness/resilience/matrix.ts';
+import type { ResilienceRecord } from '../../harness/resilience/record.ts';
 import type { Mode } from '../../harness/grading/run.ts';
 import type { RunOptions } from '../../harness/runner.ts';
 import type { ScenarioTrials } from '../../harness/trials.ts';

@@ -2,9 +2,16 @@ import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { WrappedServer } from '../../orchestrator/server-connection.ts';
 import { FAULT_DEFAULTS, type Fault } from './fault.ts';
-import type { FaultPlan } from './plan.ts';
 
 type Message = JSONRPCMessage & { id?: RequestId; method?: string; params?: { name?: unknown } };
+
+/** Where a faulty transport learns which calls to fault (the run's FaultPlan). */
+export interface FaultSource {
+  /** The fault that hits this tools/call, if any. */
+  decide(server: string, tool: string): Fault | undefined;
+  /** Every server process seen (to check none is left behind). */
+  readonly pids: Set<number>;
+}
 
 /** What becomes of the answer to a faulted call. */
 type Fate = { readonly drop: true } | { readonly fault: Fault };
@@ -49,11 +56,11 @@ export class FaultyTransport implements Transport {
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
   readonly #inner: Transport;
   readonly #server: WrappedServer;
-  readonly #plan: FaultPlan;
+  readonly #plan: FaultSource;
   readonly #fates = new Map<RequestId, Fate>();
   readonly #timers = new Set<NodeJS.Timeout>();
 
-  constructor(inner: Transport, server: WrappedServer, plan: FaultPlan) {
+  constructor(inner: Transport, server: WrappedServer, plan: FaultSource) {
     this.#inner = inner;
     this.#server = server;
     this.#plan = plan;

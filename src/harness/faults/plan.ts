@@ -1,7 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { TransportWrapper, WrappedServer } from '../../orchestrator/server-connection.ts';
 import type { Fault, Injection } from './fault.ts';
-import { FaultyTransport } from './faulty-transport.ts';
+import { FaultyTransport, type FaultSource } from './faulty-transport.ts';
 
 /** A small seeded generator (mulberry32): the same seed draws the same numbers. */
 function seeded(seed: number): () => number {
@@ -26,7 +26,7 @@ interface FaultState {
  * The faults of one scenario run: decides, call by call, which fault (if any) hits a tool call,
  * and keeps what it did. Counters live here, not in a transport, so they carry across restarts.
  */
-export class FaultPlan {
+export class FaultPlan implements FaultSource {
   readonly faults: readonly Fault[];
   readonly injections: Injection[] = [];
   /** Every server process the plan's transports saw (to check none is left behind). */

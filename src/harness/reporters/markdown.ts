@@ -1,4 +1,4 @@
-import { resilienceRows } from '../faults/record.ts';
+import { resilienceRows } from '../resilience/record.ts';
 import type { RunRecord, ScenarioRecord } from '../results.ts';
 import { judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';
 import {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import type { ObservedCall } from '../grading/run.ts';
 import type { ScenarioResult } from '../runner.ts';
-import type { FaultReport } from './fault.ts';
+import type { FaultReport } from '../faults/fault.ts';
 import { cellInvariants, type CellTarget } from './invariants.ts';
 
 const TARGET: CellTarget = { kind: 'crash', tool: 'search_tickets', server: 'tickets', budgetMs: 5_000 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FAULT_KINDS } from './fault.ts';
+import { FAULT_KINDS } from '../faults/fault.ts';
 
 const CheckRecord = z.object({ name: z.string(), pass: z.boolean(), reason: z.string() });
 

@@ -3,8 +3,8 @@ import { COLLISION_SEPARATOR } from '../../orchestrator/constants.ts';
 import { mapLimited } from '../concurrency.ts';
 import { runScenario, type RunOptions, type ScenarioResult } from '../runner.ts';
 import type { LoadedScenario } from '../scenario.ts';
-import { FAULT_KINDS, type Fault, type FaultKind } from './fault.ts';
-import type { FaultCheck } from './checks.ts';
+import { FAULT_KINDS, type Fault, type FaultKind } from '../faults/fault.ts';
+import type { FaultCheck } from '../faults/checks.ts';
 import { cellInvariants, type CellTarget } from './invariants.ts';
 import type { ResilienceRecord } from './record.ts';
 

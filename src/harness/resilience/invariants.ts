@@ -1,7 +1,7 @@
 import { STOP_REASONS } from '../../orchestrator/transcript.ts';
 import type { ScenarioResult } from '../runner.ts';
-import type { FaultCheck } from './checks.ts';
-import type { FaultKind } from './fault.ts';
+import type { FaultCheck } from '../faults/checks.ts';
+import type { FaultKind } from '../faults/fault.ts';
 
 /** The call a matrix cell faults, and what the cell may cost. */
 export interface CellTarget {

@@ -54,6 +54,11 @@ describe('helpdesk eval --fault-matrix', () => {
     const hang = cells.find((c) => c.tool === 'lookup_asset' && c.kind === 'hang');
     expect(hang?.checks[1]?.reason).toBe('the model got "Tool lookup_asset timed out" (retryable)');
     expect(hang?.checks[2]?.reason).toMatch(/^\d+ call\(s\) to [a-z, ]+ answered; all servers up$/);
+    const declared = results.scenarios.find((x: { id: string }) => x.id === 'err-server-unavailable').trials[0].faults;
+    expect(declared).toEqual({
+      active: [{ kind: 'crash', server: 'billing', tool: 'check_payment_status' }],
+      injections: [1, 2].map((call) => ({ fault: 1, kind: 'crash', server: 'billing', tool: 'check_payment_status', call })),
+    });
     expect(results.gates).toContainEqual({ name: 'resilience', pass: true, reason: 'all 40 faulted runs kept every invariant' });
 
     const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');

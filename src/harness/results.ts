@@ -63,6 +63,11 @@ export const TrialRecordSchema = z.object({
   rebase: z.object({ outcome: z.enum(['rebased', 'unchanged', 'refused']), reasons: z.array(z.string()) }).nullable().default(null),
   /** Changes of what the model was told that the replayed live responses predate (from the cassette header). */
   stale_responses: z.array(z.string()).default([]),
+  /** A faulted scenario: the faults it declared and which calls they hit. */
+  faults: z.object({
+    active: z.array(z.record(z.string(), z.unknown())),
+    injections: z.array(z.object({ fault: z.number().int(), kind: z.string(), server: z.string(), tool: z.string(), call: z.number().int() })),
+  }).nullable().default(null),
   transcripts: z.array(TranscriptSchema),
 });
 
@@ -227,6 +232,7 @@ export function trialRecord(result: ScenarioResult, scenario: Scenario, trial: n
     judge,
     rebase: result.rebase ? { outcome: result.rebase.outcome, reasons: [...result.rebase.reasons] } : null,
     stale_responses: [...(result.staleResponses ?? [])],
+    faults: result.faults ? { active: result.faults.active.map((f) => ({ ...f })), injections: result.faults.injections.map((i) => ({ ...i })) } : null,
     transcripts,
   };
 }

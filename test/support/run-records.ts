@@ -78,6 +78,7 @@ export function sampleTrial(
     score: outcome.score ?? null,
     judge: outcome.judge ?? null,
     rebase: outcome.rebase ?? null,
+    faults: null,
     stale_responses: outcome.stale_responses ?? [],
     transcripts: [...transcripts],
   };

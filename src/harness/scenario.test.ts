@@ -63,6 +63,19 @@ describe('scenario files', () => {
     expect(error.message).toContain('expect.answer: Unrecognized key: "contain"');
   });
 
+  it('refuses patterns RE2 cannot run, at load time, with the path and the reason', () => {
+    const file = write('patterns.json', body('patterns', { expect: {
+      tools: { calls: [{ name: 'search_tickets', args: { customer_id: { $regex: '(CUST)-\\1' }, priority: { $regex: 'crit', $flags: 'g' } } }] },
+      answer: { matches: 'TKT-1001(?= is)' },
+    } }));
+    const error = fileError(() => loadScenarioFile(file, dir));
+    expect(error.message.split('\n').slice(1)).toEqual([
+      '  expect.tools.calls.0.args.customer_id.$regex: $regex matcher: RE2 syntax (linear time) has no backreferences or this escape: invalid escape sequence: `\\1`',
+      '  expect.tools.calls.0.args.priority.$flags: $regex matcher: flag "g" is not supported (use i, m, s or u)',
+      '  expect.answer.matches: RE2 syntax (linear time) has no lookahead or lookbehind: invalid or unsupported Perl syntax: `(?=`',
+    ]);
+  });
+
   it('shows the file relative to the given root', () => {
     const file = write('typo.json', body('typo', { extra: 1 }));
     expect(fileError(() => loadScenarioFile(file, join(dir, '..'))).message).toMatch(/^scenario-unit-\w+\/typo\.json:\n/);

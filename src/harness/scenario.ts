@@ -6,25 +6,20 @@ import { ServerConfigSchema } from '../orchestrator/config.ts';
 import { MAX_ITERATIONS } from '../orchestrator/constants.ts';
 import { STOP_REASONS } from '../orchestrator/transcript.ts';
 import { FaultSchema } from './faults/fault.ts';
+import { patternProblem } from './user-pattern.ts';
 
 /**
  * An expected argument value. A plain JSON value must be equal; these objects match more
- * loosely: `{"$regex": "^TKT-"}`, `{"$any": true}` (present, any value), and
- * `{"$oneOf": [...]}` (any listed value, BFCL-style).
+ * loosely: `{"$regex": "^TKT-"}` (RE2 syntax: linear time, so no backreferences or lookaround),
+ * `{"$any": true}` (present, any value), and `{"$oneOf": [...]}` (any listed value, BFCL-style).
  */
-function compiles(matcher: { $regex: string; $flags?: string | undefined }): boolean {
-  try {
-    new RegExp(matcher.$regex, matcher.$flags);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const RegexMatcherSchema = z
-  .object({ $regex: z.string().min(1), $flags: z.string().regex(/^[dgimsuvy]*$/).optional() })
+  .object({ $regex: z.string().min(1), $flags: z.string().optional().describe('i, m, s and u, as in JavaScript.') })
   .strict()
-  .refine(compiles, 'not a valid JavaScript regular expression (use $flags for flags such as "i", not inline (?i))');
+  .superRefine((matcher, ctx) => {
+    const problem = patternProblem(matcher.$regex, matcher.$flags);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: problem.startsWith('flag') ? ['$flags'] : ['$regex'] });
+  });
 
 const MATCHERS = {
   $regex: RegexMatcherSchema,
@@ -179,7 +174,10 @@ export const ScenarioSchema = z
           .object({
             contains: z.array(z.string()).optional(),
             not_contains: z.array(z.string()).optional(),
-            matches: z.string().refine((r) => compiles({ $regex: r }), 'not a valid JavaScript regular expression').optional(),
+            matches: z.string().superRefine((r, ctx) => {
+              const problem = patternProblem(r);
+              if (problem) ctx.addIssue({ code: 'custom', message: problem });
+            }).optional().describe('A pattern in RE2 syntax (linear time: no backreferences or lookaround) the answer must match somewhere.'),
           })
           .strict()
           .optional(),

@@ -1,3 +1,4 @@
+import { compileUserPattern } from '../user-pattern.ts';
 /** The outcome of one check: whether it passed and, either way, why. */
 export interface Check {
   readonly pass: boolean;
@@ -29,10 +30,11 @@ export function matchValue(expected: unknown, actual: unknown, present = true): 
   if (isMatcher(expected, '$any')) return present ? { pass: true, reason: 'present' } : { pass: false, reason: 'missing' };
   if (!present) return { pass: false, reason: `missing (expected ${show(expected)})` };
   if (isMatcher(expected, '$regex')) {
-    const pattern = new RegExp(String(expected.$regex), typeof expected.$flags === 'string' ? expected.$flags : '');
-    return typeof actual === 'string' && pattern.test(actual)
-      ? { pass: true, reason: `matches /${pattern.source}/` }
-      : { pass: false, reason: `expected to match /${pattern.source}/${pattern.flags}, got ${show(actual)}` };
+    const source = String(expected.$regex);
+    const flags = typeof expected.$flags === 'string' ? expected.$flags : '';
+    return typeof actual === 'string' && compileUserPattern(source, flags).test(actual)
+      ? { pass: true, reason: `matches /${source}/` }
+      : { pass: false, reason: `expected to match /${source}/${flags}, got ${show(actual)}` };
   }
   if (isMatcher(expected, '$oneOf') && Array.isArray(expected.$oneOf)) {
     return expected.$oneOf.some((option) => jsonEqual(option, actual))

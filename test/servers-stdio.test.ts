@@ -8,7 +8,7 @@ import { ROOT, SERVERS, bundleOf } from './servers.ts';
 import { isAlive } from './support/processes.ts';
 
 /** Sends raw JSON-RPC lines to a server process and collects everything it writes. */
-async function rawSession(args: string[], lines: unknown[], env: Record<string, string> = {}) {
+async function rawSession(args: string[], lines: unknown[], env: Record<string, string> = {}, untilId?: number) {
   const child = spawn(process.execPath, args, {
     cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ...env },
   });
@@ -16,11 +16,15 @@ async function rawSession(args: string[], lines: unknown[], env: Record<string, 
   let stderr = '';
   child.stdout.on('data', (chunk) => { stdout += chunk; });
   child.stderr.on('data', (chunk) => { stderr += chunk; });
+  child.stdin.on('error', () => {}); // a server that exits early closes its stdin: the test reads what it said
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const expected = lines.filter((line) => typeof line === 'object' && line !== null && 'id' in line).length;
+  const answered = () => (untilId === undefined
+    ? stdout.split('\n').filter((l) => l.includes('"id"')).length >= expected
+    : stdout.split('\n').some((l) => l.startsWith('{') && (JSON.parse(l) as { id?: unknown }).id === untilId));
   for (const line of lines) child.stdin.write(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`);
   const deadline = Date.now() + 10_000;
-  while (stdout.split('\n').filter((l) => l.includes('"id"')).length < expected && Date.now() < deadline) {
+  while (!answered() && Date.now() < deadline) {
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -92,6 +96,20 @@ describe('servers over real stdio', () => {
     ], { HELPDESK_NOW: '2025-10-06T12:00:00Z' });
     const call = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((m) => m.id === 2);
     expect(call.result.structuredContent).toMatchObject({ start_date: '2025-09-29', total_tickets: 13 });
+  });
+
+  it('drops a message over 10 MiB with a line on stderr, answers it with -32600 when its id can be read, and keeps serving', async () => {
+    // As the SDK's client writes it: the id comes last.
+    const huge = `{"method":"tools/call","params":{"name":"search_tickets","arguments":{"customer_id":"${'x'.repeat(11 * 1024 * 1024)}"}},"jsonrpc":"2.0","id":2}`;
+    const list = { jsonrpc: '2.0', id: 3, method: 'tools/list' };
+    const { stdout, stderr, code } = await rawSession([bundleOf('tickets'), '--now', DATASET_NOW], [initialize, initialized, huge, list], {}, 3);
+    const answers = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id?: number; error?: { code: number; message: string }; result?: { tools?: unknown[] } });
+    expect(answers.find((a) => a.id === 2)?.error).toEqual({
+      code: -32600, message: `Message too large: ${huge.length.toLocaleString('en-US')} bytes; one message may have at most 10,485,760 bytes`,
+    });
+    expect(answers.find((a) => a.id === 3)?.result?.tools).toHaveLength(4);
+    expect(stderr).toContain(`dropped a message of ${huge.length.toLocaleString('en-US')} bytes on stdin: one message may have at most 10,485,760 bytes`);
+    expect(code).toBe(0);
   });
 
   it('refuses to start with a malformed HELPDESK_NOW and says why on stderr', async () => {

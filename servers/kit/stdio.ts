@@ -1,7 +1,7 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { clockFrom } from '../../src/shared/clock.ts';
 import { createLogger, parseLogLevel } from '../../src/shared/log.ts';
+import { LineTransport, MAX_MESSAGE_BYTES } from './line-transport.ts';
 import type { ServerDeps } from './server.ts';
 
 /** The value of `--now <instant>` or `--now=<instant>` in argv, if present. */
@@ -17,7 +17,9 @@ export function nowFlag(argv: readonly string[]): string | undefined {
 /**
  * Runs one server over stdio until its input ends or it is told to stop. The clock is pinned
  * by `--now` or HELPDESK_NOW; a malformed value stops the server with exit code 2 and a
- * message on stderr, because a silently unpinned clock would give wrong answers.
+ * message on stderr, because a silently unpinned clock would give wrong answers. A message past
+ * 10 MiB is dropped with a line on stderr (and answered with an error when its id can be read);
+ * the server keeps serving.
  */
 export async function runStdio(component: string, build: (deps: ServerDeps) => Server): Promise<void> {
   const logger = createLogger(component, parseLogLevel(process.env.HELPDESK_LOG_LEVEL, 'warn'));
@@ -29,7 +31,10 @@ export async function runStdio(component: string, build: (deps: ServerDeps) => S
     process.exit(2);
   }
   const server = build(deps);
-  const transport = new StdioServerTransport();
+  const transport = new LineTransport(process.stdin, process.stdout);
+  transport.ondrop = (size) => {
+    logger.error(`dropped a message of ${size.toLocaleString('en-US')} bytes on stdin: one message may have at most ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes; serving on`);
+  };
   let closing = false;
   const stop = (code: number): void => {
     if (closing) return;

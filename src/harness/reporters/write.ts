@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunRecordSchema, type RunRecord } from '../results.ts';
+import { capTexts, REPORT_TEXT_MAX_CHARS, RESULTS_TEXT_MAX_CHARS } from './cap.ts';
 import { reportHtml } from './html.ts';
 import { junitXml } from './junit.ts';
 import { summaryMarkdown } from './markdown.ts';
@@ -34,20 +35,24 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 /**
  * Writes one run's reports into `dir` (created if needed; reports/<run-id>/ by convention) and
  * returns their paths: results.json, junit.xml, summary.md and report.html. The record is validated against the
- * results.json schema first; an invalid one throws InvalidRunRecordError and writes nothing.
+ * results.json schema first; an invalid one throws InvalidRunRecordError and writes nothing. Texts past
+ * RESULTS_TEXT_MAX_CHARS (results.json) and REPORT_TEXT_MAX_CHARS (the other three) are cut with a note.
  */
 export async function writeReports(record: RunRecord, dir: string, options: WriteOptions = {}): Promise<string[]> {
-  const parsed = RunRecordSchema.safeParse(record);
+  // Long texts are cut before anything else touches the record: a 50 MB answer must not be
+  // copied by the schema check, repeated in three places of the transcript and embedded twice.
+  const parsed = RunRecordSchema.safeParse(capTexts(record, RESULTS_TEXT_MAX_CHARS));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`);
     throw new InvalidRunRecordError(issues, { cause: parsed.error });
   }
   const valid = parsed.data;
+  const shown = capTexts(valid, REPORT_TEXT_MAX_CHARS);
   const texts = [
     `${JSON.stringify(valid, null, 2)}\n`,
-    junitXml(valid, options),
-    summaryMarkdown(valid, options),
-    reportHtml(valid, options),
+    junitXml(shown, options),
+    summaryMarkdown(shown, options),
+    reportHtml(shown, options),
   ];
   const paths = REPORT_FILES.map((name) => join(dir, name));
   await mkdir(dir, { recursive: true });

@@ -173,6 +173,13 @@ export function infraError(result: ScenarioResult, scenario: Scenario): string |
     }
   }
   const expectedErrors = new Set((scenario.expect.errors ?? []).map((e) => e.tool));
+  // A server that died outside this scenario (killed, out of memory) costs its next call a restart:
+  // when only latency failed, the restart is to blame, not the agent.
+  const latencyOnly = !result.pass && result.failures.length > 0 && result.failures.every((f) => f.name.startsWith('latency:'));
+  const restartedCall = latencyOnly ? result.run?.calls.find((c) => c.serverRestarted) : undefined;
+  if (restartedCall && !scenario.faults?.length) {
+    return `server ${restartedCall.server ?? '?'} had stopped and was restarted during this scenario (${restartedCall.name} waited for it)`;
+  }
   for (const call of result.run?.calls ?? []) {
     if (call.envelope && /^Server .+ (?:is unavailable|stopped during the call to .+)$/.test(call.envelope.error) && !expectedErrors.has(call.name)) {
       return `${call.envelope.error} (${call.name})`;

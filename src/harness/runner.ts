@@ -85,6 +85,8 @@ export interface ScenarioResult {
   readonly staleResponses?: readonly string[] | undefined;
   /** Faulted runs: what the faults did. */
   readonly faults?: FaultReport | undefined;
+  /** Set when this is the quiet re-run that confirmed (or cleared) latency failures under load. */
+  readonly latencyConfirmed?: boolean | undefined;
 }
 
 /** A model that keeps every request it forwards (the graders check what the model was told). */

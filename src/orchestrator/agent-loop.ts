@@ -136,6 +136,7 @@ class QueryRun {
         type: 'tool_result', at_ms: this.at(), iteration: this.iterations, id: call.id, name: call.function.name,
         server: outcome.server ?? null, duration_ms: outcome.durationMs, is_error: outcome.envelope !== undefined,
         content: outcome.content, ...(outcome.envelope ? { envelope: outcome.envelope } : {}),
+        ...(outcome.restarted ? { server_restarted: true as const } : {}),
       });
     });
     return undefined;

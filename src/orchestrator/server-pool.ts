@@ -176,8 +176,9 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
    */
   async callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolCallOutcome> {
     const started = performance.now();
+    let restarted = false;
     const done = (server: string | undefined, content: string, envelope?: ErrorEnvelope): ToolCallOutcome => ({
-      server, tool: name, content, ...(envelope ? { envelope } : {}), durationMs: performance.now() - started,
+      server, tool: name, content, ...(envelope ? { envelope } : {}), durationMs: performance.now() - started, ...(restarted ? { restarted } : {}),
     });
     const failed = (server: string | undefined, envelope: ErrorEnvelope) => done(server, JSON.stringify(envelope), envelope);
 
@@ -193,6 +194,7 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
     // A second attempt only for a call that never reached the server (its pipe was already gone).
     // A call in flight when the server died is never sent again: it may be what killed it.
     for (let attempt = 0; attempt < 2; attempt += 1) {
+      if (server.state !== 'ready') restarted = true;
       if (!(await this.#ensureReady(server))) {
         return failed(server.name, serverUnavailableEnvelope(server.name, name, server.lastError));
       }

@@ -12,6 +12,8 @@ export interface ToolCallOutcome {
   /** Set when the call failed, whoever failed. */
   readonly envelope?: ErrorEnvelope;
   readonly durationMs: number;
+  /** The server had stopped and was restarted before this call could be sent (its time includes the restart). */
+  readonly restarted?: boolean;
 }
 
 /** What the loop needs from the servers; the ServerPool is the real one. */

@@ -28,6 +28,8 @@ export const TranscriptEventSchema = z.discriminatedUnion('type', [
     type: z.literal('tool_result'), at_ms: z.number(), iteration: z.number().int(), id: z.string(), name: z.string(),
     server: z.string().nullable(), duration_ms: z.number(), is_error: z.boolean(), content: z.string(),
     envelope: ErrorEnvelopeSchema.optional(),
+    /** The server had stopped and was restarted before the call: its duration includes the restart. */
+    server_restarted: z.literal(true).optional(),
   }),
   z.object({
     type: z.literal('model_error'), at_ms: z.number(), iteration: z.number().int(), kind: z.string(),

@@ -19,6 +19,8 @@ export interface ObservedCall {
   readonly isError: boolean;
   readonly envelope: ErrorEnvelope | undefined;
   readonly durationMs: number;
+  /** The call waited for its server to be restarted (it had stopped): its time is not the tool's. */
+  readonly serverRestarted?: boolean;
 }
 
 /** Everything a scenario run produced, as the graders read it. */
@@ -56,7 +58,7 @@ export function observedCalls(transcripts: readonly Transcript[]): ObservedCall[
       calls.push({
         index: calls.length, turn, iteration: event.iteration, id: event.id, name: event.name, server: event.server,
         arguments: event.arguments, isError: result?.is_error ?? false, envelope: result?.envelope,
-        durationMs: result?.duration_ms ?? 0,
+        durationMs: result?.duration_ms ?? 0, ...(result?.server_restarted ? { serverRestarted: true } : {}),
       });
     }
   });

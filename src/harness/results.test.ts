@@ -10,7 +10,7 @@ const outage: Transcript = {
   events: [{ type: 'model_error', at_ms: 1, iteration: 1, kind: 'server', status: 503, message: 'The model API failed with HTTP 503.' }],
 };
 
-const result = { pass: false, error: undefined, replay: [], run: { mode: 'live', transcripts: [outage], calls: [], requests: [], startupMs: 0, discoveryMs: 0 } } as unknown as ScenarioResult;
+const result = { pass: false, error: undefined, replay: [], failures: [], checks: [], run: { mode: 'live', transcripts: [outage], calls: [], requests: [], startupMs: 0, discoveryMs: 0 } } as unknown as ScenarioResult;
 const expecting = (stop_reason: unknown) => parseScenario({ id: 's', description: 'd', turns: ['q'], expect: { stop_reason } });
 
 describe('infrastructure errors', () => {

@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFaultMatrix } from '../src/harness/resilience/matrix.ts';
-import { PoolCache } from '../src/harness/pools.ts';
-import { ReplayHub } from '../src/harness/replay/replay.ts';
 import { runScenario, type RunOptions } from '../src/harness/runner.ts';
 import { loadScenarios } from '../src/harness/scenario.ts';
 import type { ToolRouter } from '../src/orchestrator/tool-router.ts';
 import { ROOT } from './servers.ts';
+import { useReplayBench } from './support/replay-bench.ts';
 
 // The bounded fault matrix of `npm test`: one multi-server scenario × its five tools × every
 // fault kind, through the CLI; the whole suite's matrix is `npm run eval -- --fault-matrix`.
@@ -83,17 +82,7 @@ describe('helpdesk eval --fault-matrix', () => {
 });
 
 describe('the fault matrix catches a broken orchestrator', () => {
-  let pools: PoolCache;
-  let hub: ReplayHub;
-  beforeAll(() => {
-    pools = new PoolCache(ROOT);
-    hub = new ReplayHub();
-    hub.open();
-  });
-  afterAll(async () => {
-    hub.close();
-    await pools.close();
-  });
+  const bench = useReplayBench('fault-matrix');
 
   it('fails resilience:envelope when a failed call reaches the model as a plain result', async () => {
     // A router that passes every failed call on as if it had worked.
@@ -105,7 +94,7 @@ describe('the fault matrix catches a broken orchestrator', () => {
         return outcome.envelope ? { server: outcome.server, tool: outcome.tool, durationMs: outcome.durationMs, content: '{"status":"ok"}' } : outcome;
       },
     });
-    const options: RunOptions = { mode: 'replay', hub, pools, recordingsDir: join(ROOT, 'recordings') };
+    const options: RunOptions = bench.options({ recordingsDir: join(ROOT, 'recordings') });
     const [loaded] = loadScenarios(join(ROOT, 'scenarios'), { ids: ['critical-tickets-cust-001'] }, ROOT);
     const baseline = await runScenario(loaded!, options);
     expect(baseline.pass).toBe(true);
@@ -125,7 +114,7 @@ describe('the fault matrix catches a broken orchestrator', () => {
       serverOf: (name) => router.serverOf(name),
       callTool: () => new Promise(() => {}),
     });
-    const options: RunOptions = { mode: 'replay', hub, pools, recordingsDir: join(ROOT, 'recordings') };
+    const options: RunOptions = bench.options({ recordingsDir: join(ROOT, 'recordings') });
     const [loaded] = loadScenarios(join(ROOT, 'scenarios'), { ids: ['critical-tickets-cust-001'] }, ROOT);
     const baseline = await runScenario(loaded!, options);
     const matrix = await runFaultMatrix([{ loaded: loaded!, result: baseline }], { ...options, breakRouter: stuck }, { concurrency: 1, kinds: ['tool_error'], deadlineGraceMs: 100 });

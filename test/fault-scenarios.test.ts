@@ -1,18 +1,13 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PoolCache } from '../src/harness/pools.ts';
-import { ReplayHub } from '../src/harness/replay/replay.ts';
+import { describe, expect, it } from 'vitest';
 import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/runner.ts';
 import { loadScenarioFile, readScenarioFile, type LoadedScenario } from '../src/harness/scenario.ts';
-import { ROOT } from './servers.ts';
+import { useReplayBench } from './support/replay-bench.ts';
 
 // Scenarios that inject faults, authored from their scripts into a temporary folder and replayed.
 
-let dir: string;
-let pools: PoolCache;
-let hub: ReplayHub;
+const bench = useReplayBench('fault-scenarios');
 
 const ONLY_TICKETS = {
   customers: { command: 'node', disabled: true }, billing: { command: 'node', disabled: true },
@@ -35,36 +30,20 @@ const TOOL_ERROR = {
 };
 
 function write(id: string, body: object): LoadedScenario {
-  const file = join(dir, 'scenarios', `${id}.json`);
+  const file = join(bench.dir, 'scenarios', `${id}.json`);
   writeFileSync(file, JSON.stringify({ id, description: `fault self-test: ${id}`, ...body }));
   return loadScenarioFile(file);
 }
 
-function options(extra: Partial<RunOptions> = {}): RunOptions {
-  return { mode: 'replay', hub, pools, recordingsDir: join(dir, 'recordings'), ...extra };
-}
+const options = (extra: Partial<RunOptions> = {}): RunOptions => bench.options(extra);
 
 const why = (result: ScenarioResult) => JSON.stringify({ replay: result.replay, failures: result.failures, error: result.error });
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fault-scenarios-'));
-  mkdirSync(join(dir, 'scenarios'));
-  pools = new PoolCache(ROOT);
-  hub = new ReplayHub();
-  hub.open();
-});
-
-afterAll(async () => {
-  hub.close();
-  await pools.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('faults declared in a scenario', () => {
   it('records the active faults in the cassette, replays them, and fails closed with faults_changed when they change', async () => {
     const authored = await runScenario(write('tool-error', TOOL_ERROR), options({ mode: 'record', author: true }));
     expect(authored.pass, why(authored)).toBe(true);
-    const cassette = JSON.parse(readFileSync(join(dir, 'recordings', 'tool-error.json'), 'utf8'));
+    const cassette = JSON.parse(readFileSync(join(bench.dir, 'recordings', 'tool-error.json'), 'utf8'));
     expect(cassette.faults).toEqual(TOOL_ERROR.faults);
 
     const replayed = await runScenario(write('tool-error', TOOL_ERROR), options());
@@ -116,7 +95,7 @@ describe('faults declared in a scenario', () => {
   });
 
   it('refuses a fault field that does not apply to its kind, naming the field', () => {
-    const file = join(dir, 'scenarios', 'bad-field.json');
+    const file = join(bench.dir, 'scenarios', 'bad-field.json');
     writeFileSync(file, JSON.stringify({ id: 'bad-field', description: 'x', turns: ['x'], faults: [{ kind: 'slow', size_bytes: 5, call: 1, probability: 0.5 }], expect: {} }));
     expect(() => readScenarioFile(file)).toThrow(/faults\.0\.probability: give call or probability, not both[\s\S]*faults\.0\.size_bytes: size_bytes only applies to oversized faults, not slow/);
   });

@@ -1,34 +1,16 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { confirmLatency, failedOnLatencyOnly } from '../src/harness/latency/confirm.ts';
-import { PoolCache } from '../src/harness/pools.ts';
-import { ReplayHub } from '../src/harness/replay/replay.ts';
 import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/runner.ts';
 import { loadScenarioFile, loadScenarios } from '../src/harness/scenario.ts';
 import { infraError } from '../src/harness/results.ts';
 import { ROOT } from './servers.ts';
+import { useReplayBench } from './support/replay-bench.ts';
 
-let dir: string;
-let pools: PoolCache;
-let hub: ReplayHub;
+const bench = useReplayBench('latency');
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'latency-confirm-'));
-  mkdirSync(join(dir, 'scenarios'));
-  pools = new PoolCache(ROOT);
-  hub = new ReplayHub();
-  hub.open();
-});
-
-afterAll(async () => {
-  hub.close();
-  await pools.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const options = (recordingsDir: string): RunOptions => ({ mode: 'replay', hub, pools, recordingsDir });
+const options = (recordingsDir: string): RunOptions => bench.options({ recordingsDir });
 
 /** The result as a loaded machine might have produced it: the slowest call 233 ms against its 200 ms budget. */
 function underLoad(result: ScenarioResult): ScenarioResult {
@@ -52,7 +34,7 @@ describe('latency failures are confirmed alone before they are reported', () => 
   });
 
   it('fails a real regression again alone: a tool that answers 300 ms late against a 200 ms budget', async () => {
-    const file = join(dir, 'scenarios', 'slow-tool.json');
+    const file = join(bench.dir, 'scenarios', 'slow-tool.json');
     writeFileSync(file, JSON.stringify({
       id: 'slow-tool', description: 'search_tickets answers 300 ms late', turns: ['Critical tickets of CUST-001?'],
       faults: [{ kind: 'slow', tool: 'search_tickets', delay_ms: 300 }],
@@ -60,7 +42,7 @@ describe('latency failures are confirmed alone before they are reported', () => 
       expect: { answer: { contains: ['TKT-1001'] }, latency: { tool_call_ms: 200 } },
     }));
     const loaded = loadScenarioFile(file);
-    const recordings = join(dir, 'recordings');
+    const recordings = join(bench.dir, 'recordings');
     await runScenario(loaded, { ...options(recordings), mode: 'record', author: true, deferCassette: false });
     const first = await runScenario(loaded, options(recordings));
     expect(first.failures.map((f) => f.name)).toEqual(['latency:tool_call']);
@@ -86,7 +68,7 @@ describe('a server that died between scenarios', () => {
     const [loaded] = loadScenarios(join(ROOT, 'scenarios'), { ids: ['critical-tickets-cust-001'] }, ROOT);
     const warm = await runScenario(loaded!, options(join(ROOT, 'recordings')));
     expect(warm.pass).toBe(true);
-    const { pool } = await pools.get(loaded!.scenario);
+    const { pool } = await bench.pools.get(loaded!.scenario);
     const tickets = pool.servers().find((s) => s.name === 'tickets');
     process.kill(tickets!.pid!, 'SIGKILL');
     const deadline = performance.now() + 3_000;

@@ -1,6 +1,7 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { clockFrom } from '../../src/shared/clock.ts';
 import { createLogger, parseLogLevel } from '../../src/shared/log.ts';
+import { runHttp, wantsHttp } from './http-main.ts';
 import { LineTransport, MAX_MESSAGE_BYTES } from './line-transport.ts';
 import type { ServerDeps } from './server.ts';
 
@@ -15,7 +16,8 @@ export function nowFlag(argv: readonly string[]): string | undefined {
 }
 
 /**
- * Runs one server over stdio until its input ends or it is told to stop. The clock is pinned
+ * Runs one server over stdio until its input ends or it is told to stop — or, with `--http`,
+ * over Streamable HTTP at /mcp (see runHttp). The clock is pinned
  * by `--now` or HELPDESK_NOW; a malformed value stops the server with exit code 2 and a
  * message on stderr, because a silently unpinned clock would give wrong answers. A message past
  * 10 MiB is dropped with a line on stderr (and answered with an error when its id can be read);
@@ -29,6 +31,11 @@ export async function runStdio(component: string, build: (deps: ServerDeps) => S
   } catch (error) {
     logger.error((error as Error).message);
     process.exit(2);
+  }
+  const argv = process.argv.slice(2);
+  if (wantsHttp(argv)) {
+    await runHttp(component, [{ path: '/mcp', build: () => build(deps) }], argv, logger);
+    return;
   }
   const server = build(deps);
   const transport = new LineTransport(process.stdin, process.stdout);

@@ -4,6 +4,7 @@ import { ConfigError, ModelError, ServerStartError } from '../orchestrator/error
 import { ASK_HELP, askCommand } from './commands/ask.ts';
 import { CHAT_HELP, chatCommand } from './commands/chat.ts';
 import { EVAL_HELP, evalCommand } from './commands/eval.ts';
+import { SERVE_HELP, serveCommand } from './commands/serve.ts';
 import { TOOLS_HELP, toolsCommand } from './commands/tools.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadDotEnv } from './settings.ts';
@@ -17,6 +18,7 @@ Commands:
   ask "<question>"   answer one question and exit (--json for the transcript)
   tools              list the servers and their tools (no API key needed)
   eval               run the scenario suite: replay (default, offline), --record, --author, --live
+  serve              serve the five servers over Streamable HTTP, each at /<server>/mcp
 
 Run "helpdesk <command> --help" for its options.
 
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, { run: (argv: string[], env: NodeJS.ProcessEnv) =
   ask: { run: askCommand, help: ASK_HELP },
   tools: { run: toolsCommand, help: TOOLS_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
+  serve: { run: serveCommand, help: SERVE_HELP },
 };
 
 async function main(argv: string[]): Promise<number> {

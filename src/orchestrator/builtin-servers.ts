@@ -32,13 +32,19 @@ function mtimeOf(path: string): number | undefined {
  * stripping. So an edited server is never served stale, and no build step is ever required.
  */
 export function builtinServers(execPath: string, root: string = PROJECT_ROOT): ServersConfig {
-  const sourceNewest = Math.max(newestMtime(join(root, 'servers')), newestMtime(join(root, 'src', 'shared')));
+  const sourceNewest = sourcesNewest(root);
   return Object.fromEntries(
-    BUILTIN_SERVER_NAMES.map((name) => {
-      const bundle = join(root, 'dist', 'servers', `${name}.mjs`);
-      const built = mtimeOf(bundle);
-      const entry = built !== undefined && built >= sourceNewest ? bundle : join(root, 'servers', name, 'index.ts');
-      return [name, { command: execPath, args: [entry], env: {}, disabled: false }];
-    }),
+    BUILTIN_SERVER_NAMES.map((name) => [name, { command: execPath, args: [serverEntry(name, root, sourceNewest)], env: {}, disabled: false }]),
   );
+}
+
+function sourcesNewest(root: string): number {
+  return Math.max(newestMtime(join(root, 'servers')), newestMtime(join(root, 'src', 'shared')));
+}
+
+/** The file to run for a folder of servers/: its bundle when fresh, else its TypeScript entry. */
+export function serverEntry(name: string, root: string = PROJECT_ROOT, sourceNewest = sourcesNewest(root)): string {
+  const bundle = join(root, 'dist', 'servers', `${name}.mjs`);
+  const built = mtimeOf(bundle);
+  return built !== undefined && built >= sourceNewest ? bundle : join(root, 'servers', name, 'index.ts');
 }

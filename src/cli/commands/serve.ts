@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { PROJECT_ROOT, serverEntry } from '../../orchestrator/builtin-servers.ts';
+import { EXIT } from '../exit-codes.ts';
+import { readSettings } from '../settings.ts';
+
+export const SERVE_HELP = `Usage: helpdesk serve [--port N] [--host H] [--stateless] [--allow-origin O]...
+
+Serves the five MCP servers over Streamable HTTP on one port, each at
+http://<host>:<port>/<server>/mcp (tickets, customers, billing, kb, assets), until Ctrl+C
+or SIGTERM (requests in flight finish first).
+
+Options:
+  --port <n>          port (default 3100; 0 picks a free one)
+  --host <h>          address to bind (default 127.0.0.1: this machine only). Another address
+                      turns off the Host check that stops DNS rebinding
+  --stateless         no sessions: each POST is answered on its own; GET and DELETE are 405
+  --allow-origin <o>  a browser origin allowed besides the server's own (repeatable)
+  --now <instant>     pin the servers' clock (default HELPDESK_NOW, else the dataset's date)
+  -h, --help          show this help
+
+Environment: HELPDESK_HTTP_TOKEN requires "Authorization: Bearer <token>" on every request
+(401 otherwise); it is never logged.`;
+
+const OPTIONS = {
+  port: { type: 'string' }, host: { type: 'string' }, stateless: { type: 'boolean' },
+  'allow-origin': { type: 'string', multiple: true }, now: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * `helpdesk serve`: runs servers/all (the five servers in one process, over HTTP) as a child with
+ * only the servers' allowed environment and the token, and ends with it. Ctrl+C reaches both
+ * (one process group); SIGTERM is passed on, so the servers drain before the command exits.
+ */
+export async function serveCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+  if (values.help) {
+    process.stdout.write(`${SERVE_HELP}\n`);
+    return EXIT.ok;
+  }
+  const settings = readSettings(env);
+  const childEnv = { ...settings.serverEnv, ...(env.HELPDESK_HTTP_TOKEN ? { HELPDESK_HTTP_TOKEN: env.HELPDESK_HTTP_TOKEN } : {}) };
+  const child = spawn(process.execPath, [serverEntry('all', PROJECT_ROOT), ...argv], { env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const onTerm = forward('SIGTERM');
+  const onInt = () => undefined; // the terminal's Ctrl+C already reached the child (same process group)
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1)));
+    });
+    return code ?? 1;
+  } finally {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+  }
+}

@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const tickets = config.tickets;
   if (!tickets) throw new Error('no tickets server in the built-in config');
   const raw = new Client({ name: 'bench-raw', version: '0' });
-  await raw.connect(new StdioClientTransport({ command: tickets.command, args: tickets.args, env, stderr: 'ignore' }));
+  await raw.connect(new StdioClientTransport({ command: tickets.command ?? process.execPath, args: tickets.args, env, stderr: 'ignore' }));
   const discovery = await perCall(() => raw.listTools(), 200);
 
   const pool = await ServerPool.open(config, { baseEnv: env });

@@ -5,10 +5,10 @@ import { checkApiKey, OpenAIModel } from '../orchestrator/openai-model.ts';
 import { ServerPool } from '../orchestrator/server-pool.ts';
 import type { Settings } from './settings.ts';
 
-/** The servers to start: the built-ins, with a config file merged over them when given. */
-export function serversConfig(configPath: string | undefined): ServersConfig {
+/** The servers to start: the built-ins, with a config file merged over them when given (headers take ${NAME} from the environment). */
+export function serversConfig(configPath: string | undefined, env: NodeJS.ProcessEnv = process.env): ServersConfig {
   const builtins = builtinServers(process.execPath);
-  return configPath ? loadConfigFile(configPath, builtins) : builtins;
+  return configPath ? loadConfigFile(configPath, builtins, env) : builtins;
 }
 
 /** Starts the configured servers. */

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { builtinServers } from '../orchestrator/builtin-servers.ts';
-import type { ServersConfig } from '../orchestrator/config.ts';
+import { resolveHeaders, type ServersConfig } from '../orchestrator/config.ts';
 import type { TransportWrapper } from '../orchestrator/server-connection.ts';
 import { ServerPool } from '../orchestrator/server-pool.ts';
 import { canonicalJson } from './cassette.ts';
@@ -26,9 +26,13 @@ export class PoolCache {
   readonly #baseEnv: Readonly<Record<string, string>>;
   #closed = false;
 
-  constructor(root: string, baseEnv: Readonly<Record<string, string>> = {}) {
+  readonly #headerEnv: Readonly<Record<string, string | undefined>>;
+
+  /** `headerEnv` fills "${NAME}" in the headers of a scenario's url servers (tokens; never passed to a server process). */
+  constructor(root: string, baseEnv: Readonly<Record<string, string>> = {}, headerEnv: Readonly<Record<string, string | undefined>> = {}) {
     this.#root = root;
     this.#baseEnv = baseEnv;
+    this.#headerEnv = headerEnv;
   }
 
   /** The servers a scenario runs against: the built-ins plus its own (relative paths from the project root). */
@@ -36,6 +40,7 @@ export class PoolCache {
     const servers: ServersConfig = { ...builtinServers(process.execPath, this.#root) };
     for (const [name, server] of Object.entries(scenario.servers ?? {})) {
       if (server.disabled) delete servers[name];
+      else if (server.url !== undefined) servers[name] = resolveHeaders(name, server, this.#headerEnv);
       else servers[name] = { ...server, cwd: server.cwd ? resolve(this.#root, server.cwd) : this.#root };
     }
     return servers;

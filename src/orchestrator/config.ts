@@ -3,18 +3,58 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
-/** One MCP server in the common `mcpServers` format (Claude Desktop, Cursor, VS Code). */
+const STDIO_ONLY = ['args', 'env', 'cwd', 'memoryLimitMb'] as const;
+
+/**
+ * One MCP server in the common `mcpServers` format (Claude Desktop, Cursor, VS Code): a process
+ * to start (`command`) or a Streamable HTTP endpoint to connect to (`url`), one or the other.
+ */
 export const ServerConfigSchema = z
   .object({
-    command: z.string().min(1).describe('Program to start, e.g. "node" or "uvx".'),
+    command: z.string().min(1).optional().describe('Program to start, e.g. "node" or "uvx" (stdio).'),
     args: z.array(z.string()).default([]).describe('Arguments for the program.'),
     env: z.record(z.string(), z.string()).default({}).describe('Extra environment variables for this server only.'),
     cwd: z.string().optional().describe('Working directory; relative paths are resolved against the config file.'),
+    url: z.string().url().optional().describe('A Streamable HTTP endpoint, e.g. "http://127.0.0.1:3100/tickets/mcp" (instead of command).'),
+    headers: z.record(z.string(), z.string()).optional().describe('HTTP headers sent with every request to url; "${NAME}" is replaced by the environment variable NAME (e.g. "Bearer ${HELPDESK_HTTP_TOKEN}").'),
     disabled: z.boolean().default(false).describe('Skip this server (also turns off a built-in one).'),
     memoryLimitMb: z.number().int().min(16).max(65_536).optional().describe('Heap limit for node servers, in MB.'),
     toolTimeoutMs: z.number().int().min(1).max(600_000).optional().describe('Timeout of each tool call, in ms.'),
   })
-  .strict();
+  .strict()
+  .superRefine((server, ctx) => {
+    if (server.url !== undefined) {
+      if (server.command !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'give command (stdio) or url (HTTP), not both' });
+      if (!/^https?:$/.test(new URL(server.url).protocol)) ctx.addIssue({ code: 'custom', path: ['url'], message: 'url must be http:// or https://' });
+      for (const field of STDIO_ONLY) {
+        if (field in server && !(field === 'args' && server.args.length === 0) && !(field === 'env' && Object.keys(server.env).length === 0)) {
+          ctx.addIssue({ code: 'custom', path: [field], message: `${field} applies to servers started with command, not to a url` });
+        }
+      }
+    } else if (server.command === undefined && !server.disabled) {
+      ctx.addIssue({ code: 'custom', path: ['command'], message: 'give command (a program to start) or url (a Streamable HTTP endpoint)' });
+    }
+    if (server.headers !== undefined && server.url === undefined) ctx.addIssue({ code: 'custom', path: ['headers'], message: 'headers apply to a url' });
+  });
+
+/** A server reached over Streamable HTTP. */
+export function httpUrl(server: ServerConfig): string | undefined {
+  return server.url;
+}
+
+/**
+ * A url server's headers with every "${NAME}" replaced from `env`; a name that is not set is a
+ * ConfigError naming the server and the variable (a silently empty token would be a 401 later).
+ */
+export function resolveHeaders(name: string, server: ServerConfig, env: Readonly<Record<string, string | undefined>>): ServerConfig {
+  if (!server.headers) return server;
+  const headers = Object.fromEntries(Object.entries(server.headers).map(([key, value]) => [key, value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, variable: string) => {
+    const found = env[variable];
+    if (found === undefined || found === '') throw new ConfigError(`server ${name}: header ${key} uses \${${variable}}, which is not set in the environment`);
+    return found;
+  })]));
+  return { ...server, headers };
+}
 
 /** A server's configuration after defaults are applied. */
 export type ServerConfig = z.output<typeof ServerConfigSchema>;
@@ -42,9 +82,10 @@ function issueMessage(issue: z.core.$ZodIssue): string {
 /**
  * Reads a config file in the `mcpServers` format and merges it over `builtins`: a server with
  * a built-in's name replaces it, `disabled: true` removes it, other names are added. Every
- * problem is a ConfigError naming the file and the path of the bad field.
+ * problem is a ConfigError naming the file and the path of the bad field. Header values take
+ * "${NAME}" from `env`.
  */
-export function loadConfigFile(path: string, builtins: ServersConfig): ServersConfig {
+export function loadConfigFile(path: string, builtins: ServersConfig, env: Readonly<Record<string, string | undefined>> = {}): ServersConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -59,7 +100,8 @@ export function loadConfigFile(path: string, builtins: ServersConfig): ServersCo
   const base = dirname(resolve(path));
   const merged: ServersConfig = { ...builtins };
   for (const [name, server] of Object.entries(parsed.data.mcpServers)) {
-    merged[name] = server.cwd ? { ...server, cwd: resolve(base, server.cwd) } : server;
+    const located = server.cwd ? { ...server, cwd: resolve(base, server.cwd) } : server;
+    merged[name] = server.disabled ? located : resolveHeaders(name, located, env);
   }
   return Object.fromEntries(Object.entries(merged).filter(([, server]) => !server.disabled));
 }

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../shared/log.ts';
@@ -43,7 +44,7 @@ function isNode(command: string, execPath: string): boolean {
 export function serverArgs(config: ServerConfig, memoryLimitMb: number, execPath: string): string[] {
   const limit = config.memoryLimitMb ?? memoryLimitMb;
   const hasLimit = config.args.some((arg) => arg.startsWith('--max-old-space-size'));
-  return isNode(config.command, execPath) && !hasLimit ? [`--max-old-space-size=${limit}`, ...config.args] : [...config.args];
+  return config.command !== undefined && isNode(config.command, execPath) && !hasLimit ? [`--max-old-space-size=${limit}`, ...config.args] : [...config.args];
 }
 
 /**
@@ -61,7 +62,7 @@ export class ServerConnection {
   startMs = 0;
   discoveryMs = 0;
   #client: Client | undefined;
-  #transport: ProcessTransport | undefined;
+  #transport: ProcessTransport | StreamableHTTPClientTransport | undefined;
   #stderr: string[] = [];
   #closing = false;
   readonly #options: ConnectionOptions;
@@ -74,7 +75,7 @@ export class ServerConnection {
 
   /** Process id of the running server, if any. */
   get pid(): number | undefined {
-    return this.#transport?.pid;
+    return this.#transport instanceof ProcessTransport ? this.#transport.pid : undefined;
   }
 
   /** The last lines the server wrote to stderr (for start-up diagnostics). */
@@ -82,26 +83,17 @@ export class ServerConnection {
     return this.#stderr.join('\n');
   }
 
-  /** Spawns the process, completes the MCP handshake and lists the tools, all within the start timeout. */
+  /** Spawns the process (or reaches the URL), completes the MCP handshake and lists the tools, all within the start timeout. */
   async start(): Promise<void> {
     this.state = 'starting';
     this.#closing = false;
-    const transport = new ProcessTransport({
-      command: this.config.command,
-      args: serverArgs(this.config, this.#options.memoryLimitMb, process.execPath),
-      env: { ...this.#options.baseEnv, ...this.config.env },
-      cwd: this.config.cwd,
-      closeTimeoutMs: SERVER_CLOSE_TIMEOUT_MS,
-    });
-    transport.stderr.on('data', (chunk: Buffer) => this.#recordStderr(chunk.toString('utf8')));
+    const { transport, server } = this.#openTransport();
     this.#transport = transport;
     const client = new Client({ name: 'mcp-helpdesk', version: '0.1.0' }, { capabilities: {} });
     client.onclose = () => this.#onClose();
     client.onerror = (error) => this.#recordStderr(`[transport] ${error.message}`);
     this.#client = client;
-    const wire = this.#options.wrapTransport
-      ? this.#options.wrapTransport(transport, { name: this.name, get pid() { return transport.pid; }, kill: () => transport.kill() })
-      : transport;
+    const wire = this.#options.wrapTransport ? this.#options.wrapTransport(transport, server) : transport;
     const timeout = this.#options.startTimeoutMs;
     const started = performance.now();
     try {
@@ -119,6 +111,25 @@ export class ServerConnection {
       this.state = 'unavailable';
       throw new ServerStartError(this.name, message, this.stderrTail, { cause: error });
     }
+  }
+
+  /** The transport to this server: a child process over stdio, or a Streamable HTTP endpoint. */
+  #openTransport(): { transport: ProcessTransport | StreamableHTTPClientTransport; server: WrappedServer } {
+    const { name, config } = this;
+    if (config.url !== undefined) {
+      const transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: { ...config.headers } } });
+      // An HTTP server is not ours to kill: the closest to a crash is losing the connection.
+      return { transport, server: { name, pid: undefined, kill: () => void transport.close() } };
+    }
+    const transport = new ProcessTransport({
+      command: config.command ?? '',
+      args: serverArgs(config, this.#options.memoryLimitMb, process.execPath),
+      env: { ...this.#options.baseEnv, ...config.env },
+      cwd: config.cwd,
+      closeTimeoutMs: SERVER_CLOSE_TIMEOUT_MS,
+    });
+    transport.stderr.on('data', (chunk: Buffer) => this.#recordStderr(chunk.toString('utf8')));
+    return { transport, server: { name, get pid() { return transport.pid; }, kill: () => transport.kill() } };
   }
 
   /** Calls a tool on this server; throws on transport failure, timeout or abort. */
@@ -140,7 +151,11 @@ export class ServerConnection {
     this.#client = undefined;
     this.#transport = undefined;
     // The transport's close is bounded (stdin end, SIGTERM, SIGKILL to the process group); the
-    // client's close only adds the session's own bookkeeping.
+    // client's close only adds the session's own bookkeeping. An HTTP session is ended with a
+    // DELETE first, as the protocol asks, bounded too.
+    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
+      await Promise.race([transport.terminateSession().catch(() => undefined), new Promise((r) => setTimeout(r, SERVER_CLOSE_TIMEOUT_MS).unref())]);
+    }
     await Promise.allSettled([client?.close(), transport?.close()]);
     if (this.state !== 'unavailable') this.state = 'closed';
   }
@@ -177,6 +192,8 @@ export class ServerConnection {
 
   #describeStartFailure(error: unknown): string {
     const text = error instanceof Error ? error.message : String(error);
+    const url = this.config.url;
+    if (url !== undefined) return describeHttpFailure(url, error, this.#options.startTimeoutMs);
     if (/ENOENT/.test(text)) return `command not found: ${this.config.command}`;
     if (/timed out|Request timed out/i.test(text)) {
       return `no MCP handshake within ${this.#options.startTimeoutMs} ms (is it an MCP server writing JSON-RPC on stdout?)`;
@@ -184,4 +201,25 @@ export class ServerConnection {
     if (/Connection closed/i.test(text)) return 'the process exited during start-up';
     return text;
   }
+}
+
+/** Why an HTTP server could not be reached, in words that say what to check. */
+export function describeHttpFailure(url: string, error: unknown, timeoutMs: number): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const status = httpStatus(error);
+  const cause = (error as { cause?: { code?: string } } | undefined)?.cause?.code;
+  if (status === 401 || status === 403) return `${url} refused the request (HTTP ${status}): check the server's headers (e.g. its bearer token)`;
+  if (status === 404) return `no MCP endpoint at ${url} (HTTP 404): check the path`;
+  if (status !== undefined) return `${url} answered HTTP ${status}: ${text.replace(/^Streamable HTTP error: /, '')}`;
+  if (cause === 'ECONNREFUSED') return `cannot connect to ${url} (connection refused): is the server running?`;
+  if (cause === 'ENOTFOUND') return `cannot resolve the host of ${url}`;
+  if (/timed out/i.test(text)) return `no MCP handshake from ${url} within ${timeoutMs} ms`;
+  return `${url}: ${text}`;
+}
+
+/** The HTTP status of an error from the Streamable HTTP client, if it carries one. */
+export function httpStatus(error: unknown): number | undefined {
+  if (!(error instanceof Error) || !error.message.startsWith('Streamable HTTP error')) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'number' ? code : undefined;
 }

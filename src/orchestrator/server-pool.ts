@@ -11,7 +11,7 @@ import {
 } from './envelopes.ts';
 import { ServerStartError } from './errors.ts';
 import { killProcessGroup } from './process-transport.ts';
-import { ServerConnection, type ServerState, type TransportWrapper } from './server-connection.ts';
+import { httpStatus, ServerConnection, type ServerState, type TransportWrapper } from './server-connection.ts';
 import type { ToolCallOutcome, ToolRouter } from './tool-router.ts';
 import type { OpenAIFunctionTool } from './openai-tools.ts';
 import { ToolRegistry } from './tool-registry.ts';
@@ -35,6 +35,10 @@ export interface PoolOptions {
 /** A server's health, for the `servers` command and the transcript. */
 export interface ServerStatus {
   readonly name: string;
+  /** How the pool reaches it: a child process over stdio, or a Streamable HTTP endpoint. */
+  readonly transport: 'stdio' | 'http';
+  /** The endpoint of an http server. */
+  readonly url: string | undefined;
   readonly state: ServerState;
   readonly pid: number | undefined;
   readonly tools: number;
@@ -67,6 +71,13 @@ function resultText(result: CallToolResult): string {
 function transportFailure(error: unknown): 'in_flight' | 'not_sent' | undefined {
   if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed ? 'in_flight' : undefined;
   if (!(error instanceof Error)) return undefined;
+  // HTTP: a 404 is the server's "no such session" (it restarted or reclaimed ours): the call was
+  // refused, not run, so it is sent again on a new session. A refused connection sent nothing; a
+  // connection lost mid-request may have delivered the call, so that one is not resent.
+  if (httpStatus(error) === 404) return 'not_sent';
+  if (error.message === 'fetch failed') {
+    return (error.cause as { code?: string } | undefined)?.code === 'ECONNREFUSED' ? 'not_sent' : 'in_flight';
+  }
   return /Not connected|EPIPE|write after end|is crashed|is restarting/.test(error.message) ? 'not_sent' : undefined;
 }
 
@@ -149,7 +160,7 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
   /** Health of every server, in start order. */
   servers(): ServerStatus[] {
     return [...this.#servers.values()].map((s) => ({
-      name: s.name, state: s.state, pid: s.pid, tools: s.tools.length, restarts: s.restarts, lastError: s.lastError,
+      name: s.name, transport: s.config.url === undefined ? 'stdio' as const : 'http' as const, url: s.config.url, state: s.state, pid: s.pid, tools: s.tools.length, restarts: s.restarts, lastError: s.lastError,
       startMs: s.startMs, discoveryMs: s.discoveryMs, stderrTail: s.stderrTail,
     }));
   }

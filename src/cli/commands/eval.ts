@@ -256,7 +256,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     };
   }
   const judge = live && scenarios.some((s) => s.scenario.expect.judge?.length) ? judgeEndpoint(settings, live, values['judge-model']) : undefined;
-  const pools = new PoolCache(PROJECT_ROOT, settings.serverEnv);
+  const pools = new PoolCache(PROJECT_ROOT, settings.serverEnv, env);
   const hub = mode === 'replay' ? new ReplayHub() : undefined;
   hub?.open();
   const label = values.author ? 'author' : values.rebase ? 'rebase' : mode;

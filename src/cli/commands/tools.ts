@@ -36,13 +36,14 @@ export async function toolsCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
     const tools = pool.registry.list();
     if (values.json) {
       process.stdout.write(`${JSON.stringify({
-        servers: pool.servers().map(({ name, state, tools: count }) => ({ name, state, tools: count })),
+        servers: pool.servers().map(({ name, transport, url, state, tools: count }) => ({ name, transport, ...(url ? { url } : {}), state, tools: count })),
         tools: tools.map((t) => ({ name: t.publicName, server: t.server, tool: t.toolName, description: t.info.description ?? '' })),
       }, null, 2)}\n`);
     } else {
       const rows = tools.map((t) => [t.server, t.publicName, firstSentence(t.info.description ?? '')]);
       process.stdout.write(`${renderTable(['server', 'tool', 'what it does'], rows, [11, 31, 70])}\n`);
-      process.stdout.write(`${pool.servers().length} servers, ${tools.length} tools\n`);
+      const reached = pool.servers().map((s) => `${s.name} (${s.transport === 'http' ? s.url : 'stdio'})`);
+      process.stdout.write(`${pool.servers().length} servers, ${tools.length} tools: ${reached.join(', ')}\n`);
       for (const renamed of pool.registry.renamed()) {
         process.stdout.write(`note: ${renamed.server}'s ${renamed.toolName} is offered as ${renamed.publicName} (name clash)\n`);
       }

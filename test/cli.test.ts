@@ -322,7 +322,7 @@ describe('helpdesk CLI as a child process', () => {
 
     expect(run.code).toBe(0);
     const listing = JSON.parse(run.stdout) as { servers: { name: string; state: string; tools: number }[]; tools: { name: string; server: string }[] };
-    expect(listing.servers).toEqual(SERVERS.map((s) => ({ name: s.folder, state: 'ready', tools: 4 })));
+    expect(listing.servers).toEqual(SERVERS.map((s) => ({ name: s.folder, transport: 'stdio', state: 'ready', tools: 4 })));
     expect(listing.tools.map((t) => `${t.server}/${t.name}`)).toEqual(SERVERS.flatMap((s) => s.tools.map((t) => `${s.folder}/${t}`)));
   });
 

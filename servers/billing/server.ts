@@ -1,5 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { buildToolServer, type ServerDeps } from '../kit/server.ts';
+import { billingCatalog } from './catalog.ts';
 import { calculateOutstandingBalance } from './tools/calculate-outstanding-balance.ts';
 import { checkPaymentStatus } from './tools/check-payment-status.ts';
 import { getBillingHistory } from './tools/get-billing-history.ts';
@@ -10,5 +11,5 @@ export const billingTools = [getInvoice, checkPaymentStatus, getBillingHistory, 
 
 /** Builds the billing MCP server; connect it to any transport. */
 export function buildServer(deps: ServerDeps): Server {
-  return buildToolServer({ name: 'billing-server', version: '1.0.0', tools: billingTools }, deps);
+  return buildToolServer({ name: 'billing-server', version: '1.0.0', tools: billingTools, catalog: billingCatalog }, deps);
 }

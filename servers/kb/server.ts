@@ -1,5 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { buildToolServer, type ServerDeps } from '../kit/server.ts';
+import { kbCatalog } from './catalog.ts';
 import { findRelatedArticles } from './tools/find-related-articles.ts';
 import { getArticle } from './tools/get-article.ts';
 import { getCommonFixes } from './tools/get-common-fixes.ts';
@@ -10,5 +11,5 @@ export const kbTools = [searchSolutions, getArticle, findRelatedArticles, getCom
 
 /** Builds the knowledge-base MCP server; connect it to any transport. */
 export function buildServer(deps: ServerDeps): Server {
-  return buildToolServer({ name: 'knowledge-base-server', version: '1.0.0', tools: kbTools }, deps);
+  return buildToolServer({ name: 'knowledge-base-server', version: '1.0.0', tools: kbTools, catalog: kbCatalog }, deps);
 }

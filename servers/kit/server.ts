@@ -12,6 +12,7 @@ import { ErrorEnvelopeSchema, makeEnvelope, type ErrorEnvelope } from '../../src
 import { isJsonObject, jsonKind } from '../../src/shared/json-kind.ts';
 import type { Logger } from '../../src/shared/log.ts';
 import { argumentProblems, invalidArgumentsEnvelope, jsonSchemaOf } from './arguments.ts';
+import { registerCatalog, type Catalog } from './catalog.ts';
 import { isToolFailure, type ObjectSchema, type OutputSchema, type ToolDefinition } from './tool.ts';
 
 /** Everything a server needs from outside; tests pass a pinned clock and a silent logger. */
@@ -28,6 +29,8 @@ export interface ServerSpec {
   // `any`: each tool has its own argument and result types; run() is contravariant in them,
   // so no single precise element type accepts all four tools.
   readonly tools: readonly ToolDefinition<any, any>[];
+  /** Resources and prompts besides the tools. */
+  readonly catalog?: Catalog;
 }
 
 type JsonSchema = Record<string, unknown>;
@@ -94,10 +97,16 @@ const LooseCallToolRequestSchema = CallToolRequestSchema.extend({
  * wrong and which arguments are expected) instead of the SDK's plain-text message.
  */
 export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
+  const extras = spec.catalog ? { resources: {}, prompts: {}, completions: {} } : {};
   const server = new Server(
     { name: spec.name, version: spec.version },
-    { capabilities: { tools: {} }, ...(spec.instructions ? { instructions: spec.instructions } : {}) },
+    { capabilities: { tools: {}, logging: {}, ...extras }, ...(spec.instructions ? { instructions: spec.instructions } : {}) },
   );
+  if (spec.catalog) registerCatalog(server, spec.catalog);
+  // Log notifications for the client (filtered by its logging/setLevel); stderr logs stay as they are.
+  const notify = (level: 'info' | 'warning' | 'error', data: Record<string, unknown>) => {
+    server.sendLoggingMessage({ level, logger: spec.name, data }).catch(() => undefined);
+  };
   const byName = new Map(spec.tools.map((tool) => [tool.name, tool] as const));
   const names = spec.tools.map((tool) => tool.name);
   const inputSchemas = new Map<string, JsonSchema>();
@@ -133,7 +142,10 @@ export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
   Protocol.prototype.setRequestHandler.call(server, LooseCallToolRequestSchema, (request) => {
     const { name, arguments: rawArgs } = request.params;
     const tool = byName.get(name);
-    if (!tool) return errorResult(unknownToolEnvelope(spec.name, name, names));
+    if (!tool) {
+      notify('warning', { event: 'unknown_tool', tool: name });
+      return errorResult(unknownToolEnvelope(spec.name, name, names));
+    }
     if (rawArgs !== undefined && !isJsonObject(rawArgs)) {
       return errorResult(invalidArgumentsEnvelope(name, [`the arguments must be one JSON object, got ${jsonKind(rawArgs)}`], inputSchemaOf(tool)));
     }
@@ -141,13 +153,16 @@ export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
     const parsed = tool.input.safeParse(input);
     if (!parsed.success) {
       deps.logger?.debug('invalid arguments', { tool: name });
+      notify('warning', { event: 'invalid_arguments', tool: name });
       return errorResult(invalidArgumentsEnvelope(name, argumentProblems(input, parsed.error), inputSchemaOf(tool)));
     }
     try {
       const outcome = tool.run(parsed.data, { clock: deps.clock });
+      notify('info', { event: 'tool_call', tool: name, ok: !isToolFailure(outcome) });
       return isToolFailure(outcome) ? errorResult(outcome.envelope) : textResult(outcome, false);
     } catch (error) {
       deps.logger?.error('tool crashed', { tool: name, error: String(error) });
+      notify('error', { event: 'tool_crashed', tool: name });
       return errorResult(crashEnvelope(name, error));
     }
   });

@@ -6,7 +6,34 @@ type JsonSchema = Record<string, unknown>;
 /** JSON Schema of a zod schema, without the `$schema` marker (OpenAI and MCP clients do not need it). */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _marker, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'throw' });
-  return rest;
+  return portable(rest) as JsonSchema;
+}
+
+/**
+ * The same schema in the forms every MCP client reads: a `type` list (zod's nullable) becomes
+ * `anyOf` branches of one type each, and an empty `additionalProperties` schema (any value)
+ * becomes `true` — several clients read `type` as one string, or ignore a schema without keywords.
+ */
+export function portable(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(portable);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    const empty = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
+    out[key] = key === 'additionalProperties' && empty ? true : key === 'properties' || key === '$defs' ? mapValues(value, portable) : portable(value);
+  }
+  const { type, ...others } = out;
+  if (!Array.isArray(type)) return out;
+  const { description, title, default: fallback, ...constraints } = others;
+  return {
+    ...(description !== undefined ? { description } : {}), ...(title !== undefined ? { title } : {}), ...(fallback !== undefined ? { default: fallback } : {}),
+    anyOf: type.map((one) => (one === 'null' ? { type: 'null' } : { type: one, ...constraints })),
+  };
+}
+
+function mapValues(value: unknown, map: (v: unknown) => unknown): unknown {
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, map(v)]));
 }
 
 const MAX_SHOWN = 60;

@@ -5,7 +5,9 @@
 //     against ARCHITECTURE.md's 2-3 s and our 0.6 s target;
 //   - discovery: tools/list on a running server (target < 1 s);
 //   - a routed tool call (ServerPool.callTool) against a raw SDK Client.callTool on the same kind
-//     of server (target: within 1.2x), and against ARCHITECTURE.md's 50-200 ms.
+//     of server (target: within 1.2x), and against ARCHITECTURE.md's 50-200 ms;
+//   - over Streamable HTTP (servers/all on loopback): the routed call against a raw SDK client
+//     over HTTP (within 1.2x), HTTP against stdio, and 50 concurrent sessions (p50/p99, errors).
 import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -14,10 +16,10 @@ import { builtinServers } from '../src/orchestrator/builtin-servers.ts';
 import { ServerPool } from '../src/orchestrator/server-pool.ts';
 import { median, time } from './bench-startup.ts';
 import { buildServers } from './build-servers.ts';
+import { ARGS, CALLS_PER_SESSION, SESSIONS, concurrentSessions, httpClient, httpPool, serveAll } from './bench-http.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
-const ARGS = { ticket_id: 'TKT-1001' };
 
 
 const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
@@ -97,17 +99,37 @@ async function main(): Promise<void> {
     CALLS * 2,
   );
   await pool.close();
-  await raw.close();
+
+  const { base, child } = await serveAll();
+  const url = `${base}/tickets/mcp`;
+  const rawHttp = await httpClient(url);
+  const httpRouted = await httpPool(url);
+  const overHttp = await paired(
+    () => rawHttp.callTool({ name: 'get_ticket_details', arguments: ARGS }),
+    () => httpRouted.callTool('get_ticket_details', ARGS),
+    CALLS,
+  );
+  const transports = await paired(
+    () => raw.callTool({ name: 'get_ticket_details', arguments: ARGS }),
+    () => rawHttp.callTool({ name: 'get_ticket_details', arguments: ARGS }),
+    CALLS,
+  );
+  await Promise.allSettled([httpRouted.close(), rawHttp.close(), raw.close()]);
+  const load = await concurrentSessions(url);
+  child.kill('SIGTERM');
 
   const rows: [string, string, string, string][] = [
     ['start-up: five servers + discovery (ServerPool.open)', fmt(startup), `${(startup / nodeBaseline).toFixed(1)}× node -e 0`, `target < 600 ms; ARCHITECTURE 2-3 s → ${(2500 / startup).toFixed(1)}× faster`],
     ['discovery: tools/list on a running server', fmt(discovery), '', 'ARCHITECTURE < 1 s'],
     ['raw SDK Client.callTool (baseline)', fmt(calls.a), '1.00×', ''],
     ['routed ServerPool.callTool', fmt(calls.b), `${calls.ratio.toFixed(2)}× raw`, 'target ≤ 1.20× raw (median of paired rounds); ARCHITECTURE 50-200 ms'],
+    ['HTTP: raw SDK client over Streamable HTTP (baseline)', fmt(overHttp.a), '1.00×', `${transports.ratio.toFixed(2)}× the raw stdio call (${fmt(transports.a)})`],
+    ['HTTP: routed ServerPool.callTool to a url server', fmt(overHttp.b), `${overHttp.ratio.toFixed(2)}× raw HTTP`, 'target ≤ 1.20× raw HTTP'],
+    [`HTTP: ${SESSIONS} sessions at once, ${CALLS_PER_SESSION} calls each`, `p50 ${fmt(load.p50)}`, `p99 ${fmt(load.p99)}`, `${load.errors} errors of ${load.calls} calls (target 0); ${Math.round(load.calls / (load.wallMs / 1000))} calls/s`],
   ];
   console.log(`mcp-helpdesk bench: ${RUNS} start-ups, ${CALLS} calls per series; node ${process.version}; baseline node -e 0 = ${fmt(nodeBaseline)}`);
   for (const [what, value, ratio, target] of rows) {
-    console.log(`${what.padEnd(54)} ${value.padStart(9)}  ${ratio.padEnd(18)} ${target}`);
+    console.log(`${what.padEnd(54)} ${value.padStart(11)}  ${ratio.padEnd(18)} ${target}`);
   }
 }
 

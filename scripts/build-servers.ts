@@ -1,8 +1,9 @@
-// Bundles each MCP server into one JavaScript file under dist/servers/. Runs on `npm install`
+// Bundles each MCP server into dist/servers/<name>.mjs (code the servers share, and the HTTP stack
+// that only `--http` loads, in dist/servers/chunks/). Runs on `npm install`
 // (the prepare script) and before the tests, so nobody runs a build step by hand. A bundle
 // starts in about half the time of running the TypeScript source (see README, "Start-up").
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..');
@@ -33,6 +34,8 @@ export async function buildServers(): Promise<string[]> {
     bundle: true,
     platform: 'node',
     format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     target: 'node24',
     minify: true,
     legalComments: 'none',
@@ -54,10 +57,15 @@ export async function buildServers(): Promise<string[]> {
       utimesSync(file.path, now, now);
       continue;
     }
+    mkdirSync(dirname(file.path), { recursive: true });
     const temporary = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temporary, file.contents);
     renameSync(temporary, file.path);
   }
+  // Shared code and the lazily loaded HTTP stack live in hashed chunks: drop the ones no bundle uses now.
+  const chunks = join(outdir, 'chunks');
+  const current = new Set(result.outputFiles.map((file) => file.path));
+  for (const name of readdirSync(chunks)) if (!current.has(join(chunks, name))) rmSync(join(chunks, name), { force: true });
   return names.map((name) => join(outdir, `${name}.mjs`));
 }
 

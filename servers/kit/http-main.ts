@@ -10,11 +10,6 @@ const FLAGS = {
   'allow-origin': { type: 'string', multiple: true }, now: { type: 'string' },
 } as const;
 
-/** Whether argv asks for HTTP instead of stdio. */
-export function wantsHttp(argv: readonly string[]): boolean {
-  return argv.includes('--http');
-}
-
 /**
  * Serves endpoints over Streamable HTTP from command-line flags: `--port N` (default 3100; 0
  * picks a free one), `--host H` (default 127.0.0.1: only this machine), `--stateless`,

@@ -1,7 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { clockFrom } from '../../src/shared/clock.ts';
 import { createLogger, parseLogLevel } from '../../src/shared/log.ts';
-import { runHttp, wantsHttp } from './http-main.ts';
 import { LineTransport, MAX_MESSAGE_BYTES } from './line-transport.ts';
 import type { ServerDeps } from './server.ts';
 
@@ -33,7 +32,9 @@ export async function runStdio(component: string, build: (deps: ServerDeps) => S
     process.exit(2);
   }
   const argv = process.argv.slice(2);
-  if (wantsHttp(argv)) {
+  if (argv.includes('--http')) {
+    // Loaded only when asked for: the HTTP stack would cost every stdio start-up its load time.
+    const { runHttp } = await import('./http-main.ts');
     await runHttp(component, [{ path: '/mcp', build: () => build(deps) }], argv, logger);
     return;
   }

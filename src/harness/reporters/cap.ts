@@ -1,7 +1,13 @@
-/** The longest text results.json keeps (an answer, a tool result, a message); the cassette keeps all of it. */
+/**
+ * The longest text results.json keeps (an answer, a tool result, a message); a recorded or authored run's
+ * cassette keeps all of it.
+ */
 export const RESULTS_TEXT_MAX_CHARS = 1_048_576;
 
-/** The longest text report.html, summary.md and junit.xml show, so a report still opens in a browser. */
+/**
+ * The longest text report.html, summary.md, junit.xml, the terminal's failure lines and the GitHub annotations
+ * show, so a report still opens in a browser and one reason cannot flood a log.
+ */
 export const REPORT_TEXT_MAX_CHARS = 65_536;
 
 const count = (n: number) => n.toLocaleString('en-US');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_ROOT, sampleRecord, sampleScenario, sampleTrial } from '../../../test/support/run-records.ts';
 import { runRecord } from '../results.ts';
+import { REPORT_TEXT_MAX_CHARS } from './cap.ts';
 import { annotations, escapeData, escapeProperty } from './github.ts';
 
 const RUN = {
@@ -32,6 +33,15 @@ describe('GitHub annotations', () => {
     const lines = annotations(record);
     expect(lines).toEqual([`::error file=/repo/scenarios/hostile.json,title=hostile%3A answer::bad%0A::add-mask::secret%0D%0A::set-env name=X::1 100%25`]);
     expect(lines[0]).not.toMatch(/[\r\n]/);
+  });
+
+  it('cuts a 10 MB reason with a note of what was cut, so one annotation cannot flood the log', () => {
+    const reason = `expected a refund, got ${'x'.repeat(10_000_000)}`;
+    const record = runRecord(RUN, [sampleScenario('long', [sampleTrial(1, [], { pass: false, reason, failures: [{ name: 'custom:refund', pass: false, reason }] })], 1)]);
+    const [line] = annotations(record);
+    expect(line?.length).toBeLessThan(REPORT_TEXT_MAX_CHARS + 200);
+    expect(line).toMatch(/^::error file=\/repo\/scenarios\/long\.json,title=long%3A custom%3Arefund::expected a refund, got xxx/);
+    expect(line?.endsWith(`… [${(reason.length - REPORT_TEXT_MAX_CHARS).toLocaleString('en-US')} more characters cut from this report; ${reason.length.toLocaleString('en-US')} in all]`)).toBe(true);
   });
 
   it('adds an annotation for each failed gate and none for a run that passed', () => {

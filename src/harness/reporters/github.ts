@@ -1,4 +1,5 @@
 import type { RunRecord } from '../results.ts';
+import { capText, REPORT_TEXT_MAX_CHARS } from './cap.ts';
 import { displayPath, verdict } from './report-format.ts';
 
 /** Escapes a workflow command's message: %, CR and LF (GitHub's escapeData). */
@@ -13,7 +14,7 @@ export function escapeProperty(text: string): string {
 
 function command(properties: Record<string, string>, message: string): string {
   const props = Object.entries(properties).map(([key, value]) => `${key}=${escapeProperty(value)}`).join(',');
-  return `::error ${props}::${escapeData(message)}`;
+  return `::error ${props}::${escapeData(capText(message, REPORT_TEXT_MAX_CHARS))}`;
 }
 
 /** Options for the annotations. */

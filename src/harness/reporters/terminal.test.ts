@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sampleScenario, sampleTranscript, sampleTrial } from '../../../test/support/run-records.ts';
 import { runRecord } from '../results.ts';
-import { resultsTable, TABLE_TOOLS_SHOWN } from './terminal.ts';
+import { REPORT_TEXT_MAX_CHARS } from './cap.ts';
+import { failureDetails, resultsTable, TABLE_TOOLS_SHOWN } from './terminal.ts';
 
 const RUN = {
   runId: 'r', startedAt: '2025-10-05T12:00:00.000Z', durationMs: 10, mode: 'replay' as const, authored: false,
@@ -26,5 +27,16 @@ describe('the results table', () => {
     expect(table).toContain(`… ${10_000 - TABLE_TOOLS_SHOWN} more`);
     expect(table.match(/get_ticket_details/g)).toHaveLength(TABLE_TOOLS_SHOWN - 1);
     expect(table.length).toBeLessThan(5_000);
+  });
+
+  it('cuts a custom grader\'s 10 MB reason in the failure details and the table, with a note of what was cut', () => {
+    const reason = `expected a refund, got ${'x'.repeat(10_000_000)}`;
+    const trial = sampleTrial(1, [sampleTranscript('q', [], 'a')], { pass: false, reason, failures: [{ name: 'custom:refund', pass: false, reason }] });
+    const record = runRecord(RUN, [sampleScenario('long-reason', [trial], 0)]);
+    const details = failureDetails(record).join('\n');
+    expect(details.length).toBeLessThan(2 * REPORT_TEXT_MAX_CHARS);
+    const line = `    [custom:refund] ${reason}`;
+    expect(details).toContain(`… [${(line.length - REPORT_TEXT_MAX_CHARS).toLocaleString('en-US')} more characters cut from this report; ${line.length.toLocaleString('en-US')} in all]`);
+    expect(resultsTable(record).length).toBeLessThan(5_000);
   });
 });

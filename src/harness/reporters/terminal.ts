@@ -1,7 +1,11 @@
 import type { RunRecord, ScenarioRecord } from '../results.ts';
 import type { ScenarioResult } from '../runner.ts';
+import { capText, REPORT_TEXT_MAX_CHARS } from './cap.ts';
 import { renderTable } from './table.ts';
 import { formatScore, hasScores, judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';
+
+/** A reason as the terminal shows it: a custom grader may quote a whole 50 MB answer. */
+const shown = (text: string) => capText(text, REPORT_TEXT_MAX_CHARS);
 
 const pct = (x: number | undefined | null) => (x === undefined || x === null || Number.isNaN(x) ? '-' : `${(x * 100).toFixed(0)}%`);
 
@@ -10,7 +14,7 @@ export function failureReason(scenario: ScenarioRecord): string {
   if (scenario.summary.pass) return '';
   const trial = scenario.trials.find((t) => !t.pass && t.infra_error === null) ?? scenario.trials.find((t) => !t.pass);
   if (!trial) return '';
-  return trial.infra_error ? `[infrastructure] ${trial.infra_error}` : (trial.reason ?? '');
+  return shown(trial.infra_error ? `[infrastructure] ${trial.infra_error}` : (trial.reason ?? ''));
 }
 
 /** Tool calls the table names per scenario; the rest is counted, and listed whole in the reports. */
@@ -91,7 +95,7 @@ export function failureDetails(record: RunRecord): string[] {
         : [`    [${f.code}] ${f.reason}`, ...(f.diff ? [`      ${f.diff.split('\n').join('\n      ')}`] : [])])),
       ...(trial.replay.length === 0 && trial.reason && trial.failures.length === 0 && !trial.infra_error ? [`    ${trial.reason}`] : []),
       ...trial.failures.map((f) => `    [${f.name}] ${f.reason}`),
-    ];
+    ].map(shown);
   });
 }
 

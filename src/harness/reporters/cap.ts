@@ -15,12 +15,16 @@ const count = (n: number) => n.toLocaleString('en-US');
 /** The note of an earlier cut, whose "in all" is the original length. */
 const NOTE = /… \[[\d,]+ more characters cut from this report; ([\d,]+) in all\]$/;
 
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
 /** A text cut to `max` characters, with a note of how much was cut (of the original, if cut before). */
 export function capText(text: string, max: number): string {
   if (text.length <= max) return text;
   const earlier = NOTE.exec(text)?.[1];
   const total = earlier ? Number(earlier.replaceAll(',', '')) : text.length;
-  return `${text.slice(0, max)}… [${count(total - max)} more characters cut from this report; ${count(total)} in all]`;
+  // A cut between the two halves of a surrogate pair (an emoji) would leave a broken character.
+  const end = isHighSurrogate(text.charCodeAt(max - 1)) ? max - 1 : max;
+  return `${text.slice(0, end)}… [${count(total - end)} more characters cut from this report; ${count(total)} in all]`;
 }
 
 /**

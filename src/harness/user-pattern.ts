@@ -31,6 +31,13 @@ export function compileUserPattern(source: string, flags = ''): UserPattern {
   return { test: (text) => pattern.test(text) };
 }
 
+/** What RE2 refuses that JavaScript accepts, recognised by re2js's message, and how to say it to an author. */
+const KNOWN_REFUSALS: readonly (readonly [RegExp, string])[] = [
+  [/^invalid escape sequence: `\\[\dk]/, 'RE2 syntax (linear time) has no backreferences or this escape'],
+  [/^invalid escape sequence: `\\u/, 'RE2 syntax (linear time) writes a code point as \\x{00e9}, not \\u00e9 or \\u{e9}'],
+  [/\(\?[=!]|\(\?<[=!]/, 'RE2 syntax (linear time) has no lookahead or lookbehind'],
+];
+
 /** Why a pattern cannot be used, in words for a scenario author; undefined when it can. */
 export function patternProblem(source: string, flags = ''): string | undefined {
   try {
@@ -39,10 +46,7 @@ export function patternProblem(source: string, flags = ''): string | undefined {
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/^error parsing regexp: /, '') : String(error);
     if (message.startsWith('flag "')) return message;
-    if (/^invalid escape sequence: `\\\d/.test(message)) return `RE2 syntax (linear time) has no backreferences or this escape: ${message}`;
-    if (/\(\?[=!]|\(\?<[=!]/.test(message) || /invalid named capture: `\(\?<[=!]/.test(message)) {
-      return `RE2 syntax (linear time) has no lookahead or lookbehind: ${message}`;
-    }
-    return `not a valid pattern: ${message}`;
+    const known = KNOWN_REFUSALS.find(([pattern]) => pattern.test(message));
+    return `${known ? known[1] : 'not a valid pattern'}: ${message}`;
   }
 }

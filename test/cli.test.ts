@@ -312,6 +312,7 @@ describe('helpdesk CLI as a child process', () => {
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('5 servers, 20 tools');
+    expect(run.stdout).toMatch(/│ tickets\s+│ 15 \(helpdesk:\/\/tickets\/\{ticket_id\}\)\s+│ triage_ticket, priority_report\s+│/);
     for (const server of SERVERS) {
       for (const tool of server.tools) expect(run.stdout).toMatch(new RegExp(`│ ${server.folder}\\s+│ ${tool}\\s+│`));
     }
@@ -322,7 +323,10 @@ describe('helpdesk CLI as a child process', () => {
 
     expect(run.code).toBe(0);
     const listing = JSON.parse(run.stdout) as { servers: { name: string; state: string; tools: number }[]; tools: { name: string; server: string }[] };
-    expect(listing.servers).toEqual(SERVERS.map((s) => ({ name: s.folder, transport: 'stdio', state: 'ready', tools: 4 })));
+    expect(listing.servers).toEqual(SERVERS.map((s) => ({
+      name: s.folder, transport: 'stdio', state: 'ready', tools: 4, resources: expect.any(Number), resource_templates: [expect.stringMatching(/^helpdesk:\/\/\w+\/\{\w+\}$/)], prompts: expect.any(Array),
+    })));
+    expect(listing.servers.map((s) => (s as unknown as { resources: number }).resources)).toEqual([15, 8, 15, 10, 12]);
     expect(listing.tools.map((t) => `${t.server}/${t.name}`)).toEqual(SERVERS.flatMap((s) => s.tools.map((t) => `${s.folder}/${t}`)));
   });
 

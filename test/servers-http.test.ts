@@ -158,6 +158,17 @@ describe('servers over Streamable HTTP', () => {
     await client.close();
   });
 
+  it('reclaims a session idle past HELPDESK_HTTP_SESSION_IDLE_MS: its id then gets 404', async () => {
+    const server = await start('kb', [], { HELPDESK_HTTP_SESSION_IDLE_MS: '200', HELPDESK_LOG_LEVEL: 'info' });
+    const client = await connect(server.url);
+    const session = (client.transport as StreamableHTTPClientTransport).sessionId!;
+    await until(() => server.stderr().includes(`session ${session} reclaimed`));
+    const after = await post(server.url, { jsonrpc: '2.0', id: 5, method: 'tools/list' }, { 'mcp-session-id': session });
+    expect(after.status).toBe(404);
+    expect(server.stderr()).toMatch(new RegExp(`session ${session} reclaimed after \\d+ s idle`));
+    await client.close().catch(() => undefined);
+  });
+
   it('drains and exits 0 on SIGTERM', async () => {
     const server = await start('tickets');
     const client = await connect(server.url);

@@ -14,7 +14,7 @@ const FLAGS = {
  * Serves endpoints over Streamable HTTP from command-line flags: `--port N` (default 3100; 0
  * picks a free one), `--host H` (default 127.0.0.1: only this machine), `--stateless`,
  * `--allow-origin <origin>` (repeatable). The bearer token comes from HELPDESK_HTTP_TOKEN, never
- * a flag (flags show in `ps`). The URL is written to stderr; SIGTERM or SIGINT drain and exit 0.
+ * a flag (flags show in `ps`); HELPDESK_HTTP_SESSION_IDLE_MS changes the idle limit of a session. The URL is written to stderr; SIGTERM or SIGINT drain and exit 0.
  */
 export async function runHttp(component: string, endpoints: readonly HttpEndpoint[], argv: readonly string[], logger: Logger): Promise<void> {
   let values;
@@ -31,9 +31,17 @@ export async function runHttp(component: string, endpoints: readonly HttpEndpoin
   }
   const host = values.host ?? '127.0.0.1';
   const token = process.env.HELPDESK_HTTP_TOKEN || undefined;
+  const idle = process.env.HELPDESK_HTTP_SESSION_IDLE_MS;
+  const idleMs = idle === undefined ? undefined : Number(idle);
+  if (idleMs !== undefined && !(Number.isInteger(idleMs) && idleMs > 0)) {
+    logger.error(`HELPDESK_HTTP_SESSION_IDLE_MS must be a positive whole number of ms, got "${idle}"`);
+    process.exit(2);
+  }
   let service;
   try {
-    service = await serveHttp(endpoints, { host, port, stateless: values.stateless === true, token, allowedOrigins: values['allow-origin'] ?? [], logger });
+    service = await serveHttp(endpoints, {
+      host, port, stateless: values.stateless === true, token, allowedOrigins: values['allow-origin'] ?? [], logger, ...(idleMs ? { idleMs } : {}),
+    });
   } catch (error) {
     logger.error(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
     process.exit(1);

@@ -22,6 +22,13 @@ export interface WrappedServer {
   kill(): void;
 }
 
+/** A server's resources (URIs), resource templates and prompt names. */
+export interface ServerCatalog {
+  readonly resources: readonly string[];
+  readonly templates: readonly string[];
+  readonly prompts: readonly string[];
+}
+
 /** Puts a transport of its own between the client and a server's transport (fault injection). */
 export type TransportWrapper = (inner: Transport, server: WrappedServer) => Transport;
 
@@ -130,6 +137,30 @@ export class ServerConnection {
     });
     transport.stderr.on('data', (chunk: Buffer) => this.#recordStderr(chunk.toString('utf8')));
     return { transport, server: { name, get pid() { return transport.pid; }, kill: () => transport.kill() } };
+  }
+
+  /**
+   * What the server offers besides tools, for listings (`helpdesk tools`): its resources (every
+   * page), resource templates and prompts, each empty when the server does not declare it.
+   */
+  async catalog(timeoutMs: number): Promise<ServerCatalog> {
+    const client = this.#client;
+    const capabilities = client?.getServerCapabilities();
+    if (!client || !capabilities) return { resources: [], templates: [], prompts: [] };
+    const resources: string[] = [];
+    let templates: string[] = [];
+    let prompts: string[] = [];
+    if (capabilities.resources) {
+      let cursor: string | undefined;
+      do {
+        const page = await client.listResources(cursor ? { cursor } : undefined, { timeout: timeoutMs });
+        resources.push(...page.resources.map((r) => r.uri));
+        cursor = page.nextCursor;
+      } while (cursor);
+      templates = (await client.listResourceTemplates(undefined, { timeout: timeoutMs })).resourceTemplates.map((t) => t.uriTemplate);
+    }
+    if (capabilities.prompts) prompts = (await client.listPrompts(undefined, { timeout: timeoutMs })).prompts.map((p) => p.name);
+    return { resources, templates, prompts };
   }
 
   /** Calls a tool on this server; throws on transport failure, timeout or abort. */

@@ -11,7 +11,7 @@ import {
 } from './envelopes.ts';
 import { ServerStartError } from './errors.ts';
 import { killProcessGroup } from './process-transport.ts';
-import { httpStatus, ServerConnection, type ServerState, type TransportWrapper } from './server-connection.ts';
+import { httpStatus, ServerConnection, type ServerCatalog, type ServerState, type TransportWrapper } from './server-connection.ts';
 import type { ToolCallOutcome, ToolRouter } from './tool-router.ts';
 import type { OpenAIFunctionTool } from './openai-tools.ts';
 import { ToolRegistry } from './tool-registry.ts';
@@ -163,6 +163,13 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
       name: s.name, transport: s.config.url === undefined ? 'stdio' as const : 'http' as const, url: s.config.url, state: s.state, pid: s.pid, tools: s.tools.length, restarts: s.restarts, lastError: s.lastError,
       startMs: s.startMs, discoveryMs: s.discoveryMs, stderrTail: s.stderrTail,
     }));
+  }
+
+  /** What each ready server offers besides tools (resources, templates, prompts), by server name. */
+  async catalogs(): Promise<Map<string, ServerCatalog>> {
+    const ready = [...this.#servers.values()].filter((s) => s.state === 'ready');
+    const listed = await Promise.all(ready.map(async (s) => [s.name, await s.catalog(this.#options.toolTimeoutMs).catch(() => ({ resources: [], templates: [], prompts: [] }))] as const));
+    return new Map(listed);
   }
 
   /** Every discovered tool in OpenAI function-calling format. */

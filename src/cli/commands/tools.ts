@@ -6,7 +6,8 @@ import { EXIT } from '../exit-codes.ts';
 
 export const TOOLS_HELP = `Usage: helpdesk tools [--json] [--config <file>]
 
-Starts the MCP servers, lists every tool they offer with its server, and stops them.
+Starts the MCP servers, lists every tool they offer with its server, and what else each
+offers (resources, their templates, prompts), and stops them.
 No API key is needed.
 
 Options:
@@ -34,9 +35,13 @@ export async function toolsCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
   const pool = await openPool(settings, values.config);
   try {
     const tools = pool.registry.list();
+    const catalogs = await pool.catalogs();
     if (values.json) {
       process.stdout.write(`${JSON.stringify({
-        servers: pool.servers().map(({ name, transport, url, state, tools: count }) => ({ name, transport, ...(url ? { url } : {}), state, tools: count })),
+        servers: pool.servers().map(({ name, transport, url, state, tools: count }) => ({
+          name, transport, ...(url ? { url } : {}), state, tools: count,
+          resources: catalogs.get(name)?.resources.length ?? 0, resource_templates: catalogs.get(name)?.templates ?? [], prompts: catalogs.get(name)?.prompts ?? [],
+        })),
         tools: tools.map((t) => ({ name: t.publicName, server: t.server, tool: t.toolName, description: t.info.description ?? '' })),
       }, null, 2)}\n`);
     } else {
@@ -44,6 +49,9 @@ export async function toolsCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
       process.stdout.write(`${renderTable(['server', 'tool', 'what it does'], rows, [11, 31, 70])}\n`);
       const reached = pool.servers().map((s) => `${s.name} (${s.transport === 'http' ? s.url : 'stdio'})`);
       process.stdout.write(`${pool.servers().length} servers, ${tools.length} tools: ${reached.join(', ')}\n`);
+      const offers = [...catalogs].filter(([, c]) => c.resources.length + c.templates.length + c.prompts.length > 0)
+        .map(([server, c]) => [server, `${c.resources.length} (${c.templates.join(', ') || 'no template'})`, c.prompts.join(', ') || '-']);
+      if (offers.length > 0) process.stdout.write(`\n${renderTable(['server', 'resources', 'prompts'], offers, [11, 46, 55])}\n`);
       for (const renamed of pool.registry.renamed()) {
         process.stdout.write(`note: ${renamed.server}'s ${renamed.toolName} is offered as ${renamed.publicName} (name clash)\n`);
       }

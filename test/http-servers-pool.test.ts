@@ -81,7 +81,16 @@ describe('mcpServers entries with url', () => {
     expect(kb.envelope).toBeUndefined();
   });
 
-  it('says why a URL cannot be used: connection refused, a missing token (401), a wrong path (404)', async () => {
+  it('leaves out a URL server that cannot be reached, marked unavailable with the reason, while the others serve', async () => {
+    const closed = await freePort();
+    const pool = await open({ remote: http(`http://127.0.0.1:${closed}/mcp`), kb: builtinServers(process.execPath).kb! });
+    expect(pool.servers().map((s) => [s.name, s.state, s.tools])).toEqual([['remote', 'unavailable', 0], ['kb', 'ready', 4]]);
+    expect(pool.servers()[0]?.lastError).toBe(`cannot connect to http://127.0.0.1:${closed}/mcp (connection refused): is the server running?`);
+    expect(pool.registry.names()).toHaveLength(4);
+    expect((await pool.callTool('search_solutions', { query: 'BSOD' })).envelope).toBeUndefined();
+  });
+
+  it('says why a URL cannot be used when it is the only server: connection refused, a missing token (401), a wrong path (404)', async () => {
     const { base } = await serveAll();
     const failure = async (config: ReturnType<typeof http>) => {
       try {

@@ -125,7 +125,7 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
   private constructor(servers: Map<string, ServerConnection>, options: PoolSettings) {
     this.#servers = servers;
     this.#options = options;
-    this.registry = new ToolRegistry([...servers.values()].map((s) => ({ server: s.name, tools: s.tools })));
+    this.registry = new ToolRegistry([...servers.values()].filter((s) => s.state === 'ready').map((s) => ({ server: s.name, tools: s.tools })));
   }
 
   /** Starts every configured server and discovers its tools. */
@@ -146,7 +146,19 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
     const started = await Promise.allSettled(
       [...servers.values()].map((server) => server.start()),
     );
-    const failures = started.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    // A local server that does not start stops everything (a broken install should be loud); a
+    // server at a URL that cannot be reached is another machine's outage: it is left out, marked
+    // unavailable with its reason, and the others serve — unless none started at all.
+    const entries = [...servers.values()];
+    const failures = started.flatMap((outcome, i) => {
+      if (outcome.status !== 'rejected') return [];
+      const server = entries[i] as ServerConnection;
+      if (server.config.url !== undefined && started.some((o) => o.status === 'fulfilled')) {
+        settings.logger?.warn(`server ${server.name} is unavailable: ${server.lastError ?? 'it did not start'}`);
+        return [];
+      }
+      return [outcome.reason as unknown];
+    });
     if (failures.length > 0) {
       await Promise.allSettled([...servers.values()].map((server) => server.stop()));
       const first = failures[0];

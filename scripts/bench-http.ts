@@ -1,34 +1,14 @@
 // The HTTP part of `npm run bench`: servers/all over Streamable HTTP on loopback, measured against
 // baselines of the same run — a raw SDK client over HTTP (the routed call's baseline) and a raw SDK
 // client over stdio (HTTP's cost), then 50 concurrent sessions against one server.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { PROJECT_ROOT, serverEntry } from '../src/orchestrator/builtin-servers.ts';
 import { ServerPool } from '../src/orchestrator/server-pool.ts';
-import { DATASET_NOW } from '../src/shared/clock.ts';
+import { serveAll } from '../test/support/serve-all.ts';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 50);
 const CALLS_PER_SESSION = Number(process.env.BENCH_SESSION_CALLS ?? 40);
 const ARGS = { ticket_id: 'TKT-1001' };
-
-/** servers/all on a free port; resolves with the base URL and the process. */
-export async function serveAll(): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [serverEntry('all', PROJECT_ROOT), '--port', '0', '--now', DATASET_NOW], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`servers/all did not start: ${stderr}`)), 10_000);
-    child.stderr!.on('data', (chunk) => {
-      stderr += chunk;
-      const match = /at (http:\/\/[^/\s]+)\//.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-  });
-  return { base, child };
-}
 
 /** A raw SDK client in a session of its own at `url`. */
 export async function httpClient(url: string): Promise<Client> {
@@ -70,4 +50,4 @@ export async function concurrentSessions(url: string): Promise<{ p50: number; p9
   return { p50: percentile(times, 50), p99: percentile(times, 99), errors, calls: times.length, wallMs };
 }
 
-export { SESSIONS, CALLS_PER_SESSION, ARGS };
+export { SESSIONS, CALLS_PER_SESSION, ARGS, serveAll };

@@ -1,8 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATASET_NOW } from '../src/shared/clock.ts';
-import { ROOT, bundleOf } from './servers.ts';
+import { ROOT } from './servers.ts';
+import { serveAll } from './support/serve-all.ts';
 
 // The official MCP conformance suite (server mode, pinned as a dev dependency) against each of the
 // five servers over Streamable HTTP, served by one `servers/all` process on loopback. Scenarios
@@ -19,21 +19,7 @@ let child: ChildProcess;
 let base: string;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [bundleOf('all'), '--port', '0', '--now', DATASET_NOW], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`servers/all did not listen: ${stderr}`)), 10_000);
-    child.stderr!.on('data', (chunk) => {
-      stderr += chunk;
-      const match = /at (http:\/\/[^/\s]+)\//.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-  });
+  ({ base, child } = await serveAll());
 });
 
 afterAll(() => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
@@ -9,7 +9,7 @@ import { loadConfigFile } from '../src/orchestrator/config.ts';
 import { ServerStartError } from '../src/orchestrator/errors.ts';
 import { ServerPool } from '../src/orchestrator/server-pool.ts';
 import { DATASET_NOW } from '../src/shared/clock.ts';
-import { ROOT, bundleOf } from './servers.ts';
+import { serveAll } from './support/serve-all.ts';
 
 // The orchestrator as a client of servers at URLs: mcpServers entries with url (and headers),
 // beside stdio ones, against `servers/all` over real HTTP on loopback.
@@ -24,25 +24,11 @@ afterEach(async () => {
   children.clear();
 });
 
-/** servers/all over HTTP (optionally on a given port), resolved with its base URL once it listens. */
-async function serveAll(port = 0, env: Record<string, string> = { HELPDESK_HTTP_TOKEN: TOKEN }): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [bundleOf('all'), '--port', String(port), '--now', DATASET_NOW], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.add(child);
-  let stderr = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`servers/all did not listen: ${stderr}`)), 10_000);
-    child.stderr!.on('data', (chunk) => {
-      stderr += chunk;
-      const match = /at (http:\/\/[^/\s]+)\//.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-  });
-  return { base, child };
+/** servers/all over HTTP (optionally on a given port), with the bearer token required. */
+async function serveAllWithToken(port = 0): Promise<{ base: string; child: ChildProcess }> {
+  const served = await serveAll({ port, env: { HELPDESK_HTTP_TOKEN: TOKEN } });
+  children.add(served.child);
+  return served;
 }
 
 /** A port nothing listens on (bound, then released). */
@@ -66,7 +52,7 @@ const http = (url: string, headers: Record<string, string> = auth) => ({ url, he
 
 describe('mcpServers entries with url', () => {
   it('discovers and routes to HTTP servers beside a stdio one, with the same envelopes', async () => {
-    const { base } = await serveAll();
+    const { base } = await serveAllWithToken();
     const stdio = builtinServers(process.execPath).kb!;
     const pool = await open({ tickets: http(`${base}/tickets/mcp`), billing: http(`${base}/billing/mcp`), kb: stdio });
     expect(pool.servers().map((s) => [s.name, s.state, s.tools])).toEqual([['tickets', 'ready', 4], ['billing', 'ready', 4], ['kb', 'ready', 4]]);
@@ -91,7 +77,7 @@ describe('mcpServers entries with url', () => {
   });
 
   it('says why a URL cannot be used when it is the only server: connection refused, a missing token (401), a wrong path (404)', async () => {
-    const { base } = await serveAll();
+    const { base } = await serveAllWithToken();
     const failure = async (config: ReturnType<typeof http>) => {
       try {
         await open({ remote: config });
@@ -108,13 +94,13 @@ describe('mcpServers entries with url', () => {
   });
 
   it('reconnects once with a new session when the server restarted and forgot the old one, and resends the refused call', async () => {
-    const first = await serveAll();
+    const first = await serveAllWithToken();
     const pool = await open({ tickets: http(`${first.base}/tickets/mcp`) });
     expect((await pool.callTool('search_tickets', { priority: 'critical' })).envelope).toBeUndefined();
     const port = Number(new URL(first.base).port);
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
-    await serveAll(port);
+    await serveAllWithToken(port);
     const after = await pool.callTool('search_tickets', { priority: 'critical' });
     expect(after.envelope).toBeUndefined();
     expect(after.content).toContain('TKT-1001');

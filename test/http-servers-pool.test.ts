@@ -9,6 +9,11 @@ import { loadConfigFile } from '../src/orchestrator/config.ts';
 import { ServerStartError } from '../src/orchestrator/errors.ts';
 import { ServerPool } from '../src/orchestrator/server-pool.ts';
 import { DATASET_NOW } from '../src/shared/clock.ts';
+import { PoolCache } from '../src/harness/pools.ts';
+import { runScenario } from '../src/harness/runner.ts';
+import { loadScenarioFile } from '../src/harness/scenario.ts';
+import { ROOT } from './servers.ts';
+import { useReplayBench } from './support/replay-bench.ts';
 import { serveAll } from './support/serve-all.ts';
 
 // The orchestrator as a client of servers at URLs: mcpServers entries with url (and headers),
@@ -130,6 +135,45 @@ describe('url entries in a config file', () => {
       expect(() => loadConfigFile(write({ ftp: { url: 'ftp://h/mcp' } }), {})).toThrow(/url must be http:\/\/ or https:\/\//);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a scenario with a server at a URL', () => {
+  const bench = useReplayBench('url-scenario');
+
+  it('authors and replays against the URL, with the token from the environment and a fault injected on the HTTP server', async () => {
+    const { base } = await serveAllWithToken();
+    const body = {
+      id: 'url-tickets', description: 'tickets at a URL, the first call faulted', turns: ['What is the status of TKT-1001?'],
+      servers: {
+        tickets: { url: `${base}/tickets/mcp`, headers: { Authorization: 'Bearer ${URL_TEST_TOKEN}' } },
+        customers: { command: 'node', disabled: true }, billing: { command: 'node', disabled: true },
+        kb: { command: 'node', disabled: true }, assets: { command: 'node', disabled: true },
+      },
+      faults: [{ kind: 'tool_error', server: 'tickets', tool: 'get_ticket_details', call: 1 }],
+      script: [
+        { tool_calls: [{ name: 'get_ticket_details', arguments: { ticket_id: 'TKT-1001' } }] },
+        { tool_calls: [{ name: 'get_ticket_details', arguments: { ticket_id: 'TKT-1001' } }] },
+        { answer: 'TKT-1001 is open.' },
+      ],
+      expect: { errors: [{ tool: 'get_ticket_details', envelope: { error: 'Tool get_ticket_details reported an error' }, then_called: 'get_ticket_details' }], answer: { contains: ['TKT-1001'] } },
+    };
+    const file = join(bench.dir, 'scenarios', 'url-tickets.json');
+    writeFileSync(file, JSON.stringify(body));
+    const loaded = loadScenarioFile(file);
+    const pools = new PoolCache(ROOT, {}, { URL_TEST_TOKEN: TOKEN });
+    try {
+      const authored = await runScenario(loaded, { ...bench.options({ pools }), mode: 'record', author: true });
+      expect(authored.pass, JSON.stringify(authored.failures)).toBe(true);
+      const replayed = await runScenario(loaded, bench.options({ pools }));
+      expect(replayed.pass, JSON.stringify({ f: replayed.failures, r: replayed.replay, e: replayed.error })).toBe(true);
+      expect(replayed.run?.calls.map((c) => [c.server, c.envelope?.error ?? 'ok'])).toEqual([['tickets', 'Tool get_ticket_details reported an error'], ['tickets', 'ok']]);
+      expect(replayed.faults?.injections).toEqual([{ fault: 1, kind: 'tool_error', server: 'tickets', tool: 'get_ticket_details', call: 1 }]);
+      const noToken = await runScenario(loaded, bench.options({ pools: new PoolCache(ROOT) }));
+      expect(noToken.error).toContain('server tickets: header Authorization uses ${URL_TEST_TOKEN}, which is not set in the environment');
+    } finally {
+      await pools.close();
     }
   });
 });

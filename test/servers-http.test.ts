@@ -155,6 +155,13 @@ describe('servers over Streamable HTTP', () => {
     expect((await post(server.url.replace('/mcp', '/nope'), INITIALIZE)).status).toBe(404);
     const client = await connect(server.url);
     expect((await client.listTools()).tools).toHaveLength(4);
+    const session = (client.transport as StreamableHTTPClientTransport).sessionId!;
+    const malformed = await post(server.url, { hello: 'world' }, { 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' });
+    expect(malformed.status).toBe(400);
+    expect((await errorOf(malformed)).message).toMatch(/invalid|parse/i);
+    const unknown = await post(server.url, { jsonrpc: '2.0', id: 3, method: 'tools/list' }, { 'mcp-session-id': 'not-a-session' });
+    expect(unknown.status).toBe(404);
+    expect((await client.listTools()).tools).toHaveLength(4);
     await client.close();
   });
 

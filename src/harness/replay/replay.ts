@@ -48,7 +48,7 @@ export interface SessionOptions {
 
 /** What msw hands an unhandled-request callback (only the parts used here). */
 interface UnhandledFrame {
-  readonly frame: { getUnhandledMessage(): Promise<string> };
+  readonly frame: { readonly protocol: string; readonly data: unknown; getUnhandledMessage(): Promise<string> };
   readonly defaults: { error(): void };
 }
 
@@ -205,7 +205,14 @@ function judgeDrift(recorded: unknown, now: unknown): { changed: string; diff: s
 export class ReplayHub {
   readonly #sessions = new Map<string, ReplaySession>();
   readonly unhandled: string[] = [];
+  /** Origins of MCP servers at a URL: their traffic is the run's own, not a model call, and passes. */
+  readonly #servers = new Set<string>();
   #server: SetupServer | undefined;
+
+  /** Lets requests to an MCP server's origin through (a scenario's url servers); everything else stays refused. */
+  allowServer(url: string): void {
+    this.#servers.add(new URL(url).origin);
+  }
 
   /** Starts intercepting. */
   open(): void {
@@ -227,6 +234,8 @@ export class ReplayHub {
     );
     this.#server.listen({
       onUnhandledFrame: async ({ frame, defaults }: UnhandledFrame) => {
+        const url = frame.protocol === 'http' ? (frame.data as { request?: Request } | undefined)?.request?.url : undefined;
+        if (url !== undefined && this.#servers.has(new URL(url).origin)) return;
         this.unhandled.push(await frame.getUnhandledMessage());
         defaults.error();
       },

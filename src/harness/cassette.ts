@@ -56,8 +56,15 @@ function sortKeys(value: unknown): unknown {
 
 /** The hash of a request's tool definitions. */
 export function toolsHash(tools: unknown): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(tools ?? [])).digest('hex')}`;
+  const cached = tools && typeof tools === 'object' ? hashes.get(tools) : undefined;
+  if (cached) return cached;
+  const hash = `sha256:${createHash('sha256').update(canonicalJson(tools ?? [])).digest('hex')}`;
+  if (tools && typeof tools === 'object') hashes.set(tools, hash);
+  return hash;
 }
+
+/** Hashes of tool lists already seen: a pool hands every scenario the same list, so it is hashed once. */
+const hashes = new WeakMap<object, string>();
 
 /** Where a scenario's cassette lives. */
 export function cassettePath(dir: string, scenarioId: string): string {

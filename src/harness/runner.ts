@@ -177,7 +177,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   let opened;
   try {
     // Replay refuses every request it has no cassette for; a url server's own traffic is let through.
-    for (const server of Object.values(options.pools.serversFor(scenario))) if (server.url !== undefined) options.hub?.allowServer(server.url);
+    for (const server of Object.values(scenario.servers ?? {})) if (server.url !== undefined) options.hub?.allowServer(server.url);
     opened = plan ? await options.pools.fresh(scenario, plan.wrap) : await options.pools.get(scenario);
   } catch (error) {
     return failed(loaded, mode, started, `servers did not start: ${(error as Error).message}`);

@@ -155,6 +155,30 @@ describe('helpdesk eval', () => {
     expect(existsSync(join(work, 'report'))).toBe(false);
   });
 
+  it('writes a partial report marked partial on Ctrl+C, with only the scenarios that ran to their end, exits 130 and leaves no server', async () => {
+    // Each scenario waits 1.5 s for its search (a slow fault), so the run is still going when interrupted.
+    for (let i = 1; i <= 4; i += 1) writeScenario(`slow-${i}`, {
+      ...WORKED_EXAMPLE, faults: [{ kind: 'slow', tool: 'search_tickets', delay_ms: 1500 }], expect: { ...WORKED_EXAMPLE.expect, latency: { tool_call_ms: 5000 } },
+    });
+    const authored = await evalRun(['--author', '--concurrency', '4']);
+    expect(authored.code, authored.stdout + authored.stderr).toBe(0);
+    const run = await evalRun(['--concurrency', '1'], {}, async (child) => {
+      let seen = '';
+      await new Promise<void>((resolve) => child.stderr!.on('data', (chunk) => {
+        seen += chunk;
+        if (seen.includes('[1/4]')) resolve();
+      }));
+      child.kill('SIGINT');
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(130);
+    expect(run.stderr).toContain('interrupted: cancelling the scenarios in flight and writing a partial report');
+    expect(run.stdout).toContain('PARTIAL: interrupted after 1 of 4 scenarios');
+    const results = JSON.parse(readFileSync(join(work, 'report', 'results.json'), 'utf8'));
+    expect(results.partial).toEqual({ ran: 1, selected: 4 });
+    expect(results.scenarios.map((x: { id: string }) => x.id)).toEqual(['slow-1']);
+    expect(results.gates).toContainEqual({ name: 'complete', pass: false, reason: 'interrupted: 1 of 4 scenarios ran to their end; the others are not in this report' });
+  }, 30_000);
+
   it('authors a cassette from the script, then replays it offline and passes', async () => {
     writeScenario('worked-example', WORKED_EXAMPLE);
 

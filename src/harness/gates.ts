@@ -25,6 +25,9 @@ export function evaluateGates(record: RunRecord, options: GateOptions): (Check &
   if (options.maxFlaky !== undefined) {
     gates.push({ name: 'max_flaky', pass: record.totals.flaky <= options.maxFlaky, reason: `${record.totals.flaky} flaky scenario(s) (maximum ${options.maxFlaky})` });
   }
+  if (record.partial) {
+    gates.push({ name: 'complete', pass: false, reason: `interrupted: ${record.partial.ran} of ${record.partial.selected} scenarios ran to their end; the others are not in this report` });
+  }
   if (record.resilience) {
     const failed = record.resilience.cells.filter((c) => !c.pass);
     gates.push({

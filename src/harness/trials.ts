@@ -41,12 +41,20 @@ export async function runTrials(
     job.entry.results[job.trial] = result;
     done += 1;
     onResult(result, job.trial + 1, done, jobs.length);
-  });
+  }, options.signal);
+  // Interrupted (options.signal): only scenarios whose every trial ran to its end count.
+  const complete = options.signal?.aborted ? byScenario.filter(({ results }) => isComplete(results, trials)) : byScenario;
   if (recordMode) {
-    for (const { loaded, results } of byScenario) {
+    for (const { loaded, results } of complete) {
       const chosen = results.find((r) => r.pass && r.cassette) ?? results.findLast((r) => r.cassette);
       if (chosen?.cassette) writeCassette(cassettePath(options.recordingsDir, loaded.scenario.id), chosen.cassette);
     }
   }
-  return byScenario;
+  return complete;
+}
+
+/** Whether every trial has a result, none of them cut short by the interruption. */
+function isComplete(results: readonly (ScenarioResult | undefined)[], trials: number): boolean {
+  // Array.from: a trial never started is a hole, which every() would skip.
+  return results.length === trials && Array.from(results).every((r) => r !== undefined && r.run?.transcripts.at(-1)?.stop_reason !== 'aborted');
 }

@@ -263,9 +263,18 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const tty = process.stderr.isTTY === true;
+  // Ctrl+C: stop starting scenarios, cancel the ones in flight, write what finished as a partial
+  // report; a second Ctrl+C quits at once (the exit hook still stops every server).
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
+    process.stderr.write('\ninterrupted: cancelling the scenarios in flight and writing a partial report (Ctrl+C again to quit at once)\n');
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSigint);
   try {
     await pools.prepare(scenarios.map((s) => s.scenario));
-    const runOptions = { mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(values.author ? { author: true } : {}), ...(values.rebase ? { rebase: true } : {}) };
+    const runOptions = { signal: interrupt.signal, mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(values.author ? { author: true } : {}), ...(values.rebase ? { rebase: true } : {}) };
     const firstRuns = await runTrials(
       scenarios,
       runOptions,
@@ -277,7 +286,8 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       },
     );
     if (tty) process.stderr.write('\n');
-    const runs = (mode === 'replay' && !values.rebase) || values.author
+    const interrupted = interrupt.signal.aborted;
+    const runs = interrupted ? firstRuns : (mode === 'replay' && !values.rebase) || values.author
       ? await confirmLatency(firstRuns, { ...runOptions, deferCassette: true }, concurrency, (id, result) => {
         process.stderr.write(`latency re-checked alone: ${result.pass ? 'pass' : 'FAIL'} ${id}\n`);
       })
@@ -286,14 +296,17 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     const records = runs.map(({ loaded, results }) =>
       scenarioRecord({ ...loaded, file: displayPath(loaded.file, PROJECT_ROOT) }, results.map((result, i) => trialRecord(result, loaded.scenario, i + 1)), k));
     const options = { mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}) };
-    const resilience = kinds ? await runMatrix(runs, options, kinds, concurrency, tty) : null;
+    const resilience = kinds && !interrupted ? await runMatrix(runs, options, kinds, concurrency, tty) : null;
     const record = runRecord({
       runId: newRunId(label), startedAt, durationMs: performance.now() - started, mode, authored: values.author === true,
       model: mode === 'replay' ? null : (live?.model ?? null), trials, k, shard: shard ?? null,
     }, records);
     record.resilience = resilience;
-    return await finish(record, values, env, reportsDir, label);
+    if (interrupted) record.partial = { ran: records.length, selected: scenarios.length };
+    const code = await finish(record, values, env, reportsDir, label);
+    return interrupted ? EXIT.interrupted : code;
   } finally {
+    process.off('SIGINT', onSigint);
     hub?.close();
     await pools.close();
   }

@@ -145,7 +145,8 @@ export function staleSummary(record: RunRecord): string[] {
 export function summaryLine(record: RunRecord): string {
   const t = record.totals;
   const extra = record.trials > 1 ? `, ${t.flaky} flaky, ${t.infra_errors} infrastructure errors, pass rate ${pct(t.pass_rate)} over ${t.trials} trials` : '';
-  return `${t.passed} passed, ${t.failed} failed${extra} (${t.scenarios} scenarios in ${(record.duration_ms / 1000).toFixed(1)} s)`;
+  const partial = record.partial ? `; PARTIAL: interrupted after ${record.partial.ran} of ${record.partial.selected} scenarios` : '';
+  return `${t.passed} passed, ${t.failed} failed${extra} (${t.scenarios} scenarios in ${(record.duration_ms / 1000).toFixed(1)} s)${partial}`;
 }
 
 /** The failed checks and replay failures of one scenario run (for tests and the chat's /save). */

@@ -145,5 +145,5 @@ export async function runFaultMatrix(
     settings.onCell?.(cell, done, cells.length);
     return cell;
   });
-  return { kinds: [...kinds], cells: results, skipped };
+  return { kinds: [...kinds], cells: results.filter((cell) => cell !== undefined), skipped };
 }

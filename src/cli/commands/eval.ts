@@ -72,7 +72,8 @@ Options:
   -h, --help         show this help
 
 Exit code 0 only when every gate passes (by default: every scenario passes); 1 otherwise; 2 for
-bad usage or an invalid scenario file.`;
+bad usage or an invalid scenario file; 130 when interrupted (Ctrl+C writes a partial report of the
+scenarios that finished; a second Ctrl+C quits at once).`;
 
 const OPTIONS = {
   record: { type: 'boolean' }, author: { type: 'boolean' }, live: { type: 'boolean' }, rebase: { type: 'boolean' },

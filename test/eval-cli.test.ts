@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scriptedResponse } from '../src/orchestrator/scripted-model.ts';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from './support/fake-openai.ts';
 import { ROOT } from './servers.ts';
 import { isAlive, serversStartedWith } from './support/processes.ts';
@@ -177,6 +180,46 @@ describe('helpdesk eval', () => {
     expect(results.partial).toEqual({ ran: 1, selected: 4 });
     expect(results.scenarios.map((x: { id: string }) => x.id)).toEqual(['slow-1']);
     expect(results.gates).toContainEqual({ name: 'complete', pass: false, reason: 'interrupted: 1 of 4 scenarios ran to their end; the others are not in this report' });
+  }, 30_000);
+
+  it('meets a rate-limited endpoint by lowering the model requests in flight, loses no scenario, recovers and says so', async () => {
+    // An OpenAI-compatible endpoint that allows 2 requests at once for its first 10, then any number.
+    let received = 0;
+    let inFlight = 0;
+    const limited = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', async () => {
+        received += 1;
+        inFlight += 1;
+        try {
+          if (received <= 10 && inFlight > 2) {
+            res.writeHead(429, { 'content-type': 'application/json', 'retry-after-ms': '30' });
+            res.end(JSON.stringify({ error: { message: 'Rate limit reached', type: 'rate_limit_exceeded' } }));
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 20));
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ object: 'chat.completion', created: 0, ...scriptedResponse({ answer: 'Hello, how can I help?' }, 'fake-model', received) }));
+        } finally {
+          inFlight -= 1;
+        }
+      });
+    });
+    await new Promise<void>((r) => limited.listen(0, '127.0.0.1', () => r()));
+    try {
+      for (let i = 1; i <= 50; i += 1) writeScenario(`hello-${String(i).padStart(2, '0')}`, greeting([]));
+      const url = `http://127.0.0.1:${(limited.address() as AddressInfo).port}/v1`;
+      const run = await evalRun(['--live', '--concurrency', '6'], { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: url, OPENAI_MODEL: 'fake-model', HELPDESK_MODEL_RETRIES: '6' });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const results = JSON.parse(readFileSync(join(work, 'report', 'results.json'), 'utf8'));
+      expect(results.totals).toMatchObject({ scenarios: 50, passed: 50, failed: 0 });
+      expect(results.throttle.rate_limited).toBeGreaterThan(0);
+      expect(results.throttle.lowest_concurrency).toBeLessThanOrEqual(2);
+      expect(results.throttle).toMatchObject({ max_concurrency: 6, final_concurrency: 6 });
+      expect(run.stdout).toMatch(/rate limited \d+ time\(s\): model requests in flight lowered from 6 to [12], 6 at the end/);
+    } finally {
+      await new Promise((r) => limited.close(r));
+    }
   }, 30_000);
 
   it('authors a cassette from the script, then replays it offline and passes', async () => {

@@ -17,6 +17,8 @@ export interface LiveEndpoint {
   readonly model: string;
   readonly timeoutMs?: number | undefined;
   readonly maxRetries?: number | undefined;
+  /** The fetch the client uses (a live run's adaptive limit wraps the global one). */
+  readonly fetch?: typeof fetch | undefined;
 }
 
 /** The model a scenario runs against in one mode, and what is left to do when it is over. */
@@ -194,7 +196,7 @@ export function recordModel(
   const scriptModel = scenario.model.name ?? live?.model ?? 'gpt-4o-mini';
   if (author && !scenario.script) return { error: `scenario ${scenario.id} has no script to author a cassette from` };
   if (!author && !live) return { error: 'record mode needs a live endpoint' };
-  const recorder = new Recorder(author && scenario.script ? scriptedFetch(scenario.script, scriptModel) : undefined);
+  const recorder = new Recorder(author && scenario.script ? scriptedFetch(scenario.script, scriptModel) : live?.fetch);
   const model = author ? scriptModel : (live as LiveEndpoint).model;
   const maxRetries = author ? 0 : (live?.maxRetries ?? MODEL_MAX_RETRIES);
   const client = new OpenAIModel({
@@ -227,7 +229,7 @@ export function liveModel(scenario: Scenario, live: LiveEndpoint | undefined, ju
   if (!live) return { error: 'live mode needs an endpoint' };
   const judgeEndpoint = judge ?? live;
   return {
-    model: new OpenAIModel({ ...live, model: scenario.model.name ?? live.model }),
+    model: new OpenAIModel({ ...live, model: scenario.model.name ?? live.model, ...(live.fetch ? { fetch: live.fetch } : {}) }),
     ...(hasJudge(scenario) ? { judge: new OpenAIModel(judgeEndpoint) } : {}),
     ...nothing,
   };

@@ -131,6 +131,10 @@ export const RunRecordSchema = z.object({
   /** Set when the run was compared with an earlier one (--baseline). */
   /** Every classified change of the run once, with the scenarios it touches (drift triage). */
   drift: z.array(z.object({ kind: z.string(), change: z.string(), risk: z.string(), detail: z.string(), scenarios: z.array(z.string()) })).default([]),
+  /** Live runs the endpoint rate-limited: how the requests in flight were lowered (and raised again). */
+  throttle: z.object({
+    rate_limited: z.number().int(), max_concurrency: z.number().int(), lowest_concurrency: z.number().int(), final_concurrency: z.number().int(),
+  }).nullable().default(null),
   /** Set when the run was interrupted (Ctrl+C): how many of the selected scenarios ran to their end and are in it. */
   partial: z.object({ ran: z.number().int(), selected: z.number().int() }).nullable().default(null),
   /** Set by --fault-matrix: each scenario × tool × fault kind with its invariants. */
@@ -359,6 +363,7 @@ export function runRecord(info: RunInfo, scenarios: readonly ScenarioRecord[], g
     drift: groupDrifts(scenarios),
     resilience: null,
     partial: null,
+    throttle: null,
     baseline: null,
   };
 }

@@ -23,6 +23,7 @@ import { inShard, parseShard, type Shard } from '../../harness/shard.ts';
 import { defaultK } from '../../harness/stats.ts';
 import { runTrials } from '../../harness/trials.ts';
 import { confirmLatency } from '../../harness/latency/confirm.ts';
+import { AdaptiveLimit } from '../../harness/live/adaptive-limit.ts';
 import { EXIT } from '../exit-codes.ts';
 import { matrixKinds, runMatrix } from './eval-matrix.ts';
 import { fraction, wholeNumber } from '../numbers.ts';
@@ -126,6 +127,10 @@ async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv,
   if (variations) process.stdout.write(`\n${variations}\n`);
   const judged = judgeSummary(record);
   if (judged.length > 0) process.stdout.write(`\n${judged.join('\n')}\n`);
+  if (record.throttle) {
+    const t = record.throttle;
+    process.stdout.write(`\nrate limited ${t.rate_limited} time(s): model requests in flight lowered from ${t.max_concurrency} to ${t.lowest_concurrency}, ${t.final_concurrency} at the end\n`);
+  }
   if (record.resilience) process.stdout.write(`\n${resilienceTerminal(record.resilience).join('\n')}\n`);
   const details = failureDetails(record);
   if (details.length > 0) process.stdout.write(`\n${details.join('\n')}\n`);
@@ -250,10 +255,13 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
 
   const settings = readSettings(env);
   let live: LiveEndpoint | undefined;
+  // Live model requests in flight adapt to the endpoint's rate limit (429s lower it, answers raise it).
+  let adaptive: AdaptiveLimit | undefined;
   if (mode !== 'replay' && !values.author) {
+    adaptive = new AdaptiveLimit(concurrency);
     live = {
       apiKey: checkApiKey(settings.apiKey, settings.baseURL), baseURL: settings.baseURL, model: settings.model,
-      timeoutMs: settings.modelTimeoutMs, maxRetries: settings.modelRetries,
+      timeoutMs: settings.modelTimeoutMs, maxRetries: settings.modelRetries, fetch: adaptive.wrap(globalThis.fetch),
     };
   }
   const judge = live && scenarios.some((s) => s.scenario.expect.judge?.length) ? judgeEndpoint(settings, live, values['judge-model']) : undefined;
@@ -304,6 +312,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     }, records);
     record.resilience = resilience;
     if (interrupted) record.partial = { ran: records.length, selected: scenarios.length };
+    if (adaptive && adaptive.summary().rate_limited > 0) record.throttle = adaptive.summary();
     const code = await finish(record, values, env, reportsDir, label);
     return interrupted ? EXIT.interrupted : code;
   } finally {

@@ -161,9 +161,11 @@ describe('helpdesk eval', () => {
   it('writes a partial report marked partial on Ctrl+C, with only the scenarios that ran to their end, exits 130 and leaves no server', async () => {
     // Each scenario waits 1.5 s for its search (a slow fault), so the run is still going when interrupted.
     for (let i = 1; i <= 4; i += 1) writeScenario(`slow-${i}`, {
-      ...WORKED_EXAMPLE, faults: [{ kind: 'slow', tool: 'search_tickets', delay_ms: 1500 }], expect: { ...WORKED_EXAMPLE.expect, latency: { tool_call_ms: 5000 } },
+      ...WORKED_EXAMPLE, faults: [{ kind: 'slow', tool: 'search_tickets', delay_ms: 1500 }], expect: { ...WORKED_EXAMPLE.expect, latency: { tool_call_ms: 10_000 } },
     });
-    const authored = await evalRun(['--author', '--concurrency', '4']);
+    // Authored two at a time: four fresh five-server pools starting at once beside other test files
+    // once pushed the slowed search past its budget, and the test is about the interruption.
+    const authored = await evalRun(['--author', '--concurrency', '2']);
     expect(authored.code, authored.stdout + authored.stderr).toBe(0);
     const run = await evalRun(['--concurrency', '1'], {}, async (child) => {
       let seen = '';

@@ -79,9 +79,9 @@ export function replayModel(
   const judgeRecorder = reauthor && scenario.script ? new Recorder(scriptedJudgeFetch(scenario.script, judgeModel)) : undefined;
   const judge = !hasJudge(scenario) ? undefined : judgeRecorder
     ? new OpenAIModel({ apiKey: 'authoring-needs-no-key', baseURL: 'http://authoring.invalid/v1', model: judgeModel, maxRetries: 0, fetch: judgeRecorder.fetch })
-    : new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.judgeBaseURL, model: judgeModel, maxRetries: 0 });
+    : new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.judgeBaseURL, model: judgeModel, maxRetries: 0, fetch: hub.fetchFor(session) });
   return {
-    model: new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.baseURL, model: cassette.model, maxRetries: cassette.max_retries }),
+    model: new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.baseURL, model: cassette.model, maxRetries: cassette.max_retries, fetch: hub.fetchFor(session) }),
     ...nothing,
     judge,
     stale: cassette.stale_responses,
@@ -122,7 +122,7 @@ function lenientReplay(scenario: Scenario, cassette: Cassette, hub: ReplayHub): 
   const session = hub.session(`${scenario.id}-${Math.random().toString(36).slice(2, 8)}`, cassette, { lenient: true });
   return {
     ...nothing,
-    model: new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.baseURL, model: cassette.model, maxRetries: cassette.max_retries }),
+    model: new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.baseURL, model: cassette.model, maxRetries: cassette.max_retries, fetch: hub.fetchFor(session) }),
     failed: () => true,
     finish: () => {
       hub.release(session);

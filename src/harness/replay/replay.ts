@@ -200,6 +200,14 @@ function judgeDrift(recorded: unknown, now: unknown): { changed: string; diff: s
   return { changed: parts.length > 0 ? parts.join(' and ') : 'the request', diff };
 }
 
+/** A session's answer to one agent or judge request as an HTTP response. */
+function answerResponse(session: ReplaySession, track: 'agent' | 'judge', body: unknown): Response {
+  const answer = track === 'agent' ? session.answer(body) : session.answerJudge(body);
+  // retry-after-ms 0: a recorded 5xx is retried at once instead of after the SDK's backoff.
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(answer.status >= 400 ? { 'retry-after-ms': '0' } : {}) };
+  return new Response(JSON.stringify(answer.body), { status: answer.status, headers });
+}
+
 /**
  * Serves cassettes to the orchestrator's real OpenAI client through msw, in this process. Any
  * request msw has no handler for is an error, never a real network call: replay must fail
@@ -217,6 +225,27 @@ export class ReplayHub {
     this.#servers.add(new URL(url).origin);
   }
 
+  /**
+   * A fetch for one session's OpenAI clients that answers in place, without msw or the network
+   * stack in between (an intercepted fetch cost about half of a replayed scenario's time): the
+   * agent's and the judge's chat completions are served from the cassette; any other address is
+   * refused and counted as unhandled, as the interceptor does.
+   */
+  fetchFor(session: ReplaySession): typeof fetch {
+    const agent = `${session.baseURL}/chat/completions`;
+    const judge = `${session.judgeBaseURL}/chat/completions`;
+    return async (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const track = url === agent ? 'agent' : url === judge ? 'judge' : undefined;
+      if (track === undefined || (init?.method ?? 'GET').toUpperCase() !== 'POST') {
+        this.unhandled.push(`${init?.method ?? 'GET'} ${url} is not a recorded endpoint`);
+        throw new TypeError(`replay: ${url} is not a recorded endpoint; nothing was sent`);
+      }
+      const text = typeof init?.body === 'string' ? init.body : await new Response(init?.body ?? null).text();
+      return answerResponse(session, track, JSON.parse(text));
+    };
+  }
+
   /** Starts intercepting. */
   open(): void {
     if (this.#server) return;
@@ -226,10 +255,7 @@ export class ReplayHub {
         this.unhandled.push(`no replay session "${String(params.session)}"`);
         return HttpResponse.json({ error: { message: 'replay: unknown session' } }, { status: 400 });
       }
-      const body = await request.json();
-      const answer = track === 'agent' ? session.answer(body) : session.answerJudge(body);
-      // retry-after-ms 0: a recorded 5xx is retried at once instead of after the SDK's backoff.
-      return HttpResponse.json(answer.body as Record<string, unknown>, { status: answer.status, headers: answer.status >= 400 ? { 'retry-after-ms': '0' } : {} });
+      return answerResponse(session, track, await request.json());
     };
     this.#server = setupServer(
       http.post(`${REPLAY_ORIGIN}/:session/v1/chat/completions`, serve('agent')),

@@ -170,6 +170,23 @@ function settleRebase(replay: readonly ReplayFailure[], failures: readonly Grade
 
 /** Runs one scenario in the given mode and grades it. Never throws: failures are results. */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<ScenarioResult> {
+  const outer = options.signal;
+  if (!outer) return runScoped(loaded, options);
+  // The run's own signal, tied to the long-lived one by a single listener removed when the run
+  // ends: the model client and the tool calls add listeners of their own and do not all remove
+  // them, and thousands left on one signal made each add and remove walk them all.
+  const scope = new AbortController();
+  const abort = () => scope.abort(outer.reason);
+  if (outer.aborted) abort();
+  else outer.addEventListener('abort', abort, { once: true });
+  try {
+    return await runScoped(loaded, { ...options, signal: scope.signal });
+  } finally {
+    outer.removeEventListener('abort', abort);
+  }
+}
+
+async function runScoped(loaded: LoadedScenario, options: RunOptions): Promise<ScenarioResult> {
   const { scenario } = loaded;
   const started = performance.now();
   const mode = options.mode;

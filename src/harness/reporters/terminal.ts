@@ -28,18 +28,29 @@ function toolsCalled(scenario: ScenarioRecord): string {
   return more > 0 ? `${named}, … ${more} more` : named;
 }
 
+/** Up to this many scenarios the table lists them all; a larger run lists the ones that did not pass. */
+export const TABLE_ALL_ROWS = 50;
+
 /**
  * The results table: scenario, mode, result, tools called, iterations, time, reason; trial runs
- * add successes, pass^k and the reliability class.
+ * add successes, pass^k and the reliability class. Past TABLE_ALL_ROWS scenarios only those that
+ * did not pass (or are flaky) have a row, and a line counts the others.
  */
 export function resultsTable(record: RunRecord): string {
+  if (record.scenarios.length <= TABLE_ALL_ROWS) return table(record, record.scenarios);
+  const listed = record.scenarios.filter((s) => !s.summary.pass || s.summary.class === 'flaky');
+  const note = `${record.scenarios.length - listed.length} of ${record.scenarios.length} scenarios passed and are not listed here (report.html and results.json have every one)`;
+  return listed.length === 0 ? note : `${table(record, listed)}\n${note}`;
+}
+
+function table(record: RunRecord, scenarios: readonly ScenarioRecord[]): string {
   const trials = record.trials > 1;
   const scores = hasScores(record);
   const head = ['scenario', 'mode', 'result', 'tools called', 'iter', 'time'];
   if (trials) head.push('c/n', `pass^${record.k}`, 'class');
   if (scores) head.push('score');
   head.push('reason');
-  const rows = record.scenarios.map((s) => {
+  const rows = scenarios.map((s) => {
     const first = s.trials[0];
     const iterations = first ? first.transcripts.reduce((n, t) => n + t.iterations, 0) : 0;
     const row = [

@@ -10,6 +10,7 @@ import { costUsd, PRICE_TABLE } from '../src/harness/prices.ts';
 import { runScenario } from '../src/harness/runner.ts';
 import { loadScenarioFile, type LoadedScenario, type Scenario } from '../src/harness/scenario.ts';
 import { writeReports } from '../src/harness/reporters/write.ts';
+import { TIMELINES_READY, timelinesOf } from './support/report-page.ts';
 import { chromiumMissing, livingGroupMembers, openChromiumPage, type ChromiumPage } from './support/chromium.ts';
 import { ROOT } from './servers.ts';
 
@@ -92,6 +93,7 @@ describe.skipIf(missing !== null)('report.html in headless Chromium', () => {
     fileUrl = pathToFileURL(join(dir, 'report.html')).href;
     page = await openChromiumPage({ width: 1280, height: 900 });
     await page.goto(fileUrl);
+    await page.evaluate(TIMELINES_READY);
   }, 30_000);
 
   afterAll(async () => {
@@ -183,6 +185,34 @@ describe.skipIf(missing !== null)('report.html in headless Chromium', () => {
     expect(open).toEqual([0, 5]);
   });
 
+  it('filters the table to failures or an ID and draws only those timelines; a link to a scenario opens its timeline', async () => {
+    const state = async () => page.evaluate<{ rows: string[]; timelines: string[]; info: string }>(`({
+      rows: [...document.querySelectorAll('#scenario-rows tr[data-scenario]')].map((r) => r.dataset.scenario),
+      timelines: [...document.querySelectorAll('#timelines details.scenario')].map((d) => d.id.slice(9)),
+      info: document.getElementById('page-info').textContent,
+    })`);
+    const all = await state();
+    expect(all.rows).toEqual(record.scenarios.map((s) => s.id));
+    expect(all.timelines).toEqual(all.rows);
+    expect(all.info).toBe(`${record.scenarios.length} of ${record.scenarios.length} scenarios · page 1 of 1`);
+    await page.evaluate(`(() => { const box = document.getElementById('failed-only'); box.checked = true; box.dispatchEvent(new Event('change')); })()`);
+    await page.evaluate(TIMELINES_READY);
+    const failed = record.scenarios.filter((s) => !s.summary.pass).map((s) => s.id);
+    expect((await state()).rows).toEqual(failed);
+    expect((await state()).timelines).toEqual(failed);
+    await page.evaluate(`(() => { const f = document.getElementById('filter'); f.value = 'tickets-c'; f.dispatchEvent(new Event('input')); })()`);
+    await page.evaluate(TIMELINES_READY);
+    expect((await state()).rows).toEqual(['critical-tickets-changed-question']);
+    expect((await state()).info).toBe(`1 of ${record.scenarios.length} scenarios · page 1 of 1`);
+    // A passing scenario's link clears the filters that hide it and opens its timeline.
+    await page.evaluate(`location.hash = '#scenario-critical-tickets-cust-001'`);
+    await page.evaluate(`new Promise((r) => setTimeout(r, 50))`);
+    await page.evaluate(TIMELINES_READY);
+    expect((await state()).rows).toEqual(all.rows);
+    expect(await page.evaluate<boolean>(`document.getElementById('scenario-critical-tickets-cust-001').open`)).toBe(true);
+    expect(page.log.exceptions).toEqual([]);
+  });
+
   it('takes a non-empty PNG screenshot of the whole page', async () => {
     await page.evaluate(`document.getElementById('collapse-all').click();
       for (const id of ['scenario-critical-tickets-changed-question', 'scenario-err-ticket-not-found']) document.getElementById(id).open = true;`);
@@ -200,6 +230,6 @@ describe.skipIf(missing !== null)('report.html in headless Chromium', () => {
     await page.close();
     expect(livingGroupMembers(pid)).toEqual([]);
     expect(existsSync(profileDir)).toBe(false);
-    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('&lt;script&gt;window.__pwned');
+    expect(timelinesOf(readFileSync(join(dir, 'report.html'), 'utf8')).join('')).toContain('&lt;script&gt;window.__pwned');
   });
 });

@@ -11,7 +11,7 @@ export interface ScenarioTrials {
 }
 
 /** A trial that broke the harness itself: reported as failed, never allowed to stop the others. */
-function crashed(loaded: LoadedScenario, mode: Mode, error: unknown): ScenarioResult {
+export function crashed(loaded: LoadedScenario, mode: Mode, error: unknown): ScenarioResult {
   return {
     id: loaded.scenario.id, file: loaded.file, mode, pass: false, checks: [], failures: [], score: null, replay: [],
     error: `the harness failed: ${error instanceof Error ? error.message : String(error)}`, run: undefined, durationMs: 0,
@@ -22,39 +22,48 @@ function crashed(loaded: LoadedScenario, mode: Mode, error: unknown): ScenarioRe
  * Runs every scenario `trials` times, each trial independent (its own conversation and model
  * calls), at most `concurrency` at a time. In record mode the cassette kept is the first
  * passing trial's (or the last trial's when none passed), so one flaky failure does not replace
- * a good recording.
+ * a good recording; it is written as soon as the scenario's trials are done.
+ *
+ * `settle` receives each scenario as soon as its last trial ends and returns what to keep of it
+ * (by default all of it): a large run keeps thin records and lets the results go. Interrupted
+ * (options.signal), only scenarios whose every trial ran to its end are settled and returned.
  */
-export async function runTrials(
+export async function runTrials<T = ScenarioTrials>(
   scenarios: readonly LoadedScenario[],
   options: RunOptions,
   trials: number,
   concurrency: number,
   onResult: (result: ScenarioResult, trial: number, done: number, total: number) => void = () => {},
-): Promise<ScenarioTrials[]> {
-  const byScenario = scenarios.map((loaded) => ({ loaded, results: new Array<ScenarioResult>(trials) }));
-  const jobs = byScenario.flatMap((entry) => Array.from({ length: trials }, (_, trial) => ({ entry, trial })));
+  settle: (run: ScenarioTrials) => T = (run) => run as T,
+): Promise<T[]> {
+  const entries = scenarios.map((loaded) => ({ loaded, results: new Array<ScenarioResult>(trials), left: trials, kept: undefined as T | undefined }));
+  const jobs = entries.flatMap((entry) => Array.from({ length: trials }, (_, trial) => ({ entry, trial })));
   const recordMode = options.mode === 'record';
   let done = 0;
-  await mapLimited(jobs, concurrency, async (job) => {
-    const result = await runScenario(job.entry.loaded, { ...options, deferCassette: recordMode })
-      .catch((error: unknown) => crashed(job.entry.loaded, options.mode, error));
-    job.entry.results[job.trial] = result;
+  await mapLimited(jobs, concurrency, async ({ entry, trial }) => {
+    const result = await runScenario(entry.loaded, { ...options, deferCassette: recordMode })
+      .catch((error: unknown) => crashed(entry.loaded, options.mode, error));
+    entry.results[trial] = result;
     done += 1;
-    onResult(result, job.trial + 1, done, jobs.length);
+    onResult(result, trial + 1, done, jobs.length);
+    entry.left -= 1;
+    if (entry.left > 0 || !isComplete(entry.results, trials, options.signal)) return;
+    if (recordMode) keepCassette(entry.loaded, entry.results, options.recordingsDir);
+    entry.kept = settle({ loaded: entry.loaded, results: entry.results });
+    entry.results = [];
   }, options.signal);
-  // Interrupted (options.signal): only scenarios whose every trial ran to its end count.
-  const complete = options.signal?.aborted ? byScenario.filter(({ results }) => isComplete(results, trials)) : byScenario;
-  if (recordMode) {
-    for (const { loaded, results } of complete) {
-      const chosen = results.find((r) => r.pass && r.cassette) ?? results.findLast((r) => r.cassette);
-      if (chosen?.cassette) writeCassette(cassettePath(options.recordingsDir, loaded.scenario.id), chosen.cassette);
-    }
-  }
-  return complete;
+  return entries.flatMap((e) => (e.kept === undefined ? [] : [e.kept]));
 }
 
-/** Whether every trial has a result, none of them cut short by the interruption. */
-function isComplete(results: readonly (ScenarioResult | undefined)[], trials: number): boolean {
+/** Record mode: the cassette of the first passing trial, or of the last one that has one. */
+function keepCassette(loaded: LoadedScenario, results: readonly ScenarioResult[], recordingsDir: string): void {
+  const chosen = results.find((r) => r.pass && r.cassette) ?? results.findLast((r) => r.cassette);
+  if (chosen?.cassette) writeCassette(cassettePath(recordingsDir, loaded.scenario.id), chosen.cassette);
+}
+
+/** Whether every trial has a result, none of them cut short by an interruption. */
+function isComplete(results: readonly (ScenarioResult | undefined)[], trials: number, signal: AbortSignal | undefined): boolean {
+  if (!signal?.aborted) return true;
   // Array.from: a trial never started is a hole, which every() would skip.
   return results.length === trials && Array.from(results).every((r) => r !== undefined && r.run?.transcripts.at(-1)?.stop_reason !== 'aborted');
 }

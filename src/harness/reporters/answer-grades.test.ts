@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleScenario, sampleTranscript, sampleTrial } from '../../../test/support/run-records.ts';
+import { timelinesOf } from '../../../test/support/report-page.ts';
 import { runRecord, type ScenarioRecord, type TrialRecord } from '../results.ts';
 import { judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';
 import { reportHtml } from './html.ts';
@@ -79,7 +80,8 @@ describe('answer grades in the reports', () => {
     expect(html).toContain('<h2>Variations</h2>');
     expect(html).toMatch(/<li class="pass">✓ <a href="#scenario-intent\.v1">v1<\/a> <q>Phrasing v1\?<\/q><\/li><li class="fail">✗ <a href="#scenario-intent\.formal">formal<\/a>/);
     expect(html).toMatch(/data-card="judge"|judge calls/);
-    expect(html).toContain('<strong>judge judge</strong> (gpt-4o-mini, 420 ms, 1,000 tokens): score 0.40 · Names both tickets &amp; nothing else &lt;ok&gt;.');
-    expect(html).toContain('<p class="meta">score 0.95</p>');
+    const timelines = timelinesOf(html).join('');
+    expect(timelines).toContain('<strong>judge judge</strong> (gpt-4o-mini, 420 ms, 1,000 tokens): score 0.40 · Names both tickets &amp; nothing else &lt;ok&gt;.');
+    expect(timelines).toContain('<p class="meta">score 0.95</p>');
   });
 });

@@ -53,7 +53,7 @@ button { font: inherit; padding: 3px 10px; border: 1px solid var(--line); border
 details.scenario { border: 1px solid var(--line); border-radius: 8px; margin: 8px 0; background: #fff; }
 details.scenario > summary { cursor: pointer; padding: 8px 12px; }
 details.scenario[open] > summary { border-bottom: 1px solid var(--line); background: var(--panel); border-radius: 8px 8px 0 0; }
-.failed-only details.scenario[data-status="passed"] { display: none; }
+
 .scenario-body { padding: 4px 16px 12px; }
 .description { white-space: pre-wrap; }
 section.trial { border-left: 3px solid var(--line); padding-left: 12px; margin: 12px 0; }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { RunRecord, ScenarioRecord } from '../results.ts';
+import { capTexts, REPORT_TEXT_MAX_CHARS } from './cap.ts';
 import { endToEndStrip, latencySeries, percentileChart } from './html-charts.ts';
 import { REPORT_CSS } from './html-style.ts';
 import { scenarioTimeline } from './html-timeline.ts';
@@ -11,23 +13,71 @@ import {
 import { resilienceHtml } from './resilience.ts';
 
 /**
- * The page's only script: expand/collapse the timelines, show failures only, open the timeline a
- * link points at, and read the embedded record (which proves the data block parses).
+ * The page's only script. The scenario table is paged from the embedded index (filter by ID,
+ * failures only); the timelines of the scenarios on the page are decompressed on demand from
+ * their gzip chunks, so a run of 10,000 scenarios opens as fast as one of ten. A link to
+ * #scenario-<id> turns to the page of that scenario and opens its timeline.
  */
 const SCRIPT = `(() => {
-  const timelines = () => document.querySelectorAll('details.scenario');
-  document.getElementById('expand-all').addEventListener('click', () => timelines().forEach((d) => { d.open = true; }));
-  document.getElementById('collapse-all').addEventListener('click', () => timelines().forEach((d) => { d.open = false; }));
-  const failedOnly = document.getElementById('failed-only');
-  failedOnly.addEventListener('change', () => document.body.classList.toggle('failed-only', failedOnly.checked));
-  const openTarget = () => {
-    const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
-    if (target && target.tagName === 'DETAILS') target.open = true;
+  const root = document.documentElement;
+  const index = JSON.parse(document.getElementById('run-index').textContent);
+  root.dataset.runId = index.run_id;
+  const rows = index.rows;
+  const $ = (id) => document.getElementById(id);
+  const body = $('scenario-rows'), timelines = $('timelines'), filter = $('filter'), failedOnly = $('failed-only');
+  const chunks = new Map();
+  const decode = async (n) => {
+    const text = atob($('timelines-' + n).textContent.trim());
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return JSON.parse(await new Response(stream).text());
+  };
+  const chunk = (n) => {
+    if (!chunks.has(n)) chunks.set(n, decode(n));
+    return chunks.get(n);
+  };
+  let page = 0;
+  let drawing = 0;
+  const shown = () => {
+    const q = filter.value.trim().toLowerCase();
+    return rows.filter((r) => (!failedOnly.checked || r[1] !== 'passed') && (!q || r[0].toLowerCase().includes(q)));
+  };
+  const render = async () => {
+    const list = shown();
+    const pages = Math.max(1, Math.ceil(list.length / index.page_size));
+    page = Math.max(0, Math.min(page, pages - 1));
+    const slice = list.slice(page * index.page_size, (page + 1) * index.page_size);
+    body.innerHTML = slice.map((r) => r[2]).join('');
+    $('page-info').textContent = list.length + ' of ' + rows.length + ' scenarios · page ' + (page + 1) + ' of ' + pages;
+    $('prev-page').disabled = page === 0;
+    $('next-page').disabled = page >= pages - 1;
+    const mine = ++drawing;
+    root.dataset.timelines = 'loading';
+    const parts = await Promise.all(slice.map(async (r) => (await chunk(r[3]))[r[4]]));
+    if (mine !== drawing) return;
+    timelines.innerHTML = parts.join('');
+    root.dataset.timelines = 'ready';
+  };
+  const restart = () => { page = 0; render(); };
+  filter.addEventListener('input', restart);
+  failedOnly.addEventListener('change', restart);
+  $('prev-page').addEventListener('click', () => { page -= 1; render(); });
+  $('next-page').addEventListener('click', () => { page += 1; render(); });
+  const timelineList = () => timelines.querySelectorAll('details.scenario');
+  $('expand-all').addEventListener('click', () => timelineList().forEach((d) => { d.open = true; }));
+  $('collapse-all').addEventListener('click', () => timelineList().forEach((d) => { d.open = false; }));
+  const openTarget = async () => {
+    const id = location.hash.startsWith('#scenario-') ? decodeURIComponent(location.hash.slice(10)) : null;
+    if (id === null || !rows.some((r) => r[0] === id)) return;
+    if (!shown().some((r) => r[0] === id)) { filter.value = ''; failedOnly.checked = false; }
+    page = Math.floor(shown().findIndex((r) => r[0] === id) / index.page_size);
+    await render();
+    const target = document.getElementById('scenario-' + id);
+    if (target) { target.open = true; target.scrollIntoView(); }
   };
   window.addEventListener('hashchange', openTarget);
-  openTarget();
-  const record = JSON.parse(document.getElementById('run-record').textContent);
-  document.documentElement.dataset.runId = record.run_id;
+  if (location.hash) openTarget(); else render();
 })();`;
 
 // The Content-Security-Policy allows this script by hash, inline styles, and nothing from anywhere:
@@ -87,10 +137,38 @@ const NUMERIC_COLUMNS = new Set([2, 3, 4, 6, 7, 8, 9, 10]);
 function scenarioTable(record: RunRecord): string {
   const k = record.k;
   const heads = TABLE_HEADS.map((h) => h.replace(/\^k$|@k$/, (m) => `${m[0]}${k}`));
-  return `<div class="table-wrap"><table class="scenarios"><caption>pass^${k}: chance that ${k} trials all pass; pass@${k}: that at least one does; 95% Wilson interval of the pass rate. `
+  return `<div class="toolbar"><input type="search" id="filter" placeholder="filter by scenario ID" aria-label="filter by scenario ID">`
+    + `<label><input type="checkbox" id="failed-only"> failures only</label>`
+    + `<button type="button" id="prev-page">‹ previous</button><span id="page-info"></span><button type="button" id="next-page">next ›</button></div>`
+    + `<div class="table-wrap"><table class="scenarios"><caption>pass^${k}: chance that ${k} trials all pass; pass@${k}: that at least one does; 95% Wilson interval of the pass rate. `
     + `Cost estimated from price table ${esc(record.price_table)} (USD per million tokens); "unknown" when the model is not in it.</caption>`
     + `<thead><tr>${heads.map((h, i) => `<th${NUMERIC_COLUMNS.has(i) ? ' class="num"' : ''}>${esc(h)}</th>`).join('')}</tr></thead>`
-    + `<tbody>${record.scenarios.map((s) => scenarioRow(s, k)).join('')}</tbody></table></div>`;
+    + '<tbody id="scenario-rows"></tbody></table></div>';
+}
+
+/** Scenarios per page of the table, and per compressed chunk of timelines (the same, so a page reads one chunk). */
+export const PAGE_SIZE = 100;
+
+/** The table's rows for the page script: ID, status, row HTML, timeline chunk and place in it. */
+function rowIndex(record: RunRecord): unknown {
+  return {
+    run_id: record.run_id,
+    page_size: PAGE_SIZE,
+    rows: record.scenarios.map((s, i) => [s.id, verdict(s, record.k).status, scenarioRow(s, record.k), Math.floor(i / PAGE_SIZE), i % PAGE_SIZE]),
+  };
+}
+
+/**
+ * The timelines of the run in gzip chunks of PAGE_SIZE scenarios, base64 in inert script
+ * elements: the page decompresses a chunk when one of its scenarios is shown. `full` gives a
+ * scenario's whole record (its transcripts) where the run record holds a thin one.
+ */
+function* timelineChunks(record: RunRecord, options: HtmlOptions, full: (s: ScenarioRecord) => ScenarioRecord): Generator<string> {
+  for (let from = 0, n = 0; from < record.scenarios.length; from += PAGE_SIZE, n += 1) {
+    const html = record.scenarios.slice(from, from + PAGE_SIZE)
+      .map((s) => scenarioTimeline(capTexts(full(s), REPORT_TEXT_MAX_CHARS), record.k, options.root));
+    yield `<script type="application/gzip" id="timelines-${n}">${gzipSync(JSON.stringify(html)).toString('base64')}</script>\n`;
+  }
 }
 
 function gatesAndRegressions(record: RunRecord): string {
@@ -145,10 +223,14 @@ export interface HtmlOptions {
   readonly root?: string;
 }
 
-/** report.html: the whole run in one self-contained page (inline CSS and SVG, one small script, no requests). */
-export function reportHtml(record: RunRecord, options: HtmlOptions = {}): string {
+/**
+ * report.html, piece by piece: the whole run in one self-contained page (inline CSS and SVG, one
+ * small script, no requests). `full` gives a scenario's whole record where the run keeps thin
+ * ones (a journal); by default the record's own scenarios are whole.
+ */
+export function* reportHtmlParts(record: RunRecord, options: HtmlOptions = {}, full: (s: ScenarioRecord) => ScenarioRecord = (s) => s): Generator<string> {
   const failed = record.totals.failed > 0 || record.gates.some((g) => !g.pass);
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -170,13 +252,20 @@ ${scenarioTable(record)}
 ${variations(record)}
 ${latency(record)}
 <h2>Timelines</h2>
-<div class="toolbar"><button type="button" id="expand-all">Expand all</button><button type="button" id="collapse-all">Collapse all</button>
-<label><input type="checkbox" id="failed-only"> failures only</label></div>
-${record.scenarios.map((s) => scenarioTimeline(s, record.k, options.root)).join('\n')}
+<p class="note">The timelines of the scenarios on the table's page.</p>
+<div class="toolbar"><button type="button" id="expand-all">Expand all</button><button type="button" id="collapse-all">Collapse all</button></div>
+<div id="timelines"></div>
 </main>
-<script type="application/json" id="run-record">${embeddedJson(record)}</script>
-<script>${SCRIPT}</script>
+<script type="application/json" id="run-index">${embeddedJson(rowIndex(record))}</script>
+`;
+  yield* timelineChunks(record, options, full);
+  yield `<script>${SCRIPT}</script>
 </body>
 </html>
 `;
+}
+
+/** report.html as one string (small runs and tests; writeReports streams the parts to the file). */
+export function reportHtml(record: RunRecord, options: HtmlOptions = {}): string {
+  return [...reportHtmlParts(record, options)].join('');
 }

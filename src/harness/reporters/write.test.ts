@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_ROOT, sampleRecord, sampleScenario, sampleTranscript, sampleTrial } from '../../../test/support/run-records.ts';
+import { timelinesOf } from '../../../test/support/report-page.ts';
 import { runRecord } from '../results.ts';
 import { RunRecordSchema, type RunRecord } from '../results.ts';
 import { InvalidRunRecordError, writeReports } from './write.ts';
@@ -42,9 +43,12 @@ describe('writeReports', () => {
     const size = (name: string) => readFileSync(join(dir, name)).length;
     expect(size('report.html')).toBeLessThan(1_000_000);
     expect(size('results.json')).toBeLessThan(12_000_000);
-    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const html = timelinesOf(readFileSync(join(dir, 'report.html'), 'utf8')).join('');
     expect(html).toContain(`… [${(answer.length - 65_536).toLocaleString('en-US')} more characters cut from this report; ${answer.length.toLocaleString('en-US')} in all]`);
-    expect(html).toContain('… [2,934,464 more characters cut from this report; 3,000,000 in all]');
+    // The page previews a tool result (4,000 characters); results.json keeps up to its own limit.
+    expect(html).toMatch(/result · [\d,]+ characters/);
+    expect(html).toContain('more characters in results.json)');
+    expect(html).not.toContain('y'.repeat(4_001));
     const results = RunRecordSchema.parse(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')));
     const kept = results.scenarios[0]?.trials[0]?.transcripts[0]?.answer ?? '';
     expect(kept.startsWith('TKT-1001 is open. xxx')).toBe(true);

@@ -1,8 +1,9 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
+import type { z } from 'zod';
 import { join } from 'node:path';
-import { RunRecordSchema, type RunRecord } from '../results.ts';
+import { RunRecordSchema, ScenarioRecordSchema, type RunRecord, type ScenarioRecord } from '../results.ts';
 import { capTexts, REPORT_TEXT_MAX_CHARS, RESULTS_TEXT_MAX_CHARS } from './cap.ts';
-import { reportHtml } from './html.ts';
+import { reportHtmlParts } from './html.ts';
 import { junitXml } from './junit.ts';
 import { summaryMarkdown } from './markdown.ts';
 
@@ -20,16 +21,76 @@ export class InvalidRunRecordError extends Error {
   }
 }
 
+/** Where the reports read each scenario's whole record: a run's journal (see stream/journal.ts). */
+export interface FullRecords {
+  /** The scenario's line as kept (checked and cut to RESULTS_TEXT_MAX_CHARS), or undefined when it was not kept. */
+  line(id: string): string | undefined;
+  /** The scenario's whole record. */
+  full(record: ScenarioRecord): ScenarioRecord;
+}
+
 /** Options for the reports. */
 export interface WriteOptions {
   /** The repository root: scenario files are shown relative to it in junit.xml and summary.md. */
   readonly root?: string;
+  /**
+   * The run's journal when the record's scenarios are thin (transcripts without events): results.json
+   * and report.html read each scenario's whole record from it, one at a time.
+   */
+  readonly journal?: FullRecords;
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
+function issuesOf(error: z.ZodError, prefix = ''): string[] {
+  return error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    return `${path.length > 0 ? path : '(top level)'}: ${issue.message}`;
+  });
+}
+
+/** A scenario record checked against the results.json schema, its texts cut to RESULTS_TEXT_MAX_CHARS. */
+export function validScenarioRecord(record: ScenarioRecord): ScenarioRecord {
+  const parsed = ScenarioRecordSchema.safeParse(capTexts(record, RESULTS_TEXT_MAX_CHARS));
+  if (!parsed.success) throw new InvalidRunRecordError(issuesOf(parsed.error, `scenarios.${record.id}`), { cause: parsed.error });
+  return parsed.data;
+}
+
+/** Writes a file through a temporary one, from pieces, so a half-written report never replaces a whole one. */
+async function writePieces(path: string, pieces: Iterable<string>): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text);
+  const file = await open(temporary, 'w');
+  try {
+    let buffered: string[] = [];
+    let size = 0;
+    for (const piece of pieces) {
+      buffered.push(piece);
+      size += piece.length;
+      if (size >= 1 << 20) {
+        await file.write(buffered.join(''));
+        buffered = [];
+        size = 0;
+      }
+    }
+    if (buffered.length > 0) await file.write(buffered.join(''));
+  } finally {
+    await file.close();
+  }
   await rename(temporary, path);
+}
+
+/**
+ * results.json in pieces: the run's fields pretty-printed, then one scenario per line, each the
+ * journal's line as it stands (no transcript is parsed again) or the record's own.
+ */
+function* resultsJson(record: RunRecord, journal: FullRecords | undefined): Generator<string> {
+  const MARK = '"scenarios": []';
+  const head = JSON.stringify({ ...record, scenarios: [] }, null, 2);
+  const at = head.indexOf(MARK);
+  yield `${head.slice(0, at)}"scenarios": [\n`;
+  for (const [i, scenario] of record.scenarios.entries()) {
+    const line = journal?.line(scenario.id) ?? JSON.stringify(scenario);
+    yield `    ${line}${i < record.scenarios.length - 1 ? ',' : ''}\n`;
+  }
+  yield `  ]${head.slice(at + MARK.length)}\n`;
 }
 
 /**
@@ -37,25 +98,23 @@ async function writeAtomically(path: string, text: string): Promise<void> {
  * returns their paths: results.json, junit.xml, summary.md and report.html. The record is validated against the
  * results.json schema first; an invalid one throws InvalidRunRecordError and writes nothing. Texts past
  * RESULTS_TEXT_MAX_CHARS (results.json) and REPORT_TEXT_MAX_CHARS (the other three) are cut with a note.
+ * With a journal, the record's scenarios are thin and each whole one is read back while writing.
  */
 export async function writeReports(record: RunRecord, dir: string, options: WriteOptions = {}): Promise<string[]> {
   // Long texts are cut before anything else touches the record: a 50 MB answer must not be
   // copied by the schema check, repeated in three places of the transcript and embedded twice.
   const parsed = RunRecordSchema.safeParse(capTexts(record, RESULTS_TEXT_MAX_CHARS));
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`);
-    throw new InvalidRunRecordError(issues, { cause: parsed.error });
-  }
+  if (!parsed.success) throw new InvalidRunRecordError(issuesOf(parsed.error), { cause: parsed.error });
   const valid = parsed.data;
   const shown = capTexts(valid, REPORT_TEXT_MAX_CHARS);
-  const texts = [
-    `${JSON.stringify(valid, null, 2)}\n`,
-    junitXml(shown, options),
-    summaryMarkdown(shown, options),
-    reportHtml(shown, options),
-  ];
+  const { journal } = options;
+  const full = journal ? (s: ScenarioRecord) => journal.full(s) : (s: ScenarioRecord) => s;
   const paths = REPORT_FILES.map((name) => join(dir, name));
+  const [results, junit, summary, html] = paths as [string, string, string, string];
   await mkdir(dir, { recursive: true });
-  await Promise.all(paths.map((path, i) => writeAtomically(path, texts[i] as string)));
+  await writePieces(results, resultsJson(valid, journal));
+  await writePieces(junit, [junitXml(shown, options)]);
+  await writePieces(summary, [summaryMarkdown(shown, options)]);
+  await writePieces(html, reportHtmlParts(shown, options, full));
   return paths;
 }

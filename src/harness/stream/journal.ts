@@ -1,0 +1,83 @@
+import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Transcript } from '../../orchestrator/transcript.ts';
+import type { ScenarioRecord } from '../results.ts';
+import { validScenarioRecord } from '../reporters/write.ts';
+
+/** Where one scenario's line sits in the journal. */
+interface Place {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * A transcript without its events: what the tables, gates and charts read (model, iterations,
+ * stop reason, usage, duration) at a small part of the size.
+ */
+function thinTranscript(transcript: Transcript): Transcript {
+  return transcript.events.length === 0 ? transcript : { ...transcript, events: [] };
+}
+
+/** The scenario record as the run keeps it in memory: every trial's transcripts without their events. */
+export function thinRecord(record: ScenarioRecord): ScenarioRecord {
+  return { ...record, trials: record.trials.map((t) => ({ ...t, transcripts: t.transcripts.map(thinTranscript) })) };
+}
+
+/**
+ * The results of a run on disk as they finish, one scenario record per line (JSON lines), so a
+ * run of any size keeps only thin records in memory: the reports read each full record back
+ * when they write it. Each line is checked against the results.json schema and cut to its text
+ * limit when it is written, so results.json can copy it as it stands.
+ */
+export class ResultJournal {
+  readonly path: string;
+  readonly #places = new Map<string, Place>();
+  #fd: number | undefined;
+  #end = 0;
+
+  /** Opens (and empties) the journal file. */
+  constructor(path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.path = path;
+    this.#fd = openSync(path, 'w+');
+  }
+
+  /** Writes a scenario's full record and returns the thin copy to keep. */
+  keep(record: ScenarioRecord): ScenarioRecord {
+    const valid = validScenarioRecord(record);
+    this.keepLine(valid.id, JSON.stringify(valid));
+    return thinRecord(valid);
+  }
+
+  /** Writes a record already checked and serialized (by a worker): one line of JSON without a newline. */
+  keepLine(id: string, line: string): void {
+    if (this.#fd === undefined) throw new Error('the result journal is closed');
+    const bytes = Buffer.from(`${line}\n`);
+    writeSync(this.#fd, bytes, 0, bytes.length, this.#end);
+    this.#places.set(id, { offset: this.#end, length: bytes.length - 1 });
+    this.#end += bytes.length;
+  }
+
+  /** The line of a kept scenario as written, or undefined. */
+  line(id: string): string | undefined {
+    const place = this.#places.get(id);
+    if (!place || this.#fd === undefined) return undefined;
+    const bytes = Buffer.alloc(place.length);
+    readSync(this.#fd, bytes, 0, place.length, place.offset);
+    return bytes.toString('utf8');
+  }
+
+  /** The full record of a scenario: read back when it was kept, the given one otherwise. */
+  full(record: ScenarioRecord): ScenarioRecord {
+    const line = this.line(record.id);
+    return line === undefined ? record : (JSON.parse(line) as ScenarioRecord);
+  }
+
+  /** Closes the file and, unless asked to keep it, removes it. */
+  close(options: { keepFile?: boolean } = {}): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+    this.#places.clear();
+    if (!options.keepFile) rmSync(this.path, { force: true });
+  }
+}

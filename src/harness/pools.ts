@@ -13,6 +13,11 @@ export interface OpenedPool {
   readonly discoveryMs: number;
 }
 
+/** Which shared pool a scenario runs on: the built-in servers at its clock and tool timeout, or its own servers. */
+export function poolKey(scenario: Scenario): string {
+  return scenario.servers ? `own:${scenario.id}` : canonicalJson({ now: scenario.now, timeout: scenario.tool_timeout_ms ?? null });
+}
+
 /**
  * Server pools for scenarios. Scenarios with the same clock and the built-in servers share one
  * pool (the orchestrator serves concurrent queries without cross-talk); a scenario that brings
@@ -22,6 +27,8 @@ export interface OpenedPool {
 export class PoolCache {
   readonly #pools = new Map<string, Promise<OpenedPool>>();
   readonly #fresh = new Set<ServerPool>();
+  /** Every pool started and not closed yet, shared or fresh. */
+  readonly #open = new Set<ServerPool>();
   readonly #root: string;
   readonly #baseEnv: Readonly<Record<string, string>>;
   #closed = false;
@@ -49,12 +56,10 @@ export class PoolCache {
   /** The pool for a scenario, started on first use. */
   get(scenario: Scenario): Promise<OpenedPool> {
     if (this.#closed) return Promise.reject(new Error('the pools are closed'));
-    const key = scenario.servers
-      ? `own:${scenario.id}`
-      : canonicalJson({ now: scenario.now, timeout: scenario.tool_timeout_ms ?? null });
+    const key = poolKey(scenario);
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = this.#open(scenario);
+      pool = this.#start(scenario);
       this.#pools.set(key, pool);
     }
     return pool;
@@ -66,7 +71,7 @@ export class PoolCache {
    */
   async fresh(scenario: Scenario, wrapTransport: TransportWrapper): Promise<OpenedPool> {
     if (this.#closed) throw new Error('the pools are closed');
-    const opened = await this.#open(scenario, wrapTransport);
+    const opened = await this.#start(scenario, wrapTransport);
     this.#fresh.add(opened.pool);
     return opened;
   }
@@ -74,15 +79,22 @@ export class PoolCache {
   /** Forgets a pool from fresh() that its run has closed. */
   forget(pool: ServerPool): void {
     this.#fresh.delete(pool);
+    this.#open.delete(pool);
   }
 
-  async #open(scenario: Scenario, wrapTransport?: TransportWrapper): Promise<OpenedPool> {
+  /** The process IDs of every server of the open pools (a worker reports them to the main thread). */
+  pids(): number[] {
+    return [...this.#open].flatMap((pool) => pool.pids());
+  }
+
+  async #start(scenario: Scenario, wrapTransport?: TransportWrapper): Promise<OpenedPool> {
     const started = performance.now();
     const pool = await ServerPool.open(this.serversFor(scenario), {
       baseEnv: { ...this.#baseEnv, HELPDESK_NOW: scenario.now },
       ...(scenario.tool_timeout_ms ? { toolTimeoutMs: scenario.tool_timeout_ms } : {}),
       ...(wrapTransport ? { wrapTransport } : {}),
     });
+    this.#open.add(pool);
     const startupMs = performance.now() - started;
     const discoveryMs = Math.max(0, ...pool.servers().map((s) => s.discoveryMs));
     return { pool, startupMs, discoveryMs };
@@ -101,6 +113,7 @@ export class PoolCache {
   /** Stops every pool. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#open.clear();
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     const fresh = [...this.#fresh];

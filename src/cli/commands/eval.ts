@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
@@ -10,22 +10,21 @@ import { evaluateGates } from '../../harness/gates.ts';
 import type { Mode } from '../../harness/grading/run.ts';
 import { PoolCache } from '../../harness/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
-import { displayPath } from '../../harness/reporters/report-format.ts';
 import { resilienceTerminal } from '../../harness/reporters/resilience.ts';
 import { renderTable } from '../../harness/reporters/table.ts';
 import { driftSection, failureDetails, judgeSummary, rebaseSummary, resultsTable, staleSummary, summaryLine, variationsTable } from '../../harness/reporters/terminal.ts';
 import { writeReports } from '../../harness/reporters/write.ts';
 import { ReplayHub } from '../../harness/replay/replay.ts';
-import { runRecord, scenarioRecord, trialRecord, type RunRecord } from '../../harness/results.ts';
+import { runRecord, type RunRecord } from '../../harness/results.ts';
+import { ResultJournal } from '../../harness/stream/journal.ts';
 import type { LiveEndpoint } from '../../harness/model-setup.ts';
 import { loadScenarios, ScenarioFileError } from '../../harness/scenario.ts';
 import { inShard, parseShard, type Shard } from '../../harness/shard.ts';
 import { defaultK } from '../../harness/stats.ts';
-import { runTrials } from '../../harness/trials.ts';
-import { confirmLatency } from '../../harness/latency/confirm.ts';
 import { AdaptiveLimit } from '../../harness/live/adaptive-limit.ts';
 import { EXIT } from '../exit-codes.ts';
 import { matrixKinds, runMatrix } from './eval-matrix.ts';
+import { runSuite, workerCount } from './eval-suite.ts';
 import { fraction, wholeNumber } from '../numbers.ts';
 import { readSettings, type Settings } from '../settings.ts';
 
@@ -67,7 +66,10 @@ Reports:
                      (default reports/<run-id>/)
 Options:
   --list             list the selected scenarios (ID, tags, cassette, description) without running them
-  --concurrency <n>  scenarios run at once (default 4)
+  --concurrency <n>  scenarios run at once (default 4), spread over the worker threads
+  --workers <n>      worker threads for replay, rebase and authoring, each with its own servers
+                     (default: one per 200 scenarios, at most one per core; 1 runs everything
+                     in the main thread); live runs and trials use the main thread
   --scenarios <dir>  scenario folder (default scenarios/)
   --recordings <dir> cassette folder (default recordings/)
   -h, --help         show this help
@@ -84,7 +86,7 @@ const OPTIONS = {
   'fail-on-regression': { type: 'boolean' }, 'report-dir': { type: 'string' }, out: { type: 'string' },
   concurrency: { type: 'string' }, scenarios: { type: 'string' }, recordings: { type: 'string' },
   list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'judge-model': { type: 'string' },
-  'fault-matrix': { type: 'boolean' }, 'fault-kinds': { type: 'string' },
+  'fault-matrix': { type: 'boolean' }, 'fault-kinds': { type: 'string' }, workers: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -107,8 +109,13 @@ function newRunId(mode: string): string {
   return `${stamp}-${mode}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
+/** Where a run's reports go: --report-dir, else reports/<run-id>/. */
+function reportDir(values: Values, reportsDir: string, runId: string): string {
+  return values['report-dir'] ? resolve(values['report-dir']) : resolve(reportsDir, runId);
+}
+
 /** Prints the table, details and summary; applies gates and the baseline; writes reports. */
-async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv, reportsDir: string, label: string): Promise<number> {
+async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv, reportsDir: string, label: string, journal?: ResultJournal): Promise<number> {
   record.gates = evaluateGates(record, {
     minPassRate: fraction(values['min-pass-rate'], '--min-pass-rate'),
     maxFlaky: wholeNumber(values['max-flaky'], '--max-flaky', 0),
@@ -144,8 +151,8 @@ async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv,
     process.stdout.write(`\nbaseline ${record.baseline.run_id}: ${regressions.length === 0 ? 'no regressions' : `${regressions.length} regression(s)`}\n`);
     for (const r of regressions) process.stdout.write(`  ✗ ${r.scenario} [${r.kind}] ${r.reason}\n`);
   }
-  const dir = values['report-dir'] ? resolve(values['report-dir']) : resolve(reportsDir, record.run_id);
-  const written = await writeReports(record, dir, { root: PROJECT_ROOT });
+  const dir = reportDir(values, reportsDir, record.run_id);
+  const written = await writeReports(record, dir, { root: PROJECT_ROOT, ...(journal ? { journal } : {}) });
   process.stdout.write(`\n${label}: ${summaryLine(record)}\nreports: ${written.map((p) => p.replace(`${process.cwd()}/`, '')).join(', ')}\n`);
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, readFileSync(resolve(dir, 'summary.md'), 'utf8'));
   if (env.GITHUB_ACTIONS === 'true') {
@@ -269,6 +276,8 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const hub = mode === 'replay' ? new ReplayHub() : undefined;
   hub?.open();
   const label = values.author ? 'author' : values.rebase ? 'rebase' : mode;
+  const runId = newRunId(label);
+  const journal = new ResultJournal(join(reportDir(values, reportsDir, runId), 'results.jsonl'));
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const tty = process.stderr.isTTY === true;
@@ -282,40 +291,33 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   };
   process.on('SIGINT', onSigint);
   try {
-    await pools.prepare(scenarios.map((s) => s.scenario));
     const runOptions = { signal: interrupt.signal, mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(values.author ? { author: true } : {}), ...(values.rebase ? { rebase: true } : {}) };
-    const firstRuns = await runTrials(
-      scenarios,
-      runOptions,
-      trials,
-      concurrency,
-      (result, trial, done, total) => {
-        const line = `[${done}/${total}] ${result.pass ? 'pass' : 'FAIL'} ${result.id}${trials > 1 ? ` trial ${trial}` : ''} (${(result.durationMs / 1000).toFixed(2)} s)`;
+    const kept = await runSuite(scenarios, {
+      run: runOptions, journal, root: PROJECT_ROOT, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, trials, k, concurrency,
+      workers: workerCount(wholeNumber(values.workers, '--workers', 1), { live: live !== undefined, trials, scenarios: scenarios.length }),
+      matrix: kinds !== undefined && kinds !== null,
+      onResult: (id, pass, durationMs, trial, done, total) => {
+        const line = `[${done}/${total}] ${pass ? 'pass' : 'FAIL'} ${id}${trials > 1 ? ` trial ${trial}` : ''} (${(durationMs / 1000).toFixed(2)} s)`;
         process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
       },
-    );
+      onConfirm: (id, pass) => process.stderr.write(`${tty ? '\r\x1b[2K' : ''}latency re-checked alone: ${pass ? 'pass' : 'FAIL'} ${id}\n`),
+    });
     if (tty) process.stderr.write('\n');
     const interrupted = interrupt.signal.aborted;
-    const runs = interrupted ? firstRuns : (mode === 'replay' && !values.rebase) || values.author
-      ? await confirmLatency(firstRuns, { ...runOptions, deferCassette: true }, concurrency, (id, result) => {
-        process.stderr.write(`latency re-checked alone: ${result.pass ? 'pass' : 'FAIL'} ${id}\n`);
-      })
-      : firstRuns;
-    // Scenario files are kept relative to the project, so results from different machines and shards compare and merge.
-    const records = runs.map(({ loaded, results }) =>
-      scenarioRecord({ ...loaded, file: displayPath(loaded.file, PROJECT_ROOT) }, results.map((result, i) => trialRecord(result, loaded.scenario, i + 1)), k));
+    const records = kept.map((x) => x.record);
     const options = { mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}) };
-    const resilience = kinds && !interrupted ? await runMatrix(runs, options, kinds, concurrency, tty) : null;
+    const resilience = kinds && !interrupted ? await runMatrix(kept.flatMap((x) => (x.matrix ? [x.matrix] : [])), options, kinds, concurrency, tty) : null;
     const record = runRecord({
-      runId: newRunId(label), startedAt, durationMs: performance.now() - started, mode, authored: values.author === true,
+      runId, startedAt, durationMs: performance.now() - started, mode, authored: values.author === true,
       model: mode === 'replay' ? null : (live?.model ?? null), trials, k, shard: shard ?? null,
     }, records);
     record.resilience = resilience;
     if (interrupted) record.partial = { ran: records.length, selected: scenarios.length };
     if (adaptive && adaptive.summary().rate_limited > 0) record.throttle = adaptive.summary();
-    const code = await finish(record, values, env, reportsDir, label);
+    const code = await finish(record, values, env, reportsDir, label, journal);
     return interrupted ? EXIT.interrupted : code;
   } finally {
+    journal.close();
     process.off('SIGINT', onSigint);
     hub?.close();
     await pools.close();

@@ -90,6 +90,21 @@ export class ReplaySession {
     return this.cassette.interactions.length - this.#cursor;
   }
 
+  /**
+   * Answers one request given as its JSON text (the body as sent): the orchestrator writes its
+   * requests in the recorded key order, so text equality settles nearly every request without
+   * parsing it; anything else is parsed and compared.
+   */
+  answerText(text: string): { status: number; body: unknown } {
+    const recorded = this.cassette.interactions[this.#cursor];
+    if (recorded && !this.options.lenient && !this.options.ignoreTools && JSON.stringify(recorded.request) === text) {
+      this.received.push(recorded.request);
+      this.#cursor += 1;
+      return recorded.response;
+    }
+    return this.answer(JSON.parse(text));
+  }
+
   /** Answers one request: the recorded response, or a 400 that stops the loop. */
   answer(body: unknown): { status: number; body: unknown } {
     const index = this.#cursor;
@@ -106,8 +121,7 @@ export class ReplaySession {
       return recorded.response;
     }
     const comparable = (value: unknown) => canonicalJson(this.options.ignoreTools ? { ...(value as object), tools: undefined } : value);
-    // The orchestrator writes its requests in the recorded key order, so plain text equality settles
-    // nearly every request; the canonical (key-sorted) comparison only runs when the texts differ.
+    // Plain text equality first; the canonical (key-sorted) comparison only runs when the texts differ.
     const same = !this.options.ignoreTools && JSON.stringify(recorded.request) === JSON.stringify(body);
     if (!same && comparable(recorded.request) !== comparable(body)) {
       const request = body as Record<string, unknown>;
@@ -200,9 +214,8 @@ function judgeDrift(recorded: unknown, now: unknown): { changed: string; diff: s
   return { changed: parts.length > 0 ? parts.join(' and ') : 'the request', diff };
 }
 
-/** A session's answer to one agent or judge request as an HTTP response. */
-function answerResponse(session: ReplaySession, track: 'agent' | 'judge', body: unknown): Response {
-  const answer = track === 'agent' ? session.answer(body) : session.answerJudge(body);
+/** A session's answer to one request as an HTTP response. */
+function answerResponse(answer: { status: number; body: unknown }): Response {
   // retry-after-ms 0: a recorded 5xx is retried at once instead of after the SDK's backoff.
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(answer.status >= 400 ? { 'retry-after-ms': '0' } : {}) };
   return new Response(JSON.stringify(answer.body), { status: answer.status, headers });
@@ -242,7 +255,8 @@ export class ReplayHub {
         throw new TypeError(`replay: ${url} is not a recorded endpoint; nothing was sent`);
       }
       const text = typeof init?.body === 'string' ? init.body : await new Response(init?.body ?? null).text();
-      return answerResponse(session, track, JSON.parse(text));
+      const answer = track === 'agent' ? session.answerText(text) : session.answerJudge(JSON.parse(text));
+      return answerResponse(answer);
     };
   }
 
@@ -255,7 +269,8 @@ export class ReplayHub {
         this.unhandled.push(`no replay session "${String(params.session)}"`);
         return HttpResponse.json({ error: { message: 'replay: unknown session' } }, { status: 400 });
       }
-      return answerResponse(session, track, await request.json());
+      const body: unknown = await request.json();
+      return answerResponse(track === 'agent' ? session.answer(body) : session.answerJudge(body));
     };
     this.#server = setupServer(
       http.post(`${REPLAY_ORIGIN}/:session/v1/chat/completions`, serve('agent')),

@@ -1,0 +1,105 @@
+import { availableParallelism } from 'node:os';
+import { confirmLatency, failedOnLatencyOnly } from '../../harness/latency/confirm.ts';
+import { poolKey } from '../../harness/pools.ts';
+import type { ScenarioRecord } from '../../harness/results.ts';
+import type { RunOptions } from '../../harness/runner.ts';
+import type { LoadedScenario } from '../../harness/scenario.ts';
+import type { ResultJournal } from '../../harness/stream/journal.ts';
+import { recordOf, slim } from '../../harness/stream/settle.ts';
+import { crashed, runTrials, type ScenarioTrials } from '../../harness/trials.ts';
+import { runInWorkers } from '../../harness/workers/run-in-workers.ts';
+
+/** A scenario once its trials are done: its thin record, and what the fault matrix plans from. */
+export interface Settled {
+  readonly record: ScenarioRecord;
+  readonly matrix: ScenarioTrials | undefined;
+}
+
+/** Scenarios per worker thread below which another thread costs more (start-up, its own servers) than it saves. */
+export const SCENARIOS_PER_WORKER = 200;
+
+/**
+ * How many worker threads a run uses: one per core for a large suite that no live model paces
+ * (replay, rebase, authoring with a single trial), else the main thread alone. `requested`
+ * (--workers) overrides the default; 1 runs in the main thread.
+ */
+export function workerCount(requested: number | undefined, options: { live: boolean; trials: number; scenarios: number }): number {
+  if (options.live || options.trials > 1) return 1;
+  if (requested !== undefined) return requested;
+  return Math.max(1, Math.min(availableParallelism(), Math.floor(options.scenarios / SCENARIOS_PER_WORKER)));
+}
+
+/** What runSuite needs besides the scenarios. */
+export interface SuiteOptions {
+  readonly run: RunOptions;
+  readonly journal: ResultJournal;
+  readonly root: string;
+  readonly cwd: string;
+  readonly serverEnv: Readonly<Record<string, string>>;
+  readonly headerEnv: Readonly<Record<string, string | undefined>>;
+  readonly trials: number;
+  readonly k: number;
+  readonly concurrency: number;
+  readonly workers: number;
+  /** The fault matrix follows: keep each scenario's calls. */
+  readonly matrix: boolean;
+  /** A scenario (trial) ran: the progress line. */
+  readonly onResult: (id: string, pass: boolean, durationMs: number, trial: number, done: number, total: number) => void;
+  /** A latency-only failure was run again alone. */
+  readonly onConfirm: (id: string, pass: boolean) => void;
+}
+
+/**
+ * Runs the selected scenarios and settles each one as soon as it is done: its whole record to
+ * the journal, a thin copy kept. In worker threads when `workers` > 1, else in this thread.
+ * Latency-only failures (replay and authoring) are run again alone after the others.
+ */
+export async function runSuite(scenarios: readonly LoadedScenario[], options: SuiteOptions): Promise<Settled[]> {
+  return options.workers > 1 ? inWorkers(scenarios, options) : inThisThread(scenarios, options);
+}
+
+const confirms = (run: RunOptions) => (run.mode === 'replay' && !run.rebase) || run.author === true;
+
+async function inThisThread(scenarios: readonly LoadedScenario[], options: SuiteOptions): Promise<Settled[]> {
+  const { run, journal, k, root } = options;
+  await run.pools.prepare(scenarios.map((s) => s.scenario));
+  const settle = (trials: ScenarioTrials): Settled => ({ record: journal.keep(recordOf(trials, k, root)), matrix: options.matrix ? slim(trials) : undefined });
+  const first = await runTrials(scenarios, run, options.trials, options.concurrency,
+    (result, trial, done, total) => options.onResult(result.id, result.pass, result.durationMs, trial, done, total),
+    (trials) => (confirms(run) && trials.results.length === 1 && trials.results[0] && failedOnLatencyOnly(trials.results[0]) ? trials : settle(trials)));
+  const pending = first.filter((x): x is ScenarioTrials => 'results' in x);
+  const confirmed = run.signal?.aborted ? pending : await confirmLatency(pending, { ...run, deferCassette: true }, options.concurrency,
+    (id, result) => options.onConfirm(id, result.pass));
+  return [...first.filter((x): x is Settled => 'record' in x), ...confirmed.map(settle)];
+}
+
+async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOptions): Promise<Settled[]> {
+  const { run, journal } = options;
+  const kept: Settled[] = [];
+  const firstOfPool = new Map<string, number>();
+  for (const [i, { scenario }] of scenarios.entries()) if (!scenario.faults?.length && !firstOfPool.has(poolKey(scenario))) firstOfPool.set(poolKey(scenario), i);
+  let done = 0;
+  await runInWorkers({
+    mode: run.mode, recordingsDir: run.recordingsDir, root: options.root, cwd: options.cwd, serverEnv: options.serverEnv,
+    headerEnv: options.headerEnv, author: run.author === true, rebase: run.rebase === true, confirmLatency: confirms(run),
+    matrix: options.matrix, k: options.k, prepare: [...firstOfPool.values()],
+    jobs: scenarios.map((s) => ({ file: s.file, id: s.scenario.id })),
+  }, options.workers, options.concurrency, {
+    onProgress: (index, pass, durationMs) => {
+      done += 1;
+      options.onResult(scenarios[index]?.scenario.id ?? '?', pass, durationMs, 1, done, scenarios.length);
+    },
+    onRecord: (index, line, thin, matrix) => {
+      journal.keepLine(thin.id, line);
+      const loaded = scenarios[index] as LoadedScenario;
+      kept.push({ record: thin, matrix: matrix ? { loaded, results: matrix } : undefined });
+    },
+    onLost: (index, reason) => {
+      const loaded = scenarios[index] as LoadedScenario;
+      const trials = { loaded, results: [crashed(loaded, run.mode, new Error(reason))] };
+      kept.push({ record: journal.keep(recordOf(trials, options.k, options.root)), matrix: options.matrix ? slim(trials) : undefined });
+    },
+    onConfirmed: (index, pass) => options.onConfirm(scenarios[index]?.scenario.id ?? '?', pass),
+  }, run.signal);
+  return kept;
+}

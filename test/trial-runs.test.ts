@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PoolCache } from '../src/harness/pools.ts';
@@ -109,6 +110,22 @@ describe('runTrials', () => {
       const [replayed] = await runTrials([scenario('order-a')], options({ mode: 'replay', hub }), 2, 2);
       expect(replayed?.results.map((r) => r.pass)).toEqual([true, true]);
       expect(readFileSync(join(dir, 'recordings', 'order-a.json'), 'utf8')).toBe(before);
+    } finally {
+      hub.close();
+    }
+  });
+
+  it('leaves no listener on the run\'s abort signal once its scenarios are over, however many ran', async () => {
+    const { ReplayHub } = await import('../src/harness/replay/replay.ts');
+    const hub = new ReplayHub();
+    hub.open();
+    const interrupt = new AbortController();
+    try {
+      await runTrials([scenario('listeners')], options(), 1, 1);
+      const [replayed] = await runTrials([scenario('listeners')], options({ mode: 'replay', hub, signal: interrupt.signal }), 6, 3);
+      expect(replayed?.results.map((r) => r.pass)).toEqual([true, true, true, true, true, true]);
+      // The model client and the tool calls each add listeners; thousands left behind made every add slower.
+      expect(getEventListeners(interrupt.signal, 'abort')).toEqual([]);
     } finally {
       hub.close();
     }

@@ -321,17 +321,29 @@ describe('helpdesk eval', () => {
     expect(run.stdout).toContain('replay: 0 passed, 1 failed');
   });
 
-  it('rejects an invalid scenario file before running anything, naming the file and the field', async () => {
+  it('reports an invalid scenario file as one failed scenario with its problems and runs the others', async () => {
     writeScenario('worked-example', WORKED_EXAMPLE);
     const { expect: expectations, ...rest } = WORKED_EXAMPLE;
-    writeScenario('misspelt', { ...rest, expectations });
-    const run = await evalRun([]);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('helpdesk: invalid scenario file(s) in scenarios:');
-    expect(run.stderr).toContain('scenarios/misspelt.json:');
-    expect(run.stderr).toContain('(top level): Unrecognized key: "expectations"');
-    expect(run.stderr).not.toContain('worked-example');
+    writeScenario('misspelt', { ...rest, id: 'misspelt', expectations });
+    writeFileSync(join(scenarios, 'cut-short.json'), '{"id": "cut-short", "description": ');
+    const run = await evalRun(['--author']);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toContain('author: 1 passed, 2 failed');
+    const results = JSON.parse(readFileSync(join(work, 'report', 'results.json'), 'utf8'));
+    const reasons = Object.fromEntries(results.scenarios.map((s: { id: string; trials: { infra_error: string | null }[] }) => [s.id, s.trials[0]?.infra_error]));
+    expect(reasons['worked-example']).toBeNull();
+    expect(reasons.misspelt).toBe('invalid scenario file: expect: Invalid input: expected object, received undefined; (top level): Unrecognized key: "expectations"');
+    expect(reasons['cut-short']).toMatch(/^invalid scenario file: .*JSON/);
+    expect(readdirSync(recordings)).toEqual(['worked-example.json']);
+  });
+
+  it('warns about an invalid scenario file the filters leave out and runs the selected ones', async () => {
+    writeScenario('worked-example', WORKED_EXAMPLE);
+    writeFileSync(join(scenarios, 'cut-short.json'), '{"id": "cut-short", "description": ');
+    const run = await evalRun(['--author', '--id', 'worked-example']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/warning: skipped .*cut-short\.json, which is not a valid scenario file: .*JSON/);
+    expect(run.stdout).toContain('author: 1 passed, 0 failed');
   });
 
   it('runs only the scenarios with a given --tag', async () => {

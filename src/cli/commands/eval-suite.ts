@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { confirmLatency, failedOnLatencyOnly } from '../../harness/latency/confirm.ts';
 import { poolKey } from '../../harness/pools.ts';
 import type { ScenarioRecord } from '../../harness/results.ts';
-import type { RunOptions } from '../../harness/runner.ts';
-import type { LoadedScenario } from '../../harness/scenario.ts';
+import type { RunOptions, ScenarioResult } from '../../harness/runner.ts';
+import { expandVariations, ScenarioSchema, type InvalidScenarioFile, type LoadedScenario } from '../../harness/scenario.ts';
 import type { ResultJournal } from '../../harness/stream/journal.ts';
 import { recordOf, slim } from '../../harness/stream/settle.ts';
 import { crashed, runTrials, type ScenarioTrials } from '../../harness/trials.ts';
@@ -102,4 +102,18 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
     onConfirmed: (index, pass) => options.onConfirm(scenarios[index]?.scenario.id ?? '?', pass),
   }, run.signal);
   return kept;
+}
+
+/**
+ * A scenario file that could not be loaded, as a failed scenario of the run: its ID from the file
+ * name, the problems as the reason. One bad file among thousands costs one row, not the run.
+ */
+export function invalidFileRecord(bad: InvalidScenarioFile, options: { mode: RunOptions['mode']; journal: ResultJournal; k: number; root: string }): ScenarioRecord {
+  const [placeholder] = expandVariations(ScenarioSchema.parse({ id: 'invalid-file', description: 'a scenario file that could not be loaded', turns: ['-'], expect: {} }));
+  const loaded: LoadedScenario = { scenario: { ...(placeholder as { scenario: LoadedScenario['scenario'] }).scenario, id: bad.id }, file: bad.file };
+  const error = `invalid scenario file: ${bad.problems.replace(/\s*\n\s*/g, '; ')}`;
+  const result: ScenarioResult = {
+    id: bad.id, file: bad.file, mode: options.mode, pass: false, checks: [], failures: [], score: null, replay: [], error, run: undefined, durationMs: 0,
+  };
+  return options.journal.keep(recordOf({ loaded, results: [result] }, options.k, options.root));
 }

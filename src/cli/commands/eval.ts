@@ -18,13 +18,14 @@ import { ReplayHub } from '../../harness/replay/replay.ts';
 import { runRecord, type RunRecord } from '../../harness/results.ts';
 import { ResultJournal } from '../../harness/stream/journal.ts';
 import type { LiveEndpoint } from '../../harness/model-setup.ts';
-import { loadScenarios, ScenarioFileError } from '../../harness/scenario.ts';
+import { loadSuite } from '../../harness/scenario.ts';
+import { displayPath } from '../../harness/reporters/report-format.ts';
 import { inShard, parseShard, type Shard } from '../../harness/shard.ts';
 import { defaultK } from '../../harness/stats.ts';
 import { AdaptiveLimit } from '../../harness/live/adaptive-limit.ts';
 import { EXIT } from '../exit-codes.ts';
 import { matrixKinds, runMatrix } from './eval-matrix.ts';
-import { runSuite, workerCount } from './eval-suite.ts';
+import { invalidFileRecord, runSuite, workerCount } from './eval-suite.ts';
 import { fraction, wholeNumber } from '../numbers.ts';
 import { readSettings, type Settings } from '../settings.ts';
 
@@ -74,8 +75,10 @@ Options:
   --recordings <dir> cassette folder (default recordings/)
   -h, --help         show this help
 
+A scenario file that cannot be loaded is a failed scenario of the run, with its problems as the
+reason (a warning only when the filters leave it out).
 Exit code 0 only when every gate passes (by default: every scenario passes); 1 otherwise; 2 for
-bad usage or an invalid scenario file; 130 when interrupted (Ctrl+C writes a partial report of the
+bad usage; 130 when interrupted (Ctrl+C writes a partial report of the
 scenarios that finished; a second Ctrl+C quits at once).`;
 
 const OPTIONS = {
@@ -242,21 +245,23 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const scenariosDir = resolve(values.scenarios ?? resolve(PROJECT_ROOT, 'scenarios'));
   const recordingsDir = resolve(values.recordings ?? resolve(PROJECT_ROOT, 'recordings'));
   if (!existsSync(scenariosDir)) throw new ConfigError(`scenario folder ${scenariosDir} does not exist`);
-  let scenarios;
-  try {
-    scenarios = loadScenarios(scenariosDir, { ids: list(values.id), tags: list(values.tag), files: list(values.file) }, process.cwd());
-  } catch (error) {
-    if (error instanceof ScenarioFileError) throw new ConfigError(`invalid scenario file(s) in ${error.message}`);
-    throw error;
+  const suite = loadSuite(scenariosDir, { ids: list(values.id), tags: list(values.tag), files: list(values.file) }, process.cwd());
+  for (const bad of suite.skipped) process.stderr.write(`warning: skipped ${displayPath(bad.file, process.cwd())}, which is not a valid scenario file: ${bad.problems.replace(/\s*\n\s*/g, '; ')}\n`);
+  let scenarios = suite.scenarios;
+  // An invalid file the run selects is one failed scenario of it, reported with its problems.
+  let invalid = suite.invalid;
+  if (shard) {
+    scenarios = scenarios.filter((s) => inShard(s.scenario.id, shard));
+    invalid = invalid.filter((bad) => inShard(bad.id, shard));
   }
-  if (shard) scenarios = scenarios.filter((s) => inShard(s.scenario.id, shard));
-  if (scenarios.length === 0 && !shard) throw new ConfigError('no scenario matches the filters');
+  if (scenarios.length === 0 && invalid.length === 0 && !shard) throw new ConfigError('no scenario matches the filters');
   if (values.list) {
     const rows = scenarios.map(({ scenario }) => {
       const cassette = readCassetteSafely(cassettePath(recordingsDir, scenario.id));
       return [scenario.id, scenario.tags.join(', '), cassette, scenario.description];
     });
-    process.stdout.write(`${renderTable(['scenario', 'tags', 'cassette', 'description'], rows, [32, 22, 10, 60])}\n${scenarios.length} scenarios\n`);
+    for (const bad of invalid) rows.push([bad.id, '', '-', `INVALID FILE: ${bad.problems}`]);
+    process.stdout.write(`${renderTable(['scenario', 'tags', 'cassette', 'description'], rows, [32, 22, 10, 60])}\n${scenarios.length} scenarios${invalid.length ? `, ${invalid.length} invalid file(s)` : ''}\n`);
     return EXIT.ok;
   }
 
@@ -304,7 +309,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     });
     if (tty) process.stderr.write('\n');
     const interrupted = interrupt.signal.aborted;
-    const records = kept.map((x) => x.record);
+    const records = [...kept.map((x) => x.record), ...(interrupted ? [] : invalid.map((bad) => invalidFileRecord(bad, { mode, journal, k, root: PROJECT_ROOT })))];
     const options = { mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}) };
     const resilience = kinds && !interrupted ? await runMatrix(kept.flatMap((x) => (x.matrix ? [x.matrix] : [])), options, kinds, concurrency, tty) : null;
     const record = runRecord({

@@ -86,9 +86,13 @@ export function judgeSummary(record: RunRecord): string[] {
   const totals = judgeTotals(record);
   if (lines.length === 0 && !totals) return [];
   const cost = totals?.costUsd === null || totals === null ? 'cost unknown' : `$${totals.costUsd.toFixed(4)}`;
+  // Like the table: a large run lists the verdicts that failed and counts the others.
+  const shownLines = record.scenarios.length <= TABLE_ALL_ROWS ? lines : lines.filter((l) => !l.pass);
+  const hidden = lines.length - shownLines.length;
   return [
     `judged answers${totals ? ` (${totals.calls} judge calls, ${totals.tokens} tokens, ${cost}, ${(totals.ms / 1000).toFixed(2)} s; not counted in the agent's)` : ''}:`,
-    ...lines.map((l) => `  ${l.pass ? '✓' : '✗'} ${l.scenario} ${l.name === 'judge' ? 'judge' : `judge ${l.name}`}: ${l.reason}`),
+    ...shownLines.map((l) => `  ${l.pass ? '✓' : '✗'} ${l.scenario} ${l.name === 'judge' ? 'judge' : `judge ${l.name}`}: ${l.reason}`),
+    ...(hidden > 0 ? [`  ${hidden} passing verdict(s) not listed (report.html has every one)`] : []),
   ];
 }
 

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serversStartedWith } from './support/processes.ts';
+import { ROOT } from './servers.ts';
+
+// The whole built-in suite (faults, url servers, variations, judges and custom graders
+// included) through the CLI, in the main thread one at a time and in two worker threads four at
+// a time: every scenario must get the same verdict for the same reasons.
+
+const HELPDESK = join(ROOT, 'src', 'cli', 'helpdesk.ts');
+const QUESTION = 'What are the critical tickets for customer CUST-001?';
+const SEARCH = { name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } };
+const GOOD = 'CUST-001 has two critical tickets: TKT-1001 and TKT-1004.';
+let work: string;
+
+interface Verdict {
+  id: string;
+  pass: boolean;
+  class: string;
+  replay: string[];
+  failures: string[];
+  checks: string[];
+  calls: string[];
+}
+
+async function evalRun(name: string, args: string[]): Promise<{ code: number | null; stderr: string; dir: string }> {
+  const dir = join(work, name);
+  const child = spawn(process.execPath, [HELPDESK, 'eval', ...args, '--report-dir', dir], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  return { code, stderr, dir };
+}
+
+/** Each scenario's verdict and what decided it, without the timings (latency checks by name and outcome only). */
+function verdicts(dir: string): Verdict[] {
+  const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+  return results.scenarios.map((s: { id: string; summary: { pass: boolean; class: string }; trials: { replay: { code: string }[]; failures: { name: string }[]; checks: { name: string; pass: boolean }[]; latency: { tools: { name: string; is_error: boolean }[] } }[] }) => ({
+    id: s.id,
+    pass: s.summary.pass,
+    class: s.summary.class,
+    replay: s.trials.flatMap((t) => t.replay.map((r) => r.code)),
+    failures: s.trials.flatMap((t) => t.failures.map((f) => f.name)),
+    checks: s.trials.flatMap((t) => t.checks.map((c) => `${c.name}:${c.pass}`)),
+    calls: s.trials.flatMap((t) => t.latency.tools.map((c) => `${c.name}${c.is_error ? '✗' : ''}`)),
+  }));
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'helpdesk-workers-'));
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('helpdesk eval --workers', () => {
+  it('gives every scenario of the suite the same verdict in two worker threads four at a time as in the main thread one at a time', async () => {
+    const alone = await evalRun('alone', ['--workers', '1', '--concurrency', '1']);
+    expect(alone.code, alone.stderr).toBe(0);
+    const threads = await evalRun('threads', ['--workers', '2', '--concurrency', '4']);
+    expect(threads.code, threads.stderr).toBe(0);
+    const one = verdicts(alone.dir);
+    const two = verdicts(threads.dir);
+    expect(one.length).toBeGreaterThan(40);
+    expect(two).toEqual(one);
+    expect(readdirSync(threads.dir).sort()).toEqual(['junit.xml', 'report.html', 'results.json', 'summary.md']);
+  }, 180_000);
+
+  it('loses only the scenario whose worker thread died, says why, runs the rest on the other thread and leaves no server', async () => {
+    // A custom grader that ends its thread when it loads: the scenario that uses it is lost with its
+    // thread, which kills that thread's servers; the other thread runs every other scenario.
+    const dir = join(work, 'dying-suite');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'exits.ts'), 'process.exit(7);\n');
+    const instant = `2025-10-05T12:00:00.${String(Math.floor(Math.random() * 900) + 100)}Z`;
+    const scenario = (id: string, extra: Record<string, unknown> = {}) => writeFileSync(join(dir, `${id}.json`), JSON.stringify({
+      id, description: `workers: ${id}`, now: instant, turns: [QUESTION], script: [{ tool_calls: [SEARCH] }, { answer: GOOD }],
+      expect: { tools: { calls: [{ name: SEARCH.name, args: SEARCH.arguments }] }, answer: { contains: ['TKT-1001', 'TKT-1004'] }, ...extra },
+    }));
+    for (let i = 1; i <= 6; i += 1) scenario(`fine-${i}`);
+    scenario('exits', { custom: [{ module: 'exits.ts' }] });
+    const run = await evalRun('dying', ['--author', '--workers', '2', '--concurrency', '2', '--scenarios', dir, '--recordings', join(work, 'dying-recordings')]);
+    expect(run.code, run.stderr).toBe(1);
+    const results = JSON.parse(readFileSync(join(run.dir, 'results.json'), 'utf8'));
+    const outcome = Object.fromEntries(results.scenarios.map((s: { id: string; summary: { pass: boolean }; trials: { reason: string | null }[] }) => [s.id, s.summary.pass ? 'pass' : s.trials[0]?.reason]));
+    expect(outcome).toEqual({
+      exits: 'the harness failed: the worker thread running it stopped: exit code 7',
+      'fine-1': 'pass', 'fine-2': 'pass', 'fine-3': 'pass', 'fine-4': 'pass', 'fine-5': 'pass', 'fine-6': 'pass',
+    });
+    expect(await serversStartedWith(instant)).toEqual([]);
+  }, 120_000);
+});

@@ -7,7 +7,9 @@
 //   - a routed tool call (ServerPool.callTool) against a raw SDK Client.callTool on the same kind
 //     of server (target: within 1.2x), and against ARCHITECTURE.md's 50-200 ms;
 //   - over Streamable HTTP (servers/all on loopback): the routed call against a raw SDK client
-//     over HTTP (within 1.2x), HTTP against stdio, and 50 concurrent sessions (p50/p99, errors).
+//     over HTTP (within 1.2x), HTTP against stdio, and 50 concurrent sessions (p50/p99, errors);
+//   - the harness at scale (bench-scale.ts): replayed suites of 100, 1,000 and 10,000 scenarios,
+//     one and two worker threads, report.html opening in Chromium, 50 live queries at once.
 import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -16,6 +18,7 @@ import { builtinServers } from '../src/orchestrator/builtin-servers.ts';
 import { ServerPool } from '../src/orchestrator/server-pool.ts';
 import { median, time } from './bench-startup.ts';
 import { buildServers } from './build-servers.ts';
+import { liveConcurrency, runScale, type ScaleRun } from './bench-scale.ts';
 import { ARGS, CALLS_PER_SESSION, SESSIONS, concurrentSessions, httpClient, httpPool, serveAll } from './bench-http.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -131,6 +134,31 @@ async function main(): Promise<void> {
   for (const [what, value, ratio, target] of rows) {
     console.log(`${what.padEnd(54)} ${value.padStart(11)}  ${ratio.padEnd(18)} ${target}`);
   }
+  if (SCALE.length > 0) await scaleTable();
+}
+
+/** Suite sizes of the scaling table (BENCH_SCALE=100,1000 to shorten it; empty to skip it). */
+const SCALE = (process.env.BENCH_SCALE ?? '100,1000,10000').split(',').filter(Boolean).map(Number);
+
+/** The harness at scale: replayed suites of N scenarios, one and two worker threads, 50 live queries at once. */
+async function scaleTable(): Promise<void> {
+  const runs: ScaleRun[] = [];
+  for (const n of SCALE) runs.push(await runScale(n, 1, { open: true }));
+  const mid = SCALE.includes(1000) ? 1000 : (SCALE[0] as number);
+  const threads = await runScale(mid, 2, { open: false });
+  const live = await liveConcurrency();
+  const base = runs[0] as ScaleRun;
+  const per = (r: ScaleRun) => r.wallMs / r.n;
+  console.log(`\nreplayed suites (helpdesk eval on N generated scenarios, --concurrency 4; per scenario against N = ${base.n} in this run)`);
+  console.log(`${'N'.padStart(7)} ${'wall'.padStart(9)} ${'per scenario'.padStart(13)} ${'ratio'.padStart(7)} ${'peak RSS'.padStart(9)} ${'report.html'.padStart(12)} ${'results.json'.padStart(13)} ${'opens in'.padStart(9)}  passed`);
+  for (const r of runs) {
+    console.log(`${String(r.n).padStart(7)} ${fmt(r.wallMs).padStart(9)} ${fmt(per(r)).padStart(13)} ${`${(per(r) / per(base)).toFixed(2)}×`.padStart(7)} ${`${r.peakRssMb.toFixed(0)} MB`.padStart(9)}`
+      + ` ${`${r.htmlMb.toFixed(1)} MB`.padStart(12)} ${`${r.resultsMb.toFixed(1)} MB`.padStart(13)} ${(r.openMs === null ? 'n/a' : fmt(r.openMs)).padStart(9)}  ${r.passed}/${r.n}`);
+  }
+  const alone = runs.find((r) => r.n === mid) as ScaleRun;
+  console.log(`${mid} scenarios in 2 worker threads: ${fmt(threads.wallMs)} (${(alone.wallMs / threads.wallMs).toFixed(2)}× the speed of 1 thread), peak RSS ${threads.peakRssMb.toFixed(0)} MB, ${threads.passed}/${threads.n} passed`);
+  console.log(`50 live queries at once on one pool, endpoint answering in 200 ms: ${live.lost} lost, ${live.misrouted} misrouted (target 0); orchestrator time per query (end to end − model − tools) p99 ${fmt(live.loopP99)} (target ≤ 10 ms);`
+    + ` tool calls p99 ${fmt(live.toolP99)} (the burst of 50 queued at one server process); all done in ${fmt(live.wallMs)}`);
 }
 
 await main();

@@ -19,14 +19,23 @@ export interface Settled {
 export const SCENARIOS_PER_WORKER = 200;
 
 /**
- * How many worker threads a run uses: one per core for a large suite that no live model paces
- * (replay, rebase, authoring with a single trial), else the main thread alone. `requested`
+ * Cores one replaying thread keeps busy with its servers: measured 1.47 (the thread ~1, its five
+ * server processes the rest), so two threads on two cores were slower than one (1,000 scenarios:
+ * 0.62× the speed).
+ */
+export const CORES_PER_WORKER = 2;
+
+/**
+ * How many worker threads a run uses: for a large suite that no live model paces (replay,
+ * rebase, authoring with a single trial), one per CORES_PER_WORKER cores and per
+ * SCENARIOS_PER_WORKER scenarios; else (and on two cores) the main thread alone. `requested`
  * (--workers) overrides the default; 1 runs in the main thread.
  */
 export function workerCount(requested: number | undefined, options: { live: boolean; trials: number; scenarios: number }): number {
   if (options.live || options.trials > 1) return 1;
   if (requested !== undefined) return requested;
-  return Math.max(1, Math.min(availableParallelism(), Math.floor(options.scenarios / SCENARIOS_PER_WORKER)));
+  const cores = Math.floor(availableParallelism() / CORES_PER_WORKER);
+  return Math.max(1, Math.min(cores, Math.floor(options.scenarios / SCENARIOS_PER_WORKER)));
 }
 
 /** What runSuite needs besides the scenarios. */

@@ -16,6 +16,7 @@ import { driftSection, failureDetails, judgeSummary, rebaseSummary, resultsTable
 import { writeReports } from '../../harness/reporters/write.ts';
 import { ReplayHub } from '../../harness/replay/replay.ts';
 import { runRecord, type RunRecord } from '../../harness/results.ts';
+import { collectGarbage, keepHeapSmall } from '../../harness/stream/heap.ts';
 import { ResultJournal } from '../../harness/stream/journal.ts';
 import type { LiveEndpoint } from '../../harness/model-setup.ts';
 import { loadSuite } from '../../harness/scenario.ts';
@@ -69,8 +70,8 @@ Options:
   --list             list the selected scenarios (ID, tags, cassette, description) without running them
   --concurrency <n>  scenarios run at once (default 4), spread over the worker threads
   --workers <n>      worker threads for replay, rebase and authoring, each with its own servers
-                     (default: one per 200 scenarios, at most one per core; 1 runs everything
-                     in the main thread); live runs and trials use the main thread
+                     (default: one per 200 scenarios and per two cores, so 1 on two cores, which
+                     runs everything in the main thread); live runs and trials use the main thread
   --scenarios <dir>  scenario folder (default scenarios/)
   --recordings <dir> cassette folder (default recordings/)
   -h, --help         show this help
@@ -245,9 +246,11 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const scenariosDir = resolve(values.scenarios ?? resolve(PROJECT_ROOT, 'scenarios'));
   const recordingsDir = resolve(values.recordings ?? resolve(PROJECT_ROOT, 'recordings'));
   if (!existsSync(scenariosDir)) throw new ConfigError(`scenario folder ${scenariosDir} does not exist`);
+  keepHeapSmall();
   const suite = loadSuite(scenariosDir, { ids: list(values.id), tags: list(values.tag), files: list(values.file) }, process.cwd());
   for (const bad of suite.skipped) process.stderr.write(`warning: skipped ${displayPath(bad.file, process.cwd())}, which is not a valid scenario file: ${bad.problems.replace(/\s*\n\s*/g, '; ')}\n`);
   let scenarios = suite.scenarios;
+  collectGarbage();
   // An invalid file the run selects is one failed scenario of it, reported with its problems.
   let invalid = suite.invalid;
   if (shard) {
@@ -319,6 +322,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     record.resilience = resilience;
     if (interrupted) record.partial = { ran: records.length, selected: scenarios.length };
     if (adaptive && adaptive.summary().rate_limited > 0) record.throttle = adaptive.summary();
+    collectGarbage();
     const code = await finish(record, values, env, reportsDir, label, journal);
     return interrupted ? EXIT.interrupted : code;
   } finally {

@@ -5,7 +5,7 @@ import { runRecord } from '../results.ts';
 import { latencySeries, niceTicks, percentileChart } from './html-charts.ts';
 import { RESULT_PREVIEW_CHARS, scenarioTimeline } from './html-timeline.ts';
 import { PAGE_SIZE, reportHtml } from './html.ts';
-import { rowIndexOf, timelinesOf } from '../../../test/support/report-page.ts';
+import { chunksOf, rowIndexOf, rowsOf, timelinesOf } from '../../../test/support/report-page.ts';
 
 const RUN = {
   runId: 'r', startedAt: '2025-10-05T12:00:00.000Z', durationMs: 10, mode: 'replay' as const, authored: false,
@@ -33,13 +33,14 @@ describe('reportHtml', () => {
     const page = reportHtml(hostile);
     expect(page).not.toContain('<script>alert');
     expect(page).not.toContain('<img');
-    expect(page).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &amp; &quot;quoted&quot;');
-    // The row index, one timeline chunk and the page's own script; nothing else is a script.
+    expect(rowsOf(page).join('')).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &amp; &quot;quoted&quot;');
+    // The row index, one chunk and the page's own script; nothing else is a script.
     expect(page.match(/<script/g)).toHaveLength(3);
     const index = rowIndexOf(page);
     expect(index.rows.map((r) => r.slice(0, 2))).toEqual([['hostile', 'failed']]);
-    expect(index.rows[0]?.[2]).not.toContain('<script');
-    expect(index.rows[0]?.[2]).toContain('&lt;/script&gt;&lt;script&gt;alert(1)');
+    const [row] = rowsOf(page);
+    expect(row).not.toContain('<script');
+    expect(row).toContain('&lt;/script&gt;&lt;script&gt;alert(1)');
     const [timeline] = timelinesOf(page);
     expect(timeline).toContain('<p class="description">&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(timeline).not.toMatch(/<script|<img/);
@@ -48,20 +49,24 @@ describe('reportHtml', () => {
   it('indexes every scenario in table order with its status, row and the chunk and place of its timeline', () => {
     const index = rowIndexOf(html);
     expect(index).toMatchObject({ run_id: record.run_id, page_size: PAGE_SIZE });
-    expect(index.rows.map((r) => [r[0], r[3], r[4]])).toEqual(record.scenarios.map((s, i) => [s.id, 0, i]));
+    expect(index.rows.map((r) => [r[0], r[2], r[3]])).toEqual(record.scenarios.map((s, i) => [s.id, 0, i]));
     expect(index.rows.map((r) => r[1])).toEqual(record.scenarios.map((s) => (s.summary.pass ? 'passed' : expect.not.stringMatching(/^passed$/))));
     const timelines = timelinesOf(html);
     expect(timelines.map((t) => /id="scenario-([^"]+)"/.exec(t)?.[1])).toEqual(record.scenarios.map((s) => s.id));
+    expect(rowsOf(html).map((r) => /data-scenario="([^"]+)"/.exec(r)?.[1])).toEqual(record.scenarios.map((s) => s.id));
   });
 
   it('splits a large run into chunks of one page each, every scenario in the chunk and place its row names', () => {
     const many = runRecord(RUN, Array.from({ length: PAGE_SIZE * 2 + 5 }, (_, i) => sampleScenario(`s-${String(i).padStart(3, '0')}`, [sampleTrial(1, [sampleTranscript('q', [], 'a')])], 1)));
     const page = reportHtml(many);
     const index = rowIndexOf(page);
-    expect(new Set(index.rows.map((r) => r[3]))).toEqual(new Set([0, 1, 2]));
-    const timelines = timelinesOf(page);
-    expect(timelines).toHaveLength(PAGE_SIZE * 2 + 5);
-    for (const [id, , , chunk, place] of index.rows) expect(timelines[chunk * PAGE_SIZE + place]).toContain(`id="scenario-${id}"`);
+    expect(new Set(index.rows.map((r) => r[2]))).toEqual(new Set([0, 1, 2]));
+    const chunks = chunksOf(page);
+    expect(chunks.map((c) => [c.rows.length, c.timelines.length])).toEqual([[PAGE_SIZE, PAGE_SIZE], [PAGE_SIZE, PAGE_SIZE], [5, 5]]);
+    for (const [id, , chunk, place] of index.rows) {
+      expect(chunks[chunk]?.timelines[place]).toContain(`id="scenario-${id}"`);
+      expect(chunks[chunk]?.rows[place]).toContain(`data-scenario="${id}"`);
+    }
   });
 
   it('allows only its own inline script, by hash, and no source of anything in its Content-Security-Policy', () => {

@@ -13,9 +13,9 @@ import {
 import { resilienceHtml } from './resilience.ts';
 
 /**
- * The page's only script. The scenario table is paged from the embedded index (filter by ID,
- * failures only); the timelines of the scenarios on the page are decompressed on demand from
- * their gzip chunks, so a run of 10,000 scenarios opens as fast as one of ten. A link to
+ * The page's only script. The scenario table is paged from the embedded index of IDs and
+ * statuses (filter by ID, failures only); the rows and timelines of the scenarios on the page are
+ * decompressed on demand from their gzip chunks, so a run of 10,000 scenarios opens about as fast as one of ten. A link to
  * #scenario-<id> turns to the page of that scenario and opens its timeline.
  */
 const SCRIPT = `(() => {
@@ -27,7 +27,7 @@ const SCRIPT = `(() => {
   const body = $('scenario-rows'), timelines = $('timelines'), filter = $('filter'), failedOnly = $('failed-only');
   const chunks = new Map();
   const decode = async (n) => {
-    const text = atob($('timelines-' + n).textContent.trim());
+    const text = atob($('page-' + n).textContent.trim());
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
@@ -48,15 +48,15 @@ const SCRIPT = `(() => {
     const pages = Math.max(1, Math.ceil(list.length / index.page_size));
     page = Math.max(0, Math.min(page, pages - 1));
     const slice = list.slice(page * index.page_size, (page + 1) * index.page_size);
-    body.innerHTML = slice.map((r) => r[2]).join('');
     $('page-info').textContent = list.length + ' of ' + rows.length + ' scenarios · page ' + (page + 1) + ' of ' + pages;
     $('prev-page').disabled = page === 0;
     $('next-page').disabled = page >= pages - 1;
     const mine = ++drawing;
     root.dataset.timelines = 'loading';
-    const parts = await Promise.all(slice.map(async (r) => (await chunk(r[3]))[r[4]]));
+    const parts = await Promise.all(slice.map(async (r) => { const c = await chunk(r[2]); return [c.rows[r[3]], c.timelines[r[3]]]; }));
     if (mine !== drawing) return;
-    timelines.innerHTML = parts.join('');
+    body.innerHTML = parts.map((p) => p[0]).join('');
+    timelines.innerHTML = parts.map((p) => p[1]).join('');
     root.dataset.timelines = 'ready';
   };
   const restart = () => { page = 0; render(); };
@@ -149,25 +149,27 @@ function scenarioTable(record: RunRecord): string {
 /** Scenarios per page of the table, and per compressed chunk of timelines (the same, so a page reads one chunk). */
 export const PAGE_SIZE = 100;
 
-/** The table's rows for the page script: ID, status, row HTML, timeline chunk and place in it. */
+/** The index the page script filters and pages by: each scenario's ID, status, chunk and place in it. */
 function rowIndex(record: RunRecord): unknown {
   return {
     run_id: record.run_id,
     page_size: PAGE_SIZE,
-    rows: record.scenarios.map((s, i) => [s.id, verdict(s, record.k).status, scenarioRow(s, record.k), Math.floor(i / PAGE_SIZE), i % PAGE_SIZE]),
+    rows: record.scenarios.map((s, i) => [s.id, verdict(s, record.k).status, Math.floor(i / PAGE_SIZE), i % PAGE_SIZE]),
   };
 }
 
 /**
- * The timelines of the run in gzip chunks of PAGE_SIZE scenarios, base64 in inert script
- * elements: the page decompresses a chunk when one of its scenarios is shown. `full` gives a
- * scenario's whole record (its transcripts) where the run record holds a thin one.
+ * The table rows and timelines of the run in gzip chunks of PAGE_SIZE scenarios, base64 in inert
+ * script elements: the page decompresses a chunk when one of its scenarios is shown. `full` gives
+ * a scenario's whole record (its transcripts) where the run record holds a thin one; one chunk's
+ * records are in memory at a time.
  */
-function* timelineChunks(record: RunRecord, options: HtmlOptions, full: (s: ScenarioRecord) => ScenarioRecord): Generator<string> {
+function* pageChunks(record: RunRecord, options: HtmlOptions, full: (s: ScenarioRecord) => ScenarioRecord): Generator<string> {
   for (let from = 0, n = 0; from < record.scenarios.length; from += PAGE_SIZE, n += 1) {
-    const html = record.scenarios.slice(from, from + PAGE_SIZE)
-      .map((s) => scenarioTimeline(capTexts(full(s), REPORT_TEXT_MAX_CHARS), record.k, options.root));
-    yield `<script type="application/gzip" id="timelines-${n}">${gzipSync(JSON.stringify(html)).toString('base64')}</script>\n`;
+    const scenarios = record.scenarios.slice(from, from + PAGE_SIZE);
+    const rows = scenarios.map((s) => scenarioRow(s, record.k));
+    const timelines = scenarios.map((s) => scenarioTimeline(capTexts(full(s), REPORT_TEXT_MAX_CHARS), record.k, options.root));
+    yield `<script type="application/gzip" id="page-${n}">${gzipSync(JSON.stringify({ rows, timelines })).toString('base64')}</script>\n`;
   }
 }
 
@@ -258,7 +260,7 @@ ${latency(record)}
 </main>
 <script type="application/json" id="run-index">${embeddedJson(rowIndex(record))}</script>
 `;
-  yield* timelineChunks(record, options, full);
+  yield* pageChunks(record, options, full);
   yield `<script>${SCRIPT}</script>
 </body>
 </html>

@@ -1,4 +1,5 @@
-import { mkdir, open, rename } from 'node:fs/promises';
+import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import type { z } from 'zod';
 import { join } from 'node:path';
 import { RunRecordSchema, ScenarioRecordSchema, type RunRecord, type ScenarioRecord } from '../results.ts';
@@ -23,8 +24,11 @@ export class InvalidRunRecordError extends Error {
 
 /** Where the reports read each scenario's whole record: a run's journal (see stream/journal.ts). */
 export interface FullRecords {
-  /** The scenario's line as kept (checked and cut to RESULTS_TEXT_MAX_CHARS), or undefined when it was not kept. */
-  line(id: string): string | undefined;
+  /**
+   * The scenario's line as kept (checked and cut to RESULTS_TEXT_MAX_CHARS), as bytes, or undefined
+   * when it was not kept; the bytes may be reused by the next call.
+   */
+  bytes(id: string): Uint8Array | undefined;
   /** The scenario's whole record. */
   full(record: ScenarioRecord): ScenarioRecord;
 }
@@ -54,41 +58,52 @@ export function validScenarioRecord(record: ScenarioRecord): ScenarioRecord {
   return parsed.data;
 }
 
-/** Writes a file through a temporary one, from pieces, so a half-written report never replaces a whole one. */
-async function writePieces(path: string, pieces: Iterable<string>): Promise<void> {
+/**
+ * Writes a file through a temporary one, from pieces (text, or bytes copied as they are), so a
+ * half-written report never replaces a whole one. Text is gathered into writes of about 1 MB.
+ */
+function writePieces(path: string, pieces: Iterable<string | Uint8Array>): void {
   const temporary = `${path}.${process.pid}.tmp`;
-  const file = await open(temporary, 'w');
+  const fd = openSync(temporary, 'w');
   try {
-    let buffered: string[] = [];
+    let text: string[] = [];
     let size = 0;
+    const flush = () => {
+      if (text.length > 0) writeSync(fd, text.join(''));
+      text = [];
+      size = 0;
+    };
     for (const piece of pieces) {
-      buffered.push(piece);
-      size += piece.length;
-      if (size >= 1 << 20) {
-        await file.write(buffered.join(''));
-        buffered = [];
-        size = 0;
+      if (typeof piece !== 'string') {
+        flush();
+        writeSync(fd, piece);
+        continue;
       }
+      text.push(piece);
+      size += piece.length;
+      if (size >= 1 << 20) flush();
     }
-    if (buffered.length > 0) await file.write(buffered.join(''));
+    flush();
   } finally {
-    await file.close();
+    closeSync(fd);
   }
-  await rename(temporary, path);
+  renameSync(temporary, path);
 }
 
 /**
  * results.json in pieces: the run's fields pretty-printed, then one scenario per line, each the
- * journal's line as it stands (no transcript is parsed again) or the record's own.
+ * journal's line as it stands, copied byte for byte (no transcript is read into a string again),
+ * or the record's own.
  */
-function* resultsJson(record: RunRecord, journal: FullRecords | undefined): Generator<string> {
+function* resultsJson(record: RunRecord, journal: FullRecords | undefined): Generator<string | Uint8Array> {
   const MARK = '"scenarios": []';
   const head = JSON.stringify({ ...record, scenarios: [] }, null, 2);
   const at = head.indexOf(MARK);
   yield `${head.slice(0, at)}"scenarios": [\n`;
   for (const [i, scenario] of record.scenarios.entries()) {
-    const line = journal?.line(scenario.id) ?? JSON.stringify(scenario);
-    yield `    ${line}${i < record.scenarios.length - 1 ? ',' : ''}\n`;
+    yield '    ';
+    yield journal?.bytes(scenario.id) ?? JSON.stringify(scenario);
+    yield i < record.scenarios.length - 1 ? ',\n' : '\n';
   }
   yield `  ]${head.slice(at + MARK.length)}\n`;
 }
@@ -101,20 +116,23 @@ function* resultsJson(record: RunRecord, journal: FullRecords | undefined): Gene
  * With a journal, the record's scenarios are thin and each whole one is read back while writing.
  */
 export async function writeReports(record: RunRecord, dir: string, options: WriteOptions = {}): Promise<string[]> {
+  const { journal } = options;
   // Long texts are cut before anything else touches the record: a 50 MB answer must not be
   // copied by the schema check, repeated in three places of the transcript and embedded twice.
-  const parsed = RunRecordSchema.safeParse(capTexts(record, RESULTS_TEXT_MAX_CHARS));
+  // A journal's scenarios were checked line by line as they were kept (validScenarioRecord): only
+  // the run's own fields are checked here, instead of copying every thin record once more.
+  const checked = journal ? { ...record, scenarios: [] } : record;
+  const parsed = RunRecordSchema.safeParse(capTexts(checked, RESULTS_TEXT_MAX_CHARS));
   if (!parsed.success) throw new InvalidRunRecordError(issuesOf(parsed.error), { cause: parsed.error });
-  const valid = parsed.data;
+  const valid = journal ? { ...parsed.data, scenarios: record.scenarios } : parsed.data;
   const shown = capTexts(valid, REPORT_TEXT_MAX_CHARS);
-  const { journal } = options;
   const full = journal ? (s: ScenarioRecord) => journal.full(s) : (s: ScenarioRecord) => s;
   const paths = REPORT_FILES.map((name) => join(dir, name));
   const [results, junit, summary, html] = paths as [string, string, string, string];
   await mkdir(dir, { recursive: true });
-  await writePieces(results, resultsJson(valid, journal));
-  await writePieces(junit, [junitXml(shown, options)]);
-  await writePieces(summary, [summaryMarkdown(shown, options)]);
-  await writePieces(html, reportHtmlParts(shown, options, full));
+  writePieces(results, resultsJson(valid, journal));
+  writePieces(junit, [junitXml(shown, options)]);
+  writePieces(summary, [summaryMarkdown(shown, options)]);
+  writePieces(html, reportHtmlParts(shown, options, full));
   return paths;
 }

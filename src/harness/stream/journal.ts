@@ -18,9 +18,19 @@ function thinTranscript(transcript: Transcript): Transcript {
   return transcript.events.length === 0 ? transcript : { ...transcript, events: [] };
 }
 
-/** The scenario record as the run keeps it in memory: every trial's transcripts without their events. */
+/** Whether the run's own reports read this check from a thin record: a failure, a graded or weighted check, a judge's or custom grader's verdict. */
+function readFromThin(check: ScenarioRecord['trials'][number]['checks'][number]): boolean {
+  return !check.pass || check.score !== undefined || check.weight !== undefined || check.name.startsWith('judge:') || check.name.startsWith('custom:');
+}
+
+/**
+ * The scenario record as the run keeps it in memory: every trial's transcripts without their
+ * events, and of its checks only those the tables and summaries read (failures, scores, weights,
+ * judges, custom graders; a passing tools or answer check is in the journal only). Anything that
+ * needs the rest reads the whole record from the journal.
+ */
 export function thinRecord(record: ScenarioRecord): ScenarioRecord {
-  return { ...record, trials: record.trials.map((t) => ({ ...t, transcripts: t.transcripts.map(thinTranscript) })) };
+  return { ...record, trials: record.trials.map((t) => ({ ...t, checks: t.checks.filter(readFromThin), transcripts: t.transcripts.map(thinTranscript) })) };
 }
 
 /**
@@ -34,6 +44,7 @@ export class ResultJournal {
   readonly #places = new Map<string, Place>();
   #fd: number | undefined;
   #end = 0;
+  #scratch = Buffer.allocUnsafe(1 << 16);
 
   /** Opens (and empties) the journal file. */
   constructor(path: string) {
@@ -58,13 +69,21 @@ export class ResultJournal {
     this.#end += bytes.length;
   }
 
-  /** The line of a kept scenario as written, or undefined. */
-  line(id: string): string | undefined {
+  /**
+   * The line of a kept scenario as written, as bytes in a buffer this journal reuses (copy them
+   * before the next call), or undefined.
+   */
+  bytes(id: string): Buffer | undefined {
     const place = this.#places.get(id);
     if (!place || this.#fd === undefined) return undefined;
-    const bytes = Buffer.alloc(place.length);
-    readSync(this.#fd, bytes, 0, place.length, place.offset);
-    return bytes.toString('utf8');
+    if (this.#scratch.length < place.length) this.#scratch = Buffer.allocUnsafe(Math.max(place.length, this.#scratch.length * 2));
+    readSync(this.#fd, this.#scratch, 0, place.length, place.offset);
+    return this.#scratch.subarray(0, place.length);
+  }
+
+  /** The line of a kept scenario as written, or undefined. */
+  line(id: string): string | undefined {
+    return this.bytes(id)?.toString('utf8');
   }
 
   /** The full record of a scenario: read back when it was kept, the given one otherwise. */

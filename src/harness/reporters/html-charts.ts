@@ -105,13 +105,23 @@ export function percentileChart(title: string, series: readonly LatencySeries[])
     + `${legend}${axis(ticks, scale, plotTop, plotBottom)}${groups}</svg></figure>`;
 }
 
+/** Scenarios the strip plot shows at most: past this, the slowest by median (a 10,000-row plot is 200,000 px high). */
+export const STRIP_MAX_ROWS = 50;
+
+const medianOf = (trials: readonly TrialRecord[]) => percentile(trials.map((t) => t.latency.end_to_end_ms), 50);
+
 /**
  * A strip plot of each scenario's end-to-end durations: one dot per counted trial (green
- * passed, red failed) and a tick at the median.
+ * passed, red failed) and a tick at the median. A run of more than STRIP_MAX_ROWS scenarios
+ * shows its slowest ones by median, slowest first, and says so.
  */
 export function endToEndStrip(scenarios: readonly ScenarioRecord[]): string {
-  const rows = scenarios.map((s) => ({ id: s.id, trials: timedTrials(s) })).filter((r) => r.trials.length > 0);
-  if (rows.length === 0) return '<p class="note">No timed trials.</p>';
+  const timed = scenarios.map((s) => ({ id: s.id, trials: timedTrials(s) })).filter((r) => r.trials.length > 0);
+  if (timed.length === 0) return '<p class="note">No timed trials.</p>';
+  const rows = timed.length <= STRIP_MAX_ROWS ? timed : [...timed].sort((a, b) => medianOf(b.trials) - medianOf(a.trials)).slice(0, STRIP_MAX_ROWS);
+  const caption = timed.length <= STRIP_MAX_ROWS
+    ? 'End-to-end duration per scenario (one dot per trial, tick at the median)'
+    : `End-to-end duration of the ${STRIP_MAX_ROWS} slowest of ${timed.length} scenarios by median, slowest first (one dot per trial, tick at the median)`;
   const max = Math.max(0, ...rows.flatMap((r) => r.trials.map((t) => t.latency.end_to_end_ms)));
   const ticks = niceTicks(max);
   const top = ticks.at(-1) ?? 1;
@@ -134,7 +144,7 @@ export function endToEndStrip(scenarios: readonly ScenarioRecord[]): string {
       + `<a href="#scenario-${esc(row.id)}"><text class="label" x="${labelWidth - 10}" y="${y + 4}" text-anchor="end">${esc(clip(row.id, clipAt))}<title>${esc(row.id)}</title></text></a>`
       + `<line class="median" x1="${median}" x2="${median}" y1="${y - 7}" y2="${y + 7}"><title>${esc(`median ${formatMs(percentile(values, 50))}`)}</title></line>${dots}`;
   }).join('');
-  return `<figure class="chart"><figcaption>End-to-end duration per scenario (one dot per trial, tick at the median)</figcaption>`
+  return `<figure class="chart"><figcaption>${esc(caption)}</figcaption>`
     + `<svg class="strip-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="End-to-end duration per scenario">`
     + `${axis(ticks, scale, plotTop, plotBottom)}${body}</svg></figure>`;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sampleRecord, sampleScenario, sampleTranscript, sampleTrial } from '../../../test/support/run-records.ts';
 import { runRecord } from '../results.ts';
-import { latencySeries, niceTicks, percentileChart } from './html-charts.ts';
+import { endToEndStrip, latencySeries, niceTicks, percentileChart, STRIP_MAX_ROWS } from './html-charts.ts';
 import { RESULT_PREVIEW_CHARS, scenarioTimeline } from './html-timeline.ts';
 import { PAGE_SIZE, reportHtml } from './html.ts';
 import { chunksOf, rowIndexOf, rowsOf, timelinesOf } from '../../../test/support/report-page.ts';
@@ -110,6 +110,18 @@ describe('latency charts', () => {
     // Axis 0–100 ms over 774 px: p50 = 50 ms is half the plot.
     expect(widths).toEqual([['50', 387], ['95', 735.3], ['99', 766.3], ['50', 193.5], ['95', 367.6], ['99', 383.1]]);
     expect(svg).toContain('<title>tickets/search_tickets p95: 95 ms (100 samples)</title>');
+  });
+
+  it('draws the slowest 50 scenarios of a large run in the strip plot, slowest first, and says so', () => {
+    const scenarios = Array.from({ length: 120 }, (_, i) => {
+      const trial = sampleTrial(1, [sampleTranscript('q', [], 'a')]);
+      return sampleScenario(`s-${String(i).padStart(3, '0')}`, [{ ...trial, latency: { ...trial.latency, end_to_end_ms: i } }], 1);
+    });
+    const svg = endToEndStrip(scenarios);
+    expect(svg).toContain(`the ${STRIP_MAX_ROWS} slowest of 120 scenarios by median, slowest first`);
+    const labels = [...svg.matchAll(/<text class="label"[^>]*>([^<]+)</g)].map((m) => m[1]);
+    expect(labels).toEqual(Array.from({ length: STRIP_MAX_ROWS }, (_, i) => `s-${String(119 - i).padStart(3, '0')}`));
+    expect(svg.match(/<circle/g)).toHaveLength(STRIP_MAX_ROWS);
   });
 
   it('lists a series without samples as such instead of drawing a bar', () => {

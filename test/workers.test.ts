@@ -26,14 +26,31 @@ interface Verdict {
   calls: string[];
 }
 
-async function evalRun(name: string, args: string[]): Promise<{ code: number | null; stderr: string; dir: string }> {
+async function evalRun(name: string, args: string[], interruptAfter?: string): Promise<{ code: number | null; stderr: string; dir: string }> {
   const dir = join(work, name);
   const child = spawn(process.execPath, [HELPDESK, 'eval', ...args, '--report-dir', dir], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    if (interruptAfter && stderr.includes(interruptAfter)) {
+      interruptAfter = undefined;
+      child.kill('SIGINT');
+    }
+  });
   const code = await new Promise<number | null>((done) => child.on('close', done));
   return { code, stderr, dir };
 }
+
+/** A scenario file in `dir` asking for CUST-001's critical tickets at `instant`, with `extra` expectations and fields. */
+function writeScenario(dir: string, id: string, instant: string, extra: Record<string, unknown> = {}, expect: Record<string, unknown> = {}): void {
+  writeFileSync(join(dir, `${id}.json`), JSON.stringify({
+    id, description: `workers: ${id}`, now: instant, turns: [QUESTION], script: [{ tool_calls: [SEARCH] }, { answer: GOOD }], ...extra,
+    expect: { tools: { calls: [{ name: SEARCH.name, args: SEARCH.arguments }] }, answer: { contains: ['TKT-1001', 'TKT-1004'] }, ...expect },
+  }));
+}
+
+/** A unique clock for one test's scenarios, so its server processes can be found by it. */
+const uniqueInstant = () => `2025-10-05T12:00:00.${String(Math.floor(Math.random() * 900) + 100)}Z`;
 
 /** Each scenario's verdict and what decided it, without the timings (latency checks by name and outcome only). */
 function verdicts(dir: string): Verdict[] {
@@ -76,13 +93,9 @@ describe('helpdesk eval --workers', () => {
     const dir = join(work, 'dying-suite');
     mkdirSync(dir);
     writeFileSync(join(dir, 'exits.ts'), 'process.exit(7);\n');
-    const instant = `2025-10-05T12:00:00.${String(Math.floor(Math.random() * 900) + 100)}Z`;
-    const scenario = (id: string, extra: Record<string, unknown> = {}) => writeFileSync(join(dir, `${id}.json`), JSON.stringify({
-      id, description: `workers: ${id}`, now: instant, turns: [QUESTION], script: [{ tool_calls: [SEARCH] }, { answer: GOOD }],
-      expect: { tools: { calls: [{ name: SEARCH.name, args: SEARCH.arguments }] }, answer: { contains: ['TKT-1001', 'TKT-1004'] }, ...extra },
-    }));
-    for (let i = 1; i <= 6; i += 1) scenario(`fine-${i}`);
-    scenario('exits', { custom: [{ module: 'exits.ts' }] });
+    const instant = uniqueInstant();
+    for (let i = 1; i <= 6; i += 1) writeScenario(dir, `fine-${i}`, instant);
+    writeScenario(dir, 'exits', instant, {}, { custom: [{ module: 'exits.ts' }] });
     const run = await evalRun('dying', ['--author', '--workers', '2', '--concurrency', '2', '--scenarios', dir, '--recordings', join(work, 'dying-recordings')]);
     expect(run.code, run.stderr).toBe(1);
     const results = JSON.parse(readFileSync(join(run.dir, 'results.json'), 'utf8'));
@@ -91,6 +104,28 @@ describe('helpdesk eval --workers', () => {
       exits: 'the harness failed: the worker thread running it stopped: exit code 7',
       'fine-1': 'pass', 'fine-2': 'pass', 'fine-3': 'pass', 'fine-4': 'pass', 'fine-5': 'pass', 'fine-6': 'pass',
     });
+    expect(await serversStartedWith(instant)).toEqual([]);
+  }, 120_000);
+
+  it('writes a partial report on Ctrl+C with only the scenarios that ran to their end, none of the cancelled ones lost, and leaves no server', async () => {
+    // Each search waits 1.5 s (a slow fault), so two threads are mid-scenario when the run is interrupted.
+    const dir = join(work, 'interrupted-suite');
+    mkdirSync(dir);
+    const instant = uniqueInstant();
+    for (let i = 1; i <= 8; i += 1) {
+      writeScenario(dir, `slow-${i}`, instant, { faults: [{ kind: 'slow', tool: 'search_tickets', delay_ms: 1500 }] }, { latency: { tool_call_ms: 10_000 } });
+    }
+    const recordings = join(work, 'interrupted-recordings');
+    const authored = await evalRun('interrupted-author', ['--author', '--workers', '2', '--concurrency', '4', '--scenarios', dir, '--recordings', recordings]);
+    expect(authored.code, authored.stderr).toBe(0);
+    const run = await evalRun('interrupted', ['--workers', '2', '--concurrency', '2', '--scenarios', dir, '--recordings', recordings], '[1/8]');
+    expect(run.code, run.stderr).toBe(130);
+    const results = JSON.parse(readFileSync(join(run.dir, 'results.json'), 'utf8'));
+    expect(results.partial.selected).toBe(8);
+    expect(results.partial.ran).toBeGreaterThanOrEqual(1);
+    expect(results.partial.ran).toBeLessThan(8);
+    // Every scenario in the report ran to its end and passed: none of those in flight is reported lost.
+    expect(results.scenarios.map((s: { summary: { pass: boolean } }) => s.summary.pass)).toEqual(Array(results.partial.ran).fill(true));
     expect(await serversStartedWith(instant)).toEqual([]);
   }, 120_000);
 });

@@ -64,6 +64,7 @@ class EvalWorker {
         this.open.delete(message.index);
         events.onRecord(message.index, message.line, message.thin, message.matrix);
         break;
+      case 'dropped': this.open.delete(message.index); break;
       case 'lost':
         this.open.delete(message.index);
         events.onLost(message.index, message.reason);

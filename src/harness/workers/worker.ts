@@ -73,7 +73,10 @@ async function runJob(index: number): Promise<void> {
   reportPids();
   post({ type: 'progress', index, pass: result.pass, durationMs: result.durationMs });
   // Interrupted: a scenario cut short is not reported (the main thread counts what ran to its end).
-  if (interrupt.signal.aborted && result.run?.transcripts.at(-1)?.stop_reason === 'aborted') return;
+  if (interrupt.signal.aborted && result.run?.transcripts.at(-1)?.stop_reason === 'aborted') {
+    post({ type: 'dropped', index });
+    return;
+  }
   const run = { loaded, results: [result] };
   if (setup.confirmLatency && failedOnLatencyOnly(result)) pending.push({ index, run });
   else send(index, run);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFaultMatrix } from '../src/harness/resilience/matrix.ts';
 import { runScenario, type RunOptions } from '../src/harness/runner.ts';
-import { loadScenarios } from '../src/harness/scenario.ts';
+import { loadScenarios } from '../src/harness/suite.ts';
 import type { ToolRouter } from '../src/orchestrator/tool-router.ts';
 import { ROOT } from './servers.ts';
 import { useReplayBench } from './support/replay-bench.ts';

@@ -4,7 +4,7 @@ import { PoolCache } from '../src/harness/pools.ts';
 import { resultDetails } from '../src/harness/reporters/terminal.ts';
 import { ReplayHub } from '../src/harness/replay/replay.ts';
 import { runScenario } from '../src/harness/runner.ts';
-import { loadScenarios } from '../src/harness/scenario.ts';
+import { loadScenarios } from '../src/harness/suite.ts';
 import { schemaText, SCHEMA_PATH } from '../scripts/scenario-schema.ts';
 import { readFileSync } from 'node:fs';
 import { ROOT } from './servers.ts';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATASET_NOW } from '../shared/clock.ts';
-import { loadScenarioCases, loadScenarioFile, loadScenarios, scenarioJsonSchema, ScenarioFileError } from './scenario.ts';
+import { loadScenarioCases, loadScenarioFile, scenarioJsonSchema, ScenarioFileError } from './scenario.ts';
+import { loadScenarios } from './suite.ts';
 
 let dir: string;
 

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, relative } from 'node:path';
 import { z } from 'zod';
 import { DATASET_NOW, parseInstant } from '../shared/clock.ts';
 import { ServerConfigSchema } from '../orchestrator/config.ts';
@@ -301,80 +301,6 @@ export function loadScenarioFile(file: string, root: string = process.cwd()): Lo
     throw new ScenarioFileError(relative(root, file) || file, [`has ${cases.length} variations; load its cases with loadScenarioCases`]);
   }
   return cases[0] as LoadedScenario;
-}
-
-/** Which scenarios to run. */
-export interface ScenarioFilter {
-  readonly ids?: readonly string[];
-  readonly tags?: readonly string[];
-  readonly files?: readonly string[];
-}
-
-/** Every scenario file in `dir` (sorted by id), filtered; all files are validated first. */
-export function loadScenarios(dir: string, filter: ScenarioFilter = {}, root: string = process.cwd()): LoadedScenario[] {
-  const files = readdirSync(dir)
-    .filter((name) => name.endsWith('.json') && !name.endsWith('.schema.json'))
-    .sort()
-    .map((name) => join(dir, name));
-  const errors: string[] = [];
-  const loaded: LoadedScenario[] = [];
-  for (const file of files) {
-    try {
-      loaded.push(...loadScenarioCases(file, root));
-    } catch (error) {
-      errors.push((error as Error).message);
-    }
-  }
-  if (errors.length > 0) throw new ScenarioFileError(relative(root, dir) || dir, errors);
-  return loaded.filter((s) => selected(s, filter));
-}
-
-/** A scenario file that could not be loaded: the ID its name gives, the file and what is wrong. */
-export interface InvalidScenarioFile {
-  readonly id: string;
-  readonly file: string;
-  readonly problems: string;
-}
-
-/** The selected scenarios of a folder, and its files that could not be loaded, selected or not. */
-export interface Suite {
-  readonly scenarios: LoadedScenario[];
-  /** Invalid files the filters select (by their name; every one when there is no filter). */
-  readonly invalid: InvalidScenarioFile[];
-  /** Invalid files the filters leave out: worth a warning, not a failure. */
-  readonly skipped: InvalidScenarioFile[];
-}
-
-/**
- * Loads a folder like loadScenarios, but a file that cannot be loaded does not stop the others:
- * it is returned as invalid, with its problems, when the filters select it (an --id or --file
- * naming it, or no filter at all) and as skipped otherwise (a --tag cannot be read from it).
- */
-export function loadSuite(dir: string, filter: ScenarioFilter = {}, root: string = process.cwd()): Suite {
-  const files = readdirSync(dir).filter((name) => name.endsWith('.json') && !name.endsWith('.schema.json')).sort().map((name) => join(dir, name));
-  const loaded: LoadedScenario[] = [];
-  const invalid: InvalidScenarioFile[] = [];
-  const skipped: InvalidScenarioFile[] = [];
-  const filtered = Boolean(filter.ids?.length || filter.tags?.length || filter.files?.length);
-  for (const file of files) {
-    try {
-      loaded.push(...loadScenarioCases(file, root));
-    } catch (error) {
-      const id = basename(file, '.json');
-      const bad = { id, file, problems: error instanceof ScenarioFileError ? error.message.slice(error.file.length + 1).trim() : (error as Error).message };
-      const named = Boolean(filter.ids?.includes(id) || filter.files?.some((f) => resolve(f) === file || file.endsWith(`${sep}${f}`)));
-      (!filtered || named ? invalid : skipped).push(bad);
-    }
-  }
-  return { scenarios: loaded.filter((s) => selected(s, filter)), invalid, skipped };
-}
-
-function selected({ scenario, file, variation }: LoadedScenario, filter: ScenarioFilter): boolean {
-  // A scenario's ID selects all its variations; a case ID (<scenario>.<variation>) selects one.
-  if (filter.ids?.length && !filter.ids.includes(scenario.id) && !(variation && filter.ids.includes(variation.scenario))) return false;
-  if (filter.tags?.length && !filter.tags.some((tag) => scenario.tags.includes(tag))) return false;
-  if (filter.files?.length && !filter.files.some((f) => resolve(f) === file || file.endsWith(`${sep}${f}`))) return false;
-  return true;
 }
 
 /** The JSON Schema of scenario files, for editor autocompletion (scenarios/scenario.schema.json). */

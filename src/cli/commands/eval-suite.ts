@@ -3,7 +3,8 @@ import { confirmLatency, failedOnLatencyOnly } from '../../harness/latency/confi
 import { poolKey } from '../../harness/pools.ts';
 import type { ScenarioRecord } from '../../harness/results.ts';
 import type { RunOptions, ScenarioResult } from '../../harness/runner.ts';
-import { expandVariations, ScenarioSchema, type InvalidScenarioFile, type LoadedScenario } from '../../harness/scenario.ts';
+import { expandVariations, ScenarioSchema, type LoadedScenario } from '../../harness/scenario.ts';
+import type { InvalidScenarioFile } from '../../harness/suite.ts';
 import type { ResultJournal } from '../../harness/stream/journal.ts';
 import { recordOf, slim } from '../../harness/stream/settle.ts';
 import { crashed, runTrials, type ScenarioTrials } from '../../harness/trials.ts';

@@ -19,7 +19,7 @@ import { runRecord, type RunRecord } from '../../harness/results.ts';
 import { collectGarbage, keepHeapSmall } from '../../harness/stream/heap.ts';
 import { ResultJournal } from '../../harness/stream/journal.ts';
 import type { LiveEndpoint } from '../../harness/model-setup.ts';
-import { loadSuite } from '../../harness/scenario.ts';
+import { loadSuite } from '../../harness/suite.ts';
 import { displayPath } from '../../harness/reporters/report-format.ts';
 import { inShard, parseShard, type Shard } from '../../harness/shard.ts';
 import { defaultK } from '../../harness/stats.ts';

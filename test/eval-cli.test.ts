@@ -327,7 +327,7 @@ describe('helpdesk eval', () => {
     writeScenario('misspelt', { ...rest, id: 'misspelt', expectations });
     writeFileSync(join(scenarios, 'cut-short.json'), '{"id": "cut-short", "description": ');
     const run = await evalRun(['--author']);
-    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.code, run.stdout + run.stderr).toBe(2);
     expect(run.stdout).toContain('author: 1 passed, 2 failed');
     const results = JSON.parse(readFileSync(join(work, 'report', 'results.json'), 'utf8'));
     const reasons = Object.fromEntries(results.scenarios.map((s: { id: string; trials: { infra_error: string | null }[] }) => [s.id, s.trials[0]?.infra_error]));

@@ -77,9 +77,9 @@ Options:
   -h, --help         show this help
 
 A scenario file that cannot be loaded is a failed scenario of the run, with its problems as the
-reason (a warning only when the filters leave it out).
+reason, and the others still run (a warning only when the filters leave it out).
 Exit code 0 only when every gate passes (by default: every scenario passes); 1 otherwise; 2 for
-bad usage; 130 when interrupted (Ctrl+C writes a partial report of the
+bad usage or an invalid scenario file in the run; 130 when interrupted (Ctrl+C writes a partial report of the
 scenarios that finished; a second Ctrl+C quits at once).`;
 
 const OPTIONS = {
@@ -324,7 +324,9 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     if (adaptive && adaptive.summary().rate_limited > 0) record.throttle = adaptive.summary();
     collectGarbage();
     const code = await finish(record, values, env, reportsDir, label, journal);
-    return interrupted ? EXIT.interrupted : code;
+    // An invalid scenario file is an error in the suite, not the agent's failure: exit 2 once the rest has run and been reported.
+    if (interrupted) return EXIT.interrupted;
+    return invalid.length > 0 ? EXIT.usage : code;
   } finally {
     journal.close();
     process.off('SIGINT', onSigint);

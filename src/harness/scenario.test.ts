@@ -22,7 +22,7 @@ function body(id: string, extra: Record<string, unknown> = {}): Record<string, u
 
 function write(name: string, content: unknown): string {
   const file = join(dir, name);
-  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   return file;
 }
 
@@ -53,7 +53,7 @@ describe('scenario files', () => {
     const error = fileError(() => loadScenarioFile(file, dir));
     expect(error.name).toBe('ScenarioFileError');
     expect(error.file).toBe('typo.json');
-    expect(error.message).toBe('typo.json:\n  (top level): Unrecognized key: "expectations"');
+    expect(error.message).toBe('typo.json:\n  line 8, column 3: (top level): Unrecognized key: "expectations"');
   });
 
   it('rejects an unknown nested field with its path', () => {
@@ -71,9 +71,9 @@ describe('scenario files', () => {
     } }));
     const error = fileError(() => loadScenarioFile(file, dir));
     expect(error.message.split('\n').slice(1)).toEqual([
-      '  expect.tools.calls.0.args.customer_id.$regex: $regex matcher: RE2 syntax (linear time) has no backreferences or this escape: invalid escape sequence: `\\1`',
-      '  expect.tools.calls.0.args.priority.$flags: $regex matcher: flag "g" is not supported (use i, m, s or u)',
-      '  expect.answer.matches: RE2 syntax (linear time) has no lookahead or lookbehind: invalid or unsupported Perl syntax: `(?=`',
+      '  line 14, column 15: expect.tools.calls.0.args.customer_id.$regex: $regex matcher: RE2 syntax (linear time) has no backreferences or this escape: invalid escape sequence: `\\1`',
+      '  line 18, column 15: expect.tools.calls.0.args.priority.$flags: $regex matcher: flag "g" is not supported (use i, m, s or u)',
+      '  line 25, column 7: expect.answer.matches: RE2 syntax (linear time) has no lookahead or lookbehind: invalid or unsupported Perl syntax: `(?=`',
     ]);
   });
 
@@ -85,7 +85,7 @@ describe('scenario files', () => {
   it('requires the id to equal the file name', () => {
     const file = write('critical-tickets.json', body('critical-ticket'));
     expect(fileError(() => loadScenarioFile(file, dir)).message)
-      .toBe('critical-tickets.json:\n  id "critical-ticket" must match the file name (critical-ticket.json)');
+      .toBe('critical-tickets.json:\n  line 2, column 3: id: "critical-ticket" must match the file name (critical-tickets.json declares critical-tickets)');
   });
 
   it('rejects an id that cannot name a file portably', () => {
@@ -95,15 +95,15 @@ describe('scenario files', () => {
 
   it('rejects a pinned clock that is not an ISO-8601 instant, and accepts a bare day', () => {
     const bad = write('bad-now.json', body('bad-now', { now: 'yesterday' }));
-    expect(fileError(() => loadScenarioFile(bad, dir)).message).toBe('bad-now.json:\n  now: must be an ISO-8601 instant');
+    expect(fileError(() => loadScenarioFile(bad, dir)).message).toBe('bad-now.json:\n  line 8, column 3: now: must be an ISO-8601 instant');
     const day = write('day-now.json', body('day-now', { now: '2025-10-05' }));
     expect(loadScenarioFile(day, dir).scenario.now).toBe('2025-10-05');
   });
 
-  it('reports a file that is not JSON with the file name and the parser message', () => {
+  it('reports a file that is not JSON with the file name, the line and column, and the parser message', () => {
     const file = write('broken.json', '{ "id": "broken", ');
     const error = fileError(() => loadScenarioFile(file, dir));
-    expect(error.message).toMatch(/^broken\.json:\n {2}.*JSON/);
+    expect(error.message).toBe('broken.json:\n  line 1, column 19: Expected double-quoted property name');
   });
 
   it('rejects a scenario without turns or with a script turn of an unknown shape', () => {
@@ -119,8 +119,8 @@ describe('scenario files', () => {
     write('second-bad.json', body('second-bad', { now: 'soon' }));
     const error = fileError(() => loadScenarios(dir, {}, dir));
     expect(error.file).toBe(dir);
-    expect(error.message).toContain('first-bad.json:\n  (top level): Unrecognized key: "expectations"');
-    expect(error.message).toContain('second-bad.json:\n  now: must be an ISO-8601 instant');
+    expect(error.message).toContain('first-bad.json:\n  line 8, column 3: (top level): Unrecognized key: "expectations"');
+    expect(error.message).toContain('second-bad.json:\n  line 8, column 3: now: must be an ISO-8601 instant');
     expect(error.message).not.toContain('good.json');
   });
 
@@ -194,7 +194,7 @@ describe('scenario files', () => {
 
   it('refuses a file with both turns and variations or neither, a shared script, and a variation ID used twice', () => {
     const both = write('both.json', { ...body('both'), variations: ['x?'] });
-    expect(fileError(() => loadScenarioCases(both, dir)).message).toBe('both.json:\n  turns: give either turns or variations (one of them, not both)');
+    expect(fileError(() => loadScenarioCases(both, dir)).message).toBe('both.json:\n  line 4, column 3: turns: give either turns or variations (one of them, not both)');
     const neither = write('neither.json', { id: 'neither', description: 'd', expect: {} });
     expect(fileError(() => loadScenarioCases(neither, dir)).message).toContain('turns: give either turns or variations');
     const shared = write('shared.json', { id: 'shared', description: 'd', variations: ['x?'], script: [{ answer: 'a' }], expect: {} });
@@ -209,5 +209,57 @@ describe('scenario files', () => {
     for (const path of ['expect.judge.rubric', 'expect.score_threshold', 'expect.grounded', 'expect.custom.0.module', 'expect.weights.tools']) expect(message).toContain(`${path}: `);
     const good = write('good.json', body('good', { expect: { judge: { rubric: 'r' }, grounded: { ignore: ['TKT-9'] }, stop_reason: ['final_answer', 'max_iterations'] } }));
     expect(loadScenarioFile(good, dir).scenario.expect).toMatchObject({ judge: [{ rubric: 'r' }], grounded: { ignore: ['TKT-9'] }, stop_reason: ['final_answer', 'max_iterations'] });
+  });
+});
+
+describe('YAML scenario files', () => {
+  it('loads a .yaml scenario exactly as its JSON twin', () => {
+    const json = loadScenarioFile(write('twin-json.json', body('twin-json', { tags: ['a'] })), dir).scenario;
+    const yaml = write('twin-yaml.yaml', [
+      '# yaml-language-server: $schema=./scenario.schema.json',
+      'id: twin-yaml',
+      'description: unit twin-json',
+      'tags: [a]',
+      'turns:',
+      '  - What are the critical tickets for customer CUST-001?',
+      'expect: {}',
+      '',
+    ].join('\n'));
+    expect({ ...loadScenarioFile(yaml, dir).scenario, id: 'twin-json', description: 'unit twin-json' }).toEqual({ ...json, description: 'unit twin-json' });
+  });
+
+  it('names the line and column of a typo\'d field, an unknown nested field and a bad value in a .yml file', () => {
+    const file = write('typos.yml', [
+      'id: typos',
+      'description: three mistakes',
+      'turns: [hello]',
+      'now: soon',
+      'expectations:',
+      '  answer: {contains: [x]}',
+      'expect:',
+      '  tools:',
+      '    calls:',
+      '      - name: search_tickets',
+      '        arguments: {}',
+      '',
+    ].join('\n'));
+    expect(fileError(() => loadScenarioFile(file, dir)).message.split('\n')).toEqual([
+      'typos.yml:',
+      '  line 4, column 1: now: must be an ISO-8601 instant',
+      '  line 11, column 9: expect.tools.calls.0: Unrecognized key: "arguments"',
+      '  line 5, column 1: (top level): Unrecognized key: "expectations"',
+    ]);
+  });
+
+  it('reports a YAML syntax error with its line and column', () => {
+    const file = write('broken.yaml', 'id: broken\ndescription: "never closed\nturns: [x]\n');
+    expect(fileError(() => loadScenarioFile(file, dir)).message).toMatch(/^broken\.yaml:\n {2}line \d+, column \d+: Missing closing "quote/);
+  });
+
+  it('refuses two files that declare the same scenario, one JSON and one YAML', () => {
+    write('same.json', body('same'));
+    write('same.yaml', 'id: same\ndescription: twin\nturns: [x]\nexpect: {}\n');
+    const error = fileError(() => loadScenarios(dir, {}, dir));
+    expect(error.message).toContain('same.yaml:\n  id "same" is already the name of same.json; one scenario, one file');
   });
 });

@@ -6,6 +6,7 @@ import { ServerConfigSchema } from '../orchestrator/config.ts';
 import { MAX_ITERATIONS } from '../orchestrator/constants.ts';
 import { STOP_REASONS } from '../orchestrator/transcript.ts';
 import { FaultSchema } from './faults/fault.ts';
+import { describeIssues, parseScenarioSource, scenarioFileId, SourceError } from './scenario-source.ts';
 import { patternProblem } from './user-pattern.ts';
 
 /**
@@ -271,20 +272,22 @@ export function parseScenario(raw: unknown): Scenario {
 export function readScenarioFile(file: string, root: string = process.cwd()): ScenarioFile {
   const shown = relative(root, file) || file;
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
+    raw = parseScenarioSource(file, text);
   } catch (error) {
-    throw new ScenarioFileError(shown, [(error as Error).message]);
+    throw new ScenarioFileError(shown, error instanceof SourceError ? error.problems : [(error as Error).message]);
   }
   const parsed = ScenarioSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ScenarioFileError(
-      shown,
-      parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`),
-    );
+    throw new ScenarioFileError(shown, describeIssues(text, parsed.error.issues.map((issue) => ({
+      path: issue.path, message: issue.message, ...(issue.code === 'unrecognized_keys' ? { keys: issue.keys } : {}),
+    }))));
   }
-  if (basename(file) !== `${parsed.data.id}.json`) {
-    throw new ScenarioFileError(shown, [`id "${parsed.data.id}" must match the file name (${parsed.data.id}.json)`]);
+  const name = basename(file);
+  if (scenarioFileId(name) !== parsed.data.id) {
+    throw new ScenarioFileError(shown, describeIssues(text, [{ path: ['id'], message: `"${parsed.data.id}" must match the file name (${name} declares ${scenarioFileId(name)})` }]));
   }
   return parsed.data;
 }

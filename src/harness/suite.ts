@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { loadScenarioCases, ScenarioFileError, type LoadedScenario } from './scenario.ts';
+import { isScenarioFile, scenarioFileId } from './scenario-source.ts';
 
 // A folder of scenario files as a suite: which cases the filters select, and what to do with the
 // files that cannot be loaded.
@@ -15,13 +16,15 @@ export interface ScenarioFilter {
 /** Every scenario file in `dir` (sorted by id), filtered; all files are validated first. */
 export function loadScenarios(dir: string, filter: ScenarioFilter = {}, root: string = process.cwd()): LoadedScenario[] {
   const files = readdirSync(dir)
-    .filter((name) => name.endsWith('.json') && !name.endsWith('.schema.json'))
+    .filter(isScenarioFile)
     .sort()
     .map((name) => join(dir, name));
   const errors: string[] = [];
   const loaded: LoadedScenario[] = [];
+  const owners = new Map<string, string>();
   for (const file of files) {
     try {
+      claimId(file, owners, root);
       loaded.push(...loadScenarioCases(file, root));
     } catch (error) {
       errors.push((error as Error).message);
@@ -53,22 +56,32 @@ export interface Suite {
  * naming it, or no filter at all) and as skipped otherwise (a --tag cannot be read from it).
  */
 export function loadSuite(dir: string, filter: ScenarioFilter = {}, root: string = process.cwd()): Suite {
-  const files = readdirSync(dir).filter((name) => name.endsWith('.json') && !name.endsWith('.schema.json')).sort().map((name) => join(dir, name));
+  const files = readdirSync(dir).filter(isScenarioFile).sort().map((name) => join(dir, name));
   const loaded: LoadedScenario[] = [];
   const invalid: InvalidScenarioFile[] = [];
   const skipped: InvalidScenarioFile[] = [];
   const filtered = Boolean(filter.ids?.length || filter.tags?.length || filter.files?.length);
+  const owners = new Map<string, string>();
   for (const file of files) {
     try {
+      claimId(file, owners, root);
       loaded.push(...loadScenarioCases(file, root));
     } catch (error) {
-      const id = basename(file, '.json');
+      const id = scenarioFileId(basename(file));
       const bad = { id, file, problems: error instanceof ScenarioFileError ? error.message.slice(error.file.length + 1).trim() : (error as Error).message };
       const named = Boolean(filter.ids?.includes(id) || filter.files?.some((f) => resolve(f) === file || file.endsWith(`${sep}${f}`)));
       (!filtered || named ? invalid : skipped).push(bad);
     }
   }
   return { scenarios: loaded.filter((s) => selected(s, filter)), invalid, skipped };
+}
+
+/** One ID, one file: x.json and x.yaml in one folder would run and record as the same scenario. */
+function claimId(file: string, owners: Map<string, string>, root: string): void {
+  const id = scenarioFileId(basename(file));
+  const owner = owners.get(id);
+  if (owner) throw new ScenarioFileError(relative(root, file) || file, [`id "${id}" is already the name of ${relative(root, owner) || owner}; one scenario, one file`]);
+  owners.set(id, file);
 }
 
 function selected({ scenario, file, variation }: LoadedScenario, filter: ScenarioFilter): boolean {

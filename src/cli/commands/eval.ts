@@ -33,7 +33,7 @@ import { readSettings, type Settings } from '../settings.ts';
 export const EVAL_HELP = `Usage: helpdesk eval [mode] [filters] [options]
        helpdesk eval merge <results.json or report folder>... [--out <dir>] [gates]
 
-Runs the scenario suite (scenarios/*.json) against the real MCP servers and grades each run.
+Runs the scenario suite (scenarios/*.json, *.yaml) against the real MCP servers and grades each run.
 
 Modes:
   (default)          replay the recorded model responses (recordings/); offline, no key

@@ -80,15 +80,19 @@ export async function runScale(n: number, workers: number, options: { open: bool
 async function openTime(path: string): Promise<number | null> {
   if (chromiumMissing()) return null;
   const times: number[] = [];
-  await using page = await openChromiumPage({ timeoutMs: 60_000 });
-  for (let i = 0; i < 3; i += 1) {
-    await page.goto('about:blank');
-    const started = performance.now();
-    await page.goto(pathToFileURL(path).href, 60_000);
-    await page.evaluate(TIMELINES_READY);
-    times.push(performance.now() - started);
+  const page = await openChromiumPage({ timeoutMs: 60_000 });
+  try {
+    for (let i = 0; i < 3; i += 1) {
+      await page.goto('about:blank');
+      const started = performance.now();
+      await page.goto(pathToFileURL(path).href, 60_000);
+      await page.evaluate(TIMELINES_READY);
+      times.push(performance.now() - started);
+    }
+    if (page.log.exceptions.length > 0) throw new Error(`report.html threw: ${page.log.exceptions.join('; ')}`);
+  } finally {
+    await page.close();
   }
-  if (page.log.exceptions.length > 0) throw new Error(`report.html threw: ${page.log.exceptions.join('; ')}`);
   return percentile(times, 50);
 }
 

@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { percentile } from '../src/harness/stats.ts';
 import { buildServers, serverNames } from './build-servers.ts';
+import { isMain } from './is-main.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 9);
@@ -57,7 +58,7 @@ export async function measureStartup(launch: Launch): Promise<{ one: number; fiv
   return { one: median(one), five: median(five) };
 }
 
-if (import.meta.main) {
+if (isMain(import.meta.url)) {
   await buildServers();
   const baseline: number[] = [];
   for (let i = 0; i < runs; i += 1) baseline.push(await time(bareNode));

@@ -5,6 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { isMain } from './is-main.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -69,7 +70,7 @@ export async function buildServers(): Promise<string[]> {
   return names.map((name) => join(outdir, `${name}.mjs`));
 }
 
-if (import.meta.main) {
+if (isMain(import.meta.url)) {
   const outputs = await buildServers();
   process.stderr.write(`built ${outputs.length} server bundles in dist/servers/\n`);
 }

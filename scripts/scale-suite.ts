@@ -5,6 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMain } from './is-main.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 
@@ -61,7 +62,7 @@ export function generateSuite(count: number, dir: string, root = ROOT): ScaleSui
   return { scenarios, recordings, count };
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   const count = Number(process.argv[2]);
   const dir = process.argv[3];
   if (!Number.isInteger(count) || count < 1 || !dir) {

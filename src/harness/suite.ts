@@ -13,25 +13,13 @@ export interface ScenarioFilter {
   readonly files?: readonly string[];
 }
 
-/** Every scenario file in `dir` (sorted by id), filtered; all files are validated first. */
+/** Every scenario file in `dir` (sorted by id), filtered; all files are validated first, and any invalid one throws. */
 export function loadScenarios(dir: string, filter: ScenarioFilter = {}, root: string = process.cwd()): LoadedScenario[] {
-  const files = readdirSync(dir)
-    .filter(isScenarioFile)
-    .sort()
-    .map((name) => join(dir, name));
-  const errors: string[] = [];
-  const loaded: LoadedScenario[] = [];
-  const owners = new Map<string, string>();
-  for (const file of files) {
-    try {
-      claimId(file, owners, root);
-      loaded.push(...loadScenarioCases(file, root));
-    } catch (error) {
-      errors.push((error as Error).message);
-    }
+  const all = loadSuite(dir, {}, root);
+  if (all.invalid.length > 0) {
+    throw new ScenarioFileError(relative(root, dir) || dir, all.invalid.map((bad) => `${relative(root, bad.file) || bad.file}:\n  ${bad.problems}`));
   }
-  if (errors.length > 0) throw new ScenarioFileError(relative(root, dir) || dir, errors);
-  return loaded.filter((s) => selected(s, filter));
+  return all.scenarios.filter((s) => selected(s, filter));
 }
 
 /** A scenario file that could not be loaded: the ID its name gives, the file and what is wrong. */

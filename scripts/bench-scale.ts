@@ -131,7 +131,7 @@ async function thinkingEndpoint(delayMs: number): Promise<{ server: Server; url:
 }
 
 /** 50 live queries at once on one pool: lost or misrouted answers, and what the orchestrator adds per query. */
-export async function liveConcurrency(queries = 50, delayMs = 200): Promise<{ lost: number; misrouted: number; p50: number; p99: number; toolP99: number; loopP99: number; wallMs: number }> {
+export async function liveConcurrency(queries = 50, delayMs = 200): Promise<{ lost: number; misrouted: number; toolP99: number; loopP99: number; wallMs: number }> {
   const { server, url } = await thinkingEndpoint(delayMs);
   const pool = await ServerPool.open(builtinServers(process.execPath), { baseEnv: { HELPDESK_NOW: DATASET_NOW } });
   try {
@@ -149,15 +149,14 @@ export async function liveConcurrency(queries = 50, delayMs = 200): Promise<{ lo
       const { transcript } = await runQuery({ model, tools: pool, query: `What is the status of ticket ${id}?`, systemPrompt: prompt });
       const modelMs = transcript.events.reduce((sum, e) => sum + (e.type === 'model_response' ? e.duration_ms : 0), 0);
       const toolMs = transcript.events.reduce((sum, e) => sum + (e.type === 'tool_result' ? e.duration_ms : 0), 0);
-      return { id, answer: transcript.answer, overhead: transcript.duration_ms - modelMs, toolMs, loopMs: transcript.duration_ms - modelMs - toolMs };
+      return { id, answer: transcript.answer, toolMs, loopMs: transcript.duration_ms - modelMs - toolMs };
     }));
     const wallMs = performance.now() - started;
     const lost = runs.filter((r) => !r.answer).length;
     const misrouted = runs.filter((r) => r.answer && r.answer !== `${r.id}: ${subjects.get(r.id)}`).length;
-    const overheads = runs.map((r) => r.overhead);
     const tools = runs.map((r) => r.toolMs);
     const loops = runs.map((r) => r.loopMs);
-    return { lost, misrouted, p50: percentile(overheads, 50), p99: percentile(overheads, 99), toolP99: percentile(tools, 99), loopP99: percentile(loops, 99), wallMs };
+    return { lost, misrouted, toolP99: percentile(tools, 99), loopP99: percentile(loops, 99), wallMs };
   } finally {
     await pool.close();
     await new Promise((done) => server.close(done));

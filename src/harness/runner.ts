@@ -105,11 +105,13 @@ class RequestLog implements ModelClient {
   }
 }
 
+/** A scenario that did not run to a graded end: the error (an infrastructure failure unless replay failures come with it). */
+export function failedResult(loaded: LoadedScenario, mode: Mode, error: string, durationMs = 0, replay: ReplayFailure[] = []): ScenarioResult {
+  return { id: loaded.scenario.id, file: loaded.file, mode, pass: false, checks: [], failures: [], score: null, replay, error, run: undefined, durationMs };
+}
+
 function failed(loaded: LoadedScenario, mode: Mode, started: number, error: string, replay: ReplayFailure[] = []): ScenarioResult {
-  return {
-    id: loaded.scenario.id, file: loaded.file, mode, pass: false, checks: [], failures: [], score: null, replay, error,
-    run: undefined, durationMs: performance.now() - started,
-  };
+  return failedResult(loaded, mode, error, performance.now() - started, replay);
 }
 
 async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRouter, maxIterations: number, signal?: AbortSignal): Promise<Transcript[]> {

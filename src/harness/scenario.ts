@@ -254,10 +254,12 @@ export function expandVariations(file: ScenarioFile): { scenario: Scenario; vari
 /** A scenario file that could not be used; names the file and the bad path. */
 export class ScenarioFileError extends Error {
   readonly file: string;
+  readonly problems: readonly string[];
   constructor(file: string, problems: readonly string[]) {
     super(`${file}:\n  ${problems.join('\n  ')}`);
     this.name = new.target.name;
     this.file = file;
+    this.problems = problems;
   }
 }
 

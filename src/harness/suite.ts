@@ -17,7 +17,7 @@ export interface ScenarioFilter {
 export function loadScenarios(dir: string, filter: ScenarioFilter = {}, root: string = process.cwd()): LoadedScenario[] {
   const all = loadSuite(dir, {}, root);
   if (all.invalid.length > 0) {
-    throw new ScenarioFileError(relative(root, dir) || dir, all.invalid.map((bad) => `${relative(root, bad.file) || bad.file}:\n  ${bad.problems}`));
+    throw new ScenarioFileError(relative(root, dir) || dir, all.invalid.map((bad) => `${relative(root, bad.file) || bad.file}:\n  ${bad.problems.join('\n  ')}`));
   }
   return all.scenarios.filter((s) => selected(s, filter));
 }
@@ -26,7 +26,7 @@ export function loadScenarios(dir: string, filter: ScenarioFilter = {}, root: st
 export interface InvalidScenarioFile {
   readonly id: string;
   readonly file: string;
-  readonly problems: string;
+  readonly problems: readonly string[];
 }
 
 /** The selected scenarios of a folder, and its files that could not be loaded, selected or not. */
@@ -56,8 +56,8 @@ export function loadSuite(dir: string, filter: ScenarioFilter = {}, root: string
       loaded.push(...loadScenarioCases(file, root));
     } catch (error) {
       const id = scenarioFileId(basename(file));
-      const bad = { id, file, problems: error instanceof ScenarioFileError ? error.message.slice(error.file.length + 1).trim() : (error as Error).message };
-      const named = Boolean(filter.ids?.includes(id) || filter.files?.some((f) => resolve(f) === file || file.endsWith(`${sep}${f}`)));
+      const bad = { id, file, problems: error instanceof ScenarioFileError ? error.problems : [(error as Error).message] };
+      const named = Boolean(filter.ids?.includes(id) || namesFile(filter, file));
       (!filtered || named ? invalid : skipped).push(bad);
     }
   }
@@ -76,6 +76,11 @@ function selected({ scenario, file, variation }: LoadedScenario, filter: Scenari
   // A scenario's ID selects all its variations; a case ID (<scenario>.<variation>) selects one.
   if (filter.ids?.length && !filter.ids.includes(scenario.id) && !(variation && filter.ids.includes(variation.scenario))) return false;
   if (filter.tags?.length && !filter.tags.some((tag) => scenario.tags.includes(tag))) return false;
-  if (filter.files?.length && !filter.files.some((f) => resolve(f) === file || file.endsWith(`${sep}${f}`))) return false;
+  if (filter.files?.length && !namesFile(filter, file)) return false;
   return true;
+}
+
+/** Whether a --file of the filter names this file (as a path, or as its end). */
+function namesFile(filter: ScenarioFilter, file: string): boolean {
+  return filter.files?.some((f) => resolve(f) === file || file.endsWith(`${sep}${f}`)) === true;
 }

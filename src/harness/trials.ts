@@ -1,7 +1,7 @@
 import { cassettePath, writeCassette } from './cassette.ts';
 import { mapLimited } from './concurrency.ts';
 import type { Mode } from './grading/run.ts';
-import { runScenario, type RunOptions, type ScenarioResult } from './runner.ts';
+import { failedResult, runScenario, type RunOptions, type ScenarioResult } from './runner.ts';
 import type { LoadedScenario } from './scenario.ts';
 
 /** All trials of one scenario, in trial order. */
@@ -12,10 +12,7 @@ export interface ScenarioTrials {
 
 /** A trial that broke the harness itself: reported as failed, never allowed to stop the others. */
 export function crashed(loaded: LoadedScenario, mode: Mode, error: unknown): ScenarioResult {
-  return {
-    id: loaded.scenario.id, file: loaded.file, mode, pass: false, checks: [], failures: [], score: null, replay: [],
-    error: `the harness failed: ${error instanceof Error ? error.message : String(error)}`, run: undefined, durationMs: 0,
-  };
+  return failedResult(loaded, mode, `the harness failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 /**

@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { confirmLatency, failedOnLatencyOnly } from '../../harness/latency/confirm.ts';
 import { poolKey } from '../../harness/pools.ts';
 import type { ScenarioRecord } from '../../harness/results.ts';
-import type { RunOptions, ScenarioResult } from '../../harness/runner.ts';
-import { expandVariations, ScenarioSchema, type LoadedScenario } from '../../harness/scenario.ts';
+import { failedResult, type RunOptions } from '../../harness/runner.ts';
+import { parseScenario, type LoadedScenario } from '../../harness/scenario.ts';
 import type { InvalidScenarioFile } from '../../harness/suite.ts';
 import type { ResultJournal } from '../../harness/stream/journal.ts';
 import { recordOf, slim } from '../../harness/stream/settle.ts';
@@ -70,10 +70,15 @@ export async function runSuite(scenarios: readonly LoadedScenario[], options: Su
 
 const confirms = (run: RunOptions) => (run.mode === 'replay' && !run.rebase) || run.author === true;
 
+/** A scenario's trials settled in this thread: the whole record to the journal, the thin copy and (fault matrix) the calls kept. */
+function settleHere(trials: ScenarioTrials, options: SuiteOptions): Settled {
+  return { record: options.journal.keep(recordOf(trials, options.k, options.root)), matrix: options.matrix ? slim(trials) : undefined };
+}
+
 async function inThisThread(scenarios: readonly LoadedScenario[], options: SuiteOptions): Promise<Settled[]> {
-  const { run, journal, k, root } = options;
+  const { run } = options;
   await run.pools.prepare(scenarios.map((s) => s.scenario));
-  const settle = (trials: ScenarioTrials): Settled => ({ record: journal.keep(recordOf(trials, k, root)), matrix: options.matrix ? slim(trials) : undefined });
+  const settle = (trials: ScenarioTrials) => settleHere(trials, options);
   const first = await runTrials(scenarios, run, options.trials, options.concurrency,
     (result, trial, done, total) => options.onResult(result.id, result.pass, result.durationMs, trial, done, total),
     (trials) => (confirms(run) && trials.results.length === 1 && trials.results[0] && failedOnLatencyOnly(trials.results[0]) ? trials : settle(trials)));
@@ -106,8 +111,7 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
     },
     onLost: (index, reason) => {
       const loaded = scenarios[index] as LoadedScenario;
-      const trials = { loaded, results: [crashed(loaded, run.mode, new Error(reason))] };
-      kept.push({ record: journal.keep(recordOf(trials, options.k, options.root)), matrix: options.matrix ? slim(trials) : undefined });
+      kept.push(settleHere({ loaded, results: [crashed(loaded, run.mode, new Error(reason))] }, options));
     },
     onConfirmed: (index, pass) => options.onConfirm(scenarios[index]?.scenario.id ?? '?', pass),
   }, run.signal);
@@ -119,11 +123,8 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
  * name, the problems as the reason. One bad file among thousands costs one row, not the run.
  */
 export function invalidFileRecord(bad: InvalidScenarioFile, options: { mode: RunOptions['mode']; journal: ResultJournal; k: number; root: string }): ScenarioRecord {
-  const [placeholder] = expandVariations(ScenarioSchema.parse({ id: 'invalid-file', description: 'a scenario file that could not be loaded', turns: ['-'], expect: {} }));
-  const loaded: LoadedScenario = { scenario: { ...(placeholder as { scenario: LoadedScenario['scenario'] }).scenario, id: bad.id }, file: bad.file };
-  const error = `invalid scenario file: ${bad.problems.replace(/\s*\n\s*/g, '; ')}`;
-  const result: ScenarioResult = {
-    id: bad.id, file: bad.file, mode: options.mode, pass: false, checks: [], failures: [], score: null, replay: [], error, run: undefined, durationMs: 0,
-  };
+  const scenario = { ...parseScenario({ id: 'invalid-file', description: 'a scenario file that could not be loaded', turns: ['-'], expect: {} }), id: bad.id };
+  const loaded: LoadedScenario = { scenario, file: bad.file };
+  const result = failedResult(loaded, options.mode, `invalid scenario file: ${bad.problems.join('; ')}`);
   return options.journal.keep(recordOf({ loaded, results: [result] }, options.k, options.root));
 }

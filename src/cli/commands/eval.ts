@@ -248,7 +248,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   if (!existsSync(scenariosDir)) throw new ConfigError(`scenario folder ${scenariosDir} does not exist`);
   keepHeapSmall();
   const suite = loadSuite(scenariosDir, { ids: list(values.id), tags: list(values.tag), files: list(values.file) }, process.cwd());
-  for (const bad of suite.skipped) process.stderr.write(`warning: skipped ${displayPath(bad.file, process.cwd())}, which is not a valid scenario file: ${bad.problems.replace(/\s*\n\s*/g, '; ')}\n`);
+  for (const bad of suite.skipped) process.stderr.write(`warning: skipped ${displayPath(bad.file, process.cwd())}, which is not a valid scenario file: ${bad.problems.join('; ')}\n`);
   let scenarios = suite.scenarios;
   collectGarbage();
   // An invalid file the run selects is one failed scenario of it, reported with its problems.
@@ -263,7 +263,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       const cassette = readCassetteSafely(cassettePath(recordingsDir, scenario.id));
       return [scenario.id, scenario.tags.join(', '), cassette, scenario.description];
     });
-    for (const bad of invalid) rows.push([bad.id, '', '-', `INVALID FILE: ${bad.problems}`]);
+    for (const bad of invalid) rows.push([bad.id, '', '-', `INVALID FILE: ${bad.problems.join('\n')}`]);
     process.stdout.write(`${renderTable(['scenario', 'tags', 'cassette', 'description'], rows, [32, 22, 10, 60])}\n${scenarios.length} scenarios${invalid.length ? `, ${invalid.length} invalid file(s)` : ''}\n`);
     return EXIT.ok;
   }

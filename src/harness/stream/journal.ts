@@ -18,19 +18,19 @@ function thinTranscript(transcript: Transcript): Transcript {
   return transcript.events.length === 0 ? transcript : { ...transcript, events: [] };
 }
 
-/** Whether the run's own reports read this check from a thin record: a failure, a graded or weighted check, a judge's or custom grader's verdict. */
-function readFromThin(check: ScenarioRecord['trials'][number]['checks'][number]): boolean {
-  return !check.pass || check.score !== undefined || check.weight !== undefined || check.name.startsWith('judge:') || check.name.startsWith('custom:');
+/** The scenario record as the run keeps it in memory: every trial's transcripts without their events. */
+export function thinRecord(record: ScenarioRecord): ScenarioRecord {
+  return { ...record, trials: record.trials.map((t) => ({ ...t, transcripts: t.transcripts.map(thinTranscript) })) };
 }
 
 /**
- * The scenario record as the run keeps it in memory: every trial's transcripts without their
- * events, and of its checks only those the tables and summaries read (failures, scores, weights,
- * judges, custom graders; a passing tools or answer check is in the journal only). Anything that
- * needs the rest reads the whole record from the journal.
+ * What the journal keeps of a scenario: its record checked against the results.json schema and
+ * cut to its text limit, as one line of JSON, and the thin copy the run holds. Worker threads
+ * make it where the scenario ran; the main thread only writes the line.
  */
-export function thinRecord(record: ScenarioRecord): ScenarioRecord {
-  return { ...record, trials: record.trials.map((t) => ({ ...t, checks: t.checks.filter(readFromThin), transcripts: t.transcripts.map(thinTranscript) })) };
+export function journalEntry(record: ScenarioRecord): { line: string; thin: ScenarioRecord } {
+  const valid = validScenarioRecord(record);
+  return { line: JSON.stringify(valid), thin: thinRecord(valid) };
 }
 
 /**
@@ -55,12 +55,12 @@ export class ResultJournal {
 
   /** Writes a scenario's full record and returns the thin copy to keep. */
   keep(record: ScenarioRecord): ScenarioRecord {
-    const valid = validScenarioRecord(record);
-    this.keepLine(valid.id, JSON.stringify(valid));
-    return thinRecord(valid);
+    const { line, thin } = journalEntry(record);
+    this.keepLine(thin.id, line);
+    return thin;
   }
 
-  /** Writes a record already checked and serialized (by a worker): one line of JSON without a newline. */
+  /** Writes a journalEntry() line made elsewhere (by a worker thread). */
   keepLine(id: string, line: string): void {
     if (this.#fd === undefined) throw new Error('the result journal is closed');
     const bytes = Buffer.from(`${line}\n`);

@@ -4,11 +4,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { confirmLatency, failedOnLatencyOnly } from '../latency/confirm.ts';
 import { PoolCache } from '../pools.ts';
-import { validScenarioRecord } from '../reporters/write.ts';
 import { ReplayHub } from '../replay/replay.ts';
 import { runScenario, type RunOptions, type ScenarioResult } from '../runner.ts';
 import { loadScenarioCases, type LoadedScenario } from '../scenario.ts';
-import { thinRecord } from '../stream/journal.ts';
+import { journalEntry } from '../stream/journal.ts';
 import { recordOf, slim } from '../stream/settle.ts';
 import { crashed, type ScenarioTrials } from '../trials.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
@@ -53,9 +52,9 @@ function reportPids(): void {
 }
 
 function send(index: number, run: ScenarioTrials): void {
-  const valid = validScenarioRecord(recordOf(run, setup.k, setup.root));
+  const { line, thin } = journalEntry(recordOf(run, setup.k, setup.root));
   const matrix: ScenarioResult[] | undefined = setup.matrix ? slim(run).results : undefined;
-  post({ type: 'record', index, line: JSON.stringify(valid), thin: thinRecord(valid), ...(matrix ? { matrix } : {}) });
+  post({ type: 'record', index, line, thin, ...(matrix ? { matrix } : {}) });
 }
 
 async function runJob(index: number): Promise<void> {

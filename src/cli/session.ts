@@ -1,19 +1,12 @@
 import { createLogger } from '../shared/log.ts';
-import { builtinServers } from '../orchestrator/builtin-servers.ts';
-import { loadConfigFile, type ServersConfig } from '../orchestrator/config.ts';
 import { checkApiKey, OpenAIModel } from '../orchestrator/openai-model.ts';
 import { ServerPool } from '../orchestrator/server-pool.ts';
+import type { Project } from './project.ts';
 import type { Settings } from './settings.ts';
 
-/** The servers to start: the built-ins, with a config file merged over them when given (headers take ${NAME} from the environment). */
-export function serversConfig(configPath: string | undefined, env: NodeJS.ProcessEnv = process.env): ServersConfig {
-  const builtins = builtinServers(process.execPath);
-  return configPath ? loadConfigFile(configPath, builtins, env) : builtins;
-}
-
-/** Starts the configured servers. */
-export function openPool(settings: Settings, configPath: string | undefined, toolTimeoutMs?: number): Promise<ServerPool> {
-  return ServerPool.open(serversConfig(configPath), {
+/** Starts the project's servers. */
+export function openPool(settings: Settings, project: Project, toolTimeoutMs?: number): Promise<ServerPool> {
+  return ServerPool.open(project.servers, {
     baseEnv: settings.serverEnv,
     logger: createLogger('helpdesk', settings.logLevel),
     ...(toolTimeoutMs ? { toolTimeoutMs } : {}),

@@ -34,17 +34,22 @@ export class PoolCache {
   #closed = false;
 
   readonly #headerEnv: Readonly<Record<string, string | undefined>>;
+  readonly #servers: ServersConfig | undefined;
 
-  /** `headerEnv` fills "${NAME}" in the headers of a scenario's url servers (tokens; never passed to a server process). */
-  constructor(root: string, baseEnv: Readonly<Record<string, string>> = {}, headerEnv: Readonly<Record<string, string | undefined>> = {}) {
+  /**
+   * `headerEnv` fills "${NAME}" in the headers of a scenario's url servers (tokens; never passed
+   * to a server process). `servers` are the project's servers (default: the built-ins of `root`).
+   */
+  constructor(root: string, baseEnv: Readonly<Record<string, string>> = {}, headerEnv: Readonly<Record<string, string | undefined>> = {}, servers?: ServersConfig) {
     this.#root = root;
     this.#baseEnv = baseEnv;
     this.#headerEnv = headerEnv;
+    this.#servers = servers;
   }
 
-  /** The servers a scenario runs against: the built-ins plus its own (relative paths from the project root). */
+  /** The servers a scenario runs against: the project's plus its own (relative paths from the project root). */
   serversFor(scenario: Scenario): ServersConfig {
-    const servers: ServersConfig = { ...builtinServers(process.execPath, this.#root) };
+    const servers: ServersConfig = { ...(this.#servers ?? builtinServers(process.execPath, this.#root)) };
     for (const [name, server] of Object.entries(scenario.servers ?? {})) {
       if (server.disabled) delete servers[name];
       else if (server.url !== undefined) servers[name] = resolveHeaders(name, server, this.#headerEnv);

@@ -53,6 +53,8 @@ export interface RunOptions {
   readonly matrixCell?: boolean;
   /** Cancels the run's queries (stop reason `aborted`): the fault matrix's deadline per cell. */
   readonly signal?: AbortSignal;
+  /** The project's system prompt ("{{today}}" marks the date); default the built-in helpdesk's. */
+  readonly promptTemplate?: string;
 }
 
 /** What a rebase did with one cassette. */
@@ -114,10 +116,10 @@ function failed(loaded: LoadedScenario, mode: Mode, started: number, error: stri
   return failedResult(loaded, mode, error, performance.now() - started, replay);
 }
 
-async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRouter, maxIterations: number, signal?: AbortSignal): Promise<Transcript[]> {
+async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRouter, maxIterations: number, signal?: AbortSignal, promptTemplate?: string): Promise<Transcript[]> {
   const transcripts: Transcript[] = [];
   let history: ChatMessage[] = [];
-  const prompt = systemPrompt(formatDay(parseInstant(scenario.now)));
+  const prompt = systemPrompt(formatDay(parseInstant(scenario.now)), promptTemplate);
   for (const turn of scenario.turns) {
     const { transcript, messages } = await runQuery({ model, tools: router, query: turn, history, systemPrompt: prompt, maxIterations, ...(signal ? { signal } : {}) });
     transcripts.push(transcript);
@@ -243,7 +245,7 @@ async function runOn(loaded: LoadedScenario, options: RunOptions, opened: Opened
   let transcripts: Transcript[] = [];
   let crash: string | undefined;
   try {
-    transcripts = await runTurns(scenario, model, router, options.maxIterations ?? scenario.model.max_iterations, options.signal);
+    transcripts = await runTurns(scenario, model, router, options.maxIterations ?? scenario.model.max_iterations, options.signal, options.promptTemplate);
   } catch (error) {
     crash = error instanceof Error ? error.message : String(error);
   }

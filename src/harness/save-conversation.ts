@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ServersConfig } from '../orchestrator/config.ts';
 import type { Transcript } from '../orchestrator/transcript.ts';
 import { cassettePath, toolsHash, writeCassette, type Interaction } from './cassette.ts';
 import { observedCalls } from './grading/run.ts';
@@ -23,6 +24,9 @@ export interface SaveTarget {
   readonly scenariosDir: string;
   readonly recordingsDir: string;
   readonly root: string;
+  /** The project's servers and system prompt (default: the built-in ones). */
+  readonly servers?: ServersConfig;
+  readonly promptTemplate?: string;
 }
 
 const ID = /^[a-z0-9][a-z0-9-]{0,79}$/;
@@ -63,11 +67,11 @@ export async function saveConversation(id: string, conversation: Conversation, t
     tools_hash: toolsHash(interactions[0]?.request.tools), max_retries: conversation.maxRetries,
     interactions: [...interactions],
   });
-  const pools = new PoolCache(target.root);
+  const pools = new PoolCache(target.root, {}, {}, target.servers);
   const hub = new ReplayHub();
   hub.open();
   try {
-    const replay = await runScenario(loadScenarioFile(file, target.root), { mode: 'replay', hub, pools, recordingsDir: target.recordingsDir });
+    const replay = await runScenario(loadScenarioFile(file, target.root), { mode: 'replay', hub, pools, recordingsDir: target.recordingsDir, ...(target.promptTemplate !== undefined ? { promptTemplate: target.promptTemplate } : {}) });
     return { file, cassette, replay };
   } finally {
     hub.close();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtinServers } from './builtin-servers.ts';
-import { loadConfigFile, type ServersConfig } from './config.ts';
+import { loadConfigFile, readConfigFile, type ServersConfig } from './config.ts';
 import { ConfigError } from './errors.ts';
 
 let dir: string;
@@ -74,6 +74,29 @@ describe('loadConfigFile', () => {
       expect.stringMatching(/^ {2}mcpServers\.tickets\.toolTimeoutMs: /),
       expect.stringMatching(/^ {2}\(top level\): .*extra/),
     ]));
+  });
+});
+
+describe('readConfigFile', () => {
+  it('starts only the file\'s servers when builtinServers is false, and resolves the project paths against the file', () => {
+    const path = configFile({
+      mcpServers: { wiki: { command: 'uvx', args: ['wiki-mcp'] } }, builtinServers: false,
+      systemPrompt: 'prompts/system.md', scenarios: 'evals', recordings: '../cassettes',
+    });
+    const file = readConfigFile(path, BUILTINS);
+    expect(Object.keys(file.servers)).toEqual(['wiki']);
+    expect(file).toMatchObject({ dir, systemPrompt: join(dir, 'prompts', 'system.md'), scenarios: join(dir, 'evals'), recordings: join(dir, '..', 'cassettes'), reports: undefined });
+  });
+
+  it('refuses a file that leaves no server to start, naming the file', () => {
+    const path = configFile({ mcpServers: {}, builtinServers: false });
+    expect(() => readConfigFile(path, BUILTINS)).toThrow(`Invalid config ${path}: no server is left to start (mcpServers is empty and builtinServers is false)`);
+  });
+
+  it('names a mistyped project field by its path', () => {
+    const path = configFile({ mcpServers: {}, builtinServers: 'no', systemPrompt: '' });
+    const lines = failure(path).message.split('\n').slice(1);
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^ {2}builtinServers: .*boolean/), expect.stringMatching(/^ {2}systemPrompt: /)]));
   });
 });
 

@@ -61,6 +61,11 @@ export type ServerConfig = z.output<typeof ServerConfigSchema>;
 
 const SERVER_NAME = /^[a-zA-Z0-9_-]{1,32}$/;
 
+/**
+ * A config file: the `mcpServers` any MCP host reads, and for an evaluation project of one's own
+ * (`helpdesk init`) whether the built-in servers join them, the agent's system prompt and the
+ * project's folders. Paths are relative to the file.
+ */
 export const ConfigFileSchema = z
   .object({
     $schema: z.string().optional(),
@@ -68,8 +73,25 @@ export const ConfigFileSchema = z
       z.string().regex(SERVER_NAME, 'server names use letters, digits, "_" and "-" (at most 32)'),
       ServerConfigSchema,
     ),
+    builtinServers: z.boolean().default(true).describe('Start the five built-in helpdesk servers beside mcpServers (false for a project of your own servers).'),
+    systemPrompt: z.string().min(1).optional().describe('A text file with the agent\'s system prompt; "{{today}}" in it becomes the date (the pinned clock in scenarios).'),
+    scenarios: z.string().min(1).optional().describe('The scenario folder (default scenarios/ beside this file).'),
+    recordings: z.string().min(1).optional().describe('The cassette folder (default recordings/ beside this file).'),
+    reports: z.string().min(1).optional().describe('Where eval writes its reports (default reports/ beside this file).'),
   })
   .strict();
+
+/** A config file read and checked: its servers merged over the built-ins, its paths absolute. */
+export interface ConfigFile {
+  readonly path: string;
+  /** The folder of the file: relative paths in it start here. */
+  readonly dir: string;
+  readonly servers: ServersConfig;
+  readonly systemPrompt: string | undefined;
+  readonly scenarios: string | undefined;
+  readonly recordings: string | undefined;
+  readonly reports: string | undefined;
+}
 
 /** Servers by name, in start order. */
 export type ServersConfig = Record<string, ServerConfig>;
@@ -86,6 +108,11 @@ function issueMessage(issue: z.core.$ZodIssue): string {
  * "${NAME}" from `env`.
  */
 export function loadConfigFile(path: string, builtins: ServersConfig, env: Readonly<Record<string, string | undefined>> = {}): ServersConfig {
+  return readConfigFile(path, builtins, env).servers;
+}
+
+/** Reads a config file with its project settings (see loadConfigFile for the servers). */
+export function readConfigFile(path: string, builtins: ServersConfig, env: Readonly<Record<string, string | undefined>> = {}): ConfigFile {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -97,11 +124,18 @@ export function loadConfigFile(path: string, builtins: ServersConfig, env: Reado
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issueMessage(issue)}`);
     throw new ConfigError(`Invalid config ${path}:\n  ${problems.join('\n  ')}`);
   }
+  const file = parsed.data;
   const base = dirname(resolve(path));
-  const merged: ServersConfig = { ...builtins };
-  for (const [name, server] of Object.entries(parsed.data.mcpServers)) {
+  const merged: ServersConfig = file.builtinServers ? { ...builtins } : {};
+  for (const [name, server] of Object.entries(file.mcpServers)) {
     const located = server.cwd ? { ...server, cwd: resolve(base, server.cwd) } : server;
     merged[name] = server.disabled ? located : resolveHeaders(name, located, env);
   }
-  return Object.fromEntries(Object.entries(merged).filter(([, server]) => !server.disabled));
+  const servers = Object.fromEntries(Object.entries(merged).filter(([, server]) => !server.disabled));
+  if (Object.keys(servers).length === 0) throw new ConfigError(`Invalid config ${path}: no server is left to start (mcpServers is empty and builtinServers is false)`);
+  const at = (relative: string | undefined) => (relative === undefined ? undefined : resolve(base, relative));
+  return {
+    path: resolve(path), dir: base, servers,
+    systemPrompt: at(file.systemPrompt), scenarios: at(file.scenarios), recordings: at(file.recordings), reports: at(file.reports),
+  };
 }

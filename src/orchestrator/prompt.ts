@@ -1,8 +1,13 @@
+/** Where a prompt file wants the date. */
+export const TODAY = '{{today}}';
+
 /**
- * The system prompt. It names today's date because several answers (overdue invoices,
+ * The system prompt: the built-in helpdesk's, or a project's own `template` with each "{{today}}"
+ * replaced. It names today's date because several answers (overdue invoices,
  * warranties, recent tickets) depend on it and the model has no clock of its own.
  */
-export function systemPrompt(today: string): string {
+export function systemPrompt(today: string, template?: string): string {
+  if (template !== undefined) return template.replaceAll(TODAY, today);
   return [
     'You are an IT-support assistant for a managed-services company.',
     'You can use tools from five systems: support tickets, customers (profiles, SLA terms, contacts), billing (invoices, payments, balances), a knowledge base of fix articles, and IT assets (hardware, warranties, licenses).',

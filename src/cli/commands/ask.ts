@@ -5,6 +5,7 @@ import { EXIT } from '../exit-codes.ts';
 import { wholeNumber } from '../numbers.ts';
 import { describeEvent, describeStop } from '../format.ts';
 import { Interrupts } from '../interrupts.ts';
+import { openProject } from '../project.ts';
 import { openModel, openPool } from '../session.ts';
 import { readSettings, today } from '../settings.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
@@ -19,7 +20,9 @@ Options:
   --max-iterations <n>   model calls allowed for the question (default 10)
   --tool-timeout <ms>    timeout of each tool call (default 10000)
   --now <ISO-8601>       pin the clock, e.g. 2025-10-05T12:00:00Z (or HELPDESK_NOW)
-  --config <file>        mcpServers JSON file merged over the built-in servers
+  --config <file>        a config file: its mcpServers (merged over the built-in servers
+                         unless builtinServers is false) and system prompt; default
+                         helpdesk.config.json in this folder, if there is one
   -h, --help             show this help
 
 Environment: OPENAI_API_KEY (required), OPENAI_BASE_URL, OPENAI_MODEL; a .env file is read too.`;
@@ -46,7 +49,8 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   const toolTimeout = wholeNumber(values['tool-timeout'], '--tool-timeout', 1);
   const settings = readSettings(env, values.now);
   const model = openModel(settings);
-  const pool = await openPool(settings, values.config, toolTimeout);
+  const project = openProject(values.config, env);
+  const pool = await openPool(settings, project, toolTimeout);
   let quitting = false;
   const interrupts = new Interrupts(() => {
     if (quitting) return;
@@ -55,7 +59,7 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   });
   try {
     const { transcript } = await runQuery({
-      model, tools: pool, query: question, systemPrompt: systemPrompt(today(settings)),
+      model, tools: pool, query: question, systemPrompt: systemPrompt(today(settings), project.promptTemplate),
       signal: interrupts.begin(),
       ...(maxIterations ? { maxIterations } : {}),
       ...(values.verbose ? { onEvent: (event) => { const line = describeEvent(event); if (line) process.stderr.write(`${line}\n`); } } : {}),

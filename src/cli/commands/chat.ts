@@ -8,13 +8,14 @@ import type { Transcript } from '../../orchestrator/transcript.ts';
 import type { Interaction } from '../../harness/cassette.ts';
 import { Recorder } from '../../harness/recorder.ts';
 import { resultDetails } from '../../harness/reporters/terminal.ts';
-import { saveConversation } from '../../harness/save-conversation.ts';
+import { saveConversation, type SaveTarget } from '../../harness/save-conversation.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { systemPrompt } from '../../orchestrator/prompt.ts';
 import type { ServerPool } from '../../orchestrator/server-pool.ts';
 import { EXIT } from '../exit-codes.ts';
 import { describeEvent, describeServers, describeStop } from '../format.ts';
 import { Interrupts } from '../interrupts.ts';
+import { openProject } from '../project.ts';
 import { openModel, openPool } from '../session.ts';
 import { readSettings, today, type Settings } from '../settings.ts';
 import { renderTable } from '../../harness/reporters/table.ts';
@@ -41,9 +42,11 @@ ${PROMPT_COMMANDS}
 
 Options:
   --now <ISO-8601>   pin the clock, e.g. 2025-10-05T12:00:00Z (or HELPDESK_NOW)
-  --config <file>    mcpServers JSON file merged over the built-in servers
-  --scenarios <dir>  where /save writes scenarios (default scenarios/)
-  --recordings <dir> where /save writes cassettes (default recordings/)
+  --config <file>    a config file: its mcpServers (merged over the built-in servers unless
+                     builtinServers is false), system prompt and folders; default
+                     helpdesk.config.json in this folder, if there is one
+  --scenarios <dir>  where /save writes scenarios (default scenarios/ of the project)
+  --recordings <dir> where /save writes cassettes (default recordings/ of the project)
   -h, --help         show this help`;
 
 const NO_KEY = [
@@ -62,8 +65,10 @@ export interface ChatContext {
   readonly interrupts: Pick<Interrupts, 'begin' | 'end'>;
   /** Keeps the model exchanges on the wire, for /save. */
   readonly recorder?: Recorder | undefined;
-  /** Where /save writes (defaults to the project's scenarios/ and recordings/). */
-  readonly saveTo?: { scenariosDir: string; recordingsDir: string; root: string };
+  /** Where /save writes (defaults to this repository's scenarios/ and recordings/). */
+  readonly saveTo?: SaveTarget;
+  /** The project's system prompt ("{{today}}" marks the date); default the built-in one. */
+  readonly promptTemplate?: string | undefined;
 }
 
 /** The conversation since the last /new, as /save needs it. */
@@ -117,7 +122,7 @@ async function question(ctx: ChatContext, text: string, conversation: Conversati
   try {
     const { transcript, messages } = await runQuery({
       model: ctx.model, tools: ctx.pool, query: text, history: conversation.history, signal,
-      systemPrompt: systemPrompt(today(ctx.settings)),
+      systemPrompt: systemPrompt(today(ctx.settings), ctx.promptTemplate),
       onEvent: (event) => {
         const line = describeEvent(event);
         if (line) ctx.ui.print(line);
@@ -224,7 +229,8 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     modelProblem = `${error.message}\n${NO_KEY.split('\n').at(-1)}`;
   }
   const ui: Ui = process.stdin.isTTY ? new TerminalUi() : new LineUi(process.stdin, process.stdout);
-  const pool = await openPool(settings, values.config);
+  const project = openProject(values.config, env);
+  const pool = await openPool(settings, project);
   let quitting = false;
   const interrupts = new Interrupts(
     () => {
@@ -240,12 +246,13 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     ui.print(`mcp-helpdesk chat: ${pool.servers().length} servers, ${tools} tools; model ${model ? `${model.model}${settings.baseURL ? ` at ${settings.baseURL}` : ''}` : 'not configured'}.`);
     if (!model) ui.print(modelProblem ?? NO_KEY);
     ui.print('Type a question, or /help for commands.');
-    const saveTo = {
-      scenariosDir: resolve(values.scenarios ?? resolve(PROJECT_ROOT, 'scenarios')),
-      recordingsDir: resolve(values.recordings ?? resolve(PROJECT_ROOT, 'recordings')),
-      root: PROJECT_ROOT,
+    const saveTo: SaveTarget = {
+      scenariosDir: values.scenarios ? resolve(values.scenarios) : project.scenariosDir,
+      recordingsDir: values.recordings ? resolve(values.recordings) : project.recordingsDir,
+      root: project.root, servers: project.servers,
+      ...(project.promptTemplate !== undefined ? { promptTemplate: project.promptTemplate } : {}),
     };
-    await chatLoop({ ui, pool, model, modelProblem, settings, interrupts, recorder, saveTo });
+    await chatLoop({ ui, pool, model, modelProblem, settings, interrupts, recorder, saveTo, promptTemplate: project.promptTemplate });
     ui.print('Goodbye.');
   } finally {
     interrupts.dispose();

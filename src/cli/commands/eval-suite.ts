@@ -1,3 +1,4 @@
+import type { ServersConfig } from '../../orchestrator/config.ts';
 import { availableParallelism } from 'node:os';
 import { confirmLatency, failedOnLatencyOnly } from '../../harness/latency/confirm.ts';
 import { poolKey } from '../../harness/pools.ts';
@@ -47,6 +48,8 @@ export interface SuiteOptions {
   readonly cwd: string;
   readonly serverEnv: Readonly<Record<string, string>>;
   readonly headerEnv: Readonly<Record<string, string | undefined>>;
+  /** The project's servers (the workers start their own pools of them). */
+  readonly servers: ServersConfig;
   readonly trials: number;
   readonly k: number;
   readonly concurrency: number;
@@ -96,7 +99,7 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
   let done = 0;
   await runInWorkers({
     mode: run.mode, recordingsDir: run.recordingsDir, root: options.root, cwd: options.cwd, serverEnv: options.serverEnv,
-    headerEnv: options.headerEnv, author: run.author === true, rebase: run.rebase === true, confirmLatency: confirms(run),
+    headerEnv: options.headerEnv, servers: options.servers, promptTemplate: run.promptTemplate, author: run.author === true, rebase: run.rebase === true, confirmLatency: confirms(run),
     matrix: options.matrix, k: options.k, prepare: [...firstOfPool.values()],
     jobs: scenarios.map((s) => ({ file: s.file, id: s.scenario.id })),
   }, options.workers, options.concurrency, {

@@ -1,7 +1,6 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { checkApiKey } from '../../orchestrator/openai-model.ts';
 import { compareRuns, DEFAULT_THRESHOLDS, loadBaseline } from '../../harness/baseline.ts';
@@ -28,6 +27,7 @@ import { EXIT } from '../exit-codes.ts';
 import { matrixKinds, runMatrix } from './eval-matrix.ts';
 import { invalidFileRecord, runSuite, workerCount } from './eval-suite.ts';
 import { fraction, wholeNumber } from '../numbers.ts';
+import { openProject } from '../project.ts';
 import { readSettings, type Settings } from '../settings.ts';
 
 export const EVAL_HELP = `Usage: helpdesk eval [mode] [filters] [options]
@@ -72,8 +72,10 @@ Options:
   --workers <n>      worker threads for replay, rebase and authoring, each with its own servers
                      (default: one per 200 scenarios and per two cores, so 1 on two cores, which
                      runs everything in the main thread); live runs and trials use the main thread
-  --scenarios <dir>  scenario folder (default scenarios/)
-  --recordings <dir> cassette folder (default recordings/)
+  --config <file>    a project's config (helpdesk init writes one): its mcpServers, system prompt
+                     and folders; default helpdesk.config.json in this folder, if there is one
+  --scenarios <dir>  scenario folder (default scenarios/ of the project)
+  --recordings <dir> cassette folder (default recordings/ of the project)
   -h, --help         show this help
 
 A scenario file that cannot be loaded is a failed scenario of the run, with its problems as the
@@ -90,7 +92,7 @@ const OPTIONS = {
   'fail-on-regression': { type: 'boolean' }, 'report-dir': { type: 'string' }, out: { type: 'string' },
   concurrency: { type: 'string' }, scenarios: { type: 'string' }, recordings: { type: 'string' },
   list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'judge-model': { type: 'string' },
-  'fault-matrix': { type: 'boolean' }, 'fault-kinds': { type: 'string' }, workers: { type: 'string' },
+  'fault-matrix': { type: 'boolean' }, 'fault-kinds': { type: 'string' }, workers: { type: 'string' }, config: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -119,7 +121,7 @@ function reportDir(values: Values, reportsDir: string, runId: string): string {
 }
 
 /** Prints the table, details and summary; applies gates and the baseline; writes reports. */
-async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv, reportsDir: string, label: string, journal?: ResultJournal): Promise<number> {
+async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv, reportsDir: string, root: string, label: string, journal?: ResultJournal): Promise<number> {
   record.gates = evaluateGates(record, {
     minPassRate: fraction(values['min-pass-rate'], '--min-pass-rate'),
     maxFlaky: wholeNumber(values['max-flaky'], '--max-flaky', 0),
@@ -156,18 +158,18 @@ async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv,
     for (const r of regressions) process.stdout.write(`  ✗ ${r.scenario} [${r.kind}] ${r.reason}\n`);
   }
   const dir = reportDir(values, reportsDir, record.run_id);
-  const written = await writeReports(record, dir, { root: PROJECT_ROOT, ...(journal ? { journal } : {}) });
+  const written = await writeReports(record, dir, { root, ...(journal ? { journal } : {}) });
   process.stdout.write(`\n${label}: ${summaryLine(record)}\nreports: ${written.map((p) => p.replace(`${process.cwd()}/`, '')).join(', ')}\n`);
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, readFileSync(resolve(dir, 'summary.md'), 'utf8'));
   if (env.GITHUB_ACTIONS === 'true') {
-    for (const line of annotations(record, { root: PROJECT_ROOT })) process.stdout.write(`${line}\n`);
+    for (const line of annotations(record, { root })) process.stdout.write(`${line}\n`);
   }
   const gatesPass = record.gates.every((g) => g.pass);
   const regressed = values['fail-on-regression'] === true && regressions.length > 0;
   return gatesPass && !regressed ? EXIT.ok : EXIT.modelError;
 }
 
-async function mergeCommand(paths: string[], values: Values, env: NodeJS.ProcessEnv, reportsDir: string): Promise<number> {
+async function mergeCommand(paths: string[], values: Values, env: NodeJS.ProcessEnv, reportsDir: string, root: string): Promise<number> {
   if (paths.length === 0) throw new ConfigError('eval merge needs the results of each shard (results.json files or report folders)');
   const shards = paths.map((p) => {
     try {
@@ -196,7 +198,7 @@ async function mergeCommand(paths: string[], values: Values, env: NodeJS.Process
     durationMs: Math.max(...shards.map((s) => s.duration_ms)), mode: first.mode, authored: first.authored,
     model: first.model, trials: first.trials, k: first.k, shard: null,
   }, shards.flatMap((s) => s.scenarios));
-  return finish(record, { ...values, ...(values.out ? { 'report-dir': values.out } : {}) }, env, reportsDir, 'merged');
+  return finish(record, { ...values, ...(values.out ? { 'report-dir': values.out } : {}) }, env, reportsDir, root, 'merged');
 }
 
 /** The judge's endpoint: its own settings where given, the agent's otherwise. */
@@ -220,8 +222,9 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     process.stdout.write(`${EVAL_HELP}\n`);
     return EXIT.ok;
   }
-  const reportsDir = resolve(PROJECT_ROOT, 'reports');
-  if (positionals[0] === 'merge') return mergeCommand(positionals.slice(1), values, env, reportsDir);
+  const project = openProject(values.config, env);
+  const reportsDir = project.reportsDir;
+  if (positionals[0] === 'merge') return mergeCommand(positionals.slice(1), values, env, reportsDir, project.root);
   if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}" (did you mean --id ${positionals[0]}?)`);
 
   const chosen = [values.record, values.author, values.live, values.rebase].filter(Boolean).length;
@@ -243,8 +246,8 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     }
   }
 
-  const scenariosDir = resolve(values.scenarios ?? resolve(PROJECT_ROOT, 'scenarios'));
-  const recordingsDir = resolve(values.recordings ?? resolve(PROJECT_ROOT, 'recordings'));
+  const scenariosDir = values.scenarios ? resolve(values.scenarios) : project.scenariosDir;
+  const recordingsDir = values.recordings ? resolve(values.recordings) : project.recordingsDir;
   if (!existsSync(scenariosDir)) throw new ConfigError(`scenario folder ${scenariosDir} does not exist`);
   keepHeapSmall();
   const suite = loadSuite(scenariosDir, { ids: list(values.id), tags: list(values.tag), files: list(values.file) }, process.cwd());
@@ -280,7 +283,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     };
   }
   const judge = live && scenarios.some((s) => s.scenario.expect.judge?.length) ? judgeEndpoint(settings, live, values['judge-model']) : undefined;
-  const pools = new PoolCache(PROJECT_ROOT, settings.serverEnv, env);
+  const pools = new PoolCache(project.root, settings.serverEnv, env, project.servers);
   const hub = mode === 'replay' ? new ReplayHub() : undefined;
   hub?.open();
   const label = values.author ? 'author' : values.rebase ? 'rebase' : mode;
@@ -299,9 +302,9 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   };
   process.on('SIGINT', onSigint);
   try {
-    const runOptions = { signal: interrupt.signal, mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(values.author ? { author: true } : {}), ...(values.rebase ? { rebase: true } : {}) };
+    const runOptions = { signal: interrupt.signal, mode, recordingsDir, pools, ...(project.promptTemplate !== undefined ? { promptTemplate: project.promptTemplate } : {}), ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(values.author ? { author: true } : {}), ...(values.rebase ? { rebase: true } : {}) };
     const kept = await runSuite(scenarios, {
-      run: runOptions, journal, root: PROJECT_ROOT, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, trials, k, concurrency,
+      run: runOptions, journal, root: project.root, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, servers: project.servers, trials, k, concurrency,
       workers: workerCount(wholeNumber(values.workers, '--workers', 1), { live: live !== undefined, trials, scenarios: scenarios.length }),
       matrix: kinds !== undefined && kinds !== null,
       onResult: (id, pass, durationMs, trial, done, total) => {
@@ -312,8 +315,8 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     });
     if (tty) process.stderr.write('\n');
     const interrupted = interrupt.signal.aborted;
-    const records = [...kept.map((x) => x.record), ...(interrupted ? [] : invalid.map((bad) => invalidFileRecord(bad, { mode, journal, k, root: PROJECT_ROOT })))];
-    const options = { mode, recordingsDir, pools, ...(hub ? { hub } : {}), ...(live ? { live } : {}) };
+    const records = [...kept.map((x) => x.record), ...(interrupted ? [] : invalid.map((bad) => invalidFileRecord(bad, { mode, journal, k, root: project.root })))];
+    const options = { mode, recordingsDir, pools, ...(project.promptTemplate !== undefined ? { promptTemplate: project.promptTemplate } : {}), ...(hub ? { hub } : {}), ...(live ? { live } : {}) };
     const resilience = kinds && !interrupted ? await runMatrix(kept.flatMap((x) => (x.matrix ? [x.matrix] : [])), options, kinds, concurrency, tty) : null;
     const record = runRecord({
       runId, startedAt, durationMs: performance.now() - started, mode, authored: values.author === true,
@@ -323,7 +326,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     if (interrupted) record.partial = { ran: records.length, selected: scenarios.length };
     if (adaptive && adaptive.summary().rate_limited > 0) record.throttle = adaptive.summary();
     collectGarbage();
-    const code = await finish(record, values, env, reportsDir, label, journal);
+    const code = await finish(record, values, env, reportsDir, project.root, label, journal);
     // An invalid scenario file is an error in the suite, not the agent's failure: exit 2 once the rest has run and been reported.
     if (interrupted) return EXIT.interrupted;
     return invalid.length > 0 ? EXIT.usage : code;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { openProject } from '../project.ts';
 import { openPool } from '../session.ts';
 import { readSettings } from '../settings.ts';
 import { renderTable } from '../../harness/reporters/table.ts';
@@ -12,7 +13,8 @@ No API key is needed.
 
 Options:
   --json            print the servers and tools as JSON
-  --config <file>   mcpServers JSON file merged over the built-in servers
+  --config <file>   a config file (mcpServers, merged over the built-in servers unless
+                    builtinServers is false); default helpdesk.config.json here, if any
   -h, --help        show this help`;
 
 /** The first sentence of a description ("e.g." does not end one). */
@@ -32,7 +34,7 @@ export async function toolsCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
     return EXIT.ok;
   }
   const settings = readSettings(env);
-  const pool = await openPool(settings, values.config);
+  const pool = await openPool(settings, openProject(values.config, env));
   try {
     const tools = pool.registry.list();
     const catalogs = await pool.catalogs();

@@ -1,3 +1,4 @@
+import type { ServersConfig } from '../../orchestrator/config.ts';
 import type { Mode } from '../grading/run.ts';
 import type { ScenarioRecord } from '../results.ts';
 import type { ScenarioResult } from '../runner.ts';
@@ -11,6 +12,10 @@ export interface WorkerSetup {
   /** The folder scenario files were loaded relative to (their `file` as the main thread has it). */
   readonly cwd: string;
   readonly serverEnv: Readonly<Record<string, string>>;
+  /** The project's servers (undefined: the built-ins of root). */
+  readonly servers: ServersConfig | undefined;
+  /** The project's system prompt (undefined: the built-in one). */
+  readonly promptTemplate: string | undefined;
   readonly headerEnv: Readonly<Record<string, string | undefined>>;
   readonly author: boolean;
   readonly rebase: boolean;

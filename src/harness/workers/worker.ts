@@ -18,11 +18,12 @@ const setup = workerData as WorkerSetup;
 const post = (message: FromWorker) => port.postMessage(message);
 const next = new Int32Array(setup.next);
 const interrupt = new AbortController();
-const pools = new PoolCache(setup.root, setup.serverEnv, setup.headerEnv);
+const pools = new PoolCache(setup.root, setup.serverEnv, setup.headerEnv, setup.servers);
 const hub = setup.mode === 'replay' ? new ReplayHub() : undefined;
 hub?.open();
 const options: RunOptions = {
   mode: setup.mode, recordingsDir: setup.recordingsDir, pools, signal: interrupt.signal,
+  ...(setup.promptTemplate !== undefined ? { promptTemplate: setup.promptTemplate } : {}),
   ...(hub ? { hub } : {}), ...(setup.author ? { author: true } : {}), ...(setup.rebase ? { rebase: true } : {}),
 };
 /** Latency-only failures waiting for their quiet re-run, with the job index of each. */

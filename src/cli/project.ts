@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { builtinServers, PROJECT_ROOT } from '../orchestrator/builtin-servers.ts';
+import { readConfigFile, type ServersConfig } from '../orchestrator/config.ts';
+import { ConfigError } from '../orchestrator/errors.ts';
+
+/** The config file a command reads from the folder it runs in when no --config is given. */
+export const CONFIG_FILE = 'helpdesk.config.json';
+
+/**
+ * What the commands work on: this repository's five servers and suite, or a project of someone
+ * else's servers described by a config file (`helpdesk init` writes one).
+ */
+export interface Project {
+  /** The folder scenario files and server paths are shown relative to: the config file's, else this repository. */
+  readonly root: string;
+  /** The config file, when there is one. */
+  readonly configPath: string | undefined;
+  readonly servers: ServersConfig;
+  /** The system prompt file's text ("{{today}}" marks the date), or undefined for the built-in prompt. */
+  readonly promptTemplate: string | undefined;
+  readonly scenariosDir: string;
+  readonly recordingsDir: string;
+  readonly reportsDir: string;
+}
+
+/**
+ * The project of a command: `--config <file>` when given, else helpdesk.config.json in `cwd`
+ * when it exists, else the built-in servers and this repository's folders.
+ */
+export function openProject(configFlag: string | undefined, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Project {
+  const builtins = builtinServers(process.execPath);
+  const configPath = configFlag !== undefined ? resolve(cwd, configFlag) : existsSync(join(cwd, CONFIG_FILE)) ? join(cwd, CONFIG_FILE) : undefined;
+  if (configPath === undefined) {
+    return {
+      root: PROJECT_ROOT, configPath, servers: builtins, promptTemplate: undefined,
+      scenariosDir: join(PROJECT_ROOT, 'scenarios'), recordingsDir: join(PROJECT_ROOT, 'recordings'), reportsDir: join(PROJECT_ROOT, 'reports'),
+    };
+  }
+  const file = readConfigFile(configPath, builtins, env);
+  return {
+    root: file.dir, configPath, servers: file.servers, promptTemplate: file.systemPrompt === undefined ? undefined : readPrompt(file.systemPrompt, configPath),
+    scenariosDir: file.scenarios ?? join(file.dir, 'scenarios'),
+    recordingsDir: file.recordings ?? join(file.dir, 'recordings'),
+    reportsDir: file.reports ?? join(file.dir, 'reports'),
+  };
+}
+
+function readPrompt(path: string, configPath: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read the system prompt ${path} (systemPrompt in ${configPath}): ${(error as Error).message}`, { cause: error });
+  }
+  if (text.trim() === '') throw new ConfigError(`The system prompt ${path} (systemPrompt in ${configPath}) is empty`);
+  return text.trimEnd();
+}

@@ -4,8 +4,9 @@ import { PoolCache } from '../src/harness/pools.ts';
 import { resultDetails } from '../src/harness/reporters/terminal.ts';
 import { ReplayHub } from '../src/harness/replay/replay.ts';
 import { runScenario } from '../src/harness/runner.ts';
+import { scenarioSchemaText } from '../src/harness/scenario.ts';
 import { loadScenarios } from '../src/harness/suite.ts';
-import { schemaText, SCHEMA_PATH } from '../scripts/scenario-schema.ts';
+import { SCHEMA_PATH } from '../scripts/scenario-schema.ts';
 import { readFileSync } from 'node:fs';
 import { ROOT } from './servers.ts';
 
@@ -28,7 +29,7 @@ afterAll(async () => {
 
 describe('scenario suite (replay)', () => {
   it('keeps scenarios/scenario.schema.json in step with the zod schema (npm run scenario-schema)', () => {
-    expect(readFileSync(SCHEMA_PATH, 'utf8')).toBe(schemaText());
+    expect(readFileSync(SCHEMA_PATH, 'utf8')).toBe(scenarioSchemaText());
   });
 
   it.each(scenarios.map((s) => [s.scenario.id, s] as const))('%s', async (_id, loaded) => {

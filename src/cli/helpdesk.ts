@@ -4,6 +4,7 @@ import { ConfigError, ModelError, ServerStartError } from '../orchestrator/error
 import { ASK_HELP, askCommand } from './commands/ask.ts';
 import { CHAT_HELP, chatCommand } from './commands/chat.ts';
 import { EVAL_HELP, evalCommand } from './commands/eval.ts';
+import { INIT_HELP, initCommand } from './commands/init.ts';
 import { SERVE_HELP, serveCommand } from './commands/serve.ts';
 import { TOOLS_HELP, toolsCommand } from './commands/tools.ts';
 import { EXIT } from './exit-codes.ts';
@@ -19,6 +20,8 @@ Commands:
   tools              list the servers and their tools (no API key needed)
   eval               run the scenario suite: replay (default, offline), --record, --author, --live
   serve              serve the five servers over Streamable HTTP, each at /<server>/mcp
+  init [dir]         set up an evaluation project for your own MCP servers (config, prompt,
+                     an example scenario and cassette, a CI workflow)
 
 Run "helpdesk <command> --help" for its options.
 
@@ -34,6 +37,7 @@ const COMMANDS: Record<string, { run: (argv: string[], env: NodeJS.ProcessEnv) =
   ask: { run: askCommand, help: ASK_HELP },
   tools: { run: toolsCommand, help: TOOLS_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
+  init: { run: initCommand, help: INIT_HELP },
   serve: { run: serveCommand, help: SERVE_HELP },
 };
 

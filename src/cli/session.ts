@@ -1,12 +1,12 @@
 import { createLogger } from '../shared/log.ts';
 import { checkApiKey, OpenAIModel } from '../orchestrator/openai-model.ts';
 import { ServerPool } from '../orchestrator/server-pool.ts';
-import type { Project } from './project.ts';
+import type { ServersConfig } from '../orchestrator/config.ts';
 import type { Settings } from './settings.ts';
 
-/** Starts the project's servers. */
-export function openPool(settings: Settings, project: Project, toolTimeoutMs?: number): Promise<ServerPool> {
-  return ServerPool.open(project.servers, {
+/** Starts the servers (a project's). */
+export function openPool(settings: Settings, servers: ServersConfig, toolTimeoutMs?: number): Promise<ServerPool> {
+  return ServerPool.open(servers, {
     baseEnv: settings.serverEnv,
     logger: createLogger('helpdesk', settings.logLevel),
     ...(toolTimeoutMs ? { toolTimeoutMs } : {}),

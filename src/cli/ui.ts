@@ -38,3 +38,66 @@ export class LineUi implements Ui {
   }
 }
 
+
+/** One choice of a question. */
+export interface Choice<T> {
+  readonly name: string;
+  readonly value: T;
+  readonly description?: string;
+}
+
+/** What `helpdesk init` asks a person (a terminal prompt, or a script in tests). */
+export interface Questions {
+  /** A line of text; `validate` returns true or what is wrong. */
+  text(message: string, options?: { readonly default?: string; readonly validate?: (value: string) => string | true }): Promise<string>;
+  choose<T>(message: string, choices: readonly Choice<T>[], defaultValue?: T): Promise<T>;
+  confirm(message: string, defaultValue: boolean): Promise<boolean>;
+}
+
+/** The person left at a prompt (Ctrl+C or Ctrl+D). */
+export class QuestionsClosed extends Error {
+  constructor() {
+    super('the questions were cancelled');
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * Questions answered from a list, in order, for tests: a string for text (undefined takes the
+ * default), a choice's name for choose, a boolean for confirm. Each message asked is kept.
+ */
+export class ScriptedQuestions implements Questions {
+  readonly asked: string[] = [];
+  readonly #answers: (string | boolean | undefined)[];
+
+  constructor(answers: readonly (string | boolean | undefined)[]) {
+    this.#answers = [...answers];
+  }
+
+  #next(message: string): string | boolean | undefined {
+    this.asked.push(message);
+    if (this.#answers.length === 0) throw new QuestionsClosed();
+    return this.#answers.shift();
+  }
+
+  async text(message: string, options: { readonly default?: string; readonly validate?: (value: string) => string | true } = {}): Promise<string> {
+    const answer = this.#next(message);
+    const value = typeof answer === 'string' ? answer : (options.default ?? '');
+    const verdict = options.validate?.(value) ?? true;
+    if (verdict !== true) throw new Error(`scripted answer "${value}" to "${message}" is invalid: ${verdict}`);
+    return value;
+  }
+
+  async choose<T>(message: string, choices: readonly Choice<T>[], defaultValue?: T): Promise<T> {
+    const answer = this.#next(message);
+    if (answer === undefined && defaultValue !== undefined) return defaultValue;
+    const found = choices.find((c) => c.name === answer);
+    if (!found) throw new Error(`scripted answer "${String(answer)}" to "${message}" is none of ${choices.map((c) => c.name).join(', ')}`);
+    return found.value;
+  }
+
+  async confirm(message: string, defaultValue: boolean): Promise<boolean> {
+    const answer = this.#next(message);
+    return typeof answer === 'boolean' ? answer : defaultValue;
+  }
+}

@@ -27,6 +27,8 @@ export interface SaveTarget {
   /** The project's servers and system prompt (default: the built-in ones). */
   readonly servers?: ServersConfig;
   readonly promptTemplate?: string;
+  /** The environment the servers start with (an allowlist: PATH, HOME, ...). */
+  readonly serverEnv?: Readonly<Record<string, string>>;
 }
 
 const ID = /^[a-z0-9][a-z0-9-]{0,79}$/;
@@ -67,14 +69,30 @@ export async function saveConversation(id: string, conversation: Conversation, t
     tools_hash: toolsHash(interactions[0]?.request.tools), max_retries: conversation.maxRetries,
     interactions: [...interactions],
   });
-  const pools = new PoolCache(target.root, {}, {}, target.servers);
+  return { file, cassette, replay: await replayScenarioFile(file, target) };
+}
+
+/** Replays one scenario file against its cassette (offline) on fresh servers: is it green? */
+export async function replayScenarioFile(file: string, target: SaveTarget): Promise<ScenarioResult> {
+  const pools = new PoolCache(target.root, target.serverEnv ?? {}, {}, target.servers);
   const hub = new ReplayHub();
   hub.open();
   try {
-    const replay = await runScenario(loadScenarioFile(file, target.root), { mode: 'replay', hub, pools, recordingsDir: target.recordingsDir, ...(target.promptTemplate !== undefined ? { promptTemplate: target.promptTemplate } : {}) });
-    return { file, cassette, replay };
+    return await runScenario(loadScenarioFile(file, target.root), { mode: 'replay', hub, pools, recordingsDir: target.recordingsDir, ...(target.promptTemplate !== undefined ? { promptTemplate: target.promptTemplate } : {}) });
   } finally {
     hub.close();
     await pools.close();
   }
+}
+
+/** Writes a scenario's cassette from its script (no model), then replays it: is it green? */
+export async function authorScenarioFile(file: string, target: SaveTarget): Promise<{ authored: ScenarioResult; replay: ScenarioResult | undefined }> {
+  const pools = new PoolCache(target.root, target.serverEnv ?? {}, {}, target.servers);
+  let authored: ScenarioResult;
+  try {
+    authored = await runScenario(loadScenarioFile(file, target.root), { mode: 'record', author: true, pools, recordingsDir: target.recordingsDir, ...(target.promptTemplate !== undefined ? { promptTemplate: target.promptTemplate } : {}) });
+  } finally {
+    await pools.close();
+  }
+  return { authored, replay: authored.pass ? await replayScenarioFile(file, target) : undefined };
 }

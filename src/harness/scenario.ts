@@ -312,3 +312,8 @@ export function loadScenarioFile(file: string, root: string = process.cwd()): Lo
 export function scenarioJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
+
+/** The text of scenario.schema.json, as this repository's and every `helpdesk init` project's scenarios folder holds it. */
+export function scenarioSchemaText(): string {
+  return `${JSON.stringify({ title: 'mcp-helpdesk scenario', ...scenarioJsonSchema() }, null, 2)}\n`;
+}

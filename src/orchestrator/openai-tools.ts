@@ -3,6 +3,8 @@ export interface McpToolInfo {
   readonly name: string;
   readonly description?: string | undefined;
   readonly inputSchema: Record<string, unknown>;
+  /** The server says the tool changes nothing (annotations.readOnlyHint). */
+  readonly readOnly?: boolean | undefined;
 }
 
 /** A tool in OpenAI chat-completions wire format (`tools: [...]`). */

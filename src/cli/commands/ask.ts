@@ -50,7 +50,7 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   const settings = readSettings(env, values.now);
   const model = openModel(settings);
   const project = openProject(values.config, env);
-  const pool = await openPool(settings, project, toolTimeout);
+  const pool = await openPool(settings, project.servers, toolTimeout);
   let quitting = false;
   const interrupts = new Interrupts(() => {
     if (quitting) return;

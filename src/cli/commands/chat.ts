@@ -230,7 +230,7 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   }
   const ui: Ui = process.stdin.isTTY ? new TerminalUi() : new LineUi(process.stdin, process.stdout);
   const project = openProject(values.config, env);
-  const pool = await openPool(settings, project);
+  const pool = await openPool(settings, project.servers);
   let quitting = false;
   const interrupts = new Interrupts(
     () => {
@@ -249,7 +249,7 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     const saveTo: SaveTarget = {
       scenariosDir: values.scenarios ? resolve(values.scenarios) : project.scenariosDir,
       recordingsDir: values.recordings ? resolve(values.recordings) : project.recordingsDir,
-      root: project.root, servers: project.servers,
+      root: project.root, servers: project.servers, serverEnv: settings.serverEnv,
       ...(project.promptTemplate !== undefined ? { promptTemplate: project.promptTemplate } : {}),
     };
     await chatLoop({ ui, pool, model, modelProblem, settings, interrupts, recorder, saveTo, promptTemplate: project.promptTemplate });

@@ -34,7 +34,7 @@ export async function toolsCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
     return EXIT.ok;
   }
   const settings = readSettings(env);
-  const pool = await openPool(settings, openProject(values.config, env));
+  const pool = await openPool(settings, openProject(values.config, env).servers);
   try {
     const tools = pool.registry.list();
     const catalogs = await pool.catalogs();

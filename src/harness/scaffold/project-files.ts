@@ -1,0 +1,119 @@
+import type { ServersConfig } from '../../orchestrator/config.ts';
+import { TODAY } from '../../orchestrator/prompt.ts';
+
+/** The files of a new evaluation project, by path relative to its folder. */
+export type ProjectFiles = Record<string, string>;
+
+/** What `helpdesk init` knows when it writes a project. */
+export interface ProjectPlan {
+  /** The project's name (its folder's). */
+  readonly name: string;
+  readonly servers: ServersConfig;
+  /** The example scenario's ID and YAML. */
+  readonly scenarioId: string;
+  readonly scenarioYaml: string;
+  /** The JSON Schema of scenario files, for editors. */
+  readonly schemaText: string;
+  /** The project's folder relative to the repository root its CI runs in ("" when it is the root). */
+  readonly fromRepoRoot: string;
+  /** How package.json names mcp-helpdesk (a version, a git URL or a file: path). */
+  readonly helpdeskPackage: string;
+}
+
+export const PROJECT_PATHS = {
+  config: 'helpdesk.config.json',
+  prompt: 'prompts/system.md',
+  scenarios: 'scenarios',
+  recordings: 'recordings',
+  schema: 'scenarios/scenario.schema.json',
+  workflow: '.github/workflows/helpdesk-eval.yml',
+  packageJson: 'package.json',
+  gitignore: '.gitignore',
+} as const;
+
+/** Files a folder may already have: an existing one is kept as it is, not refused. */
+export const KEPT_WHEN_PRESENT: readonly string[] = [PROJECT_PATHS.packageJson, PROJECT_PATHS.gitignore];
+
+/** A server as the config file keeps it: the defaults left out. */
+function written(server: ServersConfig[string]): Record<string, unknown> {
+  const { args, env, disabled: _disabled, ...rest } = server;
+  return { ...rest, ...(args.length > 0 ? { args } : {}), ...(Object.keys(env).length > 0 ? { env } : {}) };
+}
+
+function configText(plan: ProjectPlan): string {
+  return `${JSON.stringify({
+    mcpServers: Object.fromEntries(Object.entries(plan.servers).map(([name, server]) => [name, written(server)])),
+    builtinServers: false,
+    systemPrompt: PROJECT_PATHS.prompt,
+    scenarios: PROJECT_PATHS.scenarios,
+    recordings: PROJECT_PATHS.recordings,
+    reports: 'reports',
+  }, null, 2)}\n`;
+}
+
+function promptText(plan: ProjectPlan): string {
+  return [
+    `You are an assistant that answers with the tools of ${Object.keys(plan.servers).join(', ')}.`,
+    'Gather the facts with the tools before you answer, and base the answer only on what they return.',
+    'When a tool returns an error, read it, then fix the call or say what went wrong.',
+    'Answer concisely.',
+    `Today is ${TODAY}.`,
+    '',
+  ].join('\n');
+}
+
+/** A GitHub Actions job that replays the suite on every push and pull request and keeps the reports. */
+function workflowText(plan: ProjectPlan): string {
+  const dir = plan.fromRepoRoot === '' ? '.' : plan.fromRepoRoot;
+  const reports = plan.fromRepoRoot === '' ? 'reports/' : `${plan.fromRepoRoot}/reports/`;
+  return [
+    `# Written by helpdesk init: replays ${plan.name}'s scenarios offline (no API key) on every change.`,
+    'name: agent evals',
+    'on: [push, pull_request]',
+    'jobs:',
+    '  eval:',
+    '    runs-on: ubuntu-latest',
+    '    defaults:',
+    '      run:',
+    `        working-directory: ${JSON.stringify(dir)}`,
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '      - uses: actions/setup-node@v4',
+    '        with:',
+    '          node-version: 24',
+    '      - run: npm install',
+    '      - run: npx helpdesk eval',
+    '      - uses: actions/upload-artifact@v4',
+    '        if: always()',
+    '        with:',
+    '          name: helpdesk-reports',
+    `          path: ${JSON.stringify(reports)}`,
+    '',
+  ].join('\n');
+}
+
+function packageText(plan: ProjectPlan, helpdesk: string): string {
+  const name = plan.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'agent-evals';
+  return `${JSON.stringify({
+    name, private: true, type: 'module',
+    scripts: { eval: 'helpdesk eval', 'eval:author': 'helpdesk eval --author', 'eval:record': 'helpdesk eval --record' },
+    devDependencies: { 'mcp-helpdesk': helpdesk },
+  }, null, 2)}\n`;
+}
+
+/**
+ * Every file of a new project: the config with the servers, the system prompt, the example
+ * scenario and the schema editors read, the CI workflow, a package.json that brings
+ * mcp-helpdesk and a .gitignore for reports (those two only where the folder has none).
+ */
+export function projectFiles(plan: ProjectPlan): ProjectFiles {
+  return {
+    [PROJECT_PATHS.config]: configText(plan),
+    [PROJECT_PATHS.prompt]: promptText(plan),
+    [`${PROJECT_PATHS.scenarios}/${plan.scenarioId}.yaml`]: plan.scenarioYaml,
+    [PROJECT_PATHS.schema]: plan.schemaText,
+    [PROJECT_PATHS.workflow]: workflowText(plan),
+    [PROJECT_PATHS.packageJson]: packageText(plan, plan.helpdeskPackage),
+    [PROJECT_PATHS.gitignore]: 'node_modules/\nreports/\n',
+  };
+}

@@ -92,6 +92,8 @@ function isTimeout(error: unknown): boolean {
 }
 
 const openPools = new Set<ServerPool>();
+/** Servers of pools still starting: not in a pool yet, but running. */
+const startingServers = new Set<ServerConnection>();
 let exitHookInstalled = false;
 
 /**
@@ -104,6 +106,7 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.once('exit', () => {
     for (const pool of openPools) for (const pid of pool.pids()) killProcessGroup(pid);
+    for (const server of startingServers) if (server.pid !== undefined) killProcessGroup(server.pid);
   });
 }
 
@@ -143,6 +146,16 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
     const servers = new Map(
       Object.entries(config).map(([name, server]) => [name, new ServerConnection(name, server, settings)] as const),
     );
+    for (const server of servers.values()) startingServers.add(server);
+    try {
+      return await ServerPool.#started(servers, settings);
+    } finally {
+      for (const server of servers.values()) startingServers.delete(server);
+    }
+  }
+
+  /** Starts the servers: a pool of them, or every one stopped again and the first failure thrown. */
+  static async #started(servers: Map<string, ServerConnection>, settings: PoolSettings): Promise<ServerPool> {
     const started = await Promise.allSettled(
       [...servers.values()].map((server) => server.start()),
     );

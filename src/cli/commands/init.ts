@@ -129,6 +129,12 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const dir = resolve(positionals[0] ?? '.');
   if (existsSync(join(dir, CONFIG_FILE))) throw new ConfigError(`${join(dir, CONFIG_FILE)} already exists: this folder has a project (edit it, or init another folder)`);
   const questions = values.yes || !process.stdin.isTTY ? undefined : new TerminalQuestions();
+  // Ctrl+C outside a question (a prompt takes it as a key): exiting runs the pools' exit hook, which stops every server.
+  const onSigint = () => {
+    process.stderr.write('\ninit interrupted\n');
+    process.exit(EXIT.interrupted);
+  };
+  process.on('SIGINT', onSigint);
   try {
     let servers = serversFromFlags(values, process.cwd());
     if (Object.keys(servers).length === 0) {
@@ -167,6 +173,8 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       return EXIT.interrupted;
     }
     throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }
 

@@ -19,6 +19,8 @@ export interface Project {
   readonly servers: ServersConfig;
   /** The system prompt file's text ("{{today}}" marks the date), or undefined for the built-in prompt. */
   readonly promptTemplate: string | undefined;
+  /** The system prompt file, when the config names one. */
+  readonly promptPath: string | undefined;
   readonly scenariosDir: string;
   readonly recordingsDir: string;
   readonly reportsDir: string;
@@ -33,13 +35,14 @@ export function openProject(configFlag: string | undefined, env: NodeJS.ProcessE
   const configPath = configFlag !== undefined ? resolve(cwd, configFlag) : existsSync(join(cwd, CONFIG_FILE)) ? join(cwd, CONFIG_FILE) : undefined;
   if (configPath === undefined) {
     return {
-      root: PROJECT_ROOT, configPath, servers: builtins, promptTemplate: undefined,
+      root: PROJECT_ROOT, configPath, servers: builtins, promptTemplate: undefined, promptPath: undefined,
       scenariosDir: join(PROJECT_ROOT, 'scenarios'), recordingsDir: join(PROJECT_ROOT, 'recordings'), reportsDir: join(PROJECT_ROOT, 'reports'),
     };
   }
   const file = readConfigFile(configPath, builtins, env);
   return {
-    root: file.dir, configPath, servers: file.servers, promptTemplate: file.systemPrompt === undefined ? undefined : readPrompt(file.systemPrompt, configPath),
+    root: file.dir, configPath, servers: file.servers, promptPath: file.systemPrompt,
+    promptTemplate: file.systemPrompt === undefined ? undefined : readPrompt(file.systemPrompt, configPath),
     scenariosDir: file.scenarios ?? join(file.dir, 'scenarios'),
     recordingsDir: file.recordings ?? join(file.dir, 'recordings'),
     reportsDir: file.reports ?? join(file.dir, 'reports'),

@@ -34,8 +34,8 @@ describe('serversFromFlags', () => {
     const from = tempFile('claude.json', { mcpServers: { fs: { command: 'npx', args: ['server-fs'], cwd: 'work' }, off: { command: 'x', disabled: true } } });
     const servers = serversFromFlags({ from, server: ['fs=node fs.js --root "/a b"', 'git=uvx mcp-server-git'], url: ['docs=http://127.0.0.1:3100/mcp'] }, '/');
     expect(servers).toEqual({
-      fs: { command: 'node', args: ['fs.js', '--root', '/a b'], env: {}, disabled: false },
-      git: { command: 'uvx', args: ['mcp-server-git'], env: {}, disabled: false },
+      fs: { command: 'node', args: ['fs.js', '--root', '/a b'], env: {}, disabled: false, cwd: '/' },
+      git: { command: 'uvx', args: ['mcp-server-git'], env: {}, disabled: false, cwd: '/' },
       docs: { url: 'http://127.0.0.1:3100/mcp', args: [], env: {}, disabled: false },
     });
   });
@@ -65,16 +65,16 @@ describe('serversFromFile', () => {
 describe('askServers', () => {
   it('asks name, transport and command or URL until the person has no more', async () => {
     const questions = new ScriptedQuestions(['files', 'stdio', 'npx -y server-fs /tmp', true, undefined, 'Streamable HTTP', 'http://127.0.0.1:3100/mcp', false]);
-    const servers = await askServers(questions);
+    const servers = await askServers(questions, '/work');
     expect(servers).toEqual({
-      files: { command: 'npx', args: ['-y', 'server-fs', '/tmp'], env: {}, disabled: false },
+      files: { command: 'npx', args: ['-y', 'server-fs', '/tmp'], env: {}, disabled: false, cwd: '/work' },
       'server-2': { url: 'http://127.0.0.1:3100/mcp', args: [], env: {}, disabled: false },
     });
     expect(questions.asked).toEqual(['Server name', 'How is it reached?', 'Command line that starts it', 'Add another server?', 'Server name', 'How is it reached?', 'URL of its MCP endpoint', 'Add another server?']);
   });
 
   it('does not take a name twice or a URL that is not http', async () => {
-    await expect(askServers(new ScriptedQuestions(['a', 'stdio', 'x', true, 'a']))).rejects.toThrow('scripted answer "a" to "Server name" is invalid: that name is taken');
-    await expect(askServers(new ScriptedQuestions(['a', 'Streamable HTTP', 'file:///x']))).rejects.toThrow(/is invalid: .*url must be http/);
+    await expect(askServers(new ScriptedQuestions(['a', 'stdio', 'x', true, 'a']), '/')).rejects.toThrow('scripted answer "a" to "Server name" is invalid: that name is taken');
+    await expect(askServers(new ScriptedQuestions(['a', 'Streamable HTTP', 'file:///x']), '/')).rejects.toThrow(/is invalid: .*url must be http/);
   });
 });

@@ -53,10 +53,11 @@ function named(value: string, flag: string, example: string): [string, string] {
   return [checkedName(value.slice(0, at), flag), value.slice(at + 1)];
 }
 
-function stdioServer(line: string, where: string): ServerConfig {
+/** A command line typed in `cwd`: it runs there, wherever helpdesk is started later (relative paths, `npx` of a local package). */
+function stdioServer(line: string, where: string, cwd: string): ServerConfig {
   const [command, ...args] = splitCommandLine(line);
   if (command === undefined) throw new ConfigError(`${where}: the command line is empty`);
-  return { command, args, env: {}, disabled: false };
+  return { command, args, env: {}, disabled: false, cwd };
 }
 
 function httpServer(url: string, where: string): ServerConfig {
@@ -91,12 +92,12 @@ export function serversFromFile(path: string): ServersConfig {
   return servers;
 }
 
-/** The servers the flags give: --from first, then each --server and --url (a later name replaces an earlier one). */
+/** The servers the flags give: --from first, then each --server (run in `cwd`) and --url (a later name replaces an earlier one). */
 export function serversFromFlags(flags: { readonly from?: string | undefined; readonly server?: readonly string[] | undefined; readonly url?: readonly string[] | undefined }, cwd: string): ServersConfig {
   const servers: ServersConfig = flags.from ? serversFromFile(resolve(cwd, flags.from)) : {};
   for (const value of flags.server ?? []) {
     const [name, line] = named(value, '--server', 'everything="npx -y @modelcontextprotocol/server-everything"');
-    servers[name] = stdioServer(line, `--server ${name}`);
+    servers[name] = stdioServer(line, `--server ${name}`, cwd);
   }
   for (const value of flags.url ?? []) {
     const [name, url] = named(value, '--url', 'docs=http://127.0.0.1:3100/mcp');
@@ -105,8 +106,8 @@ export function serversFromFlags(flags: { readonly from?: string | undefined; re
   return servers;
 }
 
-/** Asks for servers until the person has named one or more and says that is all. */
-export async function askServers(questions: Questions): Promise<ServersConfig> {
+/** Asks for servers until the person has named one or more and says that is all (command lines run in `cwd`). */
+export async function askServers(questions: Questions, cwd: string): Promise<ServersConfig> {
   const servers: ServersConfig = {};
   do {
     const name = await questions.text('Server name', {
@@ -121,7 +122,7 @@ export async function askServers(questions: Questions): Promise<ServersConfig> {
       const line = await questions.text('Command line that starts it', {
         validate: (value) => { try { return splitCommandLine(value).length > 0 ? true : 'give a command'; } catch (error) { return (error as Error).message; } },
       });
-      servers[name] = stdioServer(line, name);
+      servers[name] = stdioServer(line, name, cwd);
     } else {
       const url = await questions.text('URL of its MCP endpoint', {
         validate: (value) => { try { httpServer(value, name); return true; } catch (error) { return (error as Error).message; } },

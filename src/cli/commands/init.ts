@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
@@ -62,6 +62,16 @@ function repositoryRoot(dir: string): string | undefined {
   }
 }
 
+/** Whether a package.json already brings mcp-helpdesk. */
+function dependsOnHelpdesk(path: string): boolean {
+  try {
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, string> | undefined>;
+    return ['dependencies', 'devDependencies'].some((field) => manifest[field]?.['mcp-helpdesk'] !== undefined);
+  } catch {
+    return false;
+  }
+}
+
 /** The default tool of the example: the first the server marks read-only, else the first. */
 function defaultTool(tools: readonly RegisteredTool[]): RegisteredTool {
   return tools.find((t) => t.info.readOnly === true) ?? (tools[0] as RegisteredTool);
@@ -112,7 +122,8 @@ async function discover(settings: Settings, servers: ServersConfig, values: Para
     const first = await pool.callTool(tool.publicName, args);
     if (first.envelope) throw new ConfigError(`the example call ${tool.publicName}(${JSON.stringify(args)}) failed: ${first.envelope.reason} — give arguments it accepts with --args`);
     const second = await pool.callTool(tool.publicName, args);
-    return { tool, args, question, result: second.content === first.content ? first.content : undefined };
+    const startupMs = Math.max(...pool.servers().map((s) => s.startMs));
+    return { tool, args, question, startupMs, result: second.content === first.content ? first.content : undefined };
   } finally {
     await pool.close();
   }
@@ -139,15 +150,15 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     let servers = serversFromFlags(values, process.cwd());
     if (Object.keys(servers).length === 0) {
       if (!questions) throw new ConfigError('init needs a server: --server <name>=<command line>, --url <name>=<url> or --from <mcp config> (or run it in a terminal to be asked)');
-      servers = await askServers(questions);
+      servers = await askServers(questions, process.cwd());
     }
     const settings = readSettings(env);
     const example = await discover(settings, servers, values, questions);
     const scenarioId = exampleId({ server: example.tool.server, tool: example.tool.publicName });
     const repo = repositoryRoot(dir);
     const files = projectFiles({
-      name: basename(dir), servers, scenarioId, schemaText: scenarioSchemaText(),
-      scenarioYaml: exampleScenarioYaml({ server: example.tool.server, tool: example.tool.publicName, args: example.args, question: example.question, result: example.result }, basename(PROJECT_PATHS.schema)),
+      name: basename(dir), dir, servers, scenarioId, schemaText: scenarioSchemaText(),
+      scenarioYaml: exampleScenarioYaml({ server: example.tool.server, tool: example.tool.publicName, args: example.args, question: example.question, result: example.result, startupMs: example.startupMs }, basename(PROJECT_PATHS.schema)),
       fromRepoRoot: repo ? relative(repo, dir) : '',
       helpdeskPackage: values.package ?? `file:${relative(dir, PROJECT_ROOT) || '.'}`,
     });
@@ -165,7 +176,10 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     }
     mkdirSync(join(dir, PROJECT_PATHS.recordings), { recursive: true });
     process.stdout.write(`\nwrote ${Object.keys(files).sort().map((p) => relative(process.cwd(), join(dir, p)) || p).join(', ')}\n`);
-    for (const path of kept) process.stdout.write(`kept the existing ${path}${path === PROJECT_PATHS.packageJson ? ` (add mcp-helpdesk to its devDependencies: ${values.package ?? `file:${relative(dir, PROJECT_ROOT)}`})` : ''}\n`);
+    for (const path of kept) {
+      const advice = path === PROJECT_PATHS.packageJson && !dependsOnHelpdesk(join(dir, path)) ? ` (add mcp-helpdesk to its devDependencies: ${values.package ?? `file:${relative(dir, PROJECT_ROOT)}`})` : '';
+      process.stdout.write(`kept the existing ${path}${advice}\n`);
+    }
     return await authorExample(dir, scenarioId, env);
   } catch (error) {
     if (error instanceof QuestionsClosed) {

@@ -1,3 +1,5 @@
+import { DEFAULT_BUDGETS } from '../grading/graders.ts';
+
 /** The tool an example scenario exercises, and what one real call of it returned. */
 export interface ExampleCall {
   /** The server that offers the tool. */
@@ -9,6 +11,19 @@ export interface ExampleCall {
   readonly question: string;
   /** The text the tool returned, when two calls in a row returned the same (else undefined). */
   readonly result: string | undefined;
+  /** How long the servers took to start when init started them, in ms. */
+  readonly startupMs?: number;
+}
+
+/**
+ * A start-up budget for servers slower than the default allows (a package runner such as npx
+ * takes a second before the server itself starts): three times what init measured, in whole
+ * seconds, or undefined when the default budget is ample.
+ */
+export function startupBudget(measuredMs: number | undefined): number | undefined {
+  if (measuredMs === undefined) return undefined;
+  const budget = Math.ceil((3 * measuredMs) / 1000) * 1000;
+  return budget > DEFAULT_BUDGETS.startup_ms ? budget : undefined;
 }
 
 /** The longest quote of the tool's result the scripted answer carries. */
@@ -51,6 +66,7 @@ export function exampleScenarioYaml(call: ExampleCall, schemaFile: string): stri
   const quote = call.result === undefined ? undefined : quoteOf(call.result);
   const answer = quote ? `${call.tool} returned: ${quote}` : `I called ${call.tool}; its result is above.`;
   const contains = echoedArguments(call.args, call.result);
+  const budget = startupBudget(call.startupMs);
   return [
     `# yaml-language-server: $schema=./${schemaFile}`,
     `# Written by helpdesk init: one question that needs ${call.tool} (server ${call.server}).`,
@@ -78,6 +94,7 @@ export function exampleScenarioYaml(call: ExampleCall, schemaFile: string): stri
     '  iterations: {max: 2}',
     ...(contains.length > 0 ? ['  answer:', `    contains: ${y(contains)}`] : []),
     ...(quote ? [] : ['  # The tool answered differently twice in a row, so the answer quotes nothing of it.']),
+    ...(budget ? [`  # The servers took ${Math.round(call.startupMs ?? 0)} ms to start when init ran them: three times that is their budget.`, `  latency: {startup_ms: ${budget}}`] : []),
     '',
   ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { ServersConfig } from '../../orchestrator/config.ts';
 import { TODAY } from '../../orchestrator/prompt.ts';
 
@@ -8,6 +9,8 @@ export type ProjectFiles = Record<string, string>;
 export interface ProjectPlan {
   /** The project's name (its folder's). */
   readonly name: string;
+  /** The project's folder: servers' working folders are written relative to it. */
+  readonly dir: string;
   readonly servers: ServersConfig;
   /** The example scenario's ID and YAML. */
   readonly scenarioId: string;
@@ -34,15 +37,18 @@ export const PROJECT_PATHS = {
 /** Files a folder may already have: an existing one is kept as it is, not refused. */
 export const KEPT_WHEN_PRESENT: readonly string[] = [PROJECT_PATHS.packageJson, PROJECT_PATHS.gitignore];
 
-/** A server as the config file keeps it: the defaults left out. */
-function written(server: ServersConfig[string]): Record<string, unknown> {
-  const { args, env, disabled: _disabled, ...rest } = server;
-  return { ...rest, ...(args.length > 0 ? { args } : {}), ...(Object.keys(env).length > 0 ? { env } : {}) };
+/** A server as the config file keeps it: the defaults left out, its working folder relative to the file. */
+function written(server: ServersConfig[string], dir: string): Record<string, unknown> {
+  const { args, env, disabled: _disabled, cwd, ...rest } = server;
+  return {
+    ...rest, ...(args.length > 0 ? { args } : {}), ...(Object.keys(env).length > 0 ? { env } : {}),
+    ...(cwd !== undefined ? { cwd: relative(dir, cwd) || '.' } : {}),
+  };
 }
 
 function configText(plan: ProjectPlan): string {
   return `${JSON.stringify({
-    mcpServers: Object.fromEntries(Object.entries(plan.servers).map(([name, server]) => [name, written(server)])),
+    mcpServers: Object.fromEntries(Object.entries(plan.servers).map(([name, server]) => [name, written(server, plan.dir)])),
     builtinServers: false,
     systemPrompt: PROJECT_PATHS.prompt,
     scenarios: PROJECT_PATHS.scenarios,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseScenarioSource } from '../scenario-source.ts';
 import { loadScenarioFile } from '../scenario.ts';
-import { exampleId, exampleQuestion, exampleScenarioYaml } from './example-scenario.ts';
+import { exampleId, exampleQuestion, exampleScenarioYaml, startupBudget } from './example-scenario.ts';
 import { projectFiles } from './project-files.ts';
 import { sampleArguments } from './sample-args.ts';
 
@@ -87,11 +87,11 @@ describe('exampleScenarioYaml', () => {
 describe('projectFiles', () => {
   it('writes the servers without defaults, turns the built-ins off and points at the prompt with {{today}} in it', () => {
     const files = projectFiles({
-      name: 'My Evals', servers: { fs: { command: 'npx', args: ['-y', 'server-fs', '.'], env: {}, disabled: false }, docs: { url: 'http://127.0.0.1:9/mcp', args: [], env: {}, disabled: false } },
+      name: 'My Evals', dir: '/work/evals', servers: { fs: { command: 'npx', args: ['-y', 'server-fs', '.'], env: {}, disabled: false, cwd: '/work/evals' }, docs: { url: 'http://127.0.0.1:9/mcp', args: [], env: {}, disabled: false } },
       scenarioId: 'fs-read-example', scenarioYaml: 'id: fs-read-example\n', schemaText: '{}\n', fromRepoRoot: 'evals', helpdeskPackage: 'file:../mcp-helpdesk',
     });
     expect(JSON.parse(files['helpdesk.config.json'] as string)).toEqual({
-      mcpServers: { fs: { command: 'npx', args: ['-y', 'server-fs', '.'] }, docs: { url: 'http://127.0.0.1:9/mcp' } },
+      mcpServers: { fs: { command: 'npx', args: ['-y', 'server-fs', '.'], cwd: '.' }, docs: { url: 'http://127.0.0.1:9/mcp' } },
       builtinServers: false, systemPrompt: 'prompts/system.md', scenarios: 'scenarios', recordings: 'recordings', reports: 'reports',
     });
     expect(files['prompts/system.md']).toContain('tools of fs, docs');
@@ -100,5 +100,14 @@ describe('projectFiles', () => {
     expect(files['.github/workflows/helpdesk-eval.yml']).toContain('working-directory: "evals"');
     expect(files['.github/workflows/helpdesk-eval.yml']).toContain('path: "evals/reports/"');
     expect(files['scenarios/fs-read-example.yaml']).toBe('id: fs-read-example\n');
+  });
+});
+
+describe('startupBudget', () => {
+  it('gives servers slower than the default budget three times their measured start, in whole seconds', () => {
+    expect(startupBudget(undefined)).toBeUndefined();
+    expect(startupBudget(900)).toBeUndefined();
+    expect(startupBudget(1_050)).toBe(4_000);
+    expect(startupBudget(2_400)).toBe(8_000);
   });
 });

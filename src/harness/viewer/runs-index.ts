@@ -1,0 +1,110 @@
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import type { RunRecord } from '../results.ts';
+import { readHeadline, readThinRecord, UnreadableResultsError, type Headline } from './results-file.ts';
+
+/** A run folder of the served folder: its headline, or why its results.json cannot be read. */
+export type RunEntry =
+  | { readonly id: string; readonly state: 'readable'; readonly headline: Headline }
+  | { readonly id: string; readonly state: 'unreadable'; readonly reason: string };
+
+/** No run folder of that name in the served folder. */
+export class UnknownRunError extends Error {
+  readonly code = 'unknown_run';
+  readonly id: string;
+  constructor(id: string) {
+    super(`no run "${id}" in the served folder`);
+    this.name = new.target.name;
+    this.id = id;
+  }
+}
+
+/** Thin records kept for comparisons (each is its scenarios' summaries, about 1 KB a scenario). */
+const RECORDS_KEPT = 4;
+
+/** Whether `name` can only mean a folder directly inside another: no separators, no dot names. */
+export function isPlainName(name: string): boolean {
+  return name.length > 0 && !name.startsWith('.') && !/[/\\\0]/.test(name);
+}
+
+/** The real path of `path` when it exists and lies inside `root` (a real path), else undefined. */
+export async function realInside(root: string, path: string): Promise<string | undefined> {
+  const real = await realpath(path).catch(() => undefined);
+  return real !== undefined && real.startsWith(`${root}${sep}`) ? real : undefined;
+}
+
+/**
+ * The runs of a reports folder, one per sub-folder. Headlines and thin records are read from each
+ * run's results.json and kept until the file's modification time or size changes.
+ */
+export class RunsIndex {
+  /** The served folder, as a real path. */
+  readonly root: string;
+  readonly #headlines = new Map<string, { stamp: string; entry: RunEntry }>();
+  readonly #records = new Map<string, { stamp: string; record: RunRecord }>();
+
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  /** The run folder's real path, or undefined when there is no such folder inside the served one. */
+  async folder(id: string): Promise<string | undefined> {
+    if (!isPlainName(id)) return undefined;
+    const real = await realInside(this.root, join(this.root, id));
+    return real !== undefined && (await stat(real)).isDirectory() ? real : undefined;
+  }
+
+  /** Every run, newest first (by start time); folders whose results.json cannot be read come last. */
+  async list(): Promise<RunEntry[]> {
+    const names = (await readdir(this.root, { withFileTypes: true }))
+      .filter((d) => (d.isDirectory() || d.isSymbolicLink()) && !d.name.startsWith('.'))
+      .map((d) => d.name);
+    const entries = (await Promise.all(names.map((id) => this.#entry(id)))).filter((e) => e !== undefined);
+    const started = (e: RunEntry) => (e.state === 'readable' ? e.headline.started_at : '');
+    return entries.sort((a, b) => started(b).localeCompare(started(a)) || a.id.localeCompare(b.id));
+  }
+
+  /** A run's record with its scenarios' summaries and no trials; throws UnknownRunError or UnreadableResultsError. */
+  async record(id: string): Promise<RunRecord> {
+    const { path, stamp } = await this.#results(id);
+    const kept = this.#records.get(id);
+    if (kept?.stamp === stamp) {
+      this.#records.delete(id);
+      this.#records.set(id, kept);
+      return kept.record;
+    }
+    const record = await readThinRecord(path);
+    this.#records.set(id, { stamp, record });
+    for (const old of this.#records.keys()) if (this.#records.size > RECORDS_KEPT) this.#records.delete(old);
+    return record;
+  }
+
+  async #entry(id: string): Promise<RunEntry | undefined> {
+    if ((await this.folder(id)) === undefined) {
+      const inside = await realInside(this.root, join(this.root, id));
+      return inside === undefined ? { id, state: 'unreadable', reason: 'a link to nothing or to outside the served folder' } : undefined;
+    }
+    try {
+      const { path, stamp } = await this.#results(id);
+      const kept = this.#headlines.get(id);
+      if (kept?.stamp === stamp) return kept.entry;
+      const entry: RunEntry = { id, state: 'readable', headline: await readHeadline(path) };
+      this.#headlines.set(id, { stamp, entry });
+      return entry;
+    } catch (error) {
+      // A folder that cannot be read (permissions, a file cut short) is listed with the reason, never a failed page.
+      if (error instanceof Error) return { id, state: 'unreadable', reason: error.message };
+      throw error;
+    }
+  }
+
+  /** The run's results.json and what identifies its current content; throws UnknownRunError or UnreadableResultsError. */
+  async #results(id: string): Promise<{ path: string; stamp: string }> {
+    const folder = await this.folder(id);
+    if (folder === undefined) throw new UnknownRunError(id);
+    const path = await realInside(this.root, join(folder, 'results.json'));
+    const info = path === undefined ? undefined : await stat(path);
+    if (path === undefined || !info?.isFile()) throw new UnreadableResultsError('no results.json');
+    return { path, stamp: `${info.mtimeMs}:${info.size}` };
+  }
+}

@@ -7,6 +7,7 @@ import { EVAL_HELP, evalCommand } from './commands/eval.ts';
 import { INIT_HELP, initCommand } from './commands/init.ts';
 import { SERVE_HELP, serveCommand } from './commands/serve.ts';
 import { TOOLS_HELP, toolsCommand } from './commands/tools.ts';
+import { VIEW_HELP, viewCommand } from './commands/view.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadDotEnv } from './settings.ts';
 
@@ -22,6 +23,7 @@ Commands:
   serve              serve the five servers over Streamable HTTP, each at /<server>/mcp
   init [dir]         set up an evaluation project for your own MCP servers (config, prompt,
                      an example scenario and cassette, a CI workflow)
+  view [dir]         browse the eval reports (default reports/) on 127.0.0.1 and compare two runs
 
 Run "helpdesk <command> --help" for its options.
 
@@ -39,6 +41,7 @@ const COMMANDS: Record<string, { run: (argv: string[], env: NodeJS.ProcessEnv) =
   eval: { run: evalCommand, help: EVAL_HELP },
   init: { run: initCommand, help: INIT_HELP },
   serve: { run: serveCommand, help: SERVE_HELP },
+  view: { run: viewCommand, help: VIEW_HELP },
 };
 
 async function main(argv: string[]): Promise<number> {

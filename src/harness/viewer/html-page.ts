@@ -19,8 +19,11 @@ p.empty { color: var(--muted); }
 // may only submit to the viewer itself.
 const STYLE_HASH = createHash('sha256').update(VIEWER_CSS).digest('base64');
 
-/** The Content-Security-Policy of every page the viewer renders itself. */
-export const VIEWER_CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
+/** The Content-Security-Policy of every page the viewer renders itself, as its <meta> holds it. */
+export const VIEWER_CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src data:; base-uri 'none'; form-action 'self'`;
+
+/** The same policy as the response header, which alone can forbid framing. */
+export const VIEWER_CSP_HEADER = `${VIEWER_CSP}; frame-ancestors 'none'`;
 
 /** A whole self-contained page: `title` is text (escaped here), `body` is HTML already escaped by its builder. */
 export function htmlPage(title: string, body: string): string {

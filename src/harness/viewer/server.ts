@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { realpath } from 'node:fs/promises';
 import { comparePage } from './compare-page.ts';
-import { errorPage, VIEWER_CSP } from './html-page.ts';
+import { errorPage, VIEWER_CSP_HEADER } from './html-page.ts';
 import { indexPage } from './index-page.ts';
 import { UnreadableResultsError } from './results-file.ts';
 import { diffRuns } from './run-diff.ts';
@@ -38,7 +38,7 @@ class HttpError extends Error {
 function sendPage(response: ServerResponse, status: number, html: string, head: boolean, extra: Record<string, string> = {}): void {
   const body = Buffer.from(html, 'utf8');
   response.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8', 'content-length': body.length, 'content-security-policy': VIEWER_CSP,
+    'content-type': 'text/html; charset=utf-8', 'content-length': body.length, 'content-security-policy': VIEWER_CSP_HEADER,
     'x-content-type-options': 'nosniff', 'cache-control': 'no-cache', 'referrer-policy': 'no-referrer', ...extra,
   });
   response.end(head ? undefined : body);

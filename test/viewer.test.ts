@@ -203,6 +203,14 @@ describe('helpdesk view (the viewer over HTTP)', () => {
     await writeReports(runs.base, join(dir, BASE_RUN));
   });
 
+  it('lists a run folder added while it serves, and forgets it once removed', async () => {
+    await writeReports({ ...runs.head, run_id: 'later', started_at: '2025-10-07T00:00:00.000Z' }, join(dir, 'later'));
+    expect(rows((await get('/')).body, 'data-run')[0]?.[0]).toBe('later');
+    rmSync(join(dir, 'later'), { recursive: true });
+    expect(rows((await get('/')).body, 'data-run').map(([id]) => id)).not.toContain('later');
+    expect((await get('/compare?base=later&head=later')).status).toBe(404);
+  });
+
   it('frees its port when closed', async () => {
     const other = await startViewer({ root: dir });
     expect((await fetch(other.url)).status).toBe(200);

@@ -59,6 +59,7 @@ export class RunsIndex {
     const names = (await readdir(this.root, { withFileTypes: true }))
       .filter((d) => (d.isDirectory() || d.isSymbolicLink()) && !d.name.startsWith('.'))
       .map((d) => d.name);
+    for (const gone of [...this.#headlines.keys()].filter((id) => !names.includes(id))) this.#headlines.delete(gone);
     const entries = (await Promise.all(names.map((id) => this.#entry(id)))).filter((e) => e !== undefined);
     const started = (e: RunEntry) => (e.state === 'readable' ? e.headline.started_at : '');
     return entries.sort((a, b) => started(b).localeCompare(started(a)) || a.id.localeCompare(b.id));

@@ -55,9 +55,10 @@ export async function viewCommand(argv: string[], _env: NodeJS.ProcessEnv): Prom
     if (error.code === 'EADDRINUSE' || error.code === 'EACCES') throw new ConfigError(`view: cannot listen on 127.0.0.1:${port} (${error.code})`, { cause: error });
     throw error;
   });
-  process.stdout.write(`Serving ${dir} at ${viewer.url}\n`);
   const stopped = Promise.withResolvers<void>();
+  // Listening for Ctrl+C before the URL is printed: whoever reads the URL may stop the command at once.
   const interrupts = new Interrupts(() => stopped.resolve());
+  process.stdout.write(`Serving ${dir} at ${viewer.url}\n`);
   try {
     await stopped.promise;
   } finally {

@@ -1,15 +1,16 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { startViewer } from '../../harness/viewer/server.ts';
 import { EXIT } from '../exit-codes.ts';
 import { Interrupts } from '../interrupts.ts';
+import { openProject } from '../project.ts';
 
 export const VIEW_HELP = `Usage: helpdesk view [reports-dir] [--port N]
 
-Serves a folder of eval reports (default: reports/ of the project) on 127.0.0.1 until Ctrl+C:
+Serves a folder of eval reports (default: reports/ of the project — this repository's, or the
+one helpdesk.config.json here names) on 127.0.0.1 until Ctrl+C:
   /                                 the runs, newest first, with their headline numbers
   /runs/<run-id>/                   a run's report.html (and its other files)
   /compare?base=<id>&head=<id>      two runs side by side: regressions, fixes, new and removed
@@ -29,8 +30,8 @@ function portOf(value: string | undefined): number {
   return port;
 }
 
-function folderOf(positional: string | undefined): string {
-  const dir = positional === undefined ? resolve(PROJECT_ROOT, 'reports') : resolve(positional);
+function folderOf(positional: string | undefined, env: NodeJS.ProcessEnv): string {
+  const dir = positional === undefined ? openProject(undefined, env).reportsDir : resolve(positional);
   let isFolder = false;
   try {
     isFolder = statSync(dir).isDirectory();
@@ -42,14 +43,14 @@ function folderOf(positional: string | undefined): string {
 }
 
 /** `helpdesk view`: serves the reports folder until Ctrl+C or SIGTERM, then frees the port and exits 130. */
-export async function viewCommand(argv: string[], _env: NodeJS.ProcessEnv): Promise<number> {
+export async function viewCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
   if (values.help) {
     process.stdout.write(`${VIEW_HELP}\n`);
     return EXIT.ok;
   }
   if (positionals.length > 1) throw new ConfigError(`view takes one folder, got ${positionals.length}: ${positionals.join(' ')}`);
-  const dir = folderOf(positionals[0]);
+  const dir = folderOf(positionals[0], env);
   const port = portOf(values.port);
   const viewer = await startViewer({ root: dir, port }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE' || error.code === 'EACCES') throw new ConfigError(`view: cannot listen on 127.0.0.1:${port} (${error.code})`, { cause: error });

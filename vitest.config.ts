@@ -15,13 +15,18 @@ export default defineConfig({
         test: {
           name: 'tests',
           include: ['src/**/*.test.ts', 'servers/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/scenarios.test.ts'],
+          exclude: ['test/scenarios.test.ts', 'test/fresh-clone.test.ts'],
           sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
         test: { name: 'scenarios', include: ['test/scenarios.test.ts'], sequence: { groupOrder: 1 } },
+      },
+      {
+        // A clone and its npm install, after everything else: the walk a newcomer takes.
+        extends: true,
+        test: { name: 'fresh-clone', include: ['test/fresh-clone.test.ts'], sequence: { groupOrder: 2 } },
       },
     ],
   },

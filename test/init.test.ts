@@ -162,13 +162,7 @@ describe('helpdesk init', () => {
   });
 
   it.runIf(hasTmux)('asks for the server, the tool and its arguments in a terminal', { timeout: 60_000 }, async () => {
-    const session = await TmuxSession.start({
-      command: process.execPath, args: [HELPDESK, 'init', 'asked'], cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, TERM: 'xterm-256color' },
-    });
-    sessions.push(session);
-    await session.waitFor(/Server name/, 15_000);
-    await session.type('everything');
-    await session.waitFor(/How is it reached/);
+    const session = await initInTerminal('asked');
     await session.press('Enter');
     await session.waitFor(/Command line that starts it/);
     await session.type(`node ${EVERYTHING} stdio`);
@@ -191,19 +185,25 @@ describe('helpdesk init', () => {
   });
 
   it.runIf(hasTmux)('writes nothing when the person leaves the questions with Ctrl+C', { timeout: 30_000 }, async () => {
-    const session = await TmuxSession.start({
-      command: process.execPath, args: [HELPDESK, 'init', 'left'], cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, TERM: 'xterm-256color' },
-    });
-    sessions.push(session);
-    await session.waitFor(/Server name/, 15_000);
-    await session.type('everything');
-    await session.waitFor(/How is it reached/);
+    const session = await initInTerminal('left');
     await session.press('C-c');
     expect(await session.exited()).toBe(130);
     expect(await session.screen()).toContain('init cancelled: nothing was written');
     expect(existsSync(join(work, 'left'))).toBe(false);
   });
 });
+
+/** `helpdesk init <folder>` in a terminal, the first server named "everything": it waits at "How is it reached?". */
+async function initInTerminal(folder: string): Promise<TmuxSession> {
+  const session = await TmuxSession.start({
+    command: process.execPath, args: [HELPDESK, 'init', folder], cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, TERM: 'xterm-256color' },
+  });
+  sessions.push(session);
+  await session.waitFor(/Server name/, 15_000);
+  await session.type('everything');
+  await session.waitFor(/How is it reached/);
+  return session;
+}
 
 /** A Claude Desktop style config with server-everything, in the work folder. */
 function writeMcpJson(): string {

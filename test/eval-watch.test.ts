@@ -49,14 +49,14 @@ async function change(edit: () => void): Promise<string> {
   return waitFor(/watching for changes/, from);
 }
 
-/** server-everything processes started in the project's folder. */
+/** server-everything processes of this test: they run in the folder init was run from (its --server line's folder). */
 async function serversOfProject(): Promise<number[]> {
-  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid,args']);
+  const { stdout } = await promisify(execFile)('ps', ['-ww', '-eo', 'pid,args']);
   return stdout.split('\n').flatMap((line) => {
     const match = /^\s*(\d+)\s+(.*server-everything.*)$/.exec(line);
     if (!match) return [];
     try {
-      return readlinkSync(`/proc/${match[1]}/cwd`) === project ? [Number(match[1])] : [];
+      return readlinkSync(`/proc/${match[1]}/cwd`) === work ? [Number(match[1])] : [];
     } catch {
       return [];
     }

@@ -132,14 +132,28 @@ describe('helpdesk init', () => {
     expect(noServer.stderr).toContain('init needs a server: --server <name>=<command line>, --url <name>=<url> or --from <mcp config> (or run it in a terminal to be asked)');
   });
 
-  it('keeps a package.json the folder has and says what to add to it', async () => {
+  it('keeps a package.json and .gitignore the folder has, and moves the credentials of --from\'s servers to .env', async () => {
     const project = join(work, 'existing');
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), '{"name": "theirs"}\n');
+    writeFileSync(join(project, '.gitignore'), 'dist/\n');
     const init = await helpdesk(['init', project, '--from', writeMcpJson(), '--package', 'github:acme/mcp-helpdesk'], work);
     expect(init.code, init.stdout + init.stderr).toBe(0);
     expect(readFileSync(join(project, 'package.json'), 'utf8')).toBe('{"name": "theirs"}\n');
     expect(init.stdout).toContain('kept the existing package.json (add mcp-helpdesk to its devDependencies: github:acme/mcp-helpdesk)');
+    expect(init.stdout).toContain('kept GITHUB_TOKEN in .env (ignored by git), not in the config');
+    const config = readFileSync(join(project, 'helpdesk.config.json'), 'utf8');
+    expect(JSON.parse(config).mcpServers.everything.env).toEqual({ GITHUB_TOKEN: '${GITHUB_TOKEN}', LOG_FORMAT: 'plain' });
+    expect(readFileSync(join(project, '.env'), 'utf8')).toBe('GITHUB_TOKEN=ghp_not-for-the-repo\n');
+    expect(readFileSync(join(project, '.gitignore'), 'utf8')).toBe('dist/\n\n.env\n');
+    for (const file of filesUnder(project).filter((f) => f !== '.env')) expect(readFileSync(join(project, file), 'utf8'), file).not.toContain('ghp_not-for-the-repo');
+    // eval reads the token from .env in the project's folder.
+    const replay = await helpdesk(['eval'], project);
+    expect(replay.code, replay.stdout + replay.stderr).toBe(0);
+    // From elsewhere, without that .env, the missing variable is named.
+    const withoutDotEnv = await helpdesk(['eval', '--config', join(project, 'helpdesk.config.json')], work);
+    expect(withoutDotEnv.code).toBe(2);
+    expect(withoutDotEnv.stderr).toBe('helpdesk: server everything: env GITHUB_TOKEN uses ${GITHUB_TOKEN}, which is not set in the environment\n');
   });
 
   it('stops the servers it started when interrupted while they start', async () => {
@@ -208,6 +222,6 @@ async function initInTerminal(folder: string): Promise<TmuxSession> {
 /** A Claude Desktop style config with server-everything, in the work folder. */
 function writeMcpJson(): string {
   const path = join(work, 'claude_desktop_config.json');
-  writeFileSync(path, JSON.stringify({ mcpServers: { everything: { command: 'node', args: [EVERYTHING, 'stdio'] } } }));
+  writeFileSync(path, JSON.stringify({ mcpServers: { everything: { command: 'node', args: [EVERYTHING, 'stdio'], env: { GITHUB_TOKEN: 'ghp_not-for-the-repo', LOG_FORMAT: 'plain' } } } }));
   return path;
 }

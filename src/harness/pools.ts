@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { builtinServers } from '../orchestrator/builtin-servers.ts';
-import { resolveHeaders, type ServersConfig } from '../orchestrator/config.ts';
+import { resolveVariables, type ServersConfig } from '../orchestrator/config.ts';
 import type { TransportWrapper } from '../orchestrator/server-connection.ts';
 import { ServerPool } from '../orchestrator/server-pool.ts';
 import { canonicalJson } from './cassette.ts';
@@ -52,8 +52,8 @@ export class PoolCache {
     const servers: ServersConfig = { ...(this.#servers ?? builtinServers(process.execPath, this.#root)) };
     for (const [name, server] of Object.entries(scenario.servers ?? {})) {
       if (server.disabled) delete servers[name];
-      else if (server.url !== undefined) servers[name] = resolveHeaders(name, server, this.#headerEnv);
-      else servers[name] = { ...server, cwd: server.cwd ? resolve(this.#root, server.cwd) : this.#root };
+      else if (server.url !== undefined) servers[name] = resolveVariables(name, server, this.#headerEnv);
+      else servers[name] = resolveVariables(name, { ...server, cwd: server.cwd ? resolve(this.#root, server.cwd) : this.#root }, this.#headerEnv);
     }
     return servers;
   }

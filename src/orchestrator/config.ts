@@ -13,7 +13,7 @@ export const ServerConfigSchema = z
   .object({
     command: z.string().min(1).optional().describe('Program to start, e.g. "node" or "uvx" (stdio).'),
     args: z.array(z.string()).default([]).describe('Arguments for the program.'),
-    env: z.record(z.string(), z.string()).default({}).describe('Extra environment variables for this server only.'),
+    env: z.record(z.string(), z.string()).default({}).describe('Extra environment variables for this server only; "${NAME}" in a value is replaced by the environment variable NAME (e.g. "${WIKI_TOKEN}", kept in .env rather than in the file).'),
     cwd: z.string().optional().describe('Working directory; relative paths are resolved against the config file.'),
     url: z.string().url().optional().describe('A Streamable HTTP endpoint, e.g. "http://127.0.0.1:3100/tickets/mcp" (instead of command).'),
     headers: z.record(z.string(), z.string()).optional().describe('HTTP headers sent with every request to url; "${NAME}" is replaced by the environment variable NAME (e.g. "Bearer ${HELPDESK_HTTP_TOKEN}").'),
@@ -43,17 +43,17 @@ export function httpUrl(server: ServerConfig): string | undefined {
 }
 
 /**
- * A url server's headers with every "${NAME}" replaced from `env`; a name that is not set is a
- * ConfigError naming the server and the variable (a silently empty token would be a 401 later).
+ * A server's header and env values with every "${NAME}" replaced from `env`; a name that is not
+ * set is a ConfigError naming the server and the variable (a silently empty token would be a 401
+ * later).
  */
-export function resolveHeaders(name: string, server: ServerConfig, env: Readonly<Record<string, string | undefined>>): ServerConfig {
-  if (!server.headers) return server;
-  const headers = Object.fromEntries(Object.entries(server.headers).map(([key, value]) => [key, value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, variable: string) => {
+export function resolveVariables(name: string, server: ServerConfig, env: Readonly<Record<string, string | undefined>>): ServerConfig {
+  const filled = (kind: string, values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, variable: string) => {
     const found = env[variable];
-    if (found === undefined || found === '') throw new ConfigError(`server ${name}: header ${key} uses \${${variable}}, which is not set in the environment`);
+    if (found === undefined || found === '') throw new ConfigError(`server ${name}: ${kind} ${key} uses \${${variable}}, which is not set in the environment`);
     return found;
   })]));
-  return { ...server, headers };
+  return { ...server, env: filled('env', server.env), ...(server.headers ? { headers: filled('header', server.headers) } : {}) };
 }
 
 /** A server's configuration after defaults are applied. */
@@ -129,7 +129,7 @@ export function readConfigFile(path: string, builtins: ServersConfig, env: Reado
   const merged: ServersConfig = file.builtinServers ? { ...builtins } : {};
   for (const [name, server] of Object.entries(file.mcpServers)) {
     const located = server.cwd ? { ...server, cwd: resolve(base, server.cwd) } : server;
-    merged[name] = server.disabled ? located : resolveHeaders(name, located, env);
+    merged[name] = server.disabled ? located : resolveVariables(name, located, env);
   }
   const servers = Object.fromEntries(Object.entries(merged).filter(([, server]) => !server.disabled));
   if (Object.keys(servers).length === 0) throw new ConfigError(`Invalid config ${path}: no server is left to start (mcpServers is empty and builtinServers is false)`);

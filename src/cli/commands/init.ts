@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
@@ -10,6 +10,7 @@ import { authorScenarioFile } from '../../harness/save-conversation.ts';
 import { exampleId, exampleQuestion, exampleScenarioYaml } from '../../harness/scaffold/example-scenario.ts';
 import { KEPT_WHEN_PRESENT, PROJECT_PATHS, projectFiles } from '../../harness/scaffold/project-files.ts';
 import { sampleArguments } from '../../harness/scaffold/sample-args.ts';
+import { dotEnvLines, withPlaceholders } from '../../harness/scaffold/secrets.ts';
 import { scenarioSchemaText } from '../../harness/scenario.ts';
 import { EXIT } from '../exit-codes.ts';
 import { CONFIG_FILE, openProject } from '../project.ts';
@@ -154,10 +155,12 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     }
     const settings = readSettings(env);
     const example = await discover(settings, servers, values, questions);
+    // Credentials of the servers go to .env (ignored by git), the config names them.
+    const { servers: shareable, secrets } = withPlaceholders(servers);
     const scenarioId = exampleId({ server: example.tool.server, tool: example.tool.publicName });
     const repo = repositoryRoot(dir);
     const files = projectFiles({
-      name: basename(dir), dir, servers, scenarioId, schemaText: scenarioSchemaText(),
+      name: basename(dir), dir, servers: shareable, scenarioId, schemaText: scenarioSchemaText(),
       scenarioYaml: exampleScenarioYaml({ server: example.tool.server, tool: example.tool.publicName, args: example.args, question: example.question, result: example.result, startupMs: example.startupMs }, basename(PROJECT_PATHS.schema)),
       fromRepoRoot: repo ? relative(repo, dir) : '',
       helpdeskPackage: values.package ?? `file:${relative(dir, PROJECT_ROOT) || '.'}`,
@@ -175,12 +178,19 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       writeFileSync(join(dir, path), text);
     }
     mkdirSync(join(dir, PROJECT_PATHS.recordings), { recursive: true });
+    if (Object.keys(secrets).length > 0) {
+      const dotEnv = join(dir, '.env');
+      appendFileSync(dotEnv, dotEnvLines(secrets, existsSync(dotEnv) ? readFileSync(dotEnv, 'utf8') : ''));
+      const ignore = join(dir, PROJECT_PATHS.gitignore);
+      if (!/^\/?\.env$/m.test(readFileSync(ignore, 'utf8'))) appendFileSync(ignore, '\n.env\n');
+      process.stdout.write(`kept ${Object.keys(secrets).join(', ')} in .env (ignored by git), not in the config (which names them as \${…}): give them to CI as secrets\n`);
+    }
     process.stdout.write(`\nwrote ${Object.keys(files).sort().map((p) => relative(process.cwd(), join(dir, p)) || p).join(', ')}\n`);
     for (const path of kept) {
       const advice = path === PROJECT_PATHS.packageJson && !dependsOnHelpdesk(join(dir, path)) ? ` (add mcp-helpdesk to its devDependencies: ${values.package ?? `file:${relative(dir, PROJECT_ROOT)}`})` : '';
       process.stdout.write(`kept the existing ${path}${advice}\n`);
     }
-    return await authorExample(dir, scenarioId, env);
+    return await authorExample(dir, scenarioId, { ...env, ...secrets });
   } catch (error) {
     if (error instanceof QuestionsClosed) {
       process.stderr.write('\ninit cancelled: nothing was written\n');

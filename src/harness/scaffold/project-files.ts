@@ -120,6 +120,6 @@ export function projectFiles(plan: ProjectPlan): ProjectFiles {
     [PROJECT_PATHS.schema]: plan.schemaText,
     [PROJECT_PATHS.workflow]: workflowText(plan),
     [PROJECT_PATHS.packageJson]: packageText(plan, plan.helpdeskPackage),
-    [PROJECT_PATHS.gitignore]: 'node_modules/\nreports/\n',
+    [PROJECT_PATHS.gitignore]: 'node_modules/\nreports/\n.env\n',
   };
 }

@@ -65,6 +65,7 @@ describe('helpdesk init', () => {
     ]);
     expect(readJson(join(project, 'helpdesk.config.json'))).toMatchObject({ mcpServers: { everything: { command: 'node', args: [EVERYTHING, 'stdio'] } }, builtinServers: false });
     expect(readJson(join(project, 'package.json')).devDependencies).toEqual({ 'mcp-helpdesk': 'file:../mcp-helpdesk' });
+    expect(init.stdout).toContain('package.json names mcp-helpdesk by a folder of this machine: for CI, name a git URL or version instead (--package)');
     // echo is server-everything's first tool; its sample argument and the quoted result.
     const scenario = readFileSync(join(project, 'scenarios', 'everything-echo-example.yaml'), 'utf8');
     expect(scenario).toContain('arguments: {"message":"example message"}');
@@ -142,6 +143,7 @@ describe('helpdesk init', () => {
     expect(readFileSync(join(project, 'package.json'), 'utf8')).toBe('{"name": "theirs"}\n');
     expect(init.stdout).toContain('kept the existing package.json (add mcp-helpdesk to its devDependencies: github:acme/mcp-helpdesk)');
     expect(init.stdout).toContain('kept GITHUB_TOKEN in .env (ignored by git), not in the config');
+    expect(init.stdout).not.toContain('by a folder of this machine');
     const config = readFileSync(join(project, 'helpdesk.config.json'), 'utf8');
     expect(JSON.parse(config).mcpServers.everything.env).toEqual({ GITHUB_TOKEN: '${GITHUB_TOKEN}', LOG_FORMAT: 'plain' });
     expect(readFileSync(join(project, '.env'), 'utf8')).toBe('GITHUB_TOKEN=ghp_not-for-the-repo\n');

@@ -190,6 +190,8 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       const advice = path === PROJECT_PATHS.packageJson && !dependsOnHelpdesk(join(dir, path)) ? ` (add mcp-helpdesk to its devDependencies: ${values.package ?? `file:${relative(dir, PROJECT_ROOT)}`})` : '';
       process.stdout.write(`kept the existing ${path}${advice}\n`);
     }
+    const local = !kept.includes(PROJECT_PATHS.packageJson) && (values.package ?? 'file:').startsWith('file:');
+    if (local) process.stdout.write('package.json names mcp-helpdesk by a folder of this machine: for CI, name a git URL or version instead (--package)\n');
     return await authorExample(dir, scenarioId, { ...env, ...secrets });
   } catch (error) {
     if (error instanceof QuestionsClosed) {

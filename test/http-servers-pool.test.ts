@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtinServers } from '../src/orchestrator/builtin-servers.ts';
-import { loadConfigFile } from '../src/orchestrator/config.ts';
+import { readConfigFile } from '../src/orchestrator/config.ts';
 import { ServerStartError } from '../src/orchestrator/errors.ts';
 import { ServerPool } from '../src/orchestrator/server-pool.ts';
 import { DATASET_NOW } from '../src/shared/clock.ts';
@@ -122,17 +122,17 @@ describe('url entries in a config file', () => {
         writeFileSync(file, JSON.stringify({ mcpServers: servers }));
         return file;
       };
-      const good = loadConfigFile(write({ remote: { url: 'http://127.0.0.1:3100/tickets/mcp', headers: { Authorization: 'Bearer ${MY_TOKEN}' } } }), {}, { MY_TOKEN: 'abc' });
+      const good = readConfigFile(write({ remote: { url: 'http://127.0.0.1:3100/tickets/mcp', headers: { Authorization: 'Bearer ${MY_TOKEN}' } } }), {}, { MY_TOKEN: 'abc' }).servers;
       expect(good.remote).toMatchObject({ url: 'http://127.0.0.1:3100/tickets/mcp', headers: { Authorization: 'Bearer abc' } });
-      expect(() => loadConfigFile(write({ remote: { url: 'http://h/mcp', headers: { Authorization: 'Bearer ${MY_TOKEN}' } } }), {}, {}))
+      expect(() => readConfigFile(write({ remote: { url: 'http://h/mcp', headers: { Authorization: 'Bearer ${MY_TOKEN}' } } }), {}, {}))
         .toThrow('server remote: header Authorization uses ${MY_TOKEN}, which is not set in the environment');
-      expect(() => loadConfigFile(write({ both: { command: 'node', url: 'http://h/mcp' } }), {}))
+      expect(() => readConfigFile(write({ both: { command: 'node', url: 'http://h/mcp' } }), {}))
         .toThrow(/mcpServers\.both\.url: give command \(stdio\) or url \(HTTP\), not both/);
-      expect(() => loadConfigFile(write({ neither: { args: ['x'] } }), {}))
+      expect(() => readConfigFile(write({ neither: { args: ['x'] } }), {}))
         .toThrow(/mcpServers\.neither\.command: give command \(a program to start\) or url \(a Streamable HTTP endpoint\)/);
-      expect(() => loadConfigFile(write({ odd: { url: 'http://h/mcp', cwd: '/tmp' } }), {}))
+      expect(() => readConfigFile(write({ odd: { url: 'http://h/mcp', cwd: '/tmp' } }), {}))
         .toThrow(/mcpServers\.odd\.cwd: cwd applies to servers started with command, not to a url/);
-      expect(() => loadConfigFile(write({ ftp: { url: 'ftp://h/mcp' } }), {})).toThrow(/url must be http:\/\/ or https:\/\//);
+      expect(() => readConfigFile(write({ ftp: { url: 'ftp://h/mcp' } }), {})).toThrow(/url must be http:\/\/ or https:\/\//);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { builtinServers, PROJECT_ROOT } from '../orchestrator/builtin-servers.ts';
 import { readConfigFile, type ServersConfig } from '../orchestrator/config.ts';
 import { ConfigError } from '../orchestrator/errors.ts';
+import type { SaveTarget } from '../harness/save-conversation.ts';
 
 /** The config file a command reads from the folder it runs in when no --config is given. */
 export const CONFIG_FILE = 'helpdesk.config.json';
@@ -46,6 +47,14 @@ export function openProject(configFlag: string | undefined, env: NodeJS.ProcessE
     scenariosDir: file.scenarios ?? join(file.dir, 'scenarios'),
     recordingsDir: file.recordings ?? join(file.dir, 'recordings'),
     reportsDir: file.reports ?? join(file.dir, 'reports'),
+  };
+}
+
+/** Where a scenario of the project is saved and proved green: its folders, servers and prompt. */
+export function saveTarget(project: Project, serverEnv: Readonly<Record<string, string>>): SaveTarget {
+  return {
+    scenariosDir: project.scenariosDir, recordingsDir: project.recordingsDir, root: project.root,
+    servers: project.servers, serverEnv, promptTemplate: project.promptTemplate,
   };
 }
 

@@ -54,7 +54,7 @@ export interface RunOptions {
   /** Cancels the run's queries (stop reason `aborted`): the fault matrix's deadline per cell. */
   readonly signal?: AbortSignal;
   /** The project's system prompt ("{{today}}" marks the date); default the built-in helpdesk's. */
-  readonly promptTemplate?: string;
+  readonly promptTemplate?: string | undefined;
 }
 
 /** What a rebase did with one cassette. */

@@ -26,7 +26,7 @@ export interface SaveTarget {
   readonly root: string;
   /** The project's servers and system prompt (default: the built-in ones). */
   readonly servers?: ServersConfig;
-  readonly promptTemplate?: string;
+  readonly promptTemplate?: string | undefined;
   /** The environment the servers start with (an allowlist: PATH, HOME, ...). */
   readonly serverEnv?: Readonly<Record<string, string>>;
 }
@@ -72,27 +72,36 @@ export async function saveConversation(id: string, conversation: Conversation, t
   return { file, cassette, replay: await replayScenarioFile(file, target) };
 }
 
-/** Replays one scenario file against its cassette (offline) on fresh servers: is it green? */
-export async function replayScenarioFile(file: string, target: SaveTarget): Promise<ScenarioResult> {
-  const pools = new PoolCache(target.root, target.serverEnv ?? {}, {}, target.servers);
+/** Replays a scenario file against its cassette (offline), on the given servers: is it green? */
+async function replayOn(pools: PoolCache, file: string, target: SaveTarget): Promise<ScenarioResult> {
   const hub = new ReplayHub();
   hub.open();
   try {
-    return await runScenario(loadScenarioFile(file, target.root), { mode: 'replay', hub, pools, recordingsDir: target.recordingsDir, ...(target.promptTemplate !== undefined ? { promptTemplate: target.promptTemplate } : {}) });
+    return await runScenario(loadScenarioFile(file, target.root), { mode: 'replay', hub, pools, recordingsDir: target.recordingsDir, promptTemplate: target.promptTemplate });
   } finally {
     hub.close();
+  }
+}
+
+/** Runs `use` on freshly started servers of the target, stopped afterwards. */
+async function onFreshServers<T>(target: SaveTarget, use: (pools: PoolCache) => Promise<T>): Promise<T> {
+  const pools = new PoolCache(target.root, target.serverEnv ?? {}, {}, target.servers);
+  try {
+    return await use(pools);
+  } finally {
     await pools.close();
   }
 }
 
-/** Writes a scenario's cassette from its script (no model), then replays it: is it green? */
-export async function authorScenarioFile(file: string, target: SaveTarget): Promise<{ authored: ScenarioResult; replay: ScenarioResult | undefined }> {
-  const pools = new PoolCache(target.root, target.serverEnv ?? {}, {}, target.servers);
-  let authored: ScenarioResult;
-  try {
-    authored = await runScenario(loadScenarioFile(file, target.root), { mode: 'record', author: true, pools, recordingsDir: target.recordingsDir, ...(target.promptTemplate !== undefined ? { promptTemplate: target.promptTemplate } : {}) });
-  } finally {
-    await pools.close();
-  }
-  return { authored, replay: authored.pass ? await replayScenarioFile(file, target) : undefined };
+/** Replays one scenario file against its cassette (offline) on fresh servers: is it green? */
+export function replayScenarioFile(file: string, target: SaveTarget): Promise<ScenarioResult> {
+  return onFreshServers(target, (pools) => replayOn(pools, file, target));
+}
+
+/** Writes a scenario's cassette from its script (no model), then replays it on the same servers: is it green? */
+export function authorScenarioFile(file: string, target: SaveTarget): Promise<{ authored: ScenarioResult; replay: ScenarioResult | undefined }> {
+  return onFreshServers(target, async (pools) => {
+    const authored = await runScenario(loadScenarioFile(file, target.root), { mode: 'record', author: true, pools, recordingsDir: target.recordingsDir, promptTemplate: target.promptTemplate });
+    return { authored, replay: authored.pass ? await replayOn(pools, file, target) : undefined };
+  });
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtinServers } from './builtin-servers.ts';
-import { loadConfigFile, readConfigFile, type ServersConfig } from './config.ts';
+import { readConfigFile, type ServersConfig } from './config.ts';
 import { ConfigError } from './errors.ts';
 
 let dir: string;
@@ -25,7 +25,7 @@ function configFile(content: unknown): string {
 
 function failure(path: string): ConfigError {
   try {
-    loadConfigFile(path, BUILTINS);
+    readConfigFile(path, BUILTINS).servers;
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -33,7 +33,7 @@ function failure(path: string): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
-describe('loadConfigFile', () => {
+describe('readConfigFile: servers', () => {
   it('replaces a built-in of the same name, adds new servers, drops disabled ones and resolves cwd against the file', () => {
     const path = configFile({
       mcpServers: {
@@ -42,7 +42,7 @@ describe('loadConfigFile', () => {
         wiki: { command: 'uvx', args: ['wiki-mcp'], env: { WIKI_URL: 'http://127.0.0.1:9' } },
       },
     });
-    const servers = loadConfigFile(path, BUILTINS);
+    const servers = readConfigFile(path, BUILTINS).servers;
     expect(servers).toEqual({
       tickets: { command: 'python3', args: ['-m', 'tickets'], env: {}, disabled: false, cwd: join(dir, 'servers', 'tickets') },
       wiki: { command: 'uvx', args: ['wiki-mcp'], env: { WIKI_URL: 'http://127.0.0.1:9' }, disabled: false },
@@ -52,7 +52,7 @@ describe('loadConfigFile', () => {
   });
 
   it('keeps every built-in when the file adds nothing', () => {
-    expect(loadConfigFile(configFile({ mcpServers: {} }), BUILTINS)).toEqual(BUILTINS);
+    expect(readConfigFile(configFile({ mcpServers: {} }), BUILTINS).servers).toEqual(BUILTINS);
   });
 
   it('names the file and why when it cannot be read or is not JSON', () => {

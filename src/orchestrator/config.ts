@@ -59,7 +59,8 @@ export function resolveVariables(name: string, server: ServerConfig, env: Readon
 /** A server's configuration after defaults are applied. */
 export type ServerConfig = z.output<typeof ServerConfigSchema>;
 
-const SERVER_NAME = /^[a-zA-Z0-9_-]{1,32}$/;
+/** What a server's name may be: it becomes part of tool names and of messages. */
+export const SERVER_NAME = /^[a-zA-Z0-9_-]{1,32}$/;
 
 /**
  * A config file: the `mcpServers` any MCP host reads, and for an evaluation project of one's own
@@ -102,16 +103,11 @@ function issueMessage(issue: z.core.$ZodIssue): string {
 }
 
 /**
- * Reads a config file in the `mcpServers` format and merges it over `builtins`: a server with
- * a built-in's name replaces it, `disabled: true` removes it, other names are added. Every
- * problem is a ConfigError naming the file and the path of the bad field. Header values take
- * "${NAME}" from `env`.
+ * Reads a config file: its `mcpServers` merged over `builtins` (unless builtinServers is false) —
+ * a server with a built-in's name replaces it, `disabled: true` removes it, other names are
+ * added — and its project settings. Every problem is a ConfigError naming the file and the path
+ * of the bad field. Header and env values take "${NAME}" from `env`.
  */
-export function loadConfigFile(path: string, builtins: ServersConfig, env: Readonly<Record<string, string | undefined>> = {}): ServersConfig {
-  return readConfigFile(path, builtins, env).servers;
-}
-
-/** Reads a config file with its project settings (see loadConfigFile for the servers). */
 export function readConfigFile(path: string, builtins: ServersConfig, env: Readonly<Record<string, string | undefined>> = {}): ConfigFile {
   let raw: unknown;
   try {

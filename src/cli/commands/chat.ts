@@ -15,7 +15,7 @@ import type { ServerPool } from '../../orchestrator/server-pool.ts';
 import { EXIT } from '../exit-codes.ts';
 import { describeEvent, describeServers, describeStop } from '../format.ts';
 import { Interrupts } from '../interrupts.ts';
-import { openProject } from '../project.ts';
+import { openProject, saveTarget } from '../project.ts';
 import { openModel, openPool } from '../session.ts';
 import { readSettings, today, type Settings } from '../settings.ts';
 import { renderTable } from '../../harness/reporters/table.ts';
@@ -247,10 +247,9 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     if (!model) ui.print(modelProblem ?? NO_KEY);
     ui.print('Type a question, or /help for commands.');
     const saveTo: SaveTarget = {
-      scenariosDir: values.scenarios ? resolve(values.scenarios) : project.scenariosDir,
-      recordingsDir: values.recordings ? resolve(values.recordings) : project.recordingsDir,
-      root: project.root, servers: project.servers, serverEnv: settings.serverEnv,
-      ...(project.promptTemplate !== undefined ? { promptTemplate: project.promptTemplate } : {}),
+      ...saveTarget(project, settings.serverEnv),
+      ...(values.scenarios ? { scenariosDir: resolve(values.scenarios) } : {}),
+      ...(values.recordings ? { recordingsDir: resolve(values.recordings) } : {}),
     };
     await chatLoop({ ui, pool, model, modelProblem, settings, interrupts, recorder, saveTo, promptTemplate: project.promptTemplate });
     ui.print('Goodbye.');

@@ -239,8 +239,7 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
   };
   process.on('SIGINT', onSigint);
   try {
-    const prompt = project.promptTemplate !== undefined ? { promptTemplate: project.promptTemplate } : {};
-    const runOptions = { signal: interrupt.signal, mode, recordingsDir, pools, ...prompt, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(values.author ? { author: true } : {}), ...(values.rebase ? { rebase: true } : {}) };
+    const runOptions = { signal: interrupt.signal, mode, recordingsDir, pools, promptTemplate: project.promptTemplate, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(values.author ? { author: true } : {}), ...(values.rebase ? { rebase: true } : {}) };
     const kept = await runSuite(scenarios, {
       run: runOptions, journal, root: project.root, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, servers: project.servers, trials, k, concurrency,
       workers: workerCount(wholeNumber(values.workers, '--workers', 1), { live: live !== undefined, trials, scenarios: scenarios.length }),
@@ -254,7 +253,7 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
     if (tty) process.stderr.write('\n');
     const interrupted = interrupt.signal.aborted;
     const records = [...kept.map((x) => x.record), ...(interrupted ? [] : invalid.map((bad) => invalidFileRecord(bad, { mode, journal, k, root: project.root })))];
-    const options = { mode, recordingsDir, pools, ...prompt, ...(hub ? { hub } : {}), ...(live ? { live } : {}) };
+    const options = { mode, recordingsDir, pools, promptTemplate: project.promptTemplate, ...(hub ? { hub } : {}), ...(live ? { live } : {}) };
     const resilience = kinds && !interrupted ? await runMatrix(kept.flatMap((x) => (x.matrix ? [x.matrix] : [])), options, kinds, concurrency, tty) : null;
     const record = runRecord({
       runId, startedAt, durationMs: performance.now() - started, mode, authored: values.author === true,

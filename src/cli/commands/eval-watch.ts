@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { isScenarioFile } from '../../harness/scenario-source.ts';
 import { EXIT } from '../exit-codes.ts';
-import { openProject, type Project } from '../project.ts';
+import type { Project } from '../project.ts';
 import { closeSession, openSession, planEval, runPass, selectScenarios, type EvalPlan, type EvalSession } from './eval-run.ts';
 
 // `helpdesk eval --watch`: a watcher process and a long-lived eval process it starts. The eval
@@ -185,7 +185,7 @@ async function evalProcess(first: EvalPlan): Promise<number> {
     try {
       if (scope === 'all' && paths !== 'start') {
         // The config, the prompt or a server changed: read the project again and start fresh servers.
-        const next = planEval(values, first.env, openProject(values.config, first.env));
+        const next = planEval(values, first.env);
         await closeSession(session);
         plan = next;
         session = openSession(plan);

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ServerConfigSchema, type ServerConfig, type ServersConfig } from '../../orchestrator/config.ts';
+import { SERVER_NAME, ServerConfigSchema, type ServerConfig, type ServersConfig } from '../../orchestrator/config.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import type { Questions } from '../ui.ts';
-
-const SERVER_NAME = /^[a-zA-Z0-9_-]{1,32}$/;
 
 /**
  * Splits a command line into words as a POSIX shell would for the common cases: spaces separate,

@@ -13,7 +13,7 @@ import { sampleArguments } from '../../harness/scaffold/sample-args.ts';
 import { dotEnvLines, withPlaceholders } from '../../harness/scaffold/secrets.ts';
 import { scenarioSchemaText } from '../../harness/scenario.ts';
 import { EXIT } from '../exit-codes.ts';
-import { CONFIG_FILE, openProject } from '../project.ts';
+import { CONFIG_FILE, openProject, saveTarget } from '../project.ts';
 import { openPool } from '../session.ts';
 import { readSettings, type Settings } from '../settings.ts';
 import { TerminalQuestions } from '../terminal-ui.ts';
@@ -158,17 +158,12 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     // Credentials of the servers go to .env (ignored by git), the config names them.
     const { servers: shareable, secrets } = withPlaceholders(servers);
     const scenarioId = exampleId({ server: example.tool.server, tool: example.tool.publicName });
-    const repo = repositoryRoot(dir);
+    const helpdeskPackage = values.package ?? `file:${relative(dir, PROJECT_ROOT) || '.'}`;
     const files = projectFiles({
       name: basename(dir), dir, servers: shareable, scenarioId, schemaText: scenarioSchemaText(),
       scenarioYaml: exampleScenarioYaml({ server: example.tool.server, tool: example.tool.publicName, args: example.args, question: example.question, result: example.result, startupMs: example.startupMs }, basename(PROJECT_PATHS.schema)),
-      fromRepoRoot: repo ? relative(repo, dir) : '',
-      helpdeskPackage: values.package ?? `file:${relative(dir, PROJECT_ROOT) || '.'}`,
+      repoRoot: repositoryRoot(dir) ?? dir, helpdeskPackage,
     });
-    // The workflow belongs at the root of the repository the project is in.
-    const workflow = files[PROJECT_PATHS.workflow] as string;
-    delete files[PROJECT_PATHS.workflow];
-    files[relative(dir, join(repo ?? dir, PROJECT_PATHS.workflow))] = workflow;
     const kept = Object.keys(files).filter((path) => KEPT_WHEN_PRESENT.includes(path) && existsSync(join(dir, path)));
     const clashes = Object.keys(files).filter((path) => !KEPT_WHEN_PRESENT.includes(path) && existsSync(join(dir, path)));
     if (clashes.length > 0) throw new ConfigError(`init would overwrite ${clashes.map((p) => join(dir, p)).join(', ')}; move them away or init another folder`);
@@ -187,12 +182,11 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     }
     process.stdout.write(`\nwrote ${Object.keys(files).sort().map((p) => relative(process.cwd(), join(dir, p)) || p).join(', ')}\n`);
     for (const path of kept) {
-      const advice = path === PROJECT_PATHS.packageJson && !dependsOnHelpdesk(join(dir, path)) ? ` (add mcp-helpdesk to its devDependencies: ${values.package ?? `file:${relative(dir, PROJECT_ROOT)}`})` : '';
+      const advice = path === PROJECT_PATHS.packageJson && !dependsOnHelpdesk(join(dir, path)) ? ` (add mcp-helpdesk to its devDependencies: ${helpdeskPackage})` : '';
       process.stdout.write(`kept the existing ${path}${advice}\n`);
     }
-    const local = !kept.includes(PROJECT_PATHS.packageJson) && (values.package ?? 'file:').startsWith('file:');
-    if (local) process.stdout.write('package.json names mcp-helpdesk by a folder of this machine: for CI, name a git URL or version instead (--package)\n');
-    return await authorExample(dir, scenarioId, { ...env, ...secrets });
+    if (!kept.includes(PROJECT_PATHS.packageJson) && helpdeskPackage.startsWith('file:')) process.stdout.write('package.json names mcp-helpdesk by a folder of this machine: for CI, name a git URL or version instead (--package)\n');
+    return await authorExample(dir, scenarioId, { ...env, ...secrets }, settings);
   } catch (error) {
     if (error instanceof QuestionsClosed) {
       process.stderr.write('\ninit cancelled: nothing was written\n');
@@ -205,14 +199,10 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
 }
 
 /** Authors the example's cassette and replays it through the project as `helpdesk eval` would see it. */
-async function authorExample(dir: string, scenarioId: string, env: NodeJS.ProcessEnv): Promise<number> {
+async function authorExample(dir: string, scenarioId: string, env: NodeJS.ProcessEnv, settings: Settings): Promise<number> {
   const project = openProject(undefined, env, dir);
   const file = join(project.scenariosDir, `${scenarioId}.yaml`);
-  const settings = readSettings(env);
-  const { authored, replay } = await authorScenarioFile(file, {
-    scenariosDir: project.scenariosDir, recordingsDir: project.recordingsDir, root: project.root, servers: project.servers, serverEnv: settings.serverEnv,
-    ...(project.promptTemplate !== undefined ? { promptTemplate: project.promptTemplate } : {}),
-  });
+  const { authored, replay } = await authorScenarioFile(file, saveTarget(project, settings.serverEnv));
   const shown = relative(process.cwd(), dir) || '.';
   const failed = [authored, replay].find((r) => r !== undefined && !r.pass);
   if (failed) {

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { ServersConfig } from '../../orchestrator/config.ts';
 import { TODAY } from '../../orchestrator/prompt.ts';
 
@@ -17,8 +17,8 @@ export interface ProjectPlan {
   readonly scenarioYaml: string;
   /** The JSON Schema of scenario files, for editors. */
   readonly schemaText: string;
-  /** The project's folder relative to the repository root its CI runs in ("" when it is the root). */
-  readonly fromRepoRoot: string;
+  /** The root of the git repository the project is in (its own folder when there is none): the workflow goes there. */
+  readonly repoRoot: string;
   /** How package.json names mcp-helpdesk (a version, a git URL or a file: path). */
   readonly helpdeskPackage: string;
 }
@@ -70,8 +70,9 @@ function promptText(plan: ProjectPlan): string {
 
 /** A GitHub Actions job that replays the suite on every push and pull request and keeps the reports. */
 function workflowText(plan: ProjectPlan): string {
-  const dir = plan.fromRepoRoot === '' ? '.' : plan.fromRepoRoot;
-  const reports = plan.fromRepoRoot === '' ? 'reports/' : `${plan.fromRepoRoot}/reports/`;
+  const fromRoot = relative(plan.repoRoot, plan.dir);
+  const dir = fromRoot === '' ? '.' : fromRoot;
+  const reports = fromRoot === '' ? 'reports/' : `${fromRoot}/reports/`;
   return [
     `# Written by helpdesk init: replays ${plan.name}'s scenarios offline (no API key) on every change.`,
     'name: agent evals',
@@ -108,8 +109,8 @@ function packageText(plan: ProjectPlan, helpdesk: string): string {
 }
 
 /**
- * Every file of a new project: the config with the servers, the system prompt, the example
- * scenario and the schema editors read, the CI workflow, a package.json that brings
+ * Every file of a new project, by path relative to its folder: the config with the servers, the system prompt, the example
+ * scenario and the schema editors read, the CI workflow (at the repository's root), a package.json that brings
  * mcp-helpdesk and a .gitignore for reports (those two only where the folder has none).
  */
 export function projectFiles(plan: ProjectPlan): ProjectFiles {
@@ -118,7 +119,7 @@ export function projectFiles(plan: ProjectPlan): ProjectFiles {
     [PROJECT_PATHS.prompt]: promptText(plan),
     [`${PROJECT_PATHS.scenarios}/${plan.scenarioId}.yaml`]: plan.scenarioYaml,
     [PROJECT_PATHS.schema]: plan.schemaText,
-    [PROJECT_PATHS.workflow]: workflowText(plan),
+    [relative(plan.dir, join(plan.repoRoot, PROJECT_PATHS.workflow))]: workflowText(plan),
     [PROJECT_PATHS.packageJson]: packageText(plan, plan.helpdeskPackage),
     [PROJECT_PATHS.gitignore]: 'node_modules/\nreports/\n.env\n',
   };

@@ -32,6 +32,13 @@ const HEAD_LIMIT = 1 << 20;
 const TAIL_LIMIT = 32 << 20;
 const CHUNK = 64 << 10;
 
+/** A failure to read results.json as the error the viewer reports (one already reported as is). */
+function unreadable(error: unknown): UnreadableResultsError {
+  if (error instanceof UnreadableResultsError) return error;
+  const { code, message } = error as NodeJS.ErrnoException;
+  return new UnreadableResultsError(code === 'ENOENT' ? 'no results.json' : `results.json: ${message}`, { cause: error });
+}
+
 function schemaProblem(error: z.ZodError): string {
   const issue = error.issues[0];
   if (issue?.path[0] === 'schema_version') return `schema_version is not ${RESULTS_SCHEMA_VERSION}, the one this version reads`;
@@ -89,8 +96,8 @@ async function tailFields(path: string): Promise<Record<string, unknown> | undef
 }
 
 async function wholeRecord(path: string): Promise<RunRecord> {
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UnreadableResultsError(error.code === 'ENOENT' ? 'no results.json' : `results.json: ${error.message}`, { cause: error });
+  const text = await readFile(path, 'utf8').catch((error: unknown) => {
+    throw unreadable(error);
   });
   return checked(RunRecordSchema, parseJson(text, 'results.json'));
 }
@@ -100,9 +107,8 @@ async function wholeRecord(path: string): Promise<RunRecord> {
  * totals at the end, never the scenario lines between them. A file in another layout is read whole.
  */
 export async function readHeadline(path: string): Promise<Headline> {
-  const head = await headFields(path).catch((error: NodeJS.ErrnoException) => {
-    if (error instanceof UnreadableResultsError) throw error;
-    throw new UnreadableResultsError(error.code === 'ENOENT' ? 'no results.json' : `results.json: ${error.message}`, { cause: error });
+  const head = await headFields(path).catch((error: unknown) => {
+    throw unreadable(error);
   });
   const tail = head ? await tailFields(path) : undefined;
   if (!head || !tail) return checked(HeadlineSchema, await wholeRecord(path));
@@ -145,9 +151,7 @@ export async function readThinRecord(path: string): Promise<RunRecord> {
       } else after.push(line);
     }
   } catch (error) {
-    if (error instanceof UnreadableResultsError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UnreadableResultsError(code === 'ENOENT' ? 'no results.json' : `results.json: ${(error as Error).message}`, { cause: error });
+    throw unreadable(error);
   } finally {
     lines.close();
     input.destroy();

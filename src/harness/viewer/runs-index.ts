@@ -81,10 +81,6 @@ export class RunsIndex {
   }
 
   async #entry(id: string): Promise<RunEntry | undefined> {
-    if ((await this.folder(id)) === undefined) {
-      const inside = await realInside(this.root, join(this.root, id));
-      return inside === undefined ? { id, state: 'unreadable', reason: 'a link to nothing or to outside the served folder' } : undefined;
-    }
     try {
       const { path, stamp } = await this.#results(id);
       const kept = this.#headlines.get(id);
@@ -93,6 +89,11 @@ export class RunsIndex {
       this.#headlines.set(id, { stamp, entry });
       return entry;
     } catch (error) {
+      if (error instanceof UnknownRunError) {
+        // Not a folder inside the served one: a link out is listed as such, a link to a file inside is no run.
+        const inside = await realInside(this.root, join(this.root, id));
+        return inside === undefined ? { id, state: 'unreadable', reason: 'a link to nothing or to outside the served folder' } : undefined;
+      }
       // A folder that cannot be read (permissions, a file cut short) is listed with the reason, never a failed page.
       if (error instanceof Error) return { id, state: 'unreadable', reason: error.message };
       throw error;

@@ -23,7 +23,7 @@ const hub = setup.mode === 'replay' ? new ReplayHub() : undefined;
 hub?.open();
 const options: RunOptions = {
   mode: setup.mode, recordingsDir: setup.recordingsDir, pools, signal: interrupt.signal,
-  ...(setup.promptTemplate !== undefined ? { promptTemplate: setup.promptTemplate } : {}),
+  promptTemplate: setup.promptTemplate,
   ...(hub ? { hub } : {}), ...(setup.author ? { author: true } : {}), ...(setup.rebase ? { rebase: true } : {}),
 };
 /** Latency-only failures waiting for their quiet re-run, with the job index of each. */

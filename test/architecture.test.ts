@@ -47,11 +47,13 @@ describe('dependency direction', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('keeps the layers one way: shared ← orchestrator ← harness ← cli', () => {
+  it('keeps the layers one way: shared ← orchestrator ← harness ← api ← cli and the vitest entry', () => {
     const forbidden: Record<string, string[]> = {
-      'src/orchestrator': ['src/harness/', 'src/cli/', 'servers/'],
-      'src/harness': ['src/cli/', 'servers/'],
-      'src/cli': ['servers/'],
+      'src/orchestrator': ['src/harness/', 'src/api/', 'src/vitest/', 'src/cli/', 'servers/', 'src/index.ts'],
+      'src/harness': ['src/api/', 'src/vitest/', 'src/cli/', 'servers/', 'src/index.ts'],
+      'src/api': ['src/vitest/', 'src/cli/', 'servers/', 'src/index.ts'],
+      'src/vitest': ['src/cli/', 'servers/'],
+      'src/cli': ['src/vitest/', 'servers/'],
     };
     const wrong = Object.entries(forbidden).flatMap(([layer, above]) =>
       sourceFiles(join(ROOT, layer)).flatMap((file) =>
@@ -69,6 +71,7 @@ describe('dependency direction', () => {
       '@inquirer/prompts': 'src/cli/terminal-ui.ts',
       'cli-table3': 'src/harness/reporters/table.ts',
       re2js: 'src/harness/user-pattern.ts',
+      vitest: 'src/vitest/index.ts',
     };
     const files = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'servers'))];
     const wrong = files.flatMap((file) =>

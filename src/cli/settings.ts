@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { clockFrom, formatDay, type Clock } from '../shared/clock.ts';
 import { parseLogLevel, type LogLevel } from '../shared/log.ts';
-import { DEFAULT_MODEL, SERVER_ENV_ALLOWLIST } from '../orchestrator/constants.ts';
+import { DEFAULT_MODEL } from '../orchestrator/constants.ts';
+import { serverEnvironment } from '../orchestrator/server-env.ts';
 import { ConfigError } from '../orchestrator/errors.ts';
 import { wholeNumber } from './numbers.ts';
 
@@ -50,12 +51,7 @@ export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string): Settings
   } catch (error) {
     throw new ConfigError(`${(error as Error).message} (from ${nowFlag ? '--now' : 'HELPDESK_NOW'})`);
   }
-  const serverEnv: Record<string, string> = {};
-  for (const key of SERVER_ENV_ALLOWLIST) {
-    const value = env[key];
-    if (value !== undefined) serverEnv[key] = value;
-  }
-  if (now) serverEnv.HELPDESK_NOW = now;
+  const serverEnv = serverEnvironment(env, now);
   return {
     apiKey: env.OPENAI_API_KEY,
     baseURL: env.OPENAI_BASE_URL || undefined,

@@ -54,7 +54,7 @@ const ExpectedCallSchema = z
 
 const CountSchema = z.object({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }).strict();
 
-const ToolsExpectationSchema = z
+export const ToolsExpectationSchema = z
   .object({
     mode: z
       .enum(['exact', 'in_order', 'unordered', 'subset', 'superset', 'any_of'])
@@ -74,7 +74,7 @@ function oneOrMany<T extends z.ZodType>(schema: T) {
 
 const TextMatcherSchema = z.union([z.string(), RegexMatcherSchema]);
 
-const ErrorExpectationSchema = z
+export const ErrorExpectationSchema = z
   .object({
     tool: z.string().min(1).describe('The tool whose call must have returned an error envelope.'),
     envelope: z

@@ -64,6 +64,11 @@ export function loadSuite(dir: string, filter: ScenarioFilter = {}, root: string
   return { scenarios: loaded.filter((s) => selected(s, filter)), invalid, skipped };
 }
 
+/** Cases given as they are (scenarios declared in code) as a suite: the filter applied, nothing invalid. */
+export function selectCases(cases: readonly LoadedScenario[], filter: ScenarioFilter = {}): Suite {
+  return { scenarios: cases.filter((s) => selected(s, filter)), invalid: [], skipped: [] };
+}
+
 /** One ID, one file: x.json and x.yaml in one folder would run and record as the same scenario. */
 function claimId(file: string, owners: Map<string, string>, root: string): void {
   const id = scenarioFileId(basename(file));

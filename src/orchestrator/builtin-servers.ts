@@ -1,16 +1,31 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { ServersConfig } from './config.ts';
 
-/** The repository root (this file is src/orchestrator/builtin-servers.ts). */
+/** The package root: this file is src/orchestrator/builtin-servers.ts, or dist/orchestrator/builtin-servers.js once built. */
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
+
+/**
+ * Where a run without a config file writes (reports, saved conversations): this folder in a clone;
+ * the working directory once installed, since a package's own folder under node_modules is not
+ * the user's to write in (and is replaced by the next install).
+ */
+export function writableRoot(cwd: string = process.cwd()): string {
+  return PROJECT_ROOT.split(sep).includes('node_modules') ? cwd : PROJECT_ROOT;
+}
 
 /** The five built-in servers, in start order. */
 export const BUILTIN_SERVER_NAMES = ['tickets', 'customers', 'billing', 'kb', 'assets'] as const;
 
 function newestMtime(dir: string): number {
   let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0; // an installed package ships the bundles without the servers' sources
+  }
+  for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
     else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);

@@ -82,9 +82,13 @@ export const ConfigFileSchema = z
   })
   .strict();
 
+/** The config file's text as a value (what defineConfig takes). */
+export type ConfigInput = z.input<typeof ConfigFileSchema>;
+
 /** A config file read and checked: its servers merged over the built-ins, its paths absolute. */
 export interface ConfigFile {
-  readonly path: string;
+  /** The file, when the config was read from one. */
+  readonly path: string | undefined;
   /** The folder of the file: relative paths in it start here. */
   readonly dir: string;
   readonly servers: ServersConfig;
@@ -115,23 +119,33 @@ export function readConfigFile(path: string, builtins: ServersConfig, env: Reado
   } catch (error) {
     throw new ConfigError(`Cannot read config ${path}: ${(error as Error).message}`, { cause: error });
   }
+  return { ...configFrom(raw, { name: path, dir: dirname(resolve(path)) }, builtins, env), path: resolve(path) };
+}
+
+/**
+ * A config given as a value (the API's defineConfig) checked as readConfigFile checks a file:
+ * `origin.name` names it in errors, and its relative paths start at `origin.dir`.
+ */
+export function configFrom(
+  raw: unknown, origin: { readonly name: string; readonly dir: string }, builtins: ServersConfig, env: Readonly<Record<string, string | undefined>> = {},
+): ConfigFile {
   const parsed = ConfigFileSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issueMessage(issue)}`);
-    throw new ConfigError(`Invalid config ${path}:\n  ${problems.join('\n  ')}`);
+    throw new ConfigError(`Invalid config ${origin.name}:\n  ${problems.join('\n  ')}`);
   }
   const file = parsed.data;
-  const base = dirname(resolve(path));
+  const base = resolve(origin.dir);
   const merged: ServersConfig = file.builtinServers ? { ...builtins } : {};
   for (const [name, server] of Object.entries(file.mcpServers)) {
     const located = server.cwd ? { ...server, cwd: resolve(base, server.cwd) } : server;
     merged[name] = server.disabled ? located : resolveVariables(name, located, env);
   }
   const servers = Object.fromEntries(Object.entries(merged).filter(([, server]) => !server.disabled));
-  if (Object.keys(servers).length === 0) throw new ConfigError(`Invalid config ${path}: no server is left to start (mcpServers is empty and builtinServers is false)`);
+  if (Object.keys(servers).length === 0) throw new ConfigError(`Invalid config ${origin.name}: no server is left to start (mcpServers is empty and builtinServers is false)`);
   const at = (relative: string | undefined) => (relative === undefined ? undefined : resolve(base, relative));
   return {
-    path: resolve(path), dir: base, servers,
+    path: undefined, dir: base, servers,
     systemPrompt: at(file.systemPrompt), scenarios: at(file.scenarios), recordings: at(file.recordings), reports: at(file.reports),
   };
 }

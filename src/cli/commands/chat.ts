@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runQuery } from '../../orchestrator/agent-loop.ts';
 import type { ChatMessage, ModelClient } from '../../orchestrator/chat.ts';
-import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
+import { writableRoot } from '../../orchestrator/builtin-servers.ts';
 import { MODEL_MAX_RETRIES } from '../../orchestrator/constants.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import type { Interaction } from '../../harness/cassette.ts';
@@ -15,7 +15,7 @@ import type { ServerPool } from '../../orchestrator/server-pool.ts';
 import { EXIT } from '../exit-codes.ts';
 import { describeEvent, describeServers, describeStop } from '../format.ts';
 import { Interrupts } from '../interrupts.ts';
-import { openProject, saveTarget } from '../project.ts';
+import { openProject, saveTarget } from '../../harness/project.ts';
 import { openModel, openPool } from '../session.ts';
 import { readSettings, today, type Settings } from '../settings.ts';
 import { renderTable } from '../../harness/reporters/table.ts';
@@ -146,7 +146,8 @@ async function save(ctx: ChatContext, id: string, conversation: Conversation): P
     ctx.ui.error('/save needs a model conversation to save; set OPENAI_API_KEY first');
     return;
   }
-  const target = ctx.saveTo ?? { scenariosDir: resolve(PROJECT_ROOT, 'scenarios'), recordingsDir: resolve(PROJECT_ROOT, 'recordings'), root: PROJECT_ROOT };
+  const root = writableRoot();
+  const target = ctx.saveTo ?? { scenariosDir: resolve(root, 'scenarios'), recordingsDir: resolve(root, 'recordings'), root };
   try {
     const saved = await saveConversation(id, {
       transcripts: conversation.transcripts,

@@ -12,7 +12,7 @@ import { resilienceTerminal } from '../../harness/reporters/resilience.ts';
 import { driftSection, failureDetails, judgeSummary, rebaseSummary, resultsTable, staleSummary, summaryLine, variationsTable } from '../../harness/reporters/terminal.ts';
 import { writeReports } from '../../harness/reporters/write.ts';
 import { ReplayHub } from '../../harness/replay/replay.ts';
-import { runRecord, type RunRecord } from '../../harness/results.ts';
+import type { RunRecord } from '../../harness/results.ts';
 import { collectGarbage } from '../../harness/stream/heap.ts';
 import { ResultJournal } from '../../harness/stream/journal.ts';
 import type { LiveEndpoint } from '../../harness/model-setup.ts';
@@ -24,9 +24,9 @@ import { defaultK } from '../../harness/stats.ts';
 import { AdaptiveLimit } from '../../harness/live/adaptive-limit.ts';
 import { EXIT } from '../exit-codes.ts';
 import { matrixKinds, runMatrix } from './eval-matrix.ts';
-import { invalidFileRecord, runSuite, workerCount } from './eval-suite.ts';
+import { evaluateSuite, newRunId, workerCount } from '../../harness/suite-runner.ts';
 import { fraction, wholeNumber } from '../numbers.ts';
-import { openProject, type Project } from '../project.ts';
+import { openProject, type Project } from '../../harness/project.ts';
 import { readSettings, type Settings } from '../settings.ts';
 
 export const OPTIONS = {
@@ -45,11 +45,6 @@ export type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allo
 
 export function list(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-}
-
-export function newRunId(mode: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${mode}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
 /** Where a run's reports go: --report-dir, else reports/<run-id>/. */
@@ -226,7 +221,6 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
   const judge = live && scenarios.some((s) => s.scenario.expect.judge?.length) ? judgeEndpoint(settings, live, values['judge-model']) : undefined;
   const runId = newRunId(label);
   const journal = new ResultJournal(join(reportDir(values, reportsDir, runId), 'results.jsonl'));
-  const startedAt = new Date().toISOString();
   const started = performance.now();
   const tty = process.stderr.isTTY === true;
   // Ctrl+C: stop starting scenarios, cancel the ones in flight, write what finished as a partial
@@ -240,7 +234,7 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
   process.on('SIGINT', onSigint);
   try {
     const runOptions = { signal: interrupt.signal, mode, recordingsDir, pools, promptTemplate: project.promptTemplate, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(values.author ? { author: true } : {}), ...(values.rebase ? { rebase: true } : {}) };
-    const kept = await runSuite(scenarios, {
+    const { record, kept, interrupted } = await evaluateSuite(scenarios, invalid, {
       run: runOptions, journal, root: project.root, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, servers: project.servers, trials, k, concurrency,
       workers: workerCount(wholeNumber(values.workers, '--workers', 1), { live: live !== undefined, trials, scenarios: scenarios.length }),
       matrix: kinds !== undefined && kinds !== null,
@@ -249,18 +243,11 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
         process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
       },
       onConfirm: (id, pass) => process.stderr.write(`${tty ? '\r\x1b[2K' : ''}latency re-checked alone: ${pass ? 'pass' : 'FAIL'} ${id}\n`),
-    });
+    }, { runId, authored: values.author === true, model: mode === 'replay' ? null : (live?.model ?? null), shard: plan.shard ?? null });
     if (tty) process.stderr.write('\n');
-    const interrupted = interrupt.signal.aborted;
-    const records = [...kept.map((x) => x.record), ...(interrupted ? [] : invalid.map((bad) => invalidFileRecord(bad, { mode, journal, k, root: project.root })))];
     const options = { mode, recordingsDir, pools, promptTemplate: project.promptTemplate, ...(hub ? { hub } : {}), ...(live ? { live } : {}) };
-    const resilience = kinds && !interrupted ? await runMatrix(kept.flatMap((x) => (x.matrix ? [x.matrix] : [])), options, kinds, concurrency, tty) : null;
-    const record = runRecord({
-      runId, startedAt, durationMs: performance.now() - started, mode, authored: values.author === true,
-      model: mode === 'replay' ? null : (live?.model ?? null), trials, k, shard: plan.shard ?? null,
-    }, records);
-    record.resilience = resilience;
-    if (interrupted) record.partial = { ran: records.length, selected: scenarios.length };
+    record.resilience = kinds && !interrupted ? await runMatrix(kept.flatMap((x) => (x.matrix ? [x.matrix] : [])), options, kinds, concurrency, tty) : null;
+    record.duration_ms = performance.now() - started;
     if (adaptive && adaptive.summary().rate_limited > 0) record.throttle = adaptive.summary();
     collectGarbage();
     const code = await finish(record, values, env, reportsDir, project.root, label, journal);

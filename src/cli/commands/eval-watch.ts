@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { isScenarioFile } from '../../harness/scenario-source.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { Project } from '../project.ts';
+import type { Project } from '../../harness/project.ts';
 import { closeSession, openSession, planEval, runPass, selectScenarios, type EvalPlan, type EvalSession } from './eval-run.ts';
 
 // `helpdesk eval --watch`: a watcher process and a long-lived eval process it starts. The eval
@@ -17,8 +17,10 @@ import { closeSession, openSession, planEval, runPass, selectScenarios, type Eva
 const SETTLE_MS = 150;
 /** How long a stopping eval process may take before it is killed. */
 const STOP_MS = 10_000;
-/** The code of helpdesk itself: a change here needs a new eval process. */
-const OWN_CODE = join(PROJECT_ROOT, 'src');
+/** The code of helpdesk itself (src/, or dist/ once built): a change here needs a new eval process. */
+const OWN_CODE = resolve(import.meta.dirname, '..', '..');
+/** The installed command beside this code, which the watcher starts as the eval process. */
+const LAUNCHER = join(OWN_CODE, 'cli', 'helpdesk.mjs');
 
 /** From the watcher to the eval process. */
 type ToChild = { readonly type: 'changed'; readonly paths: readonly string[] } | { readonly type: 'stop' };
@@ -60,7 +62,9 @@ export function watchedFolders(project: Project, plan: Pick<EvalPlan, 'scenarios
       if (existsSync(path)) suite.add(statSync(path).isDirectory() ? path : dirname(path));
     }
   }
-  if (Object.values(project.servers).some((s) => s.args.some((a) => inside(a, PROJECT_ROOT)))) suite.add(join(PROJECT_ROOT, 'servers'));
+  // The built-in servers' sources, where this is a clone (an installed package has only their bundles).
+  const builtinSources = join(PROJECT_ROOT, 'servers');
+  if (existsSync(builtinSources) && Object.values(project.servers).some((s) => s.args.some((a) => inside(a, PROJECT_ROOT)))) suite.add(builtinSources);
   const folders = [...suite].filter((path) => existsSync(path) && !inside(path, OWN_CODE)).map((path) => ({ path, kind: 'suite' as const }));
   return [...folders, ...single, { path: OWN_CODE, kind: 'code' }];
 }
@@ -103,7 +107,7 @@ async function watcher(argv: readonly string[], plan: EvalPlan): Promise<number>
   const start = () => {
     idle = false;
     // Its own process group: a Ctrl+C in the terminal reaches the watcher only, which passes it on once.
-    child = fork(join(PROJECT_ROOT, 'src', 'cli', 'helpdesk.mjs'), ['eval', ...argv, '--watch-child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
+    child = fork(LAUNCHER, ['eval', ...argv, '--watch-child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
     child.on('message', (message: FromChild) => {
       if (message.type !== 'idle') return;
       idle = true;

@@ -6,8 +6,9 @@ import { renderTable } from '../../harness/reporters/table.ts';
 import { runRecord, type RunRecord } from '../../harness/results.ts';
 import { collectGarbage, keepHeapSmall } from '../../harness/stream/heap.ts';
 import { EXIT } from '../exit-codes.ts';
-import { openProject } from '../project.ts';
-import { closeSession, finish, newRunId, openSession, OPTIONS, planEval, runPass, selectScenarios, type Values } from './eval-run.ts';
+import { openProject } from '../../harness/project.ts';
+import { newRunId } from '../../harness/suite-runner.ts';
+import { closeSession, finish, openSession, OPTIONS, planEval, runPass, selectScenarios, type Values } from './eval-run.ts';
 import { watchEval } from './eval-watch.ts';
 
 export const EVAL_HELP = `Usage: helpdesk eval [mode] [filters] [options]

@@ -13,7 +13,7 @@ import { sampleArguments } from '../../harness/scaffold/sample-args.ts';
 import { dotEnvLines, withPlaceholders } from '../../harness/scaffold/secrets.ts';
 import { scenarioSchemaText } from '../../harness/scenario.ts';
 import { EXIT } from '../exit-codes.ts';
-import { CONFIG_FILE, openProject, saveTarget } from '../project.ts';
+import { CONFIG_FILE, openProject, saveTarget } from '../../harness/project.ts';
 import { openPool } from '../session.ts';
 import { readSettings, type Settings } from '../settings.ts';
 import { TerminalQuestions } from '../terminal-ui.ts';

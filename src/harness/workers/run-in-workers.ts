@@ -18,6 +18,8 @@ export interface WorkerEvents {
 
 /** How long a worker may take to stop its servers before it is terminated. */
 const CLOSE_TIMEOUT_MS = 15_000;
+/** The worker's file beside this one: TypeScript in the source tree, JavaScript once built (dist/). */
+const WORKER_FILE = import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js';
 
 /** One worker thread and what the main thread knows of it. */
 class EvalWorker {
@@ -29,7 +31,7 @@ class EvalWorker {
   #waiting = new Map<FromWorker['type'], () => void>();
 
   constructor(setup: WorkerSetup, events: WorkerEvents) {
-    this.thread = new Worker(new URL('./worker.ts', import.meta.url), { workerData: setup });
+    this.thread = new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: setup });
     this.thread.on('message', (message: FromWorker) => this.#receive(message, events));
     const die = (reason: string) => {
       if (this.dead) return;

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { builtinServers, PROJECT_ROOT } from '../orchestrator/builtin-servers.ts';
-import { readConfigFile, type ServersConfig } from '../orchestrator/config.ts';
+import { builtinServers, PROJECT_ROOT, writableRoot } from '../orchestrator/builtin-servers.ts';
+import { configFrom, readConfigFile, type ConfigFile, type ConfigInput, type ServersConfig } from '../orchestrator/config.ts';
 import { ConfigError } from '../orchestrator/errors.ts';
-import type { SaveTarget } from '../harness/save-conversation.ts';
+import type { SaveTarget } from './save-conversation.ts';
 
 /** The config file a command reads from the folder it runs in when no --config is given. */
 export const CONFIG_FILE = 'helpdesk.config.json';
@@ -29,21 +29,27 @@ export interface Project {
 
 /**
  * The project of a command: `--config <file>` when given, else helpdesk.config.json in `cwd`
- * when it exists, else the built-in servers and this repository's folders.
+ * when it exists, else the built-in servers and this repository's folders. The API may give the
+ * config as a value instead of a file: its relative paths start at `cwd`.
  */
-export function openProject(configFlag: string | undefined, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Project {
+export function openProject(config: string | ConfigInput | undefined, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Project {
   const builtins = builtinServers(process.execPath);
-  const configPath = configFlag !== undefined ? resolve(cwd, configFlag) : existsSync(join(cwd, CONFIG_FILE)) ? join(cwd, CONFIG_FILE) : undefined;
+  if (config !== undefined && typeof config !== 'string') return fromConfig(configFrom(config, { name: 'given to the API', dir: cwd }, builtins, env));
+  const configPath = config !== undefined ? resolve(cwd, config) : existsSync(join(cwd, CONFIG_FILE)) ? join(cwd, CONFIG_FILE) : undefined;
   if (configPath === undefined) {
     return {
       root: PROJECT_ROOT, configPath, servers: builtins, promptTemplate: undefined, promptPath: undefined,
-      scenariosDir: join(PROJECT_ROOT, 'scenarios'), recordingsDir: join(PROJECT_ROOT, 'recordings'), reportsDir: join(PROJECT_ROOT, 'reports'),
+      scenariosDir: join(PROJECT_ROOT, 'scenarios'), recordingsDir: join(PROJECT_ROOT, 'recordings'), reportsDir: join(writableRoot(cwd), 'reports'),
     };
   }
-  const file = readConfigFile(configPath, builtins, env);
+  return fromConfig(readConfigFile(configPath, builtins, env));
+}
+
+function fromConfig(file: ConfigFile): Project {
+  const where = file.path ?? 'the config given to the API';
   return {
-    root: file.dir, configPath, servers: file.servers, promptPath: file.systemPrompt,
-    promptTemplate: file.systemPrompt === undefined ? undefined : readPrompt(file.systemPrompt, configPath),
+    root: file.dir, configPath: file.path, servers: file.servers, promptPath: file.systemPrompt,
+    promptTemplate: file.systemPrompt === undefined ? undefined : readPrompt(file.systemPrompt, where),
     scenariosDir: file.scenarios ?? join(file.dir, 'scenarios'),
     recordingsDir: file.recordings ?? join(file.dir, 'recordings'),
     reportsDir: file.reports ?? join(file.dir, 'reports'),

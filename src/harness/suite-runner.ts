@@ -1,15 +1,15 @@
-import type { ServersConfig } from '../../orchestrator/config.ts';
+import type { ServersConfig } from '../orchestrator/config.ts';
 import { availableParallelism } from 'node:os';
-import { confirmLatency, failedOnLatencyOnly } from '../../harness/latency/confirm.ts';
-import { poolKey } from '../../harness/pools.ts';
-import type { ScenarioRecord } from '../../harness/results.ts';
-import { failedResult, type RunOptions } from '../../harness/runner.ts';
-import { parseScenario, type LoadedScenario } from '../../harness/scenario.ts';
-import type { InvalidScenarioFile } from '../../harness/suite.ts';
-import type { ResultJournal } from '../../harness/stream/journal.ts';
-import { recordOf, slim } from '../../harness/stream/settle.ts';
-import { crashed, runTrials, type ScenarioTrials } from '../../harness/trials.ts';
-import { runInWorkers } from '../../harness/workers/run-in-workers.ts';
+import { confirmLatency, failedOnLatencyOnly } from './latency/confirm.ts';
+import { poolKey } from './pools.ts';
+import { runRecord, type RunInfo, type RunRecord, type ScenarioRecord } from './results.ts';
+import { failedResult, type RunOptions } from './runner.ts';
+import { parseScenario, type LoadedScenario } from './scenario.ts';
+import type { InvalidScenarioFile } from './suite.ts';
+import type { ResultJournal } from './stream/journal.ts';
+import { recordOf, slim } from './stream/settle.ts';
+import { crashed, runTrials, type ScenarioTrials } from './trials.ts';
+import { runInWorkers } from './workers/run-in-workers.ts';
 
 /** A scenario once its trials are done: its thin record, and what the fault matrix plans from. */
 export interface Settled {
@@ -130,4 +130,41 @@ export function invalidFileRecord(bad: InvalidScenarioFile, options: { mode: Run
   const loaded: LoadedScenario = { scenario, file: bad.file };
   const result = failedResult(loaded, options.mode, `invalid scenario file: ${bad.problems.join('; ')}`);
   return options.journal.keep(recordOf({ loaded, results: [result] }, options.k, options.root));
+}
+
+/** A run's ID: its start time, its label (mode) and four random characters, e.g. 20261207T101500Z-replay-k3f9. */
+export function newRunId(label: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${label}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** What evaluateSuite needs to describe the run in its record. */
+export type SuiteRunInfo = Pick<RunInfo, 'runId' | 'authored' | 'model' | 'shard'>;
+
+/** A suite run as its results record, and each scenario as it settled (the fault matrix plans from them). */
+export interface SuiteRun {
+  readonly record: RunRecord;
+  readonly kept: readonly Settled[];
+  /** The run's signal stopped it: the record holds the scenarios that ran to their end. */
+  readonly interrupted: boolean;
+}
+
+/**
+ * Runs a suite and makes its results record: what `helpdesk eval`, the API and the vitest entry
+ * all run. The selected files that could not be loaded are failed scenarios of the record (not
+ * when the run was interrupted, which reports only what ran). Gates, a baseline and the fault
+ * matrix are the caller's.
+ */
+export async function evaluateSuite(
+  scenarios: readonly LoadedScenario[], invalid: readonly InvalidScenarioFile[], options: SuiteOptions, info: SuiteRunInfo,
+): Promise<SuiteRun> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const { run, journal, k, root } = options;
+  const kept = await runSuite(scenarios, options);
+  const interrupted = run.signal?.aborted === true;
+  const records = [...kept.map((x) => x.record), ...(interrupted ? [] : invalid.map((bad) => invalidFileRecord(bad, { mode: run.mode, journal, k, root })))];
+  const record = runRecord({ ...info, startedAt, durationMs: performance.now() - started, mode: run.mode, trials: options.trials, k }, records);
+  if (interrupted) record.partial = { ran: records.length, selected: scenarios.length };
+  return { record, kept, interrupted };
 }

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { evaluateGates, type GateOptions } from '../harness/gates.ts';
+import { writeReports } from '../harness/reporters/write.ts';
+import type { RunRecord } from '../harness/results.ts';
+import { ResultJournal } from '../harness/stream/journal.ts';
+import { evaluateSuite, newRunId, workerCount } from '../harness/suite-runner.ts';
+import { SuiteSession, type SuiteOptions } from './session.ts';
+
+/** What to evaluate and how. Every field is optional: by default the suite of `cwd` is replayed offline. */
+export interface EvaluateOptions extends SuiteOptions {
+  /** Runs of each scenario (record and live); default 1. */
+  readonly trials?: number;
+  /** pass^k: the trials that must all pass; default every trial. */
+  readonly k?: number;
+  /** Scenarios in flight at once; default 4. */
+  readonly concurrency?: number;
+  /** The suite-level gates beside every scenario's own (as eval's --min-pass-rate and --max-flaky). */
+  readonly gates?: GateOptions;
+  /** Write results.json, junit.xml, summary.md and report.html here (relative to `cwd`); default no files. */
+  readonly reportDir?: string;
+  /** Each finished scenario (trial), as it finishes. */
+  readonly onResult?: (result: { readonly id: string; readonly pass: boolean; readonly durationMs: number; readonly trial: number }) => void;
+}
+
+/** A finished evaluation: the record results.json holds (each scenario whole), and the gates' verdict. */
+export interface Evaluation {
+  readonly record: RunRecord;
+  /** Every gate passed and every selected scenario file could be loaded: what exit code 0 means for `helpdesk eval`. */
+  readonly passed: boolean;
+  /** The report files written (empty without `reportDir`). */
+  readonly reports: readonly string[];
+}
+
+/**
+ * Runs a suite as `helpdesk eval` does — the same scenarios, servers, grading and records — and
+ * returns its results record. Servers start here and stop before it returns, whatever happens.
+ */
+export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluation> {
+  const session = new SuiteSession(options);
+  try {
+    return await evaluateOpened(session, options);
+  } finally {
+    await session.close();
+  }
+}
+
+async function evaluateOpened(session: SuiteSession, options: EvaluateOptions): Promise<Evaluation> {
+  const { suite, project, run, cwd } = session;
+  const trials = options.trials ?? 1;
+  const k = options.k ?? trials;
+  const scratch = options.reportDir === undefined ? mkdtempSync(join(tmpdir(), 'helpdesk-evaluate-')) : undefined;
+  const reportDir = scratch ?? resolve(cwd, options.reportDir as string);
+  const journal = new ResultJournal(join(reportDir, 'results.jsonl'));
+  try {
+    const { record } = await evaluateSuite(suite.scenarios, suite.invalid, {
+      run, journal, root: project.root, cwd, serverEnv: session.serverEnv, headerEnv: session.env, servers: project.servers, trials, k,
+      concurrency: options.concurrency ?? 4,
+      // Worker threads load their scenarios from files: scenarios declared in code run in this thread.
+      workers: session.inCode ? 1 : workerCount(undefined, { live: run.live !== undefined, trials, scenarios: suite.scenarios.length }),
+      matrix: false,
+      onResult: (id, pass, durationMs, trial) => options.onResult?.({ id, pass, durationMs, trial }),
+      onConfirm: () => {},
+    }, { runId: newRunId(session.mode), authored: session.mode === 'author', model: run.live?.model ?? null, shard: null });
+    record.gates = evaluateGates(record, options.gates ?? {});
+    const reports = scratch === undefined ? await writeReports(record, reportDir, { root: project.root, journal }) : [];
+    const full: RunRecord = { ...record, scenarios: record.scenarios.map((s) => journal.full(s)) };
+    return { record: full, passed: suite.invalid.length === 0 && record.gates.every((g) => g.pass), reports };
+  } finally {
+    journal.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -56,7 +56,7 @@ const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
 describe('helpdesk init', () => {
   it('sets up a project for a third-party server whose example replays green, and eval runs it from the project folder', async () => {
-    const init = await helpdesk(['init', 'evals', '--server', SERVER_FLAG, '--package', 'file:../mcp-helpdesk'], work);
+    const init = await helpdesk(['init', 'evals', '--server', SERVER_FLAG], work);
     expect(init.code, init.stdout + init.stderr).toBe(0);
     const project = join(work, 'evals');
     expect(filesUnder(project)).toEqual([
@@ -64,8 +64,8 @@ describe('helpdesk init', () => {
       'recordings/everything-echo-example.json', 'scenarios/everything-echo-example.yaml', 'scenarios/scenario.schema.json',
     ]);
     expect(readJson(join(project, 'helpdesk.config.json'))).toMatchObject({ mcpServers: { everything: { command: 'node', args: [EVERYTHING, 'stdio'] } }, builtinServers: false });
-    expect(readJson(join(project, 'package.json')).devDependencies).toEqual({ 'mcp-helpdesk': 'file:../mcp-helpdesk' });
-    expect(init.stdout).toContain('package.json names mcp-helpdesk by a folder of this machine: for CI, name a git URL or version instead (--package)');
+    expect(readJson(join(project, 'package.json')).devDependencies).toEqual({ 'mcp-helpdesk': `^${readJson(join(ROOT, 'package.json')).version}` });
+    expect(init.stderr).toBe('');
     // echo is server-everything's first tool; its sample argument and the quoted result.
     const scenario = readFileSync(join(project, 'scenarios', 'everything-echo-example.yaml'), 'utf8');
     expect(scenario).toContain('arguments: {"message":"example message"}');
@@ -143,7 +143,7 @@ describe('helpdesk init', () => {
     expect(readFileSync(join(project, 'package.json'), 'utf8')).toBe('{"name": "theirs"}\n');
     expect(init.stdout).toContain('kept the existing package.json (add mcp-helpdesk to its devDependencies: github:acme/mcp-helpdesk)');
     expect(init.stdout).toContain('kept GITHUB_TOKEN in .env (ignored by git), not in the config');
-    expect(init.stdout).not.toContain('by a folder of this machine');
+    expect(init.stderr).toBe('');
     const config = readFileSync(join(project, 'helpdesk.config.json'), 'utf8');
     expect(JSON.parse(config).mcpServers.everything.env).toEqual({ GITHUB_TOKEN: '${GITHUB_TOKEN}', LOG_FORMAT: 'plain' });
     expect(readFileSync(join(project, '.env'), 'utf8')).toBe('GITHUB_TOKEN=ghp_not-for-the-repo\n');
@@ -156,6 +156,16 @@ describe('helpdesk init', () => {
     const withoutDotEnv = await helpdesk(['eval', '--config', join(project, 'helpdesk.config.json')], work);
     expect(withoutDotEnv.code).toBe(2);
     expect(withoutDotEnv.stderr).toBe('helpdesk: server everything: env GITHUB_TOKEN uses ${GITHUB_TOKEN}, which is not set in the environment\n');
+  });
+
+  it('warns when the package.json it keeps names mcp-helpdesk by a folder of this machine', async () => {
+    const project = join(work, 'linked');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), '{"devDependencies": {"mcp-helpdesk": "file:../mcp-helpdesk"}}\n');
+    const init = await helpdesk(['init', project, '--server', SERVER_FLAG], work);
+    expect(init.code, init.stdout + init.stderr).toBe(0);
+    expect(init.stdout).toContain('kept the existing package.json\n');
+    expect(init.stderr).toBe(`warning: package.json names mcp-helpdesk by a folder of this machine (file:../mcp-helpdesk): CI and other clones of the repository will not have that folder; name a version (^${readJson(join(ROOT, 'package.json')).version}) or a git URL there instead\n`);
   });
 
   it('stops the servers it started when interrupted while they start', async () => {

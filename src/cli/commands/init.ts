@@ -9,7 +9,7 @@ import { authorScenarioFile } from '../../harness/save-conversation.ts';
 import { exampleId, exampleQuestion, exampleScenarioYaml } from '../../harness/scaffold/example-scenario.ts';
 import { KEPT_WHEN_PRESENT, PROJECT_PATHS, projectFiles } from '../../harness/scaffold/project-files.ts';
 import { sampleArguments } from '../../harness/scaffold/sample-args.ts';
-import { dotEnvLines, withPlaceholders } from '../../harness/scaffold/secrets.ts';
+import { actionsSecretName, dotEnvLines, withPlaceholders } from '../../harness/scaffold/secrets.ts';
 import { scenarioSchemaText } from '../../harness/scenario.ts';
 import { EXIT } from '../exit-codes.ts';
 import { CONFIG_FILE, openProject, saveTarget } from '../project.ts';
@@ -152,7 +152,7 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     const files = projectFiles({
       name: basename(dir), dir, servers: shareable, scenarioId, schemaText: scenarioSchemaText(),
       scenarioYaml: exampleScenarioYaml({ server: example.tool.server, tool: example.tool.publicName, args: example.args, question: example.question, result: example.result, startupMs: example.startupMs }, basename(PROJECT_PATHS.schema)),
-      repoRoot: repositoryRoot(dir) ?? dir, helpdeskPackage,
+      repoRoot: repositoryRoot(dir) ?? dir, helpdeskPackage, credentials: Object.keys(secrets),
     });
     const kept = Object.keys(files).filter((path) => KEPT_WHEN_PRESENT.includes(path) && existsSync(join(dir, path)));
     const clashes = Object.keys(files).filter((path) => !KEPT_WHEN_PRESENT.includes(path) && existsSync(join(dir, path)));
@@ -168,7 +168,7 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       appendFileSync(dotEnv, dotEnvLines(secrets, existsSync(dotEnv) ? readFileSync(dotEnv, 'utf8') : ''));
       const ignore = join(dir, PROJECT_PATHS.gitignore);
       if (!/^\/?\.env$/m.test(readFileSync(ignore, 'utf8'))) appendFileSync(ignore, '\n.env\n');
-      process.stdout.write(`kept ${Object.keys(secrets).join(', ')} in .env (ignored by git), not in the config (which names them as \${…}): give them to CI as secrets\n`);
+      process.stdout.write(`kept ${Object.keys(secrets).join(', ')} in .env (ignored by git), not in the config (which names them as \${…}): add them to the repository's Actions secrets as ${Object.keys(secrets).map(actionsSecretName).join(', ')}: the workflow passes them to eval\n`);
     }
     process.stdout.write(`\nwrote ${Object.keys(files).sort().map((p) => relative(process.cwd(), join(dir, p)) || p).join(', ')}\n`);
     const named = helpdeskSpecIn(join(dir, PROJECT_PATHS.packageJson));
@@ -210,6 +210,7 @@ async function authorExample(dir: string, scenarioId: string, env: NodeJS.Proces
     '  npx helpdesk eval           # replays the scenarios offline: no model, no key',
     '  npx helpdesk eval --record  # asks your model (OPENAI_API_KEY, OPENAI_BASE_URL) and records it',
     `Add scenarios beside scenarios/${scenarioId}.yaml; the system prompt is ${PROJECT_PATHS.prompt}.`,
+    'Commit package-lock.json (npm install writes it) with the rest: the workflow installs with npm ci.',
     '',
   ].join('\n'));
   return EXIT.ok;

@@ -1,13 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
+import { EVAL_HELP } from '../src/cli/commands/eval.ts';
 import { projectFiles, type ProjectPlan } from '../src/harness/scaffold/project-files.ts';
 import { withPlaceholders } from '../src/harness/scaffold/secrets.ts';
 import { actionlint } from './support/actionlint.ts';
+import { ROOT } from './servers.ts';
 
-// The GitHub workflow `helpdesk init` writes, checked as GitHub would read it: YAML first, then actionlint (expressions, contexts, job and step structure).
+// The GitHub workflows we hand out — the example for sharding a suite, the one `helpdesk init` writes — checked as
+// GitHub would read them: YAML first, then actionlint (expressions, contexts, job and step structure).
 
 interface Step { readonly uses?: string; readonly run?: string; readonly if?: string; readonly with?: Record<string, unknown>; readonly env?: Record<string, string> }
 interface Workflow { readonly jobs: Record<string, { readonly steps: readonly Step[] }> }
+
+const EXAMPLE = join(ROOT, '.ci', 'github-workflow.example.yml');
+const CURRENT_MAJORS = ['actions/checkout@v6', 'actions/setup-node@v6', 'actions/upload-artifact@v7', 'actions/download-artifact@v8', 'actions/cache/restore@v6', 'actions/cache/save@v6'];
 
 const steps = (workflow: Workflow) => Object.values(workflow.jobs).flatMap((job) => job.steps);
 const yamlErrors = (text: string) => parseDocument(text).errors.map((e) => e.message);
@@ -45,6 +53,25 @@ describe('GitHub workflows', () => {
   it('actionlint rejects an unknown context in an expression, so it reads more than the YAML', async () => {
     const unknown = 'on: push\njobs:\n  eval:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ secret.TOKEN }}\n';
     expect(await actionlint(unknown, 'unknown.yml')).toEqual([expect.stringContaining('undefined variable "secret"')]);
+  });
+
+  it('keeps the example workflow valid YAML that actionlint passes, on current action majors', async () => {
+    const text = readFileSync(EXAMPLE, 'utf8');
+    expect(yamlErrors(text)).toEqual([]);
+    expect(await actionlint(text, '.ci/github-workflow.example.yml')).toEqual([]);
+    const used = steps(parse(text) as Workflow).flatMap((s) => (s.uses ? [s.uses] : []));
+    expect(used.filter((u) => !CURRENT_MAJORS.includes(u))).toEqual([]);
+    expect(new Set(used)).toEqual(new Set(CURRENT_MAJORS));
+  });
+
+  it('runs the example\'s shards and their merge with flags helpdesk eval has', () => {
+    const runs = steps(parse(readFileSync(EXAMPLE, 'utf8')) as Workflow).flatMap((s) => (s.run ? [s.run] : []));
+    const helpdesk = runs.filter((r) => r.includes('helpdesk eval'));
+    expect(helpdesk.some((r) => /helpdesk eval --live .*--shard \$\{\{ matrix\.shard \}\}\/3/.test(r))).toBe(true);
+    expect(helpdesk.some((r) => /helpdesk eval merge shards\/shard-1 shards\/shard-2 shards\/shard-3 --out /.test(r))).toBe(true);
+    const flags = [...new Set(helpdesk.flatMap((r) => r.match(/(?<=\s)--[a-z-]+/g) ?? []))].filter((f) => f !== '--no-install');
+    expect(flags.filter((f) => !EVAL_HELP.includes(`  ${f} `) && !EVAL_HELP.includes(`[${f} `))).toEqual([]);
+    expect(helpdesk.every((r) => r.includes('npx --no-install helpdesk eval'))).toBe(true);
   });
 
   it('writes an init workflow that actionlint passes and that gives eval each credential from the repository\'s secrets', async () => {

@@ -69,7 +69,7 @@ describe('GitHub workflows', () => {
     const helpdesk = runs.filter((r) => r.includes('helpdesk eval'));
     expect(helpdesk.some((r) => /helpdesk eval --live .*--shard \$\{\{ matrix\.shard \}\}\/3/.test(r))).toBe(true);
     expect(helpdesk.some((r) => /helpdesk eval merge shards\/shard-1 shards\/shard-2 shards\/shard-3 --out /.test(r))).toBe(true);
-    const flags = [...new Set(helpdesk.flatMap((r) => r.match(/(?<=\s)--[a-z-]+/g) ?? []))].filter((f) => f !== '--no-install');
+    const flags = [...new Set(helpdesk.flatMap((r) => r.match(/(?<=[\s(])--[a-z-]+/g) ?? []))].filter((f) => f !== '--no-install');
     expect(flags.filter((f) => !EVAL_HELP.includes(`  ${f} `) && !EVAL_HELP.includes(`[${f} `))).toEqual([]);
     expect(helpdesk.every((r) => r.includes('npx --no-install helpdesk eval'))).toBe(true);
   });

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
 import { isAlive } from './support/processes.ts';
 import { hasTmux, TmuxSession } from './support/tmux.ts';
@@ -56,7 +57,7 @@ const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
 describe('helpdesk init', () => {
   it('sets up a project for a third-party server whose example replays green, and eval runs it from the project folder', async () => {
-    const init = await helpdesk(['init', 'evals', '--server', SERVER_FLAG, '--package', 'file:../mcp-helpdesk'], work);
+    const init = await helpdesk(['init', 'evals', '--server', SERVER_FLAG], work);
     expect(init.code, init.stdout + init.stderr).toBe(0);
     const project = join(work, 'evals');
     expect(filesUnder(project)).toEqual([
@@ -64,8 +65,11 @@ describe('helpdesk init', () => {
       'recordings/everything-echo-example.json', 'scenarios/everything-echo-example.yaml', 'scenarios/scenario.schema.json',
     ]);
     expect(readJson(join(project, 'helpdesk.config.json'))).toMatchObject({ mcpServers: { everything: { command: 'node', args: [EVERYTHING, 'stdio'] } }, builtinServers: false });
-    expect(readJson(join(project, 'package.json')).devDependencies).toEqual({ 'mcp-helpdesk': 'file:../mcp-helpdesk' });
-    expect(init.stdout).toContain('package.json names mcp-helpdesk by a folder of this machine: for CI, name a git URL or version instead (--package)');
+    expect(readJson(join(project, 'package.json')).devDependencies).toEqual({ 'mcp-helpdesk': `^${readJson(join(ROOT, 'package.json')).version}` });
+    expect(init.stderr).toBe('');
+    const workflow = readFileSync(join(project, '.github', 'workflows', 'helpdesk-eval.yml'), 'utf8');
+    expect(workflow).toContain('      - run: npm ci\n      - run: npx --no-install helpdesk eval\n      - uses: actions/upload-artifact@v7\n');
+    expect(init.stdout).toContain('Commit package-lock.json (npm install writes it) with the rest: the workflow installs with npm ci.');
     // echo is server-everything's first tool; its sample argument and the quoted result.
     const scenario = readFileSync(join(project, 'scenarios', 'everything-echo-example.yaml'), 'utf8');
     expect(scenario).toContain('arguments: {"message":"example message"}');
@@ -142,8 +146,8 @@ describe('helpdesk init', () => {
     expect(init.code, init.stdout + init.stderr).toBe(0);
     expect(readFileSync(join(project, 'package.json'), 'utf8')).toBe('{"name": "theirs"}\n');
     expect(init.stdout).toContain('kept the existing package.json (add mcp-helpdesk to its devDependencies: github:acme/mcp-helpdesk)');
-    expect(init.stdout).toContain('kept GITHUB_TOKEN in .env (ignored by git), not in the config');
-    expect(init.stdout).not.toContain('by a folder of this machine');
+    expect(init.stdout).toContain('kept GITHUB_TOKEN in .env (ignored by git), not in the config (which names them as ${…}): add them to the repository\'s Actions secrets as GH_TOKEN: the workflow passes them to eval');
+    expect(init.stderr).toBe('');
     const config = readFileSync(join(project, 'helpdesk.config.json'), 'utf8');
     expect(JSON.parse(config).mcpServers.everything.env).toEqual({ GITHUB_TOKEN: '${GITHUB_TOKEN}', LOG_FORMAT: 'plain' });
     expect(readFileSync(join(project, '.env'), 'utf8')).toBe('GITHUB_TOKEN=ghp_not-for-the-repo\n');
@@ -156,6 +160,20 @@ describe('helpdesk init', () => {
     const withoutDotEnv = await helpdesk(['eval', '--config', join(project, 'helpdesk.config.json')], work);
     expect(withoutDotEnv.code).toBe(2);
     expect(withoutDotEnv.stderr).toBe('helpdesk: server everything: env GITHUB_TOKEN uses ${GITHUB_TOKEN}, which is not set in the environment\n');
+    // As in CI: no .env, the eval step's env from the workflow, its secrets as GitHub fills them in.
+    rmSync(join(project, '.env'));
+    const inCi = await helpdesk(['eval'], project, workflowEvalEnv(join(project, '.github', 'workflows', 'helpdesk-eval.yml'), { GH_TOKEN: 'ghp_not-for-the-repo' }));
+    expect(inCi.code, inCi.stdout + inCi.stderr).toBe(0);
+  });
+
+  it('warns when the package.json it keeps names mcp-helpdesk by a folder of this machine', async () => {
+    const project = join(work, 'linked');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), '{"devDependencies": {"mcp-helpdesk": "file:../mcp-helpdesk"}}\n');
+    const init = await helpdesk(['init', project, '--server', SERVER_FLAG], work);
+    expect(init.code, init.stdout + init.stderr).toBe(0);
+    expect(init.stdout).toContain('kept the existing package.json\n');
+    expect(init.stderr).toBe(`warning: package.json names mcp-helpdesk by a folder of this machine (file:../mcp-helpdesk): CI and other clones of the repository will not have that folder; name a version (^${readJson(join(ROOT, 'package.json')).version}) or a git URL there instead\n`);
   });
 
   it('stops the servers it started when interrupted while they start', async () => {
@@ -219,6 +237,14 @@ async function initInTerminal(folder: string): Promise<TmuxSession> {
   await session.type('everything');
   await session.waitFor(/How is it reached/);
   return session;
+}
+
+/** The env a workflow's `helpdesk eval` step gets on GitHub, each `${{ secrets.NAME }}` filled from `secrets` (unset: empty). */
+function workflowEvalEnv(path: string, secrets: Record<string, string>): Record<string, string> {
+  const workflow = parse(readFileSync(path, 'utf8')) as { jobs: Record<string, { steps: Array<{ run?: string; env?: Record<string, string> }> }> };
+  const step = Object.values(workflow.jobs).flatMap((job) => job.steps).find((s) => s.run?.includes('helpdesk eval'));
+  return Object.fromEntries(Object.entries(step?.env ?? {}).map(([name, value]) =>
+    [name, value.replace(/\$\{\{ secrets\.([A-Za-z0-9_]+) \}\}/g, (_, secret: string) => secrets[secret] ?? '')]));
 }
 
 /** A Claude Desktop style config with server-everything, in the work folder. */

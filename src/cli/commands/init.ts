@@ -1,7 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
 import type { ServersConfig } from '../../orchestrator/config.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import type { RegisteredTool } from '../../orchestrator/tool-registry.ts';
@@ -10,7 +9,7 @@ import { authorScenarioFile } from '../../harness/save-conversation.ts';
 import { exampleId, exampleQuestion, exampleScenarioYaml } from '../../harness/scaffold/example-scenario.ts';
 import { KEPT_WHEN_PRESENT, PROJECT_PATHS, projectFiles } from '../../harness/scaffold/project-files.ts';
 import { sampleArguments } from '../../harness/scaffold/sample-args.ts';
-import { dotEnvLines, withPlaceholders } from '../../harness/scaffold/secrets.ts';
+import { actionsSecretName, dotEnvLines, withPlaceholders } from '../../harness/scaffold/secrets.ts';
 import { scenarioSchemaText } from '../../harness/scenario.ts';
 import { EXIT } from '../exit-codes.ts';
 import { CONFIG_FILE, openProject, saveTarget } from '../../harness/project.ts';
@@ -18,6 +17,7 @@ import { openPool } from '../session.ts';
 import { readSettings, type Settings } from '../settings.ts';
 import { TerminalQuestions } from '../terminal-ui.ts';
 import { QuestionsClosed, type Questions } from '../ui.ts';
+import { helpdeskSpecIn, helpdeskVersionRange, localFolderWarning, namesLocalFolder } from './init-package.ts';
 import { askServers, serversFromFlags } from './init-servers.ts';
 
 export const INIT_HELP = `Usage: helpdesk init [dir] [options]
@@ -40,8 +40,8 @@ The example scenario:
   --args <json>        the tool's arguments (default: a sample from its input schema)
   --question <text>    the question it asks
 Options:
-  --package <spec>     how package.json names mcp-helpdesk (default: this installation, as
-                       file:<path>; use a git URL or version for a shared repository)
+  --package <spec>     how a new package.json names mcp-helpdesk: any npm spec, e.g. a version
+                       range, a git URL or a tarball (default: ${helpdeskVersionRange()}, this version)
   --yes                ask nothing: take the defaults
   -h, --help           show this help
 
@@ -60,16 +60,6 @@ function repositoryRoot(dir: string): string | undefined {
   for (let at = dir; ; at = dirname(at)) {
     if (existsSync(join(at, '.git'))) return at;
     if (dirname(at) === at) return undefined;
-  }
-}
-
-/** Whether a package.json already brings mcp-helpdesk. */
-function dependsOnHelpdesk(path: string): boolean {
-  try {
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, string> | undefined>;
-    return ['dependencies', 'devDependencies'].some((field) => manifest[field]?.['mcp-helpdesk'] !== undefined);
-  } catch {
-    return false;
   }
 }
 
@@ -158,11 +148,11 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     // Credentials of the servers go to .env (ignored by git), the config names them.
     const { servers: shareable, secrets } = withPlaceholders(servers);
     const scenarioId = exampleId({ server: example.tool.server, tool: example.tool.publicName });
-    const helpdeskPackage = values.package ?? `file:${relative(dir, PROJECT_ROOT) || '.'}`;
+    const helpdeskPackage = values.package ?? helpdeskVersionRange();
     const files = projectFiles({
       name: basename(dir), dir, servers: shareable, scenarioId, schemaText: scenarioSchemaText(),
       scenarioYaml: exampleScenarioYaml({ server: example.tool.server, tool: example.tool.publicName, args: example.args, question: example.question, result: example.result, startupMs: example.startupMs }, basename(PROJECT_PATHS.schema)),
-      repoRoot: repositoryRoot(dir) ?? dir, helpdeskPackage,
+      repoRoot: repositoryRoot(dir) ?? dir, helpdeskPackage, credentials: Object.keys(secrets),
     });
     const kept = Object.keys(files).filter((path) => KEPT_WHEN_PRESENT.includes(path) && existsSync(join(dir, path)));
     const clashes = Object.keys(files).filter((path) => !KEPT_WHEN_PRESENT.includes(path) && existsSync(join(dir, path)));
@@ -178,14 +168,15 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       appendFileSync(dotEnv, dotEnvLines(secrets, existsSync(dotEnv) ? readFileSync(dotEnv, 'utf8') : ''));
       const ignore = join(dir, PROJECT_PATHS.gitignore);
       if (!/^\/?\.env$/m.test(readFileSync(ignore, 'utf8'))) appendFileSync(ignore, '\n.env\n');
-      process.stdout.write(`kept ${Object.keys(secrets).join(', ')} in .env (ignored by git), not in the config (which names them as \${…}): give them to CI as secrets\n`);
+      process.stdout.write(`kept ${Object.keys(secrets).join(', ')} in .env (ignored by git), not in the config (which names them as \${…}): add them to the repository's Actions secrets as ${Object.keys(secrets).map(actionsSecretName).join(', ')}: the workflow passes them to eval\n`);
     }
     process.stdout.write(`\nwrote ${Object.keys(files).sort().map((p) => relative(process.cwd(), join(dir, p)) || p).join(', ')}\n`);
+    const named = helpdeskSpecIn(join(dir, PROJECT_PATHS.packageJson));
     for (const path of kept) {
-      const advice = path === PROJECT_PATHS.packageJson && !dependsOnHelpdesk(join(dir, path)) ? ` (add mcp-helpdesk to its devDependencies: ${helpdeskPackage})` : '';
+      const advice = path === PROJECT_PATHS.packageJson && named === undefined ? ` (add mcp-helpdesk to its devDependencies: ${helpdeskPackage})` : '';
       process.stdout.write(`kept the existing ${path}${advice}\n`);
     }
-    if (!kept.includes(PROJECT_PATHS.packageJson) && helpdeskPackage.startsWith('file:')) process.stdout.write('package.json names mcp-helpdesk by a folder of this machine: for CI, name a git URL or version instead (--package)\n');
+    if (named !== undefined && namesLocalFolder(named)) process.stderr.write(`${localFolderWarning(named)}\n`);
     return await authorExample(dir, scenarioId, { ...env, ...secrets }, settings);
   } catch (error) {
     if (error instanceof QuestionsClosed) {
@@ -219,6 +210,7 @@ async function authorExample(dir: string, scenarioId: string, env: NodeJS.Proces
     '  npx helpdesk eval           # replays the scenarios offline: no model, no key',
     '  npx helpdesk eval --record  # asks your model (OPENAI_API_KEY, OPENAI_BASE_URL) and records it',
     `Add scenarios beside scenarios/${scenarioId}.yaml; the system prompt is ${PROJECT_PATHS.prompt}.`,
+    'Commit package-lock.json (npm install writes it) with the rest: the workflow installs with npm ci.',
     '',
   ].join('\n'));
   return EXIT.ok;

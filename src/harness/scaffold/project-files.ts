@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path';
 import type { ServersConfig } from '../../orchestrator/config.ts';
 import { TODAY } from '../../orchestrator/prompt.ts';
+import { actionsSecretName } from './secrets.ts';
 
 /** The files of a new evaluation project, by path relative to its folder. */
 export type ProjectFiles = Record<string, string>;
@@ -19,8 +20,10 @@ export interface ProjectPlan {
   readonly schemaText: string;
   /** The root of the git repository the project is in (its own folder when there is none): the workflow goes there. */
   readonly repoRoot: string;
-  /** How package.json names mcp-helpdesk (a version, a git URL or a file: path). */
+  /** How package.json names mcp-helpdesk: an npm spec (a version range, a git URL, a tarball). */
   readonly helpdeskPackage: string;
+  /** The names of the servers' credentials (kept in .env, not in the config): the workflow passes each from the repository's secrets. */
+  readonly credentials: readonly string[];
 }
 
 export const PROJECT_PATHS = {
@@ -68,13 +71,25 @@ function promptText(plan: ProjectPlan): string {
   ].join('\n');
 }
 
-/** A GitHub Actions job that replays the suite on every push and pull request and keeps the reports. */
+/** The eval step's env: each credential from the repository's secrets (a block mapping: `${{ }}` may not sit in a flow one). */
+function credentialLines(credentials: readonly string[]): string[] {
+  if (credentials.length === 0) return [];
+  return ['        env:', ...credentials.map((name) => `          ${name}: \${{ secrets.${actionsSecretName(name)} }}`)];
+}
+
+/**
+ * A GitHub Actions job that replays the suite on every push and pull request and keeps the reports. It installs with
+ * `npm ci`, which needs the package-lock.json that `npm install` writes beside package.json (committed with it), as does
+ * setup-node's npm cache; `npx --no-install` runs the helpdesk that lockfile installed, never one fetched on the spot.
+ */
 function workflowText(plan: ProjectPlan): string {
   const fromRoot = relative(plan.repoRoot, plan.dir);
-  const dir = fromRoot === '' ? '.' : fromRoot;
-  const reports = fromRoot === '' ? 'reports/' : `${fromRoot}/reports/`;
+  const inFolder = (path: string) => (fromRoot === '' ? path : `${fromRoot}/${path}`);
+  const secrets = plan.credentials.map(actionsSecretName);
   return [
     `# Written by helpdesk init: replays ${plan.name}'s scenarios offline (no API key) on every change.`,
+    '# It installs with npm ci: commit the package-lock.json that npm install writes.',
+    ...(secrets.length > 0 ? [`# The servers' credentials come from the repository's Actions secrets: ${secrets.join(', ')}.`] : []),
     'name: agent evals',
     'on: [push, pull_request]',
     'jobs:',
@@ -82,19 +97,22 @@ function workflowText(plan: ProjectPlan): string {
     '    runs-on: ubuntu-latest',
     '    defaults:',
     '      run:',
-    `        working-directory: ${JSON.stringify(dir)}`,
+    `        working-directory: ${JSON.stringify(fromRoot === '' ? '.' : fromRoot)}`,
     '    steps:',
-    '      - uses: actions/checkout@v4',
-    '      - uses: actions/setup-node@v4',
+    '      - uses: actions/checkout@v6',
+    '      - uses: actions/setup-node@v6',
     '        with:',
     '          node-version: 24',
-    '      - run: npm install',
-    '      - run: npx helpdesk eval',
-    '      - uses: actions/upload-artifact@v4',
+    '          cache: npm',
+    `          cache-dependency-path: ${JSON.stringify(inFolder('package-lock.json'))}`,
+    '      - run: npm ci',
+    '      - run: npx --no-install helpdesk eval',
+    ...credentialLines(plan.credentials),
+    '      - uses: actions/upload-artifact@v7',
     '        if: always()',
     '        with:',
     '          name: helpdesk-reports',
-    `          path: ${JSON.stringify(reports)}`,
+    `          path: ${JSON.stringify(inFolder('reports/'))}`,
     '',
   ].join('\n');
 }

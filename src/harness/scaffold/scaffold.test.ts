@@ -88,7 +88,7 @@ describe('projectFiles', () => {
   it('writes the servers without defaults, turns the built-ins off and points at the prompt with {{today}} in it', () => {
     const files = projectFiles({
       name: 'My Evals', dir: '/work/evals', servers: { fs: { command: 'npx', args: ['-y', 'server-fs', '.'], env: {}, disabled: false, cwd: '/work/evals' }, docs: { url: 'http://127.0.0.1:9/mcp', args: [], env: {}, disabled: false } },
-      scenarioId: 'fs-read-example', scenarioYaml: 'id: fs-read-example\n', schemaText: '{}\n', repoRoot: '/work', helpdeskPackage: 'file:../mcp-helpdesk',
+      scenarioId: 'fs-read-example', scenarioYaml: 'id: fs-read-example\n', schemaText: '{}\n', repoRoot: '/work', helpdeskPackage: '^0.1.0', credentials: [],
     });
     expect(JSON.parse(files['helpdesk.config.json'] as string)).toEqual({
       mcpServers: { fs: { command: 'npx', args: ['-y', 'server-fs', '.'], cwd: '.' }, docs: { url: 'http://127.0.0.1:9/mcp' } },
@@ -96,7 +96,7 @@ describe('projectFiles', () => {
     });
     expect(files['prompts/system.md']).toContain('tools of fs, docs');
     expect(files['prompts/system.md']).toContain('Today is {{today}}.');
-    expect(JSON.parse(files['package.json'] as string)).toMatchObject({ name: 'my-evals', devDependencies: { 'mcp-helpdesk': 'file:../mcp-helpdesk' } });
+    expect(JSON.parse(files['package.json'] as string)).toMatchObject({ name: 'my-evals', devDependencies: { 'mcp-helpdesk': '^0.1.0' } });
     expect(files['../.github/workflows/helpdesk-eval.yml']).toContain('working-directory: "evals"');
     expect(files['../.github/workflows/helpdesk-eval.yml']).toContain('path: "evals/reports/"');
     expect(files['scenarios/fs-read-example.yaml']).toBe('id: fs-read-example\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServersConfig } from '../../orchestrator/config.ts';
-import { dotEnvLines, withPlaceholders } from './secrets.ts';
+import { actionsSecretName, dotEnvLines, withPlaceholders } from './secrets.ts';
 
 const server = (extra: Partial<ServersConfig[string]>): ServersConfig[string] => ({ command: 'npx', args: [], env: {}, disabled: false, ...extra });
 
@@ -25,5 +25,14 @@ describe('dotEnvLines', () => {
     expect(dotEnvLines({ A_TOKEN: 'plain-1', B_TOKEN: 'Bearer abc', C_TOKEN: "it's", KEPT: 'new' }, 'KEPT=old\n# note\n')).toBe(
       "A_TOKEN=plain-1\nB_TOKEN='Bearer abc'\nC_TOKEN=\"it's\"\n",
     );
+  });
+});
+
+describe('actionsSecretName', () => {
+  it('keeps a credential\'s name as its Actions secret, except GITHUB_, which GitHub reserves, as GH_', () => {
+    expect(actionsSecretName('WIKI_API_TOKEN')).toBe('WIKI_API_TOKEN');
+    expect(actionsSecretName('GITHUB_PERSONAL_ACCESS_TOKEN')).toBe('GH_PERSONAL_ACCESS_TOKEN');
+    expect(actionsSecretName('GITHUB_TOKEN')).toBe('GH_TOKEN');
+    expect(actionsSecretName('MY_GITHUB_TOKEN')).toBe('MY_GITHUB_TOKEN');
   });
 });

@@ -41,3 +41,11 @@ export function dotEnvLines(secrets: Readonly<Record<string, string>>, existing:
   return Object.entries(secrets).filter(([name]) => !present.has(name))
     .map(([name, value]) => `${name}=${/^[\w@%+=:,./-]*$/.test(value) ? value : value.includes("'") ? JSON.stringify(value) : `'${value}'`}\n`).join('');
 }
+
+/**
+ * The name a credential takes among a GitHub repository's Actions secrets: its own, except that GitHub reserves the
+ * GITHUB_ prefix (secrets.GITHUB_TOKEN is the workflow's own token, and no secret may be named GITHUB_…), so GITHUB_X is GH_X.
+ */
+export function actionsSecretName(name: string): string {
+  return name.replace(/^GITHUB_/, 'GH_');
+}

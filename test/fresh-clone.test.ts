@@ -25,8 +25,8 @@ let project: string;
 function shellEnv(path: string = process.env.PATH ?? ''): NodeJS.ProcessEnv {
   const { OPENAI_API_KEY: _key, OPENAI_BASE_URL: _url, HELPDESK_NOW: _now, ...all } = process.env;
   // This vitest's own variables would make the project's vitest think it runs inside this one.
-  const rest = Object.fromEntries(Object.entries(all).filter(([name]) => !name.startsWith('VITEST') && name !== 'NODE_OPTIONS'));
-  return { ...rest, PATH: path, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  const rest = Object.fromEntries(Object.entries(all).filter(([name]) => !name.startsWith('VITEST') && !['NODE_OPTIONS', 'FORCE_COLOR'].includes(name)));
+  return { ...rest, PATH: path, NO_COLOR: '1', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 }
 
 /** A fenced bash block of the README, the one after `<!-- walk: <name> -->`. */
@@ -96,6 +96,7 @@ describe('a fresh clone', () => {
     expect(typo.stdout).toContain('✗ typo (scenarios/typo.yaml)');
     expect(typo.stdout).toContain('invalid scenario file: line 20, column 5: expect.tools: Unrecognized key: "mdoe"');
     expect(typo.stdout).toContain('replay: 1 passed, 1 failed');
+    rmSync(join(project, 'scenarios', 'typo.yaml'));
   });
 
   it('installs the package as a copy holding the build and no source, tests or reports', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineConfig, defineScenario, evaluate, loadSuite, SuiteSession } from '../src/index.ts';
+import { startFakeOpenAI } from './support/fake-openai.ts';
 import { ROOT } from './servers.ts';
 
 // The package's API (what `import … from 'mcp-helpdesk'` gives), against the real servers.
@@ -45,6 +46,30 @@ describe('the mcp-helpdesk API', () => {
     const replayed = await evaluate({ cwd: ROOT, config, scenarios: [scenario], recordings });
     expect(replayed.record.mode).toBe('replay');
     expect(replayed.record.scenarios[0]?.trials[0]?.checks.filter((c) => !c.pass).map((c) => c.name)).toEqual(['answer']);
+  });
+
+  it('records a live model on a local OpenAI-compatible endpoint, keeps its key out of the cassette, then replays it offline with the same verdict', { timeout: 60_000 }, async () => {
+    const recordings = join(scratch, 'recorded');
+    const key = 'sk-api-test-key-never-written';
+    const model = await startFakeOpenAI([
+      { turn: { toolCalls: [{ name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } }] } },
+      { turn: { answer: 'Customer CUST-001 has 2 critical tickets: TKT-1001 and TKT-1004.' } },
+    ], 'local-model');
+    try {
+      const filter = { ids: ['critical-tickets-cust-001'] };
+      const recorded = await evaluate({ cwd: ROOT, filter, recordings, mode: 'record', model: { apiKey: key, baseURL: model.url, model: 'local-model', maxRetries: 0 } });
+      expect(recorded.passed).toBe(true);
+      expect(recorded.record.model).toBe('local-model');
+      expect(model.requests).toHaveLength(2);
+      const cassette = readFileSync(join(recordings, 'critical-tickets-cust-001.json'), 'utf8');
+      expect(cassette).toContain('TKT-1004');
+      expect(cassette).not.toContain(key);
+      const replayed = await evaluate({ cwd: ROOT, filter, recordings, env: {} });
+      expect(replayed.record.scenarios.map((s) => [s.id, s.summary.pass])).toEqual([['critical-tickets-cust-001', true]]);
+      expect(model.requests).toHaveLength(2);
+    } finally {
+      await model.close();
+    }
   });
 
   it('refuses a scenario or a config with a bad field, naming it', () => {

@@ -5,6 +5,7 @@ import { evaluateGates, type GateOptions } from '../harness/gates.ts';
 import { writeReports } from '../harness/reporters/write.ts';
 import type { RunRecord } from '../harness/results.ts';
 import { ResultJournal } from '../harness/stream/journal.ts';
+import { claimReportFolder } from '../harness/stream/report-folder.ts';
 import { evaluateSuite, newRunId, workerCount } from '../harness/suite-runner.ts';
 import { SuiteSession, type SuiteOptions } from './session.ts';
 
@@ -52,7 +53,15 @@ async function evaluateOpened(session: SuiteSession, options: EvaluateOptions): 
   const k = options.k ?? trials;
   const scratch = options.reportDir === undefined ? mkdtempSync(join(tmpdir(), 'helpdesk-evaluate-')) : undefined;
   const reportDir = scratch ?? resolve(cwd, options.reportDir as string);
-  const journal = new ResultJournal(join(reportDir, 'results.jsonl'));
+  // As eval does: one run writes a reports folder at a time.
+  const folder = claimReportFolder(reportDir);
+  let journal: ResultJournal;
+  try {
+    journal = new ResultJournal(join(reportDir, 'results.jsonl'));
+  } catch (error) {
+    folder.release();
+    throw error;
+  }
   try {
     const { record } = await evaluateSuite(suite.scenarios, suite.invalid, {
       run, journal, root: project.root, cwd, serverEnv: session.serverEnv, headerEnv: session.env, servers: project.servers, trials, k,
@@ -69,6 +78,7 @@ async function evaluateOpened(session: SuiteSession, options: EvaluateOptions): 
     return { record: full, passed: suite.invalid.length === 0 && record.gates.every((g) => g.pass), reports };
   } finally {
     journal.close();
+    folder.release();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }

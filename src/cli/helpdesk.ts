@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `helpdesk` command: the only entry point that reads argv and the environment.
-import { ConfigError, ModelError, ServerStartError } from '../orchestrator/errors.ts';
+import { ConfigError, ModelError, ServerStartError, StorageError } from '../orchestrator/errors.ts';
 import { ASK_HELP, askCommand } from './commands/ask.ts';
 import { CHAT_HELP, chatCommand } from './commands/chat.ts';
 import { EVAL_HELP, evalCommand } from './commands/eval.ts';
@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
 
 /** Turns a failure into a message and an exit code; stack traces only for real bugs. */
 function report(error: unknown): number {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof StorageError) {
     process.stderr.write(`helpdesk: ${error.message}\n`);
     return EXIT.usage;
   }

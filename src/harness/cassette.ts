@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 
 /** One recorded exchange: the chat-completions request body and the response, as sent on the wire. */
 export const InteractionSchema = z
@@ -87,10 +88,10 @@ export function readCassette(path: string): Cassette | undefined {
   return parsed.data;
 }
 
-/** Writes a cassette (pretty-printed, so reviews show readable diffs). */
+/** Writes a cassette (pretty-printed, so reviews show readable diffs): the whole new one or, if the write fails, the old one as it was. */
 export function writeCassette(path: string, cassette: Cassette): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(CassetteSchema.parse(cassette), null, 2)}\n`);
+  writeFileAtomic(path, `${JSON.stringify(CassetteSchema.parse(cassette), null, 2)}\n`);
 }
 
 const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -45,17 +45,29 @@ export async function runTrials<T = ScenarioTrials>(
     onResult(result, trial + 1, done, jobs.length);
     entry.left -= 1;
     if (entry.left > 0 || !isComplete(entry.results, trials, options.signal)) return;
-    if (recordMode) keepCassette(entry.loaded, entry.results, options.recordingsDir);
+    if (recordMode) entry.results = keepCassette(entry.loaded, entry.results, options.recordingsDir);
     entry.kept = settle({ loaded: entry.loaded, results: entry.results });
     entry.results = [];
   }, options.signal);
   return entries.flatMap((e) => (e.kept === undefined ? [] : [e.kept]));
 }
 
-/** Record mode: the cassette of the first passing trial, or of the last one that has one. */
-function keepCassette(loaded: LoadedScenario, results: readonly ScenarioResult[], recordingsDir: string): void {
+/**
+ * Record mode: writes the cassette of the first passing trial, or of the last one that has one.
+ * A cassette that cannot be written (a full or failing disk) fails the scenario's trials as an
+ * infrastructure error naming the file; the old cassette stays as it was and the run goes on.
+ */
+function keepCassette(loaded: LoadedScenario, results: ScenarioResult[], recordingsDir: string): ScenarioResult[] {
   const chosen = results.find((r) => r.pass && r.cassette) ?? results.findLast((r) => r.cassette);
-  if (chosen?.cassette) writeCassette(cassettePath(recordingsDir, loaded.scenario.id), chosen.cassette);
+  if (!chosen?.cassette) return results;
+  const path = cassettePath(recordingsDir, loaded.scenario.id);
+  try {
+    writeCassette(path, chosen.cassette);
+    return results;
+  } catch (error) {
+    const reason = `could not write the cassette ${path} (${(error as Error).message}); the one there before is kept as it was`;
+    return results.map((r) => ({ ...r, pass: false, error: r.error ?? reason }));
+  }
 }
 
 /** Whether every trial has a result, none of them cut short by an interruption. */

@@ -18,6 +18,18 @@ export class ConfigError extends HelpdeskError {
   }
 }
 
+/**
+ * A folder the run must write (reports, recordings) cannot be written: read-only, full, or in use
+ * by another run. The message names the folder; nothing of the run is lost by it beyond that folder.
+ */
+export class StorageError extends HelpdeskError {
+  readonly path: string;
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super('storage_error', message, options);
+    this.path = path;
+  }
+}
+
 /** A server process could not be started or did not complete the MCP handshake. */
 export class ServerStartError extends HelpdeskError {
   readonly server: string;

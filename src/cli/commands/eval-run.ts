@@ -1,20 +1,21 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../orchestrator/errors.ts';
+import { ConfigError, StorageError } from '../../orchestrator/errors.ts';
 import { checkApiKey } from '../../orchestrator/openai-model.ts';
 import { compareRuns, DEFAULT_THRESHOLDS, loadBaseline } from '../../harness/baseline.ts';
-import { evaluateGates } from '../../harness/gates.ts';
+import { evaluateGates, type GateOptions } from '../../harness/gates.ts';
 import type { Mode } from '../../harness/grading/run.ts';
 import { PoolCache } from '../../harness/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
 import { resilienceTerminal } from '../../harness/reporters/resilience.ts';
 import { driftSection, failureDetails, judgeSummary, rebaseSummary, resultsTable, staleSummary, summaryLine, variationsTable } from '../../harness/reporters/terminal.ts';
-import { writeReports } from '../../harness/reporters/write.ts';
+import { ReportWriteError, writeReports } from '../../harness/reporters/write.ts';
 import { ReplayHub } from '../../harness/replay/replay.ts';
 import type { RunRecord } from '../../harness/results.ts';
 import { collectGarbage } from '../../harness/stream/heap.ts';
 import { ResultJournal } from '../../harness/stream/journal.ts';
+import { checkWritable, claimReportFolder } from '../../harness/stream/report-folder.ts';
 import type { LiveEndpoint } from '../../harness/model-setup.ts';
 import { loadSuite, type InvalidScenarioFile, type ScenarioFilter } from '../../harness/suite.ts';
 import type { LoadedScenario } from '../../harness/scenario.ts';
@@ -47,26 +48,41 @@ export function list(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
+/** A failed write in one line: its code (ENOSPC, EROFS, …) and what the system said. */
+function describeFailure(error: Error): string {
+  return (error as NodeJS.ErrnoException).code ? `${(error as NodeJS.ErrnoException).code}: ${error.message.replace(/^[A-Z]+: /, '')}` : error.message;
+}
+
 /** Where a run's reports go: --report-dir, else reports/<run-id>/. */
 function reportDir(values: Values, reportsDir: string, runId: string): string {
   return values['report-dir'] ? resolve(values['report-dir']) : resolve(reportsDir, runId);
 }
 
-/** Prints the table, details and summary; applies gates and the baseline; writes reports. */
-export async function finish(record: RunRecord, values: Values, env: NodeJS.ProcessEnv, reportsDir: string, root: string, label: string, journal?: ResultJournal): Promise<number> {
-  record.gates = evaluateGates(record, {
+/** What a run's end is judged by, read from the flags before anything runs: a bad value is refused then, not after. */
+export interface Verdict {
+  readonly gates: GateOptions;
+  /** --baseline, read and checked. */
+  readonly baseline: RunRecord | undefined;
+}
+
+/** Reads --min-pass-rate, --max-flaky and --baseline; any that is wrong is a ConfigError naming it. */
+export function verdictOf(values: Values, reportsDir: string): Verdict {
+  const gates = {
     minPassRate: fraction(values['min-pass-rate'], '--min-pass-rate'),
     maxFlaky: wholeNumber(values['max-flaky'], '--max-flaky', 0),
-  });
-  if (values.baseline) {
-    let baseline;
-    try {
-      baseline = loadBaseline(values.baseline, reportsDir);
-    } catch (error) {
-      throw new ConfigError((error as Error).message);
-    }
-    record.baseline = { run_id: baseline.run_id, regressions: compareRuns(record, baseline, DEFAULT_THRESHOLDS) };
+  };
+  if (!values.baseline) return { gates, baseline: undefined };
+  try {
+    return { gates, baseline: loadBaseline(values.baseline, reportsDir) };
+  } catch (error) {
+    throw new ConfigError(`--baseline: ${(error as Error).message}`);
   }
+}
+
+/** Prints the table, details and summary; applies gates and the baseline; writes reports. */
+export async function finish(record: RunRecord, values: Values, verdict: Verdict, env: NodeJS.ProcessEnv, reportsDir: string, root: string, label: string, journal?: ResultJournal): Promise<number> {
+  record.gates = evaluateGates(record, verdict.gates);
+  if (verdict.baseline) record.baseline = { run_id: verdict.baseline.run_id, regressions: compareRuns(record, verdict.baseline, DEFAULT_THRESHOLDS) };
   process.stdout.write(`${resultsTable(record)}\n`);
   const variations = variationsTable(record);
   if (variations) process.stdout.write(`\n${variations}\n`);
@@ -90,7 +106,16 @@ export async function finish(record: RunRecord, values: Values, env: NodeJS.Proc
     for (const r of regressions) process.stdout.write(`  ✗ ${r.scenario} [${r.kind}] ${r.reason}\n`);
   }
   const dir = reportDir(values, reportsDir, record.run_id);
-  const written = await writeReports(record, dir, { root, ...(journal ? { journal } : {}) });
+  if (journal?.failure) process.stderr.write(`warning: could not write ${journal.path} (${describeFailure(journal.failure)}): the results were kept in memory\n`);
+  let written: readonly string[];
+  try {
+    written = await writeReports(record, dir, { root, ...(journal ? { journal } : {}) });
+  } catch (error) {
+    if (!(error instanceof ReportWriteError)) throw error;
+    process.stdout.write(`\n${label}: ${summaryLine(record)}\n`);
+    const kept = error.written.map((p) => p.replace(`${process.cwd()}/`, ''));
+    throw new StorageError(dir, `${error.message}; ${kept.length > 0 ? `written whole: ${kept.join(', ')}` : 'no report file was written'}; the results are in the table above`, { cause: error });
+  }
   process.stdout.write(`\n${label}: ${summaryLine(record)}\nreports: ${written.map((p) => p.replace(`${process.cwd()}/`, '')).join(', ')}\n`);
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, readFileSync(resolve(dir, 'summary.md'), 'utf8'));
   if (env.GITHUB_ACTIONS === 'true') {
@@ -130,6 +155,10 @@ export interface EvalPlan {
   readonly scenariosDir: string;
   readonly recordingsDir: string;
   readonly filter: ScenarioFilter;
+  /** The gates and baseline the run's end is judged by. */
+  readonly verdict: Verdict;
+  /** --workers, when given. */
+  readonly workers: number | undefined;
 }
 
 /** What a run keeps open across its passes: the settings, the live endpoint, the servers and the replay hub. */
@@ -166,8 +195,16 @@ export function planEval(values: Values, env: NodeJS.ProcessEnv, project: Projec
   const recordingsDir = values.recordings ? resolve(values.recordings) : project.recordingsDir;
   if (!existsSync(scenariosDir)) throw new ConfigError(`scenario folder ${scenariosDir} does not exist`);
   const label = values.author ? 'author' : values.rebase ? 'rebase' : mode;
+  // Everything the run's end needs is checked now: a bad flag or a folder that cannot be written
+  // must not cost a run (and, live, its model requests) before it is refused.
+  const verdict = verdictOf(values, project.reportsDir);
+  const workers = wholeNumber(values.workers, '--workers', 1);
+  if (!values.list) {
+    checkWritable(values['report-dir'] ? resolve(values['report-dir']) : project.reportsDir, 'reports folder');
+    if (mode === 'record' || values.rebase) checkWritable(recordingsDir, 'recordings folder');
+  }
   return {
-    values, env, project, mode, label, concurrency, trials, k, kinds, shard, scenariosDir, recordingsDir,
+    values, env, project, mode, label, concurrency, trials, k, kinds, shard, scenariosDir, recordingsDir, verdict, workers,
     filter: { ids: list(values.id), tags: list(values.tag), files: list(values.file) },
   };
 }
@@ -220,7 +257,14 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
   const reportsDir = project.reportsDir;
   const judge = live && scenarios.some((s) => s.scenario.expect.judge?.length) ? judgeEndpoint(settings, live, values['judge-model']) : undefined;
   const runId = newRunId(label);
-  const journal = new ResultJournal(join(reportDir(values, reportsDir, runId), 'results.jsonl'));
+  const folder = claimReportFolder(reportDir(values, reportsDir, runId));
+  let journal: ResultJournal;
+  try {
+    journal = new ResultJournal(join(reportDir(values, reportsDir, runId), 'results.jsonl'));
+  } catch (error) {
+    folder.release();
+    throw error;
+  }
   const started = performance.now();
   const tty = process.stderr.isTTY === true;
   // Ctrl+C: stop starting scenarios, cancel the ones in flight, write what finished as a partial
@@ -236,7 +280,7 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
     const runOptions = { signal: interrupt.signal, mode, recordingsDir, pools, promptTemplate: project.promptTemplate, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(values.author ? { author: true } : {}), ...(values.rebase ? { rebase: true } : {}) };
     const { record, kept, interrupted } = await evaluateSuite(scenarios, invalid, {
       run: runOptions, journal, root: project.root, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, servers: project.servers, trials, k, concurrency,
-      workers: workerCount(wholeNumber(values.workers, '--workers', 1), { live: live !== undefined, trials, scenarios: scenarios.length }),
+      workers: workerCount(plan.workers, { live: live !== undefined, trials, scenarios: scenarios.length }),
       matrix: kinds !== undefined && kinds !== null,
       onResult: (id, pass, durationMs, trial, done, total) => {
         const line = `[${done}/${total}] ${pass ? 'pass' : 'FAIL'} ${id}${trials > 1 ? ` trial ${trial}` : ''} (${(durationMs / 1000).toFixed(2)} s)`;
@@ -250,12 +294,13 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
     record.duration_ms = performance.now() - started;
     if (adaptive && adaptive.summary().rate_limited > 0) record.throttle = adaptive.summary();
     collectGarbage();
-    const code = await finish(record, values, env, reportsDir, project.root, label, journal);
+    const code = await finish(record, values, plan.verdict, env, reportsDir, project.root, label, journal);
     // An invalid scenario file is an error in the suite, not the agent's failure: exit 2 once the rest has run and been reported.
     if (interrupted) return EXIT.interrupted;
     return invalid.length > 0 ? EXIT.usage : code;
   } finally {
     journal.close();
+    folder.release();
     process.off('SIGINT', onSigint);
   }
 }

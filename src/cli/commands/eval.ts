@@ -8,7 +8,7 @@ import { collectGarbage, keepHeapSmall } from '../../harness/stream/heap.ts';
 import { EXIT } from '../exit-codes.ts';
 import { openProject } from '../../harness/project.ts';
 import { newRunId } from '../../harness/suite-runner.ts';
-import { closeSession, finish, openSession, OPTIONS, planEval, runPass, selectScenarios, type Values } from './eval-run.ts';
+import { closeSession, finish, openSession, verdictOf, OPTIONS, planEval, runPass, selectScenarios, type Values } from './eval-run.ts';
 import { watchEval } from './eval-watch.ts';
 
 export const EVAL_HELP = `Usage: helpdesk eval [mode] [filters] [options]
@@ -81,6 +81,7 @@ function readCassetteSafely(path: string): string {
 
 async function mergeCommand(paths: string[], values: Values, env: NodeJS.ProcessEnv, reportsDir: string, root: string): Promise<number> {
   if (paths.length === 0) throw new ConfigError('eval merge needs the results of each shard (results.json files or report folders)');
+  const verdict = verdictOf(values, reportsDir);
   const shards = paths.map((p) => {
     try {
       return loadBaseline(p, reportsDir);
@@ -108,7 +109,7 @@ async function mergeCommand(paths: string[], values: Values, env: NodeJS.Process
     durationMs: Math.max(...shards.map((s) => s.duration_ms)), mode: first.mode, authored: first.authored,
     model: first.model, trials: first.trials, k: first.k, shard: null,
   }, shards.flatMap((s) => s.scenarios));
-  return finish(record, { ...values, ...(values.out ? { 'report-dir': values.out } : {}) }, env, reportsDir, root, 'merged');
+  return finish(record, { ...values, ...(values.out ? { 'report-dir': values.out } : {}) }, verdict, env, reportsDir, root, 'merged');
 }
 
 /** `helpdesk eval`: the project's main job. */

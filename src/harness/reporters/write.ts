@@ -1,7 +1,7 @@
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { z } from 'zod';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from '../../shared/atomic-write.ts';
 import { RunRecordSchema, ScenarioRecordSchema, type RunRecord, type ScenarioRecord } from '../results.ts';
 import { capTexts, REPORT_TEXT_MAX_CHARS, RESULTS_TEXT_MAX_CHARS } from './cap.ts';
 import { reportHtmlParts } from './html.ts';
@@ -63,31 +63,30 @@ export function validScenarioRecord(record: ScenarioRecord): ScenarioRecord {
  * half-written report never replaces a whole one. Text is gathered into writes of about 1 MB.
  */
 function writePieces(path: string, pieces: Iterable<string | Uint8Array>): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w');
-  try {
-    let text: string[] = [];
-    let size = 0;
-    const flush = () => {
-      if (text.length > 0) writeSync(fd, text.join(''));
+  writeFileAtomic(path, batched(pieces));
+}
+
+/** Small text pieces joined into writes of about 1 MiB; byte pieces (journal lines) passed on as they are. */
+function* batched(pieces: Iterable<string | Uint8Array>): Generator<string | Uint8Array> {
+  let text: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    if (typeof piece !== 'string') {
+      if (text.length > 0) yield text.join('');
       text = [];
       size = 0;
-    };
-    for (const piece of pieces) {
-      if (typeof piece !== 'string') {
-        flush();
-        writeSync(fd, piece);
-        continue;
-      }
-      text.push(piece);
-      size += piece.length;
-      if (size >= 1 << 20) flush();
+      yield piece;
+      continue;
     }
-    flush();
-  } finally {
-    closeSync(fd);
+    text.push(piece);
+    size += piece.length;
+    if (size >= 1 << 20) {
+      yield text.join('');
+      text = [];
+      size = 0;
+    }
   }
-  renameSync(temporary, path);
+  if (text.length > 0) yield text.join('');
 }
 
 /**
@@ -130,9 +129,36 @@ export async function writeReports(record: RunRecord, dir: string, options: Writ
   const paths = REPORT_FILES.map((name) => join(dir, name));
   const [results, junit, summary, html] = paths as [string, string, string, string];
   await mkdir(dir, { recursive: true });
-  writePieces(results, resultsJson(valid, journal));
-  writePieces(junit, [junitXml(shown, options)]);
-  writePieces(summary, [summaryMarkdown(shown, options)]);
-  writePieces(html, reportHtmlParts(shown, options, full));
+  // Each file on its own: one that does not fit (a full disk) leaves the others to be written.
+  const writes: [string, () => Iterable<string | Uint8Array>][] = [
+    [results, () => resultsJson(valid, journal)],
+    [junit, () => [junitXml(shown, options)]],
+    [summary, () => [summaryMarkdown(shown, options)]],
+    [html, () => reportHtmlParts(shown, options, full)],
+  ];
+  const failed: { path: string; error: Error }[] = [];
+  for (const [path, pieces] of writes) {
+    try {
+      writePieces(path, pieces());
+    } catch (error) {
+      failed.push({ path, error: error as Error });
+    }
+  }
+  if (failed.length > 0) throw new ReportWriteError(dir, paths.filter((p) => !failed.some((f) => f.path === p)), failed);
   return paths;
+}
+
+/** Some report files could not be written (each that could was written whole; none was left half-written). */
+export class ReportWriteError extends Error {
+  readonly dir: string;
+  readonly written: readonly string[];
+  readonly failed: readonly { readonly path: string; readonly error: Error }[];
+  constructor(dir: string, written: readonly string[], failed: readonly { path: string; error: Error }[]) {
+    const first = failed[0]?.error;
+    super(`could not write ${failed.map((f) => basename(f.path)).join(', ')} in ${dir}: ${first?.message ?? 'unknown error'}`, { cause: first });
+    this.name = new.target.name;
+    this.dir = dir;
+    this.written = written;
+    this.failed = failed;
+  }
 }

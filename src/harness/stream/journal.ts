@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Transcript } from '../../orchestrator/transcript.ts';
+import { StorageError } from '../../orchestrator/errors.ts';
 import type { ScenarioRecord } from '../results.ts';
 import { validScenarioRecord } from '../reporters/write.ts';
 
@@ -45,12 +46,25 @@ export class ResultJournal {
   #fd: number | undefined;
   #end = 0;
   #scratch = Buffer.allocUnsafe(1 << 16);
+  /** Lines kept in memory once the file could not be written (a full or failing disk): no result is lost. */
+  #memory: Map<string, Buffer> | undefined;
+  #failure: Error | undefined;
+  #closed = false;
 
   /** Opens (and empties) the journal file. */
   constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true });
     this.path = path;
-    this.#fd = openSync(path, 'w+');
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      this.#fd = openSync(path, 'w+');
+    } catch (error) {
+      throw new StorageError(dirname(path), `cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose another --report-dir`, { cause: error });
+    }
+  }
+
+  /** The error that made the journal keep its lines in memory, if one did. */
+  get failure(): Error | undefined {
+    return this.#failure;
   }
 
   /** Writes a scenario's full record and returns the thin copy to keep. */
@@ -62,11 +76,22 @@ export class ResultJournal {
 
   /** Writes a journalEntry() line made elsewhere (by a worker thread). */
   keepLine(id: string, line: string): void {
-    if (this.#fd === undefined) throw new Error('the result journal is closed');
+    if (this.#closed) throw new Error('the result journal is closed');
     const bytes = Buffer.from(`${line}\n`);
-    writeSync(this.#fd, bytes, 0, bytes.length, this.#end);
-    this.#places.set(id, { offset: this.#end, length: bytes.length - 1 });
-    this.#end += bytes.length;
+    if (this.#memory === undefined && this.#fd !== undefined) {
+      try {
+        writeSync(this.#fd, bytes, 0, bytes.length, this.#end);
+        this.#places.set(id, { offset: this.#end, length: bytes.length - 1 });
+        this.#end += bytes.length;
+        return;
+      } catch (error) {
+        // The disk is full or failing: the lines move to memory and the file goes, freeing its
+        // space for the reports; the run goes on.
+        this.#failure = error as Error;
+        this.#toMemory();
+      }
+    }
+    this.#memory?.set(id, bytes.subarray(0, bytes.length - 1));
   }
 
   /**
@@ -74,11 +99,23 @@ export class ResultJournal {
    * before the next call), or undefined.
    */
   bytes(id: string): Buffer | undefined {
+    const kept = this.#memory?.get(id);
+    if (kept) return kept;
     const place = this.#places.get(id);
     if (!place || this.#fd === undefined) return undefined;
     if (this.#scratch.length < place.length) this.#scratch = Buffer.allocUnsafe(Math.max(place.length, this.#scratch.length * 2));
     readSync(this.#fd, this.#scratch, 0, place.length, place.offset);
     return this.#scratch.subarray(0, place.length);
+  }
+
+  #toMemory(): void {
+    const memory = new Map<string, Buffer>();
+    for (const id of this.#places.keys()) memory.set(id, Buffer.from(this.bytes(id) as Buffer));
+    this.#memory = memory;
+    this.#places.clear();
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+    rmSync(this.path, { force: true });
   }
 
   /** The line of a kept scenario as written, or undefined. */
@@ -96,7 +133,9 @@ export class ResultJournal {
   close(options: { keepFile?: boolean } = {}): void {
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
+    this.#closed = true;
     this.#places.clear();
+    this.#memory = undefined;
     if (!options.keepFile) rmSync(this.path, { force: true });
   }
 }

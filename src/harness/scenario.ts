@@ -119,6 +119,7 @@ const CustomGraderSchema = z
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).optional().describe('Names the check custom:<name> (default: the module file name).'),
     options: z.record(z.string(), z.unknown()).optional().describe('Handed to the grader as input.options.'),
     weight: WeightSchema.optional(),
+    timeout_ms: z.number().int().positive().max(600_000).optional().describe('How long the grader may take (default 30,000 ms); past it the grader is stopped and its check fails.'),
   })
   .strict();
 

@@ -1,9 +1,11 @@
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve, dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { ChatRequest } from '../../orchestrator/chat.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import type { CustomGraderExpectation } from '../scenario.ts';
 import type { GradeResult, ObservedCall } from './run.ts';
+import { GRADER_MODULE_MAX_BYTES, GRADER_TIMEOUT_MS } from './grader-limits.ts';
+import { GraderPool } from './grader-pool.ts';
 
 /** What a custom grader receives: the run as the built-in graders see it. */
 export interface GraderInput {
@@ -54,34 +56,22 @@ export function customCheckName(spec: CustomGraderSpec): string {
   return `custom:${base}${spec.export === 'default' ? '' : `#${spec.export}`}`;
 }
 
-/** Loads a grader; an Error says which file or export is wrong. */
-export async function loadGrader(spec: CustomGraderSpec, scenarioFile: string): Promise<Grader> {
-  const path = graderPath(spec, scenarioFile);
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`cannot load grader ${path}: ${(error as Error).message}`);
-  }
-  const grader = module[spec.export];
-  if (typeof grader !== 'function') {
-    throw new Error(`${path} has no function export "${spec.export}" (exports: ${Object.keys(module).join(', ') || 'none'})`);
-  }
-  return grader as Grader;
+/** What kind of file a path is, in words, when it is not a regular file (a grader module must be one). */
+function notAFile(path: string): string | undefined {
+  const stats = statSync(path);
+  if (stats.isFile()) return stats.size > GRADER_MODULE_MAX_BYTES ? `it is ${(stats.size / 1024 / 1024).toFixed(1)} MB; a grader module may be at most ${GRADER_MODULE_MAX_BYTES / 1024 / 1024} MB` : undefined;
+  const kind = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO' : stats.isCharacterDevice() ? 'a character device'
+    : stats.isBlockDevice() ? 'a block device' : stats.isSocket() ? 'a socket' : 'not a file';
+  return `not a regular file (${kind})`;
 }
 
-/** Checks a grader's return value; a wrong shape is a failed check that says what came back. */
-export function readOutput(value: unknown): GraderOutput | string {
-  if (!value || typeof value !== 'object') return `the grader returned ${JSON.stringify(value)}, not { pass, message }`;
-  const { pass, score, message } = value as Record<string, unknown>;
-  if (typeof pass !== 'boolean') return 'the grader returned no boolean "pass"';
-  if (score !== undefined && (typeof score !== 'number' || !(score >= 0 && score <= 1))) return `the grader's score ${JSON.stringify(score)} is not a number from 0 to 1`;
-  return { pass, message: typeof message === 'string' ? message : '', ...(score === undefined ? {} : { score }) };
-}
+/** The grader threads of this process (see GraderPool). */
+const pool = new GraderPool();
 
 /**
- * Runs a scenario's custom graders on one run. A grader that cannot be loaded, throws or returns
- * the wrong shape is a failed check saying so; it never stops the other checks.
+ * Runs a scenario's custom graders on one run, each in a grader thread (GraderPool) within its
+ * time limit. A grader that cannot be loaded, throws, returns the wrong shape, exits, hangs or
+ * eats memory is a failed check saying so; it never stops the other checks or the run.
  */
 export async function gradeCustom(
   specs: readonly CustomGraderSpec[], scenarioFile: string, input: Omit<GraderInput, 'options'>,
@@ -90,12 +80,15 @@ export async function gradeCustom(
   for (const spec of specs) {
     const name = customCheckName(spec);
     const weight = spec.weight === undefined ? {} : { weight: spec.weight };
+    const path = graderPath(spec, scenarioFile);
     let output: GraderOutput | string;
     try {
-      const grader = await loadGrader(spec, scenarioFile);
-      output = readOutput(await grader({ ...input, options: spec.options ?? {} }));
+      // Checked here, before a thread reads it: a device or a pipe would be read forever.
+      const problem = notAFile(path);
+      output = problem ? `the grader failed: cannot load grader ${path}: ${problem}`
+        : await pool.run(path, spec.export, { ...input, options: spec.options ?? {} }, spec.timeout_ms ?? GRADER_TIMEOUT_MS);
     } catch (error) {
-      output = `the grader failed: ${(error as Error).message}`;
+      output = `the grader failed: cannot load grader ${path}: ${(error as Error).message}`;
     }
     results.push(typeof output === 'string'
       ? { name, pass: false, reason: output, score: 0, ...weight }

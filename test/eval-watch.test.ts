@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -120,6 +120,40 @@ describe('helpdesk eval --watch', () => {
     watcher.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(await serversOfProject()).toEqual([]);
+  });
+
+  it('stops its eval process and servers at once, writing nothing more, when the watcher is killed (SIGTERM, SIGKILL)', { timeout: 60_000 }, async () => {
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      const reports = join(project, 'reports', 'watch');
+      rmSync(reports, { recursive: true, force: true });
+      const child = spawn(process.execPath, [HELPDESK, 'eval', '--watch'], { cwd: project, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const gone = new Promise((resolve) => child.on('exit', resolve));
+      // Killed while the eval process runs its first pass (its servers starting or the scenario running).
+      let evalPid: number | undefined;
+      const deadline = Date.now() + 10_000;
+      while (evalPid === undefined && Date.now() < deadline) {
+        const { stdout } = await promisify(execFile)('ps', ['-ww', '-eo', 'pid,ppid,args']);
+        evalPid = stdout.split('\n').map((line) => /^\s*(\d+)\s+(\d+)\s+.*--watch-child/.exec(line)).find((m) => m && Number(m[2]) === child.pid)?.slice(1, 2).map(Number)[0];
+        if (evalPid === undefined) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(evalPid, 'the eval process started').toBeDefined();
+      child.kill(signal);
+      await gone;
+      const killedAt = Date.now();
+      await new Promise((r) => setTimeout(r, 1_500));
+      const { stdout } = await promisify(execFile)('ps', ['-ww', '-eo', 'pid,args']);
+      // Ended (a zombie whose parent, the watcher, is gone counts as ended).
+      expect(stdout.split('\n').filter((line) => line.trim().startsWith(`${evalPid} `) && !line.includes('<defunct>')), `${signal}: eval process ${evalPid}`).toEqual([]);
+      expect(await serversOfProject(), signal).toEqual([]);
+      // Nothing written by a process whose watcher is gone.
+      let written: number | undefined;
+      try {
+        written = statSync(join(reports, 'results.json')).mtimeMs;
+      } catch {
+        written = undefined;
+      }
+      expect(written === undefined || written < killedAt, `${signal}: reports/watch written after the watcher was killed`).toBe(true);
+    }
   });
 
   it('refuses a mode it cannot repeat offline', async () => {

@@ -219,7 +219,12 @@ async function evalProcess(first: EvalPlan): Promise<number> {
   };
   process.on('message', onMessage);
   process.on('SIGINT', onSigint);
-  process.on('disconnect', () => stop(EXIT.interrupted));
+  // The watcher is gone (killed, or it crashed): nobody reads this process's output any more, so it
+  // ends at once, the pass in flight with it; the exit hook stops its servers.
+  let closing = false;
+  process.on('disconnect', () => {
+    if (!closing) process.exit(EXIT.interrupted);
+  });
   running = pass('start');
   try {
     return await stopped;
@@ -228,6 +233,7 @@ async function evalProcess(first: EvalPlan): Promise<number> {
     process.off('SIGINT', onSigint);
     await running.catch(() => undefined);
     await closeSession(session);
+    closing = true;
     process.disconnect?.();
   }
 }

@@ -38,6 +38,19 @@ function fileError(call: () => unknown): ScenarioFileError {
 }
 
 describe('scenario files', () => {
+  it('refuses a "__proto__" key anywhere in a file, naming its path, line and column, in JSON and in YAML', () => {
+    // JSON.stringify would drop the key: the text is written as a person would type it.
+    const json = write('proto.json', JSON.stringify(body('proto', { expect: { tools: { calls: [{ name: 'search_tickets', args: { priority: 'critical' }, args_match: 'exact' }] } } }), null, 2)
+      .replace('"priority": "critical"', '"__proto__": { "priority": "low" }'));
+    expect(fileError(() => loadScenarioFile(json, dir)).problems).toEqual([
+      'line 13, column 13: expect.tools.calls.0.args.__proto__: "__proto__" cannot be a key: a JavaScript object drops it, so what it holds would check nothing',
+    ]);
+    const yaml = write('proto-y.yaml', 'id: proto-y\ndescription: d\nturns: [q]\nexpect:\n  tools:\n    calls:\n      - name: search_tickets\n        args:\n          __proto__: {priority: low}\n');
+    expect(fileError(() => loadScenarioFile(yaml, dir)).problems).toEqual([
+      'line 9, column 11: expect.tools.calls.0.args.__proto__: "__proto__" cannot be a key: a JavaScript object drops it, so what it holds would check nothing',
+    ]);
+  });
+
   it('loads a minimal scenario with the documented defaults', () => {
     const file = write('minimal.json', body('minimal', { expect: { tools: { calls: [{ name: 'search_tickets' }] } } }));
     const { scenario, file: loadedFrom } = loadScenarioFile(file, dir);

@@ -271,6 +271,16 @@ export function parseScenario(raw: unknown): Scenario {
   return cases[0].scenario;
 }
 
+/** Where a "__proto__" key stands in parsed JSON or YAML (as an own key; the path ends with it). */
+function protoKeys(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => protoKeys(item, [...path, i]));
+  if (!value || typeof value !== 'object') return [];
+  return Object.keys(value).flatMap((key) => [
+    ...(key === '__proto__' ? [[...path, key]] : []),
+    ...protoKeys((value as Record<string, unknown>)[key], [...path, key]),
+  ]);
+}
+
 /** Reads and validates one scenario file; unknown fields and bad values throw with their path. */
 export function readScenarioFile(file: string, root: string = process.cwd()): ScenarioFile {
   const shown = relative(root, file) || file;
@@ -281,6 +291,12 @@ export function readScenarioFile(file: string, root: string = process.cwd()): Sc
     raw = parseScenarioSource(file, text);
   } catch (error) {
     throw new ScenarioFileError(shown, error instanceof SourceError ? error.problems : [(error as Error).message]);
+  }
+  const proto = protoKeys(raw);
+  if (proto.length > 0) {
+    throw new ScenarioFileError(shown, describeIssues(text, proto.map((path) => ({
+      path, message: '"__proto__" cannot be a key: a JavaScript object drops it, so what it holds would check nothing',
+    }))));
   }
   const parsed = ScenarioSchema.safeParse(raw);
   if (!parsed.success) {

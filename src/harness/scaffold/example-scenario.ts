@@ -64,8 +64,11 @@ const y = (value: unknown) => JSON.stringify(value);
 export function exampleScenarioYaml(call: ExampleCall, schemaFile: string): string {
   const id = exampleId(call);
   const quote = call.result === undefined ? undefined : quoteOf(call.result);
-  const answer = quote ? `${call.tool} returned: ${quote}` : `I called ${call.tool}; its result is above.`;
   const contains = echoedArguments(call.args, call.result);
+  // The answer must hold what the example expects of it, including echoed values the quote was cut before.
+  const quoted = quote ? `${call.tool} returned: ${quote}` : `I called ${call.tool}; its result is above.`;
+  const missing = contains.filter((value) => !quoted.includes(value));
+  const answer = missing.length > 0 ? `${quoted} (for ${missing.map((v) => JSON.stringify(v)).join(', ')})` : quoted;
   const budget = startupBudget(call.startupMs);
   return [
     `# yaml-language-server: $schema=./${schemaFile}`,

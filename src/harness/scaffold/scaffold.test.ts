@@ -79,6 +79,16 @@ describe('exampleScenarioYaml', () => {
     expect(changing.script.at(-1)).toEqual({ answer: 'I called get-sum; its result is above.' });
   });
 
+  it('writes an answer that holds every echoed argument it expects, even one the quote is cut before', () => {
+    const result = JSON.stringify({ tickets: [{ ticket_id: 'TKT-1001', subject: 'x'.repeat(180), priority: 'critical' }] });
+    const yaml = exampleScenarioYaml({ ...call, tool: 'search_tickets', args: { priority: 'critical' }, result }, 's.json');
+    const parsed = parseScenarioSource('x.yaml', yaml) as { script: { answer?: string }[]; expect: { answer: { contains: string[] } } };
+    expect(parsed.expect.answer).toEqual({ contains: ['critical'] });
+    const answer = parsed.script.at(-1)?.answer ?? '';
+    expect(answer.startsWith(`search_tickets returned: ${result.slice(0, 160)}`)).toBe(true);
+    expect(answer).toContain('critical');
+  });
+
   it('makes an ID of lower-case letters, digits and dashes from any server and tool name', () => {
     expect(exampleId({ server: 'My_Server', tool: 'files__read.file' })).toBe('my-server-files-read-file-example');
   });

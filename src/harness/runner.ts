@@ -239,7 +239,12 @@ async function runOn(loaded: LoadedScenario, options: RunOptions, opened: Opened
     : mode === 'record'
       ? recordModel(scenario, tools, options.live, options.author === true, options.judge)
       : liveModel(scenario, options.live, options.judge);
-  if (!('model' in setup)) return failed(loaded, mode, started, setup.error, setup.replay);
+  if (!('model' in setup)) {
+    const result = failed(loaded, mode, started, setup.error, setup.replay);
+    // A rebase counts it as refused (a contract break, no cassette, other faults), with the reason.
+    if (!options.rebase) return result;
+    return { ...result, rebase: setup.replay?.length ? settleRebase(setup.replay, [], false, undefined) : { outcome: 'refused', reasons: [setup.error] } };
+  }
 
   const model = new RequestLog(setup.model);
   let transcripts: Transcript[] = [];

@@ -84,6 +84,10 @@ describe('grading the answer', () => {
     expect(drifted.replay.map((r) => r.code)).toEqual(['judge_changed']);
     expect(drifted.replay[0]?.reason).toMatch(/^judge request 1: the rubric changed since the recording/);
     expect(drifted.replay[0]?.diff).toBe(`Rubric:\n    recorded: ${RUBRIC}\n    now:      ${RUBRIC} Mentions the SLA.`);
+    // Replay refused the judge's request itself: no model API was called, so none refused anything.
+    expect(drifted.checks.find((c) => c.name === 'judge:judge')).toEqual({
+      name: 'judge:judge', pass: false, score: 0, reason: 'the judge was not asked: its request differs from the recording (see [judge_changed])',
+    });
   });
 
   it('names a changed answer as the drift when the agent replays the same calls but the script answered otherwise', async () => {

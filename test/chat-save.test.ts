@@ -77,6 +77,21 @@ describe('saving a chat conversation as a scenario', () => {
     expect(text.toLowerCase()).not.toContain('authorization');
   });
 
+  it('saves a call whose arguments were malformed as one, so the saved scenario replays green', async () => {
+    fake = await startFakeOpenAI([
+      { turn: { toolCalls: [{ name: 'get_ticket_details', arguments: '{"ticket_id": "TKT-1001"' }] } },
+      { turn: { toolCalls: [{ name: 'get_ticket_details', arguments: { ticket_id: 'TKT-1001' } }] } },
+      { turn: { answer: 'TKT-1001 is a Windows 11 BSOD, assigned to John Doe.' } },
+    ]);
+    const result = await chat(['Show me ticket TKT-1001', '/save malformed-then-fixed', '/quit']);
+    expect(result.stdout).toContain('Replayed it offline: pass.');
+    const { scenario } = loadScenarioFile(join(dir, 'scenarios', 'malformed-then-fixed.json'));
+    expect(scenario.expect.tools?.[0]?.calls).toEqual([
+      { name: 'get_ticket_details', malformed_arguments: true, args_match: 'partial' },
+      { name: 'get_ticket_details', args: { ticket_id: 'TKT-1001' }, args_match: 'partial' },
+    ]);
+  });
+
   it('refuses to overwrite an existing scenario and to save before any question', async () => {
     fake = await startFakeOpenAI([{ turn: { answer: 'Hello.' } }, { turn: { answer: 'Hello again.' } }]);
     const first = await chat(['/save too-early', 'Hi', '/save greeting', '/quit']);

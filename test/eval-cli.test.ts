@@ -311,6 +311,25 @@ describe('helpdesk eval', () => {
     expect(run.stderr).toContain('[1/1] FAIL worked-example');
   });
 
+  it('lets --min-pass-rate alone decide the exit code, reporting the scenarios below their gate without failing on them', async () => {
+    for (const id of ['g1', 'g2', 'g3', 'g4', 'g5']) writeScenario(id, greeting(['greeting']));
+    expect((await evalRun(['--author'])).code).toBe(0);
+    for (const id of ['g4', 'g5']) writeScenario(id, { ...greeting(['greeting']), expect: { answer: { contains: ['goodbye'] } } });
+
+    expect((await evalRun([])).code).toBe(1);
+    const lenient = await evalRun(['--min-pass-rate', '0.6', '--max-flaky', '0']);
+    expect(lenient.code, lenient.stdout).toBe(0);
+    expect(lenient.stdout).toContain('\ngate scenarios: 2 scenario(s) below their gate: g4, g5 (informational: --min-pass-rate decides)');
+    expect(readJson(join(work, 'report', 'results.json')).gates).toEqual([
+      { name: 'scenarios', pass: true, informational: true, reason: '2 scenario(s) below their gate: g4, g5 (informational: --min-pass-rate decides)' },
+      { name: 'min_pass_rate', pass: true, reason: 'pass rate 60.0% (minimum 60.0%)' },
+      { name: 'max_flaky', pass: true, reason: '0 flaky scenario(s) (maximum 0)' },
+    ]);
+    const strict = await evalRun(['--min-pass-rate', '0.8']);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('gate min_pass_rate failed: pass rate 60.0% (minimum 80.0%)');
+  });
+
   it('fails a scenario without a cassette and says how to author one', async () => {
     writeScenario('worked-example', WORKED_EXAMPLE);
     const run = await evalRun([]);

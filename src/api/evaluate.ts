@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { evaluateGates, type GateOptions } from '../harness/gates.ts';
+import { evaluateGates, runPassed, type GateOptions } from '../harness/gates.ts';
 import { writeReports } from '../harness/reporters/write.ts';
 import type { RunRecord } from '../harness/results.ts';
 import { ResultJournal } from '../harness/stream/journal.ts';
@@ -17,7 +17,10 @@ export interface EvaluateOptions extends SuiteOptions {
   readonly k?: number;
   /** Scenarios in flight at once; default 4. */
   readonly concurrency?: number;
-  /** The suite-level gates beside every scenario's own (as eval's --min-pass-rate and --max-flaky). */
+  /**
+   * Suite-level gates, as eval's --min-pass-rate and --max-flaky: with `minPassRate` the pass rate decides
+   * instead of every scenario passing (the scenarios gate is then informational).
+   */
   readonly gates?: GateOptions;
   /** Write results.json, junit.xml, summary.md and report.html here (relative to `cwd`); default no files. */
   readonly reportDir?: string;
@@ -75,7 +78,7 @@ async function evaluateOpened(session: SuiteSession, options: EvaluateOptions): 
     record.gates = evaluateGates(record, options.gates ?? {});
     const reports = scratch === undefined ? await writeReports(record, reportDir, { root: project.root, journal }) : [];
     const full: RunRecord = { ...record, scenarios: record.scenarios.map((s) => journal.full(s)) };
-    return { record: full, passed: suite.invalid.length === 0 && record.gates.every((g) => g.pass), reports };
+    return { record: full, passed: suite.invalid.length === 0 && runPassed(record), reports };
   } finally {
     journal.close();
     folder.release();

@@ -28,6 +28,8 @@ export interface ModelSetup {
   readonly judge?: ModelClient | undefined;
   /** Replay: whether the agent's requests already failed to match (then nothing is judged). */
   readonly failed?: () => boolean;
+  /** Replay: the judge requests refused so far (judge_changed, judge_missing), which reached no model. */
+  readonly judgeRefusals?: () => readonly ReplayFailure[];
   /** Replay: closes the session and returns its failures (recorded turns left over, mismatches). */
   readonly finish: () => ReplayFailure[];
   /** Record: the cassette of what was exchanged. */
@@ -87,6 +89,7 @@ export function replayModel(
     stale: cassette.stale_responses,
     // A rebase judges through data and prompt changes (a changed judge request then refuses it).
     failed: () => (options.rebase ? session.broken : session.failures.length > 0),
+    judgeRefusals: () => session.failures.filter((f) => f.code === 'judge_changed' || f.code === 'judge_missing'),
     cassette: () => (options.rebase ? rebasedCassette(cassette, session, tools, judgeRecorder?.interactions) : undefined),
     finish: () => {
       session.finish();

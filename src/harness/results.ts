@@ -127,7 +127,8 @@ export const RunRecordSchema = z.object({
     trials: z.number().int(),
     pass_rate: z.number().nullable(),
   }),
-  gates: z.array(CheckSchema),
+  /** A gate's `pass` says whether it lets the run pass; an informational one always does (--min-pass-rate decides). */
+  gates: z.array(CheckSchema.extend({ informational: z.literal(true).optional() })),
   /** Set when the run was compared with an earlier one (--baseline). */
   /** Every classified change of the run once, with the scenarios it touches (drift triage). */
   drift: z.array(z.object({ kind: z.string(), change: z.string(), risk: z.string(), detail: z.string(), scenarios: z.array(z.string()) })).default([]),

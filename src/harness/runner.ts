@@ -129,16 +129,25 @@ async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRout
   return transcripts;
 }
 
-/** Asks each judge of the scenario about the run's answer; none is asked when there is no answer. */
-async function runJudges(scenario: Scenario, transcripts: readonly Transcript[], client: ModelClient | undefined): Promise<JudgeCall[]> {
+/**
+ * Asks each judge of the scenario about the run's answer; none is asked when there is no answer.
+ * A request replay refused (it differs from the recording) reached no model: its call says so,
+ * not what the client made of replay's refusal.
+ */
+async function runJudges(scenario: Scenario, transcripts: readonly Transcript[], client: ModelClient | undefined, refusals?: () => readonly ReplayFailure[]): Promise<JudgeCall[]> {
   const specs = scenario.expect.judge ?? [];
   if (specs.length === 0 || !transcripts.at(-1)?.answer) return [];
   const calls: JudgeCall[] = [];
   for (const [i, spec] of specs.entries()) {
     const named = { ...spec, name: judgeName(spec, i) };
-    calls.push(client
-      ? await askJudge(named, transcripts, client)
-      : { name: named.name, model: spec.model ?? '?', durationMs: 0, usage: null, verdict: undefined, error: 'no judge endpoint is configured' });
+    if (!client) {
+      calls.push({ name: named.name, model: spec.model ?? '?', durationMs: 0, usage: null, verdict: undefined, error: 'no judge endpoint is configured' });
+      continue;
+    }
+    const before = refusals?.().length ?? 0;
+    const call = await askJudge(named, transcripts, client);
+    const refused = refusals?.()[before];
+    calls.push(refused && !call.verdict ? { ...call, error: `the judge was not asked: its request differs from the recording (see [${refused.code}])` } : call);
   }
   return calls;
 }
@@ -239,7 +248,12 @@ async function runOn(loaded: LoadedScenario, options: RunOptions, opened: Opened
     : mode === 'record'
       ? recordModel(scenario, tools, options.live, options.author === true, options.judge)
       : liveModel(scenario, options.live, options.judge);
-  if (!('model' in setup)) return failed(loaded, mode, started, setup.error, setup.replay);
+  if (!('model' in setup)) {
+    const result = failed(loaded, mode, started, setup.error, setup.replay);
+    // A rebase counts it as refused (a contract break, no cassette, other faults), with the reason.
+    if (!options.rebase) return result;
+    return { ...result, rebase: setup.replay?.length ? settleRebase(setup.replay, [], false, undefined) : { outcome: 'refused', reasons: [setup.error] } };
+  }
 
   const model = new RequestLog(setup.model);
   let transcripts: Transcript[] = [];
@@ -250,7 +264,7 @@ async function runOn(loaded: LoadedScenario, options: RunOptions, opened: Opened
     crash = error instanceof Error ? error.message : String(error);
   }
   // A replay whose agent requests already drifted has nothing trustworthy to judge.
-  const judge = crash || setup.failed?.() || options.matrixCell ? undefined : await runJudges(scenario, transcripts, setup.judge);
+  const judge = crash || setup.failed?.() || options.matrixCell ? undefined : await runJudges(scenario, transcripts, setup.judge, setup.judgeRefusals);
   const replay = setup.finish();
   const cassette = crash ? undefined : setup.cassette();
   if (cassette && !options.deferCassette && !options.rebase && !options.matrixCell) writeCassette(path, cassette);

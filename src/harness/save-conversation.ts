@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ServersConfig } from '../orchestrator/config.ts';
 import type { Transcript } from '../orchestrator/transcript.ts';
 import { cassettePath, toolsHash, writeCassette, type Interaction } from './cassette.ts';
-import { observedCalls } from './grading/run.ts';
+import { observedCalls, type ObservedCall } from './grading/run.ts';
 import { PoolCache } from './pools.ts';
 import { ReplayHub } from './replay/replay.ts';
 import { runScenario, type ScenarioResult } from './runner.ts';
@@ -33,6 +33,10 @@ export interface SaveTarget {
 
 const ID = /^[a-z0-9][a-z0-9-]{0,79}$/;
 
+/** A call as the saved scenario expects it: its arguments, or that they were malformed. */
+const savedCall = (c: ObservedCall) =>
+  ({ name: c.name, ...(c.malformedArguments !== undefined ? { malformed_arguments: true } : c.arguments ? { args: c.arguments } : {}) });
+
 /**
  * Writes a conversation as a new scenario and its cassette, then replays it to prove it is green.
  * The expectations are what happened: the tool calls in order with their arguments, and the stop
@@ -57,7 +61,7 @@ export async function saveConversation(id: string, conversation: Conversation, t
     expect: {
       stop_reason: last.stop_reason,
       ...(calls.length > 0
-        ? { tools: { mode: 'in_order', calls: calls.map((c) => ({ name: c.name, ...(c.arguments ? { args: c.arguments } : {}) })) } }
+        ? { tools: { mode: 'in_order', calls: calls.map(savedCall) } }
         : {}),
     },
   });

@@ -49,8 +49,15 @@ const ExpectedCallSchema = z
     name: z.string().min(1).optional().describe('Tool name as the model sees it; leave it out to accept a call of any tool that has these arguments.'),
     args: z.record(z.string(), ValueMatcherSchema).optional().describe('Expected arguments; values may be matchers.'),
     args_match: z.enum(['exact', 'partial']).default('partial').describe('exact: no other arguments allowed.'),
+    malformed_arguments: z
+      .literal(true)
+      .optional()
+      .describe('Expect a call whose arguments were not one JSON object (it never reached a server). Such calls are left out of an expectation unless it lists one of these.'),
   })
-  .strict();
+  .strict()
+  .refine((call) => !(call.malformed_arguments && call.args), {
+    path: ['args'], message: 'a call with malformed_arguments has no arguments to expect',
+  });
 
 const CountSchema = z.object({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }).strict();
 

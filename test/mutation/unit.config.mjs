@@ -22,6 +22,7 @@ export default strykerRun({
     'src/harness/grading/**/*.ts',
     'src/harness/replay/contract.ts',
     'src/harness/replay/drift-groups.ts',
+    'src/harness/replay/json-diff.ts',
     'src/harness/replay/triage.ts',
     'src/harness/replay/word-diff.ts',
     'src/harness/cassette.ts',

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, StorageError } from '../../orchestrator/errors.ts';
 import { checkApiKey } from '../../orchestrator/openai-model.ts';
 import { compareRuns, DEFAULT_THRESHOLDS, loadBaseline } from '../../harness/baseline.ts';
-import { evaluateGates, type GateOptions } from '../../harness/gates.ts';
+import { evaluateGates, runPassed, type GateOptions } from '../../harness/gates.ts';
 import type { Mode } from '../../harness/grading/run.ts';
 import { PoolCache } from '../../harness/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
@@ -100,6 +100,8 @@ export async function finish(record: RunRecord, values: Values, verdict: Verdict
   const cassettes = [...rebaseSummary(record), ...staleSummary(record)];
   if (cassettes.length > 0) process.stdout.write(`\n${cassettes.join('\n')}\n`);
   for (const gate of record.gates.filter((g) => !g.pass && g.name !== 'scenarios')) process.stdout.write(`\ngate ${gate.name} failed: ${gate.reason}\n`);
+  // With --min-pass-rate deciding, the scenarios below their own gate do not fail the run: say so.
+  if (record.totals.failed > 0) for (const gate of record.gates.filter((g) => g.informational)) process.stdout.write(`\ngate ${gate.name}: ${gate.reason}\n`);
   const regressions = record.baseline?.regressions ?? [];
   if (record.baseline) {
     process.stdout.write(`\nbaseline ${record.baseline.run_id}: ${regressions.length === 0 ? 'no regressions' : `${regressions.length} regression(s)`}\n`);
@@ -121,7 +123,7 @@ export async function finish(record: RunRecord, values: Values, verdict: Verdict
   if (env.GITHUB_ACTIONS === 'true') {
     for (const line of annotations(record, { root })) process.stdout.write(`${line}\n`);
   }
-  const gatesPass = record.gates.every((g) => g.pass);
+  const gatesPass = runPassed(record);
   const regressed = values['fail-on-regression'] === true && regressions.length > 0;
   return gatesPass && !regressed ? EXIT.ok : EXIT.modelError;
 }

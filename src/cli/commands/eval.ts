@@ -32,7 +32,9 @@ Filters (combine; a scenario must match each given kind):
 Trials and gates:
   --trials <n>       run each scenario n times (live and record mode); reports pass^k and flakiness
   --k <k>            the k of pass^k (default: half the trials, at least 1)
-  --min-pass-rate <x>  fail the run when the share of passing trials is below x (0-1)
+  --min-pass-rate <x>  the run passes when at least this share of trials passes (0-1): given, it
+                     decides instead of "every scenario passes", whose gate is then reported
+                     for information only; --max-flaky and the other gates still apply
   --max-flaky <n>    fail the run when more than n scenarios are flaky
   --baseline <ref>   compare with an earlier run: a results.json, a report folder or a run ID
   --fail-on-regression  exit 1 when the comparison finds a regression
@@ -66,9 +68,10 @@ Options:
 
 A scenario file that cannot be loaded is a failed scenario of the run, with its problems as the
 reason, and the others still run (a warning only when the filters leave it out).
-Exit code 0 only when every gate passes (by default: every scenario passes); 1 otherwise; 2 for
-bad usage or an invalid scenario file in the run; 130 when interrupted (Ctrl+C writes a partial report of the
-scenarios that finished; a second Ctrl+C quits at once).`;
+Exit code 0 only when every gate passes (by default every scenario must pass; with --min-pass-rate
+the pass rate decides instead); 1 otherwise; 2 for bad usage or an invalid scenario file in the run;
+130 when interrupted (Ctrl+C writes a partial report of the scenarios that finished; a second Ctrl+C
+quits at once).`;
 
 /** A cassette's source for listings: live, authored, missing, or invalid. */
 function readCassetteSafely(path: string): string {

@@ -409,7 +409,7 @@ describe('observed calls', () => {
     });
     expect(observedCalls([first, second])).toEqual([
       { index: 0, turn: 0, iteration: 1, id: 'a', name: 'get_ticket_details', server: 'tickets', arguments: { ticket_id: 'TKT-9999' }, isError: true, envelope: NOT_FOUND, durationMs: 11 },
-      { index: 1, turn: 0, iteration: 1, id: 'b', name: 'lookup_customer', server: 'customers', arguments: null, isError: false, envelope: undefined, durationMs: 2 },
+      { index: 1, turn: 0, iteration: 1, id: 'b', name: 'lookup_customer', server: 'customers', arguments: null, isError: false, envelope: undefined, durationMs: 2, malformedArguments: '{oops' },
       { index: 2, turn: 1, iteration: 2, id: 'c', name: 'search_tickets', server: 'tickets', arguments: {}, isError: false, envelope: undefined, durationMs: 0 },
     ]);
   });

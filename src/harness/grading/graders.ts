@@ -12,13 +12,26 @@ export const DEFAULT_BUDGETS = { startup_ms: 3000, discovery_ms: 1000, tool_call
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** How an expected call reads in a reason: its tool, or its arguments when any tool will do. */
-const label = (call: { name?: string | undefined; args?: Record<string, unknown> | undefined }) =>
-  call.name ?? `any tool with ${JSON.stringify(call.args ?? {})}`;
+function label(call: ExpectedCall): string {
+  if (call.malformed_arguments) return call.name ? `${call.name} (malformed arguments)` : 'any tool with malformed arguments';
+  return call.name ?? `any tool with ${JSON.stringify(call.args ?? {})}`;
+}
 
-const names = (calls: readonly { name?: string | undefined; args?: Record<string, unknown> | undefined }[]) => `[${calls.map(label).join(', ')}]`;
+const expectedNames = (calls: readonly ExpectedCall[]) => `[${calls.map(label).join(', ')}]`;
+
+const names = (calls: readonly ObservedCall[]) =>
+  `[${calls.map((c) => (c.malformedArguments === undefined ? c.name : `${c.name} (malformed arguments)`)).join(', ')}]`;
+
+const cut = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text);
 
 function callMatches(expected: ExpectedCall, actual: ObservedCall): Check {
   if (expected.name !== undefined && expected.name !== actual.name) return { pass: false, reason: `expected ${expected.name}, got ${actual.name}` };
+  if (actual.malformedArguments !== undefined) {
+    return expected.malformed_arguments
+      ? { pass: true, reason: 'malformed arguments' }
+      : { pass: false, reason: `its arguments were malformed: ${cut(actual.malformedArguments)}` };
+  }
+  if (expected.malformed_arguments) return { pass: false, reason: `expected malformed arguments, got ${cut(JSON.stringify(actual.arguments))}` };
   return matchArguments(expected.args, actual.arguments, expected.args_match);
 }
 
@@ -48,7 +61,7 @@ function assign(expected: readonly ExpectedCall[], calls: readonly ObservedCall[
 
 function gradeSequence(exp: ToolsExpectation, calls: readonly ObservedCall[]): Check {
   const expected = exp.calls;
-  const summary = `expected ${names(expected)} (${exp.mode.replace('_', ' ')}), got ${names(calls)}`;
+  const summary = `expected ${expectedNames(expected)} (${exp.mode.replace('_', ' ')}), got ${names(calls)}`;
   switch (exp.mode) {
     case 'exact': {
       if (expected.length !== calls.length) return { pass: false, reason: `${summary}: ${plural(calls.length, 'call')} instead of ${expected.length}` };
@@ -110,20 +123,38 @@ export function gradeTools(expectations: readonly ToolsExpectation[] | undefined
   });
 }
 
-function gradeOneTools(exp: ToolsExpectation, calls: readonly ObservedCall[]): GradeResult[] {
+/** Why a check did not see some calls: their arguments were malformed, so no server ran them. */
+function leftOutNote(left: readonly ObservedCall[]): string {
+  if (left.length === 0) return '';
+  const which = left.map((c) => `${c.name} ${cut(c.malformedArguments ?? '')}`).join(', ');
+  return `; left out: ${plural(left.length, 'call')} with malformed arguments, which never reached a server (${which})`;
+}
+
+/**
+ * Calls with malformed arguments never reached a server, so (as in the original tutorial, which
+ * dropped them) they satisfy nothing, unless the expectation lists such a call.
+ */
+function gradeOneTools(exp: ToolsExpectation, observed: readonly ObservedCall[]): GradeResult[] {
+  const asked = exp.calls.some((c) => c.malformed_arguments);
+  const calls = asked ? observed : observed.filter((c) => c.malformedArguments === undefined);
+  const left = observed.filter((c) => !calls.includes(c));
+  const leftOf = (tool: string) => leftOutNote(left.filter((c) => c.name === tool));
   const results: GradeResult[] = [];
-  if (exp.calls.length > 0) results.push({ name: 'tools', ...gradeSequence(exp, calls) });
+  if (exp.calls.length > 0) {
+    const check = gradeSequence(exp, calls);
+    results.push({ name: 'tools', pass: check.pass, reason: check.reason + leftOutNote(left) });
+  }
   if (exp.count) {
     const pass = inBounds(calls.length, exp.count);
-    results.push({ name: 'tool_count', pass, reason: `expected ${bounds(exp.count)} tool calls, got ${calls.length}` });
+    results.push({ name: 'tool_count', pass, reason: `expected ${bounds(exp.count)} tool calls, got ${calls.length}${leftOutNote(left)}` });
   }
   for (const [tool, b] of Object.entries(exp.per_tool ?? {})) {
     const n = calls.filter((c) => c.name === tool).length;
-    results.push({ name: `count:${tool}`, pass: inBounds(n, b), reason: `expected ${bounds(b)} call(s) of ${tool}, got ${n}` });
+    results.push({ name: `count:${tool}`, pass: inBounds(n, b), reason: `expected ${bounds(b)} call(s) of ${tool}, got ${n}${leftOf(tool)}` });
   }
   for (const tool of exp.forbidden ?? []) {
     const n = calls.filter((c) => c.name === tool).length;
-    results.push({ name: `forbidden:${tool}`, pass: n === 0, reason: n === 0 ? `${tool} not called` : `${tool} must not be called, was called ${n} time(s)` });
+    results.push({ name: `forbidden:${tool}`, pass: n === 0, reason: `${n === 0 ? `${tool} not called` : `${tool} must not be called, was called ${n} time(s)`}${leftOf(tool)}` });
   }
   return results;
 }

@@ -16,6 +16,8 @@ export interface ObservedCall {
   readonly name: string;
   readonly server: string | null;
   readonly arguments: Record<string, unknown> | null;
+  /** The text the model sent, when it was not one JSON object: the call got an envelope and never reached a server. */
+  readonly malformedArguments?: string;
   readonly isError: boolean;
   readonly envelope: ErrorEnvelope | undefined;
   readonly durationMs: number;
@@ -59,6 +61,7 @@ export function observedCalls(transcripts: readonly Transcript[]): ObservedCall[
         index: calls.length, turn, iteration: event.iteration, id: event.id, name: event.name, server: event.server,
         arguments: event.arguments, isError: result?.is_error ?? false, envelope: result?.envelope,
         durationMs: result?.duration_ms ?? 0, ...(result?.server_restarted ? { serverRestarted: true } : {}),
+        ...(event.arguments === null ? { malformedArguments: event.raw_arguments } : {}),
       });
     }
   });

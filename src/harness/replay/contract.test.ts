@@ -8,12 +8,22 @@ const RECORDED = [tool('search_tickets', { customer_id: { type: 'string' }, prio
 const call = (args: object, name = 'search_tickets') => ({ name, arguments: JSON.stringify(args) });
 
 describe('contractBreaks', () => {
-  it('names a recorded call that a renamed argument now refuses, with the schema path', () => {
-    const renamed = [tool('search_tickets', { customer: { type: 'string' }, priority: { type: 'string' } })];
-    expect(contractBreaks([call({ customer_id: 'CUST-001' })], RECORDED, renamed)).toEqual([{
+  it('names a recorded call that a removed argument now refuses, with the schema path', () => {
+    const removed = [tool('search_tickets', { priority: { type: 'string' } })];
+    expect(contractBreaks([call({ customer_id: 'CUST-001' })], RECORDED, removed)).toEqual([{
       tool: 'search_tickets', call: 'search_tickets({"customer_id":"CUST-001"})',
       problem: '(arguments) must NOT have additional properties "customer_id" (schema #/additionalProperties)',
     }]);
+  });
+
+  it('names the new name of a renamed argument: the one added with the same schema as the one removed', () => {
+    const renamed = [tool('search_tickets', { customer: { type: 'string' }, priority: RECORDED[0]?.function.parameters.properties.priority }, ['customer'])];
+    expect(contractBreaks([call({ customer_id: 'CUST-001', priority: 'low' })], RECORDED, renamed)).toEqual([{
+      tool: 'search_tickets', call: 'search_tickets({"customer_id":"CUST-001","priority":"low"})',
+      problem: 'the argument "customer_id" is now "customer"',
+    }]);
+    const ambiguous = [tool('search_tickets', { customer: { type: 'string' }, client: { type: 'string' }, priority: { type: 'string' } })];
+    expect(contractBreaks([call({ customer_id: 'CUST-001' })], RECORDED, ambiguous)[0]?.problem).toMatch(/^\(arguments\) must NOT have additional properties "customer_id"/);
   });
 
   it('names a narrowed enum, a newly required argument and a removed tool', () => {

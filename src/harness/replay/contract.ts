@@ -1,5 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { canonicalJson } from '../cassette.ts';
+import { renamedKeys } from './json-diff.ts';
 
 /** A tool call as a recorded model response made it. */
 export interface RecordedCall {
@@ -35,6 +36,25 @@ function validator(schema: unknown): ValidateFunction | undefined {
     compiled.set(key, validate);
   }
   return validate;
+}
+
+/** A schema without its descriptions and titles: what changes the contract rather than the wording. */
+export function schemaShape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(schemaShape);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([key, v]) => !((key === 'description' || key === 'title') && typeof v === 'string')).map(([k, v]) => [k, schemaShape(v)]));
+  }
+  return value;
+}
+
+const properties = (schema: unknown): Record<string, unknown> => {
+  const props = (schema as { properties?: unknown } | undefined)?.properties;
+  return props && typeof props === 'object' && !Array.isArray(props) ? schemaShape(props) as Record<string, unknown> : {};
+};
+
+/** Arguments renamed between two schemas: one removed and one added with the same schema. */
+function renamedArguments(recorded: unknown, current: unknown): Map<string, string> {
+  return renamedKeys(properties(recorded), properties(current));
 }
 
 function byName(tools: unknown): Map<string, ToolDef> {
@@ -78,7 +98,11 @@ export function contractBreaks(calls: readonly RecordedCall[], recordedTools: un
       continue;
     }
     const isValid = validator(now.function?.parameters);
-    if (isValid && !isValid(args)) breaks.push({ tool: call.name, call: shown, problem: describeError(isValid) });
+    if (!isValid || isValid(args)) continue;
+    const renames = renamedArguments(then.function?.parameters, now.function?.parameters);
+    const renamed = (args && typeof args === 'object' ? Object.keys(args) : []).find((key) => renames.has(key));
+    const problem = renamed === undefined ? describeError(isValid) : `the argument "${renamed}" is now "${renames.get(renamed)}"`;
+    breaks.push({ tool: call.name, call: shown, problem });
   }
   return breaks;
 }

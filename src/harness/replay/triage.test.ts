@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupDrifts } from './drift-groups.ts';
-import { contractDrifts, DRIFT_RISK, firstDiff, requestDrifts, toolDrifts } from './triage.ts';
+import { firstDiff as anyDiff } from './json-diff.ts';
+import { contractDrifts, DRIFT_RISK, requestDrifts, toolDrifts } from './triage.ts';
 
 const tool = (name: string, description: string, properties: Record<string, unknown> = {}) => ({
   type: 'function', function: { name, description, parameters: { type: 'object', properties } },
@@ -18,6 +19,12 @@ function request(system: string, result: string): unknown {
   };
 }
 
+/** The first difference of two values that differ in a value (not a rename or a shifted list). */
+function firstDiff(recorded: unknown, now: unknown) {
+  const d = anyDiff(recorded, now);
+  return d?.kind === 'changed' || d === undefined ? d : expect.fail(`a changed value, not ${JSON.stringify(d)}`);
+}
+
 const RESULT = JSON.stringify({ tickets: [{ id: 'TKT-1001', priority: 'critical' }, { id: 'TKT-1004', priority: 'critical', assignee: 'Sarah Lee' }] });
 
 describe('drift triage', () => {
@@ -28,6 +35,57 @@ describe('drift triage', () => {
       change: 'search_tickets result tickets[].assignee: "Sarah Lee" → "Sara Leigh"',
       detail: 'search_tickets({"customer_id":"CUST-001"}) → tickets[1].assignee: recorded "Sarah Lee", now "Sara Leigh"',
     }]);
+  });
+
+  it('reports a renamed result field once, naming the old and the new name, whatever its value in each call', () => {
+    const warranty = (asset: string, host: string, key = 'hostname') => ({
+      model: 'm', tools: [],
+      messages: [
+        { role: 'user', content: 'Warranty?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'check_warranty', arguments: `{"asset_id":"${asset}"}` } }] },
+        { role: 'tool', tool_call_id: 'c1', content: JSON.stringify({ asset_id: asset, [key]: host, warranty: { status: 'active' } }) },
+      ],
+    });
+    const calls = [['AST-SRV-001', 'sql-prod-01'], ['AST-WKS-002', 'mbp-exec']] as const;
+    const drifts = calls.flatMap(([asset, host]) => requestDrifts(warranty(asset, host), warranty(asset, host, 'host_name')));
+    expect(drifts.map((d) => [d.kind, d.change, d.detail])).toEqual([
+      ['data', 'check_warranty result hostname renamed host_name', 'check_warranty({"asset_id":"AST-SRV-001"}) → hostname renamed host_name (same value "sql-prod-01")'],
+      ['data', 'check_warranty result hostname renamed host_name', 'check_warranty({"asset_id":"AST-WKS-002"}) → hostname renamed host_name (same value "mbp-exec")'],
+    ]);
+    const groups = groupDrifts(drifts.map((d, i) => ({ id: `s${i}`, trials: [{ replay: [{ code: 'request_mismatch', ...d, diff: d.detail }] }] })));
+    expect(groups.map((g) => [g.change, g.scenarios])).toEqual([['check_warranty result hostname renamed host_name', ['s0', 's1']]]);
+  });
+
+  it('reports a list that shifted as items inserted, removed or moved, not as changed IDs', () => {
+    const list = (...ids: string[]) => JSON.stringify({ tickets: ids.map((id) => ({ ticket_id: id, priority: 'critical' })), total_count: ids.length });
+    const inserted = requestDrifts(request('P', list('TKT-1001', 'TKT-1004')), request('P', list('TKT-1001', 'TKT-1016', 'TKT-1004')));
+    expect(inserted.map((d) => [d.change, d.detail])).toEqual([[
+      'search_tickets result tickets[]: TKT-1016 inserted',
+      'search_tickets({"customer_id":"CUST-001"}) → tickets: TKT-1016 inserted at [1] (2 items recorded, 3 now)',
+    ]]);
+    const capped = requestDrifts(request('P', list('A-1', 'A-2', 'A-3')), request('P', list('A-1', 'A-9', 'A-2')));
+    expect(capped.map((d) => d.change)).toEqual(['search_tickets result tickets[]: A-9 inserted, A-3 removed']);
+    expect(capped[0]?.detail).toContain('→ tickets: A-9 inserted at [1], A-3 removed from [2] (3 items recorded, 3 now)');
+    const moved = requestDrifts(request('P', list('A-1', 'A-2', 'A-3')), request('P', list('A-3', 'A-1', 'A-2')));
+    expect(moved.map((d) => d.change)).toEqual(['search_tickets result tickets[]: A-3 moved']);
+    expect(moved[0]?.detail).toContain('→ tickets: A-3 moved from [2] to [0] (3 items recorded, 3 now)');
+  });
+
+  it('reads an item whose ID alone changed in place as a changed value, and another item in its place as replaced', () => {
+    const list = (...items: [string, string][]) => JSON.stringify({ tickets: items.map(([id, subject]) => ({ ticket_id: id, subject })) });
+    const [renumbered] = requestDrifts(request('P', list(['A-1', 'x'], ['A-2', 'y'])), request('P', list(['A-1', 'x'], ['B-2', 'y'])));
+    expect(renumbered?.change).toBe('search_tickets result tickets[].ticket_id: "A-2" → "B-2"');
+    const [replaced] = requestDrifts(request('P', list(['A-1', 'x'], ['A-2', 'y'])), request('P', list(['A-1', 'x'], ['A-9', 'z'])));
+    expect(replaced?.change).toBe('search_tickets result tickets[]: A-9 inserted, A-2 removed');
+    expect(anyDiff([1, 2], [1, 3])).toMatchObject({ kind: 'changed', path: '[1]' });
+  });
+
+  it('shows the new name of a renamed argument in a changed tool definition', () => {
+    const before = [tool('search', 'S.', { customer_id: { type: 'string', pattern: '^CUST-\\d{3}$', description: 'Customer.' } })];
+    const after = [tool('search', 'S.', { customer: { type: 'string', pattern: '^CUST-\\d{3}$', description: 'Customer.' } })];
+    expect(toolDrifts(before, after, []).map((d) => [d.change, d.detail])).toEqual([
+      ['search definition changed', 'parameters.properties.customer_id renamed customer (same value {"type":"string","pattern":"^CUST-\\\\d{3}$"})'],
+    ]);
   });
 
   it('word-diffs a changed system prompt instead of cutting both strings short', () => {
@@ -152,15 +210,15 @@ describe('drift triage', () => {
 
   it('shows a value whole up to 180 characters and around the change beyond, marking each cut side', () => {
     const fits = 'a'.repeat(177);
-    expect(firstDiff(`${fits}X`, `${fits}Y`)).toEqual({ path: '(whole value)', recorded: `"${fits}X"`, now: `"${fits}Y"` });
+    expect(firstDiff(`${fits}X`, `${fits}Y`)).toEqual({ kind: 'changed', path: '(whole value)', recorded: `"${fits}X"`, now: `"${fits}Y"` });
     expect(firstDiff(`${fits}aX`, `${fits}aY`)?.recorded).toBe(`…${'a'.repeat(80)}X"`);
     const start = firstDiff(`X${'b'.repeat(300)}`, `Y${'b'.repeat(300)}`);
     expect(start?.recorded).toBe(`"X${'b'.repeat(79)}…`);
     const end = firstDiff(`${'c'.repeat(300)}X`, `${'c'.repeat(300)}Y`);
     expect(end?.recorded).toBe(`…${'c'.repeat(80)}X"`);
     expect(firstDiff([1, 2], [1, 3])?.path).toBe('[1]');
-    expect(firstDiff({ a: [1] }, { a: { 0: 1 } })).toEqual({ path: 'a', recorded: '[1]', now: '{"0":1}' });
-    expect(firstDiff({ a: null }, { a: {} })).toEqual({ path: 'a', recorded: 'null', now: '{}' });
+    expect(firstDiff({ a: [1] }, { a: { 0: 1 } })).toEqual({ kind: 'changed', path: 'a', recorded: '[1]', now: '{"0":1}' });
+    expect(firstDiff({ a: null }, { a: {} })).toEqual({ kind: 'changed', path: 'a', recorded: 'null', now: '{}' });
     expect(firstDiff({ a: 1 }, { a: 1 })).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { canonicalJson } from '../cassette.ts';
-import type { ContractBreak } from './contract.ts';
+import { schemaShape, type ContractBreak } from './contract.ts';
+import { around, describeDiff, firstDiff, firstPath, listSummary, type JsonDifference } from './json-diff.ts';
 import { wordDiff } from './word-diff.ts';
 
 /**
@@ -55,15 +56,6 @@ function descriptions(value: unknown, path: string, into: Map<string, string>): 
   return into;
 }
 
-/** A schema without its descriptions and titles: what changes the contract rather than the wording. */
-function shape(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(shape);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([key, v]) => !((key === 'description' || key === 'title') && typeof v === 'string')).map(([k, v]) => [k, shape(v)]));
-  }
-  return value;
-}
-
 /**
  * How the tools offered changed since the recording: tools added, tools no longer offered,
  * reworded descriptions (a word diff per text) and changed definitions. Contract breaks of the
@@ -91,54 +83,25 @@ export function toolDrifts(recordedTools: unknown, currentTools: unknown, breaks
       if (old.get(path) === fresh.get(path) || !old.has(path) || !fresh.has(path)) continue;
       drifts.push(drift('prompt', `${name} ${path === 'description' ? 'description' : path} reworded`, wordDiff(old.get(path) ?? '', fresh.get(path) ?? '')));
     }
-    if (canonicalJson(shape(then.function?.parameters)) !== canonicalJson(shape(now.function?.parameters)) && !breaks.some((b) => b.tool === name)) {
-      drifts.push(drift('prompt', `${name} definition changed`, firstPath(shape(then.function?.parameters), shape(now.function?.parameters), 'parameters') ?? 'parameters changed'));
+    if (canonicalJson(schemaShape(then.function?.parameters)) !== canonicalJson(schemaShape(now.function?.parameters)) && !breaks.some((b) => b.tool === name)) {
+      drifts.push(drift('prompt', `${name} definition changed`, firstPath(schemaShape(then.function?.parameters), schemaShape(now.function?.parameters), 'parameters') ?? 'parameters changed'));
     }
   }
   return drifts;
 }
 
-/** A value as the reports show it: whole when short, else a window around `at`. */
-function around(text: string, at: number, width = 80): string {
-  if (text.length <= width * 2 + 20) return text;
-  const start = Math.max(0, at - width);
-  return `${start > 0 ? '…' : ''}${text.slice(start, at + width)}${at + width < text.length ? '…' : ''}`;
-}
-
-function firstCharDiff(a: string, b: string): number {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
-  return i;
-}
-
-/** Where two JSON values first differ, and both values there (whole when short, else around the change). */
-export interface JsonDifference {
-  readonly path: string;
-  readonly recorded: string;
-  readonly now: string;
-}
-
-/** The first path where two JSON values differ, or undefined when they are equal. */
-export function firstDiff(recorded: unknown, now: unknown, path = ''): JsonDifference | undefined {
-  if (canonicalJson(recorded) === canonicalJson(now)) return undefined;
-  if (recorded && now && typeof recorded === 'object' && typeof now === 'object' && Array.isArray(recorded) === Array.isArray(now)) {
-    const keys = [...new Set([...Object.keys(recorded), ...Object.keys(now)])];
-    for (const key of keys) {
-      const childPath = Array.isArray(recorded) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-      const child = firstDiff((recorded as Record<string, unknown>)[key], (now as Record<string, unknown>)[key], childPath);
-      if (child) return child;
-    }
+/**
+ * A data change named by the field (list positions dropped) and what happened to it, so the same
+ * change reads as one in every scenario and call that saw it: the values of a changed field, the new
+ * name of a renamed one (whatever its value), the items of a list that shifted.
+ */
+function dataChange(d: JsonDifference): string {
+  const field = d.path.replace(/\[\d+\]/g, '[]');
+  switch (d.kind) {
+    case 'changed': return `${field}: ${d.recorded} → ${d.now}`;
+    case 'renamed': return `${field} renamed ${d.to}`;
+    case 'list': return `${field === '(whole value)' ? '' : field}[]: ${listSummary(d.items)}`;
   }
-  const a = JSON.stringify(recorded) ?? 'nothing';
-  const b = JSON.stringify(now) ?? 'nothing';
-  const at = firstCharDiff(a, b);
-  return { path: path || '(whole value)', recorded: around(a, at), now: around(b, at) };
-}
-
-/** `path: recorded …, now …` for a report line. */
-export function firstPath(recorded: unknown, now: unknown, path = ''): string | undefined {
-  const d = firstDiff(recorded, now, path);
-  return d && `${d.path}: recorded ${d.recorded}, now ${d.now}`;
 }
 
 type Message = { role?: string; content?: unknown; tool_call_id?: string; tool_calls?: { id?: string; function?: { name?: string; arguments?: string } }[] };
@@ -181,10 +144,7 @@ export function requestDrifts(recorded: unknown, now: unknown): Drift[] {
       const call = callOf(before, then.tool_call_id);
       const d = firstDiff(parsed(then.content), parsed(current.content));
       if (!d) continue;
-      // Named by the field (list positions dropped) and the values, so the same data change reads as
-      // one change in every scenario and call that saw it; the detail keeps this call's exact path.
-      const field = d.path.replace(/\[\d+\]/g, '[]');
-      drifts.push(drift('data', `${call.replace(/\(.*$/, '')} result ${field}: ${d.recorded} → ${d.now}`, `${call} → ${d.path}: recorded ${d.recorded}, now ${d.now}`));
+      drifts.push(drift('data', `${call.replace(/\(.*$/, '')} result ${dataChange(d)}`, `${call} → ${describeDiff(d)}`));
     } else {
       return [];
     }

@@ -44,10 +44,11 @@ export function wordDiff(before: string, after: string, context = 6): string {
   return parts.join('').replace(/ {2,}/g, ' ').trim();
 }
 
-type Op = { kind: 'equal' | 'removed' | 'added'; token: string };
+/** One step of a token diff: a token both lists share, or one only the first (removed) or the second (added) has. */
+export type Op = { kind: 'equal' | 'removed' | 'added'; token: string };
 
 /** The shortest edit between two token lists (LCS by dynamic programming; texts here are short). */
-function diffTokens(a: readonly string[], b: readonly string[]): Op[] {
+export function diffTokens(a: readonly string[], b: readonly string[]): Op[] {
   // Common prefix and suffix first: most edits are small, so the table stays tiny.
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start += 1;

@@ -35,8 +35,22 @@ describe('drift in the reports', () => {
   });
 
   it('lists rebase outcomes and the scenarios replaying responses older than their prompt', () => {
-    expect(rebaseSummary(record)).toEqual(['rebase: 0 cassette(s) rewritten, 0 unchanged, 1 refused', '  ✗ c refused', '      [grounded] answer mentions TKT-1001']);
+    expect(rebaseSummary(record)).toEqual([
+      'rebase: 0 cassette(s) rewritten, 0 unchanged, 1 refused, 2 could not be rebased (their runs failed before they could be graded)',
+      '  ✗ c refused', '      [grounded] answer mentions TKT-1001',
+      '  ✗ a could not be rebased', '      [request_mismatch] data: …',
+      '  ✗ b could not be rebased', '      [request_mismatch] data: …',
+    ]);
     expect(staleSummary(record)[1]).toBe('  c: the system prompt');
+  });
+
+  it('counts every scenario of a rebase, so its numbers add up to the scenarios run', () => {
+    const rebased = (id: string, outcome: 'rebased' | 'unchanged' | 'refused') =>
+      sampleScenario(id, [sampleTrial(1, [sampleTranscript('q', [], 'a')], { rebase: { outcome, reasons: [] } })], 1);
+    const infra = sampleScenario('down', [sampleTrial(1, [], { pass: false, infra_error: 'servers did not start', reason: 'servers did not start' })], 1);
+    const summary = rebaseSummary(runRecord(RUN, [rebased('a', 'rebased'), rebased('b', 'unchanged'), rebased('c', 'refused'), infra]));
+    expect(summary[0]).toBe('rebase: 1 cassette(s) rewritten, 1 unchanged, 1 refused, 1 could not be rebased (its run failed before it could be graded)');
+    expect(summary).toContain('  ✗ down could not be rebased');
   });
 
   it('carries the kind into summary.md, report.html and JUnit, escaped', () => {

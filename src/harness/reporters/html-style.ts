@@ -37,6 +37,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .envelope-badge { background: var(--bad-bg); color: var(--bad); }
 .class-flaky { color: var(--warn); font-weight: 600; } .class-stable_fail { color: var(--bad); font-weight: 600; }
 .gates li.fail { color: var(--bad); }
+.gates li.info { color: var(--muted); }
 .charts { display: flex; flex-direction: column; align-items: flex-start; gap: 18px; }
 figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 10px; padding: 10px 8px; background: #fff; max-width: 100%; overflow-x: auto; }
 figure.chart figcaption { font-weight: 600; margin: 0 4px 4px; }

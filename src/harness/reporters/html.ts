@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { runPassed } from '../gates.ts';
 import type { RunRecord, ScenarioRecord } from '../results.ts';
 import { capTexts, REPORT_TEXT_MAX_CHARS } from './cap.ts';
 import { endToEndStrip, latencySeries, percentileChart } from './html-charts.ts';
@@ -175,7 +176,7 @@ function* pageChunks(record: RunRecord, options: HtmlOptions, full: (s: Scenario
 
 function gatesAndRegressions(record: RunRecord): string {
   const gates = record.gates.length === 0 ? '' : `<h2>Gates</h2><ul class="gates">${record.gates
-    .map((g) => `<li class="${g.pass ? 'pass' : 'fail'}">${g.pass ? '✓' : '✗'} <strong>${esc(g.name)}</strong>: ${esc(g.reason)}</li>`).join('')}</ul>`;
+    .map((g) => `<li class="${g.informational ? 'info' : g.pass ? 'pass' : 'fail'}">${g.informational ? 'ℹ' : g.pass ? '✓' : '✗'} <strong>${esc(g.name)}</strong>: ${esc(g.reason)}</li>`).join('')}</ul>`;
   const baseline = record.baseline;
   if (!baseline || baseline.regressions.length === 0) return gates;
   const value = (v: number | null) => (v === null ? '–' : String(Number(v.toFixed(4))));
@@ -231,7 +232,7 @@ export interface HtmlOptions {
  * ones (a journal); by default the record's own scenarios are whole.
  */
 export function* reportHtmlParts(record: RunRecord, options: HtmlOptions = {}, full: (s: ScenarioRecord) => ScenarioRecord = (s) => s): Generator<string> {
-  const failed = record.totals.failed > 0 || record.gates.some((g) => !g.pass);
+  const failed = !runPassed(record);
   yield `<!doctype html>
 <html lang="en">
 <head>

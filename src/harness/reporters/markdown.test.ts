@@ -70,6 +70,17 @@ describe('summaryMarkdown', () => {
     expect(text.split('\n')[0]).toBe('## ❌ mcp-helpdesk eval: 1 passed · 0 failed · 0 flaky · 0 infra');
   });
 
+  it('heads a run that --min-pass-rate passed with ✅ though a scenario failed, and marks the scenarios gate informational', () => {
+    const failed = sampleTrial(1, [], { pass: false, reason: 'x', failures: [{ name: 'answer', pass: false, reason: 'x' }] });
+    const record = runRecord(RUN, [sampleScenario('fine', [sampleTrial(1, [])], 1), sampleScenario('off', [failed], 1)], [
+      { name: 'scenarios', pass: true, informational: true, reason: '1 scenario(s) below their gate: off (informational: --min-pass-rate decides)' },
+      { name: 'min_pass_rate', pass: true, reason: 'pass rate 50.0% (minimum 50.0%)' },
+    ]);
+    const text = summaryMarkdown(record);
+    expect(text.split('\n')[0]).toBe('## ✅ mcp-helpdesk eval: 1 passed · 1 failed · 0 flaky · 0 infra');
+    expect(text).toContain('- ℹ️ **scenarios**: 1 scenario(s) below their gate: off (informational: --min-pass-rate decides)\n- ✅ **min\\_pass\\_rate**');
+  });
+
   it('escapes a table cell: pipes, HTML, emphasis and line breaks', () => {
     expect(markdownCell('a|b <img src=x> *bold* _it_ `code`\nnext \\')).toBe('a\\|b &lt;img src=x&gt; \\*bold\\* \\_it\\_ \\`code\\`<br>next \\\\');
   });

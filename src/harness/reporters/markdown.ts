@@ -1,4 +1,5 @@
 import { resilienceRows } from '../resilience/record.ts';
+import { runPassed } from '../gates.ts';
 import type { RunRecord, ScenarioRecord } from '../results.ts';
 import { judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';
 import {
@@ -30,7 +31,7 @@ const RESULT_LABEL = { passed: '✅ pass', failed: '❌ fail', error: '⚠️ in
 
 function headline(record: RunRecord): string[] {
   const t = record.totals;
-  const ok = t.failed === 0 && record.gates.every((g) => g.pass);
+  const ok = runPassed(record);
   const infraScenarios = record.scenarios.filter((s) => verdict(s, record.k).status === 'error').length;
   const counts = [`${t.passed} passed`, `${t.failed} failed`, `${t.flaky} flaky`, `${infraScenarios} infra`].join(' · ');
   const usage = runUsage(record.scenarios);
@@ -126,7 +127,7 @@ function staleSection(record: RunRecord): string[] {
 
 function gates(record: RunRecord): string[] {
   if (record.gates.length === 0) return [];
-  return ['', '### Gates', '', ...record.gates.map((g) => `- ${g.pass ? '✅' : '❌'} **${inline(g.name)}**: ${inline(g.reason)}`)];
+  return ['', '### Gates', '', ...record.gates.map((g) => `- ${g.informational ? 'ℹ️' : g.pass ? '✅' : '❌'} **${inline(g.name)}**: ${inline(g.reason)}`)];
 }
 
 function regressions(record: RunRecord): string[] {

@@ -132,17 +132,26 @@ export function driftSection(record: RunRecord): string[] {
   ];
 }
 
-/** What `--rebase` did: cassettes rewritten (with the changes taken in), unchanged, refused (with why). */
+/**
+ * What `--rebase` did: cassettes rewritten (with the changes taken in), unchanged, refused (with
+ * why), and the scenarios whose run failed before a rebase could be weighed (servers that did not
+ * start, a file that did not load), so the counts add up to the scenarios run.
+ */
 export function rebaseSummary(record: RunRecord): string[] {
   const outcomes = record.scenarios.flatMap((s) => (s.trials[0]?.rebase ? [{ id: s.id, ...s.trials[0].rebase }] : []));
   if (outcomes.length === 0) return [];
   const count = (o: string) => outcomes.filter((x) => x.outcome === o).length;
+  const unweighed = record.scenarios.filter((s) => !s.trials[0]?.rebase);
+  const notRebased = unweighed.length === 0 ? '' : unweighed.length === 1
+    ? ', 1 could not be rebased (its run failed before it could be graded)'
+    : `, ${unweighed.length} could not be rebased (their runs failed before they could be graded)`;
   return [
-    `rebase: ${count('rebased')} cassette(s) rewritten, ${count('unchanged')} unchanged, ${count('refused')} refused`,
+    `rebase: ${count('rebased')} cassette(s) rewritten, ${count('unchanged')} unchanged, ${count('refused')} refused${notRebased}`,
     ...outcomes.filter((o) => o.outcome !== 'unchanged').flatMap((o) => [
       `  ${o.outcome === 'rebased' ? '↻' : '✗'} ${o.id} ${o.outcome}`,
       ...o.reasons.map((r) => `      ${r}`),
     ]),
+    ...unweighed.flatMap((s) => [`  ✗ ${s.id} could not be rebased`, ...(failureReason(s) ? [`      ${failureReason(s)}`] : [])]),
   ];
 }
 

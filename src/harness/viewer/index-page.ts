@@ -1,5 +1,6 @@
 import { escapeHtml as esc, formatMs, formatPercent } from '../reporters/report-format.ts';
 import { htmlPage, runHref } from './html-page.ts';
+import { runPassed } from '../gates.ts';
 import type { Headline } from './results-file.ts';
 import type { RunEntry } from './runs-index.ts';
 
@@ -12,7 +13,7 @@ function readableRow(id: string, h: Headline, previous: string | undefined): str
   const num = (text: string, metric: string) => `<td class="num" data-metric="${metric}">${esc(text)}</td>`;
   const named = h.run_id === id ? '' : ` <span class="meta">(run ${esc(h.run_id)})</span>`;
   const partial = h.partial ? ` <span class="badge error">partial ${h.partial.ran}/${h.partial.selected}</span>` : '';
-  const failed = h.totals.failed > 0 || h.gates.some((g) => !g.pass);
+  const failed = !runPassed(h);
   return `<tr data-run="${esc(id)}" data-status="${failed ? 'failed' : 'passed'}">`
     + `<td><a href="${esc(runHref(id))}">${esc(id)}</a>${named}${partial}</td>`
     + `<td>${esc(h.started_at)}</td><td>${esc(h.mode)}</td><td>${esc(h.model ?? 'n/a')}</td>`

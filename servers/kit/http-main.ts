@@ -14,7 +14,8 @@ const FLAGS = {
  * Serves endpoints over Streamable HTTP from command-line flags: `--port N` (default 3100; 0
  * picks a free one), `--host H` (default 127.0.0.1: only this machine), `--stateless`,
  * `--allow-origin <origin>` (repeatable). The bearer token comes from HELPDESK_HTTP_TOKEN, never
- * a flag (flags show in `ps`); HELPDESK_HTTP_SESSION_IDLE_MS changes the idle limit of a session. The URL is written to stderr; SIGTERM or SIGINT drain and exit 0.
+ * a flag (flags show in `ps`); HELPDESK_HTTP_SESSION_IDLE_MS changes the idle limit of a session. The URL is written to stderr; SIGTERM or SIGINT drain and exit 0, and so does the loss of
+ * the parent's IPC channel when there is one.
  */
 export async function runHttp(component: string, endpoints: readonly HttpEndpoint[], argv: readonly string[], logger: Logger): Promise<void> {
   let values;
@@ -58,4 +59,10 @@ export async function runHttp(component: string, endpoints: readonly HttpEndpoin
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Started by a parent with an IPC channel (`helpdesk serve`): when that parent dies, even by
+  // SIGKILL, the kernel closes the channel, and a server left behind would keep the port.
+  if (process.channel) {
+    process.once('disconnect', stop);
+    process.channel.unref();
+  }
 }

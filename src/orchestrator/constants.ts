@@ -24,6 +24,12 @@ export const SERVER_START_TIMEOUT_MS = 10_000;
 /** How long closing one server may take before its process is killed. */
 export const SERVER_CLOSE_TIMEOUT_MS = 2_000;
 
+/**
+ * How long `helpdesk serve` waits, after Ctrl+C or SIGTERM, for its servers to drain (their own
+ * drain is 5 s) and exit before it kills them.
+ */
+export const SERVE_STOP_TIMEOUT_MS = 8_000;
+
 /** Restarts of a server after a transport failure before it is marked unavailable. */
 export const SERVER_RESTARTS = 1;
 

@@ -40,6 +40,8 @@ export interface HttpService {
 }
 
 interface Session {
+  /** The endpoint that opened it: the only one that may use it. */
+  readonly path: string;
   readonly transport: StreamableHTTPServerTransport;
   readonly server: Server;
   lastSeen: number;
@@ -75,8 +77,9 @@ async function readJson(req: IncomingMessage, limit: number): Promise<{ body: un
 
 /**
  * Serves MCP servers over Streamable HTTP on one port, each at its path. Stateful by default:
- * an initialize request opens a session (Mcp-Session-Id), later requests name it, DELETE ends
- * it, and sessions idle past `idleMs` are reclaimed. Host, Origin and the bearer token are
+ * an initialize request opens a session (Mcp-Session-Id) at its endpoint, later requests to that
+ * endpoint name it (another endpoint answers 404), DELETE ends it, and sessions idle past
+ * `idleMs` are reclaimed. Host, Origin and the bearer token are
  * checked before MCP sees a request; every refusal is the protocol's status with a JSON-RPC
  * error, logged once, and never stops the server for others.
  */
@@ -105,7 +108,7 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
     const server = endpoint.build();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => { sessions.set(id, { transport, server, lastSeen: Date.now() }); },
+      onsessioninitialized: (id) => { sessions.set(id, { path: endpoint.path, transport, server, lastSeen: Date.now() }); },
     });
     transport.onclose = () => { if (transport.sessionId) sessions.delete(transport.sessionId); };
     await server.connect(transport);
@@ -143,7 +146,11 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
     const id = req.headers['mcp-session-id'];
     if (typeof id === 'string') {
       const session = sessions.get(id);
-      if (!session) return refuse(req, res, 404, -32001, 'Session not found: it ended or was reclaimed; initialize a new one');
+      // Another endpoint's session is answered as an unknown one: the id names nothing here.
+      if (session && session.path !== path) log.warn(`session ${id} of ${session.path} used at ${path}`);
+      if (!session || session.path !== path) {
+        return refuse(req, res, 404, -32001, `Session not found at ${path}: it ended, was reclaimed, or was opened at another path; initialize a new one`);
+      }
       session.lastSeen = Date.now();
       await session.transport.handleRequest(req, res, body);
       if (method === 'DELETE') await endSession(id);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -39,9 +40,9 @@ interface Serving {
 }
 
 /** Starts `helpdesk serve --port 0` (in a process group of its own when `detached`) and waits for its five URLs. */
-async function serve(detached = false): Promise<Serving> {
+async function serve(detached = false, env: Record<string, string> = {}): Promise<Serving> {
   const command = spawn(process.execPath, [HELPDESK, 'serve', '--port', '0'], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'ignore', 'pipe'], detached,
+    cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached,
   });
   started.add(command.pid ?? 0);
   let stderr = '';
@@ -125,5 +126,31 @@ describe('helpdesk serve', () => {
     expect(await within(exited, 'dying of SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
     const ms = await releasedWithin(serverPid, port, ORPHAN_LIMIT_MS);
     expect(ms, `server ${serverPid} still running or port ${port} still taken ${ORPHAN_LIMIT_MS} ms after its parent died`).toBeDefined();
+  });
+
+  it('hands its server process the HELPDESK_HTTP_* settings and never the API key: the idle limit and the session cap apply', async () => {
+    const settings = { HELPDESK_HTTP_SESSION_IDLE_MS: '400', HELPDESK_HTTP_MAX_SESSIONS: '2', HELPDESK_HTTP_TOKEN: 'tok-serve-7c1d' };
+    const { serverPid, urls } = await serve(false, { ...settings, OPENAI_API_KEY: 'sk-must-not-reach-the-servers' });
+    const environ = (await readFile(`/proc/${serverPid}/environ`, 'utf8')).split('\0');
+    for (const [name, value] of Object.entries(settings)) expect(environ).toContain(`${name}=${value}`);
+    expect(environ.filter((entry) => entry.startsWith('OPENAI_'))).toEqual([]);
+    const auth = { authorization: 'Bearer tok-serve-7c1d' };
+    const initialize = () => fetch(urls[0]!, {
+      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...auth },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } }),
+    });
+    const opened = [await initialize(), await initialize()];
+    expect(opened.map((r) => r.status)).toEqual([200, 200]);
+    const third = await initialize();
+    expect(third.status).toBe(503);
+    expect(((await third.json()) as { error: { message: string } }).error.message).toContain('too many open sessions (2)');
+    // Idle past 400 ms, both are reclaimed (the sweep looks every 100 ms) and make room again.
+    const deadline = Date.now() + 3_000;
+    let again = await initialize();
+    while (again.status !== 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      again = await initialize();
+    }
+    expect(again.status).toBe(200);
   });
 });

@@ -175,6 +175,18 @@ describe('servers over Streamable HTTP', () => {
     await client.close().catch(() => undefined);
   });
 
+  it('exits 2 naming the setting when HELPDESK_HTTP_MAX_SESSIONS is not a positive whole number', async () => {
+    const child = spawn(process.execPath, [bundleOf('kb'), '--http', '--port', '0'], {
+      cwd: ROOT, env: { PATH: process.env.PATH ?? '', HELPDESK_HTTP_MAX_SESSIONS: '0' }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.add(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => { stderr += chunk; });
+    const code = await new Promise<number | null>((done) => child.on('exit', (exitCode) => done(exitCode)));
+    expect(code).toBe(2);
+    expect(stderr).toContain('HELPDESK_HTTP_MAX_SESSIONS must be a positive whole number of sessions, got "0"');
+  });
+
   it('drains and exits 0 on SIGTERM', async () => {
     const server = await start('tickets');
     const client = await connect(server.url);

@@ -74,4 +74,45 @@ describe('serveHttp', () => {
     expect(own.text).toContain('alpha_tool');
     expect(logged.some((line) => line.includes(`session ${alpha} of /alpha/mcp used at /beta/mcp`))).toBe(true);
   });
+
+  it('refuses a session past the cap with 503 and a JSON-RPC error saying so, keeps serving the open ones, and opens one again after a DELETE', async () => {
+    const { service, base } = await start({ maxSessions: 2 });
+    const first = await open(`${base}/alpha/mcp`);
+    await open(`${base}/beta/mcp`);
+    const refused = await fetch(`${base}/alpha/mcp`, { method: 'POST', headers: HEADERS, body: JSON.stringify(INITIALIZE) });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('mcp-session-id')).toBeNull();
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toEqual({
+      jsonrpc: '2.0', id: null,
+      error: { code: -32000, message: 'Service Unavailable: too many open sessions (2); end one with DELETE, or retry once an idle one is reclaimed' },
+    });
+    expect(service.sessions()).toBe(2);
+    expect((await listTools(`${base}/alpha/mcp`, first)).status).toBe(200);
+    expect(logged.some((line) => line.includes('503 Service Unavailable: too many open sessions (2)'))).toBe(true);
+    const ended = await fetch(`${base}/alpha/mcp`, { method: 'DELETE', headers: { ...HEADERS, 'mcp-session-id': first } });
+    expect(ended.status).toBe(200);
+    expect(service.sessions()).toBe(1);
+    await open(`${base}/alpha/mcp`);
+    expect(service.sessions()).toBe(2);
+  });
+
+  it('counts sessions still initializing against the cap: of 12 initialize requests at once with a cap of 3, 3 open and 9 get 503', async () => {
+    const { service, base } = await start({ maxSessions: 3 });
+    const responses = await Promise.all(Array.from({ length: 12 }, () => fetch(`${base}/alpha/mcp`, { method: 'POST', headers: HEADERS, body: JSON.stringify(INITIALIZE) })));
+    await Promise.all(responses.map((r) => r.text()));
+    expect(responses.map((r) => r.status).sort()).toEqual([...Array(3).fill(200), ...Array(9).fill(503)]);
+    expect(service.sessions()).toBe(3);
+  });
+
+  it('reclaims a session idle past idleMs, which frees its place under the cap', async () => {
+    const { service, base } = await start({ maxSessions: 1, idleMs: 200 });
+    const idle = await open(`${base}/alpha/mcp`);
+    const deadline = Date.now() + 3_000;
+    while (service.sessions() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(service.sessions()).toBe(0);
+    expect((await listTools(`${base}/alpha/mcp`, idle)).status).toBe(404);
+    await open(`${base}/beta/mcp`);
+    expect(service.sessions()).toBe(1);
+  });
 });

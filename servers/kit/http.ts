@@ -11,6 +11,13 @@ import { refusal, type GuardOptions } from './http-guard.ts';
 export const HTTP_MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Sessions with no request for this long are closed. */
 export const HTTP_SESSION_IDLE_MS = 15 * 60_000;
+/**
+ * Sessions open at once, over all endpoints. Past it an initialize is answered 503 (the open
+ * sessions keep working) rather than evicting one: eviction would let anyone who can reach the
+ * port end other clients' sessions just by opening new ones. 1,000 sessions of servers/all take
+ * about 120 MB of resident memory (measured; 2,500 uncapped took 200 MB).
+ */
+export const HTTP_MAX_SESSIONS = 1_000;
 /** How long SIGTERM waits for requests in flight before closing what is left. */
 export const HTTP_DRAIN_MS = 5_000;
 
@@ -27,6 +34,7 @@ export interface HttpOptions extends GuardOptions {
   readonly logger: Logger;
   readonly maxBodyBytes?: number;
   readonly idleMs?: number;
+  readonly maxSessions?: number;
 }
 
 /** A running HTTP server. */
@@ -78,8 +86,8 @@ async function readJson(req: IncomingMessage, limit: number): Promise<{ body: un
 /**
  * Serves MCP servers over Streamable HTTP on one port, each at its path. Stateful by default:
  * an initialize request opens a session (Mcp-Session-Id) at its endpoint, later requests to that
- * endpoint name it (another endpoint answers 404), DELETE ends it, and sessions idle past
- * `idleMs` are reclaimed. Host, Origin and the bearer token are
+ * endpoint name it (another endpoint answers 404), DELETE ends it, sessions idle past `idleMs`
+ * are reclaimed, and past `maxSessions` open ones a new session is refused with 503. Host, Origin and the bearer token are
  * checked before MCP sees a request; every refusal is the protocol's status with a JSON-RPC
  * error, logged once, and never stops the server for others.
  */
@@ -88,7 +96,11 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
   const byPath = new Map(endpoints.map((e) => [e.path, e]));
   const limit = options.maxBodyBytes ?? HTTP_MAX_BODY_BYTES;
   const idleMs = options.idleMs ?? HTTP_SESSION_IDLE_MS;
+  const maxSessions = options.maxSessions ?? HTTP_MAX_SESSIONS;
+  const sweepEvery = Math.max(50, Math.min(idleMs / 4, 30_000));
   let inFlight = 0;
+  /** Initialize requests being answered: sessions about to exist, counted against the cap. */
+  let opening = 0;
   let port = options.port;
   const log = options.logger;
 
@@ -159,8 +171,23 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
     if (method !== 'POST' || !(Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body))) {
       return refuse(req, res, 400, -32000, 'Bad Request: no Mcp-Session-Id header (send initialize first)');
     }
-    const transport = await openSession(endpoint);
-    await transport.handleRequest(req, res, body);
+    if (sessions.size + opening >= maxSessions) {
+      return refuse(req, res, 503, -32000, `Service Unavailable: too many open sessions (${maxSessions}); end one with DELETE, or retry once an idle one is reclaimed`, { 'retry-after': String(secondsUntilReclaim()) });
+    }
+    opening += 1;
+    try {
+      const transport = await openSession(endpoint);
+      await transport.handleRequest(req, res, body);
+    } finally {
+      opening -= 1;
+    }
+  };
+
+  /** When the least recently used session will have been reclaimed, in whole seconds (at least 1). */
+  const secondsUntilReclaim = (): number => {
+    let oldest = Date.now();
+    for (const session of sessions.values()) oldest = Math.min(oldest, session.lastSeen);
+    return Math.max(1, Math.ceil((oldest + idleMs + sweepEvery - Date.now()) / 1000));
   };
 
   const http: NodeHttpServer = createServer((req, res) => {
@@ -187,7 +214,7 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
         void endSession(id);
       }
     }
-  }, Math.max(50, Math.min(idleMs / 4, 30_000)));
+  }, sweepEvery);
   sweep.unref();
 
   return {

@@ -46,5 +46,11 @@ export const DEFAULT_MODEL = 'gpt-4o-mini';
 /** Environment variables passed through to server processes; nothing else (no API keys). */
 export const SERVER_ENV_ALLOWLIST = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'HELPDESK_NOW', 'HELPDESK_LOG_LEVEL'] as const;
 
+/**
+ * The settings `helpdesk serve` hands its HTTP servers besides the allowlist, each by name:
+ * the bearer token, the idle limit and the cap of sessions. Never the whole environment.
+ */
+export const HTTP_SERVER_ENV = ['HELPDESK_HTTP_TOKEN', 'HELPDESK_HTTP_SESSION_IDLE_MS', 'HELPDESK_HTTP_MAX_SESSIONS'] as const;
+
 /** Separator between server and tool name when two servers offer the same tool name. */
 export const COLLISION_SEPARATOR = '__';

@@ -22,7 +22,9 @@ Options:
   -h, --help          show this help
 
 Environment: HELPDESK_HTTP_TOKEN requires "Authorization: Bearer <token>" on every request
-(401 otherwise); it is never logged.`;
+(401 otherwise); it is never logged. HELPDESK_HTTP_SESSION_IDLE_MS: a session idle this long
+is reclaimed (default 900000, 15 minutes). HELPDESK_HTTP_MAX_SESSIONS: sessions open at once
+(default 1000); past it a new session gets 503.`;
 
 const OPTIONS = {
   port: { type: 'string' }, host: { type: 'string' }, stateless: { type: 'boolean' },
@@ -33,7 +35,7 @@ type Ending = { readonly kind: 'exited'; readonly code: number } | { readonly ki
 
 /**
  * `helpdesk serve`: runs servers/all (the five servers in one process, over HTTP) as a child with
- * only the servers' allowed environment and the token, and ends with it. The child has a process
+ * only the servers' allowed environment and the HELPDESK_HTTP_* settings, and ends with it. The child has a process
  * group of its own, so Ctrl+C and SIGTERM reach it through this command alone: it is asked to
  * drain (SIGTERM), killed past SERVE_STOP_TIMEOUT_MS, and the command exits 130. An IPC channel
  * ties the child to this process: if this one dies without a word (SIGKILL), the kernel closes
@@ -46,7 +48,7 @@ export async function serveCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
     return EXIT.ok;
   }
   const settings = readSettings(env);
-  const childEnv = { ...settings.serverEnv, ...(env.HELPDESK_HTTP_TOKEN ? { HELPDESK_HTTP_TOKEN: env.HELPDESK_HTTP_TOKEN } : {}) };
+  const childEnv = { ...settings.serverEnv, ...settings.httpServerEnv };
   const child = spawn(process.execPath, [serverEntry('all', PROJECT_ROOT), ...argv], {
     env: childEnv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: process.platform !== 'win32',
   });

@@ -30,6 +30,12 @@ export const SERVER_CLOSE_TIMEOUT_MS = 2_000;
  */
 export const SERVE_STOP_TIMEOUT_MS = 8_000;
 
+/**
+ * Starts again of a server that exits during start-up (killed, crashed) while its pool opens,
+ * before the pool gives up on it. A hang or a missing command is not retried.
+ */
+export const SERVER_START_RETRIES = 1;
+
 /** Restarts of a server after a transport failure before it is marked unavailable. */
 export const SERVER_RESTARTS = 1;
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -118,6 +118,24 @@ describe('helpdesk serve', () => {
     expect(await within(exited, 'exiting after Ctrl+C')).toEqual({ code: 130, signal: null });
     expect(await isRunning(serverPid)).toBe(false);
     expect(await canListen(port)).toBe(true);
+  });
+
+  it('stops at once on a second Ctrl+C while its servers still drain a request in flight', async () => {
+    const { command, serverPid, port, exited } = await serve();
+    // A POST whose body never completes: the servers' drain waits for it (up to 5 s).
+    const socket = createConnection(port, '127.0.0.1');
+    await new Promise((done) => socket.once('connect', done));
+    socket.write(`POST /tickets/mcp HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"jsonrpc"`);
+    await new Promise((r) => setTimeout(r, 100));
+    command.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await isRunning(serverPid), 'still draining after the first Ctrl+C').toBe(true);
+    const begun = performance.now();
+    command.kill('SIGINT');
+    expect(await within(exited, 'exiting after a second Ctrl+C')).toEqual({ code: 130, signal: null });
+    expect(performance.now() - begun).toBeLessThan(1_000);
+    expect(await isRunning(serverPid)).toBe(false);
+    socket.destroy();
   });
 
   it(`leaves no server behind when it is SIGKILLed: the server process exits and the port is free again within ${ORPHAN_LIMIT_MS} ms`, async () => {

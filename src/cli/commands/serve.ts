@@ -35,11 +35,13 @@ type Ending = { readonly kind: 'exited'; readonly code: number } | { readonly ki
 
 /**
  * `helpdesk serve`: runs servers/all (the five servers in one process, over HTTP) as a child with
- * only the servers' allowed environment and the HELPDESK_HTTP_* settings, and ends with it. The child has a process
- * group of its own, so Ctrl+C and SIGTERM reach it through this command alone: it is asked to
- * drain (SIGTERM), killed past SERVE_STOP_TIMEOUT_MS, and the command exits 130. An IPC channel
- * ties the child to this process: if this one dies without a word (SIGKILL), the kernel closes
- * the channel and the child stops too, freeing the port.
+ * only the servers' allowed environment and the HELPDESK_HTTP_* settings, and ends with it. The
+ * child has a process group of its own, so Ctrl+C and SIGTERM reach it through this command
+ * alone: it is asked to drain (SIGTERM), killed past SERVE_STOP_TIMEOUT_MS or on a second Ctrl+C,
+ * and the command exits 130. An IPC channel ties the child to this process: if this one dies
+ * without a word (SIGKILL), the kernel closes the channel and the child stops too, freeing the
+ * port. (A pipe on the child's stdin would close as well, but servers/all run by hand with
+ * stdin from /dev/null would then stop at once; only a parent that asked for IPC has a channel.)
  */
 export async function serveCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
@@ -57,7 +59,12 @@ export async function serveCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
     child.once('exit', (code, signal) => resolve({ kind: 'exited', code: code ?? (signal ? 128 : 1) }));
   });
   const stop = Promise.withResolvers<Ending>();
-  const interrupts = new Interrupts(() => stop.resolve({ kind: 'interrupted' }));
+  let stopping = false;
+  const interrupts = new Interrupts(() => {
+    if (stopping) child.kill('SIGKILL'); // a second Ctrl+C: no more waiting for the drain
+    stopping = true;
+    stop.resolve({ kind: 'interrupted' });
+  });
   try {
     const ending = await Promise.race([exited, stop.promise]);
     if (ending.kind === 'exited') return ending.code;

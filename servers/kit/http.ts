@@ -156,21 +156,27 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
     }
     if (options.stateless) return stateless(endpoint, req, res, body);
     const id = req.headers['mcp-session-id'];
-    if (typeof id === 'string') {
-      const session = sessions.get(id);
-      // Another endpoint's session is answered as an unknown one: the id names nothing here.
-      if (session && session.path !== path) log.warn(`session ${id} of ${session.path} used at ${path}`);
-      if (!session || session.path !== path) {
-        return refuse(req, res, 404, -32001, `Session not found at ${path}: it ended, was reclaimed, or was opened at another path; initialize a new one`);
-      }
-      session.lastSeen = Date.now();
-      await session.transport.handleRequest(req, res, body);
-      if (method === 'DELETE') await endSession(id);
-      return;
-    }
+    if (typeof id === 'string') return inSession(id, path, req, res, body);
     if (method !== 'POST' || !(Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body))) {
       return refuse(req, res, 400, -32000, 'Bad Request: no Mcp-Session-Id header (send initialize first)');
     }
+    return initialize(endpoint, req, res, body);
+  };
+
+  /** A request in a session: only at the path that opened it (elsewhere the id names nothing: 404). */
+  const inSession = async (id: string, path: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> => {
+    const session = sessions.get(id);
+    if (session && session.path !== path) log.warn(`session ${id} of ${session.path} used at ${path}`);
+    if (!session || session.path !== path) {
+      return refuse(req, res, 404, -32001, `Session not found at ${path}: it ended, was reclaimed, or was opened at another path; initialize a new one`);
+    }
+    session.lastSeen = Date.now();
+    await session.transport.handleRequest(req, res, body);
+    if (req.method === 'DELETE') await endSession(id);
+  };
+
+  /** An initialize: a new session, unless the cap is reached (counting those being opened). */
+  const initialize = async (endpoint: HttpEndpoint, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> => {
     if (sessions.size + opening >= maxSessions) {
       return refuse(req, res, 503, -32000, `Service Unavailable: too many open sessions (${maxSessions}); end one with DELETE, or retry once an idle one is reclaimed`, { 'retry-after': String(secondsUntilReclaim()) });
     }

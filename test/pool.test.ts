@@ -89,7 +89,7 @@ function parsed(content: string): Record<string, unknown> {
 }
 
 describe('ServerPool with misbehaving servers', () => {
-  it.runIf(HAS_PROC)('names a server that exits at start, keeps its stderr and stops the five built-ins started with it', async () => {
+  it.runIf(HAS_PROC)('names a server that exits at both of its starts, keeps its stderr and stops the five built-ins started with it', async () => {
     const seen = new Map<number, string>();
     let opening = true;
     const watcher = (async () => {
@@ -109,12 +109,34 @@ describe('ServerPool with misbehaving servers', () => {
     const error = failure as ServerStartError;
     expect(error.server).toBe('broken');
     expect(error.code).toBe('server_start_failed');
-    expect(error.message).toBe('Server "broken" failed to start: the process exited during start-up');
+    expect(error.message).toBe('Server "broken" failed to start: the process exited during start-up, each of the 2 times it was started');
     expect(error.stderr).toContain('fatal: database file missing (/var/lib/helpdesk/tickets.db)');
     const builtinPids = [...seen].filter(([, cmdline]) => /dist\/servers\/\w+\.mjs|servers\/\w+\/index\.ts/.test(cmdline)).map(([pid]) => pid);
     expect(builtinPids).toHaveLength(5);
+    expect([...seen.values()].filter((cmdline) => cmdline.includes('exits-at-start.ts')), 'starts of the broken server').toHaveLength(2);
     expect(builtinPids.filter(isAlive)).toEqual([]);
     expect(children()).toEqual([]);
+  });
+
+  it('opens the pool when a server dies during its first start: it is started once more, serves, and has no restart counted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pool-first-start-'));
+    const marker = join(dir, 'started-once');
+    const warnings: string[] = [];
+    const logger = { debug: () => {}, info: () => {}, warn: (line: string) => { warnings.push(line); }, error: () => {} };
+    try {
+      const pool = await open({ tickets: builtinServers(process.execPath).tickets!, flaky: fixture('dies-at-first-start.ts', { args: [join(FIXTURES, 'dies-at-first-start.ts'), marker] }) }, { logger });
+      const firstPid = Number(readFileSync(marker, 'utf8'));
+      const answer = parsed((await pool.callTool('whoami', {})).content);
+      expect(answer.pid).toBeGreaterThan(0);
+      expect(answer.pid).not.toBe(firstPid);
+      expect(isAlive(firstPid)).toBe(false);
+      expect(pool.servers().map(({ name, state, restarts }) => ({ name, state, restarts }))).toEqual([
+        { name: 'tickets', state: 'ready', restarts: 0 }, { name: 'flaky', state: 'ready', restarts: 0 },
+      ]);
+      expect(warnings).toEqual(['server flaky exited during start-up; starting it again']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says a server that writes garbage to stdout gave no MCP handshake within the start timeout, and stops it', async () => {

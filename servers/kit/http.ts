@@ -11,6 +11,13 @@ import { refusal, type GuardOptions } from './http-guard.ts';
 export const HTTP_MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Sessions with no request for this long are closed. */
 export const HTTP_SESSION_IDLE_MS = 15 * 60_000;
+/**
+ * Sessions open at once, over all endpoints. Past it an initialize is answered 503 (the open
+ * sessions keep working) rather than evicting one: eviction would let anyone who can reach the
+ * port end other clients' sessions just by opening new ones. 1,000 sessions of servers/all take
+ * about 120 MB of resident memory (measured; 2,500 uncapped took 200 MB).
+ */
+export const HTTP_MAX_SESSIONS = 1_000;
 /** How long SIGTERM waits for requests in flight before closing what is left. */
 export const HTTP_DRAIN_MS = 5_000;
 
@@ -27,6 +34,7 @@ export interface HttpOptions extends GuardOptions {
   readonly logger: Logger;
   readonly maxBodyBytes?: number;
   readonly idleMs?: number;
+  readonly maxSessions?: number;
 }
 
 /** A running HTTP server. */
@@ -40,6 +48,8 @@ export interface HttpService {
 }
 
 interface Session {
+  /** The endpoint that opened it: the only one that may use it. */
+  readonly path: string;
   readonly transport: StreamableHTTPServerTransport;
   readonly server: Server;
   lastSeen: number;
@@ -75,8 +85,9 @@ async function readJson(req: IncomingMessage, limit: number): Promise<{ body: un
 
 /**
  * Serves MCP servers over Streamable HTTP on one port, each at its path. Stateful by default:
- * an initialize request opens a session (Mcp-Session-Id), later requests name it, DELETE ends
- * it, and sessions idle past `idleMs` are reclaimed. Host, Origin and the bearer token are
+ * an initialize request opens a session (Mcp-Session-Id) at its endpoint, later requests to that
+ * endpoint name it (another endpoint answers 404), DELETE ends it, sessions idle past `idleMs`
+ * are reclaimed, and past `maxSessions` open ones a new session is refused with 503. Host, Origin and the bearer token are
  * checked before MCP sees a request; every refusal is the protocol's status with a JSON-RPC
  * error, logged once, and never stops the server for others.
  */
@@ -85,7 +96,11 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
   const byPath = new Map(endpoints.map((e) => [e.path, e]));
   const limit = options.maxBodyBytes ?? HTTP_MAX_BODY_BYTES;
   const idleMs = options.idleMs ?? HTTP_SESSION_IDLE_MS;
+  const maxSessions = options.maxSessions ?? HTTP_MAX_SESSIONS;
+  const sweepEvery = Math.max(50, Math.min(idleMs / 4, 30_000));
   let inFlight = 0;
+  /** Initialize requests being answered: sessions about to exist, counted against the cap. */
+  let opening = 0;
   let port = options.port;
   const log = options.logger;
 
@@ -105,7 +120,7 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
     const server = endpoint.build();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => { sessions.set(id, { transport, server, lastSeen: Date.now() }); },
+      onsessioninitialized: (id) => { sessions.set(id, { path: endpoint.path, transport, server, lastSeen: Date.now() }); },
     });
     transport.onclose = () => { if (transport.sessionId) sessions.delete(transport.sessionId); };
     await server.connect(transport);
@@ -141,19 +156,44 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
     }
     if (options.stateless) return stateless(endpoint, req, res, body);
     const id = req.headers['mcp-session-id'];
-    if (typeof id === 'string') {
-      const session = sessions.get(id);
-      if (!session) return refuse(req, res, 404, -32001, 'Session not found: it ended or was reclaimed; initialize a new one');
-      session.lastSeen = Date.now();
-      await session.transport.handleRequest(req, res, body);
-      if (method === 'DELETE') await endSession(id);
-      return;
-    }
+    if (typeof id === 'string') return inSession(id, path, req, res, body);
     if (method !== 'POST' || !(Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body))) {
       return refuse(req, res, 400, -32000, 'Bad Request: no Mcp-Session-Id header (send initialize first)');
     }
-    const transport = await openSession(endpoint);
-    await transport.handleRequest(req, res, body);
+    return initialize(endpoint, req, res, body);
+  };
+
+  /** A request in a session: only at the path that opened it (elsewhere the id names nothing: 404). */
+  const inSession = async (id: string, path: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> => {
+    const session = sessions.get(id);
+    if (session && session.path !== path) log.warn(`session ${id} of ${session.path} used at ${path}`);
+    if (!session || session.path !== path) {
+      return refuse(req, res, 404, -32001, `Session not found at ${path}: it ended, was reclaimed, or was opened at another path; initialize a new one`);
+    }
+    session.lastSeen = Date.now();
+    await session.transport.handleRequest(req, res, body);
+    if (req.method === 'DELETE') await endSession(id);
+  };
+
+  /** An initialize: a new session, unless the cap is reached (counting those being opened). */
+  const initialize = async (endpoint: HttpEndpoint, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> => {
+    if (sessions.size + opening >= maxSessions) {
+      return refuse(req, res, 503, -32000, `Service Unavailable: too many open sessions (${maxSessions}); end one with DELETE, or retry once an idle one is reclaimed`, { 'retry-after': String(secondsUntilReclaim()) });
+    }
+    opening += 1;
+    try {
+      const transport = await openSession(endpoint);
+      await transport.handleRequest(req, res, body);
+    } finally {
+      opening -= 1;
+    }
+  };
+
+  /** When the least recently used session will have been reclaimed, in whole seconds (at least 1). */
+  const secondsUntilReclaim = (): number => {
+    let oldest = Date.now();
+    for (const session of sessions.values()) oldest = Math.min(oldest, session.lastSeen);
+    return Math.max(1, Math.ceil((oldest + idleMs + sweepEvery - Date.now()) / 1000));
   };
 
   const http: NodeHttpServer = createServer((req, res) => {
@@ -180,7 +220,7 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
         void endSession(id);
       }
     }
-  }, Math.max(50, Math.min(idleMs / 4, 30_000)));
+  }, sweepEvery);
   sweep.unref();
 
   return {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { clockFrom, formatDay, type Clock } from '../shared/clock.ts';
 import { parseLogLevel, type LogLevel } from '../shared/log.ts';
-import { DEFAULT_MODEL } from '../orchestrator/constants.ts';
+import { DEFAULT_MODEL, HTTP_SERVER_ENV } from '../orchestrator/constants.ts';
 import { serverEnvironment } from '../orchestrator/server-env.ts';
 import { ConfigError } from '../orchestrator/errors.ts';
 import { wholeNumber } from './numbers.ts';
@@ -27,6 +27,8 @@ export interface Settings {
   readonly judge: { readonly apiKey: string | undefined; readonly baseURL: string | undefined; readonly model: string | undefined };
   /** The environment handed to server processes: an allowlist, never the API key. */
   readonly serverEnv: Record<string, string>;
+  /** The HELPDESK_HTTP_* settings `serve` adds to that for its HTTP servers (the set ones). */
+  readonly httpServerEnv: Record<string, string>;
 }
 
 /**
@@ -67,6 +69,7 @@ export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string): Settings
       model: env.HELPDESK_JUDGE_MODEL || undefined,
     },
     serverEnv,
+    httpServerEnv: Object.fromEntries(HTTP_SERVER_ENV.flatMap((name) => (env[name] ? [[name, env[name]]] : []))),
   };
 }
 

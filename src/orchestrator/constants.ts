@@ -24,6 +24,18 @@ export const SERVER_START_TIMEOUT_MS = 10_000;
 /** How long closing one server may take before its process is killed. */
 export const SERVER_CLOSE_TIMEOUT_MS = 2_000;
 
+/**
+ * How long `helpdesk serve` waits, after Ctrl+C or SIGTERM, for its servers to drain (their own
+ * drain is 5 s) and exit before it kills them.
+ */
+export const SERVE_STOP_TIMEOUT_MS = 8_000;
+
+/**
+ * Starts again of a server that exits during start-up (killed, crashed) while its pool opens,
+ * before the pool gives up on it. A hang or a missing command is not retried.
+ */
+export const SERVER_START_RETRIES = 1;
+
 /** Restarts of a server after a transport failure before it is marked unavailable. */
 export const SERVER_RESTARTS = 1;
 
@@ -39,6 +51,12 @@ export const DEFAULT_MODEL = 'gpt-4o-mini';
 
 /** Environment variables passed through to server processes; nothing else (no API keys). */
 export const SERVER_ENV_ALLOWLIST = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'HELPDESK_NOW', 'HELPDESK_LOG_LEVEL'] as const;
+
+/**
+ * The settings `helpdesk serve` hands its HTTP servers besides the allowlist, each by name:
+ * the bearer token, the idle limit and the cap of sessions. Never the whole environment.
+ */
+export const HTTP_SERVER_ENV = ['HELPDESK_HTTP_TOKEN', 'HELPDESK_HTTP_SESSION_IDLE_MS', 'HELPDESK_HTTP_MAX_SESSIONS'] as const;
 
 /** Separator between server and tool name when two servers offer the same tool name. */
 export const COLLISION_SEPARATOR = '__';

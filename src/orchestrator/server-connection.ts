@@ -10,6 +10,12 @@ import { ServerStartError } from './errors.ts';
 import { ProcessTransport } from './process-transport.ts';
 import type { McpToolInfo } from './openai-tools.ts';
 
+/**
+ * Why a start failed: the process exited (or was killed) before it was ready, it gave no MCP
+ * handshake in time, its command does not exist, its URL could not be used, or something else.
+ */
+export type StartFailure = 'exited' | 'no_handshake' | 'command_not_found' | 'unreachable' | 'other';
+
 /** Lifecycle of one server process as the pool sees it. */
 export type ServerState = 'starting' | 'ready' | 'crashed' | 'restarting' | 'unavailable' | 'closed';
 
@@ -65,6 +71,8 @@ export class ServerConnection {
   tools: McpToolInfo[] = [];
   restarts = 0;
   lastError: string | undefined;
+  /** Why the last start failed; undefined once a start succeeds. */
+  startFailure: StartFailure | undefined;
   /** How long the last start took, and the tools/list part of it. */
   startMs = 0;
   discoveryMs = 0;
@@ -111,9 +119,11 @@ export class ServerConnection {
       this.startMs = performance.now() - started;
       this.state = 'ready';
       this.lastError = undefined;
+      this.startFailure = undefined;
     } catch (error) {
-      const message = this.#describeStartFailure(error);
+      const { kind, message } = this.#describeStartFailure(error);
       this.lastError = message;
+      this.startFailure = kind;
       await this.stop();
       this.state = 'unavailable';
       throw new ServerStartError(this.name, message, this.stderrTail, { cause: error });
@@ -221,16 +231,16 @@ export class ServerConnection {
     if (this.#stderr.length > STDERR_LINES_KEPT) this.#stderr.splice(0, this.#stderr.length - STDERR_LINES_KEPT);
   }
 
-  #describeStartFailure(error: unknown): string {
+  #describeStartFailure(error: unknown): { kind: StartFailure; message: string } {
     const text = error instanceof Error ? error.message : String(error);
     const url = this.config.url;
-    if (url !== undefined) return describeHttpFailure(url, error, this.#options.startTimeoutMs);
-    if (/ENOENT/.test(text)) return `command not found: ${this.config.command}`;
+    if (url !== undefined) return { kind: 'unreachable', message: describeHttpFailure(url, error, this.#options.startTimeoutMs) };
+    if (/ENOENT/.test(text)) return { kind: 'command_not_found', message: `command not found: ${this.config.command}` };
     if (/timed out|Request timed out/i.test(text)) {
-      return `no MCP handshake within ${this.#options.startTimeoutMs} ms (is it an MCP server writing JSON-RPC on stdout?)`;
+      return { kind: 'no_handshake', message: `no MCP handshake within ${this.#options.startTimeoutMs} ms (is it an MCP server writing JSON-RPC on stdout?)` };
     }
-    if (/Connection closed/i.test(text)) return 'the process exited during start-up';
-    return text;
+    if (/Connection closed/i.test(text)) return { kind: 'exited', message: 'the process exited during start-up' };
+    return { kind: 'other', message: text };
   }
 }
 

@@ -3,7 +3,8 @@ import type { ErrorEnvelope } from '../shared/envelope.ts';
 import type { Logger } from '../shared/log.ts';
 import type { ServersConfig } from './config.ts';
 import {
-  SERVER_MEMORY_LIMIT_MB, SERVER_RESTARTS, SERVER_START_TIMEOUT_MS, TOOL_ARGUMENTS_MAX_BYTES, TOOL_RESULT_MAX_BYTES, TOOL_TIMEOUT_MS,
+  SERVER_MEMORY_LIMIT_MB, SERVER_RESTARTS, SERVER_START_RETRIES, SERVER_START_TIMEOUT_MS, TOOL_ARGUMENTS_MAX_BYTES, TOOL_RESULT_MAX_BYTES,
+  TOOL_TIMEOUT_MS,
 } from './constants.ts';
 import {
   argumentsTooLargeEnvelope, envelopeFromErrorResult, resultTooLargeEnvelope, serverCrashedEnvelope, serverUnavailableEnvelope,
@@ -25,6 +26,8 @@ export interface PoolOptions {
   readonly toolTimeoutMs?: number;
   readonly memoryLimitMb?: number;
   readonly restarts?: number;
+  /** Starts again of a server that exits during start-up, before the pool fails (default SERVER_START_RETRIES). */
+  readonly startRetries?: number;
   /**
    * Wraps each server's transport when it starts (and restarts): the seam where the harness
    * injects faults between this pool and any server. Never set in normal runs.
@@ -111,8 +114,8 @@ function installExitHook(): void {
 }
 
 /**
- * The running MCP servers and the tools they offer. Servers start concurrently; one that
- * fails to start stops the others. A server that crashes is restarted once, when its next call
+ * The running MCP servers and the tools they offer. Servers start concurrently; one that exits
+ * during start-up is started once more, and one that fails to start stops the others. A server that crashes is restarted once, when its next call
  * comes; the call it died during is answered with an envelope and never sent again. If it dies
  * again it is marked unavailable and its calls are answered with an envelope while the other
  * servers keep serving. Arguments and results past their size limits are envelopes too. Tool calls never throw into the caller: they end as a result or an envelope,
@@ -141,6 +144,7 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
       toolTimeoutMs: options.toolTimeoutMs ?? TOOL_TIMEOUT_MS,
       memoryLimitMb: options.memoryLimitMb ?? SERVER_MEMORY_LIMIT_MB,
       restarts: options.restarts ?? SERVER_RESTARTS,
+      startRetries: options.startRetries ?? SERVER_START_RETRIES,
       wrapTransport: options.wrapTransport,
     };
     const servers = new Map(
@@ -157,7 +161,7 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
   /** Starts the servers: a pool of them, or every one stopped again and the first failure thrown. */
   static async #started(servers: Map<string, ServerConnection>, settings: PoolSettings): Promise<ServerPool> {
     const started = await Promise.allSettled(
-      [...servers.values()].map((server) => server.start()),
+      [...servers.values()].map((server) => ServerPool.#start(server, settings)),
     );
     // A local server that does not start stops everything (a broken install should be loud); a
     // server at a URL that cannot be reached is another machine's outage: it is left out, marked
@@ -180,6 +184,27 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
     const pool = new ServerPool(servers, settings);
     openPools.add(pool);
     return pool;
+  }
+
+  /**
+   * Starts one server. One that exits during start-up — killed, or crashed on a transient
+   * cause — is started again, up to `startRetries` times: one lost process must not fail every
+   * run that needs the pool. A hang or a missing command would fail the same way again.
+   */
+  static async #start(server: ServerConnection, settings: PoolSettings): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await server.start();
+        return;
+      } catch (error) {
+        if (server.startFailure !== 'exited') throw error;
+        if (attempt >= settings.startRetries) {
+          if (attempt === 0) throw error;
+          throw new ServerStartError(server.name, `${server.lastError}, each of the ${attempt + 1} times it was started`, server.stderrTail, { cause: error });
+        }
+        settings.logger?.warn(`server ${server.name} exited during start-up; starting it again`);
+      }
+    }
   }
 
   /** Health of every server, in start order. */

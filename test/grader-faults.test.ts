@@ -44,33 +44,48 @@ function evalRun(args: readonly string[], timeoutMs: number): Promise<{ code: nu
   });
 }
 
+/** A suite of seven copies of the worked example, each with one grader: six misbehave, one is fine. */
+function suite(name: string): string {
+  const scenarios = join(work, name);
+  mkdirSync(scenarios);
+  writeFileSync(join(scenarios, 'graders.mjs'), GRADERS);
+  execFileSync('mkfifo', [join(scenarios, 'pipe.mjs')]);
+  scenario(scenarios, 'g-exits', { module: 'graders.mjs', export: 'exits' });
+  scenario(scenarios, 'g-never-settles', { module: 'graders.mjs', export: 'neverSettles', timeout_ms: 1000 });
+  scenario(scenarios, 'g-loops', { module: 'graders.mjs', export: 'loops', timeout_ms: 1000 });
+  scenario(scenarios, 'g-hogs', { module: 'graders.mjs', export: 'hogs' });
+  scenario(scenarios, 'g-dev-zero', { module: '/dev/zero' });
+  scenario(scenarios, 'g-pipe', { module: 'pipe.mjs' });
+  scenario(scenarios, 'g-fine', { module: 'graders.mjs', export: 'fine' });
+  return scenarios;
+}
+
+/** Runs the suite authored from its scripts, and checks each grader's check and that the run reported every scenario. */
+async function runAndCheck(name: string, extra: readonly string[]): Promise<void> {
+  const scenarios = suite(name);
+  const reports = join(work, `${name}-reports`);
+  const run = await evalRun(['--author', '--scenarios', scenarios, '--recordings', join(work, `${name}-recordings`), '--report-dir', reports, ...extra], 90_000);
+  expect(run.code, run.stdout + run.stderr).toBe(1);
+  expect(run.stdout).toMatch(/^author: 1 passed, 6 failed/m);
+  const record = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as { scenarios: { id: string; trials: { checks: { name: string; pass: boolean; reason: string }[] }[] }[] };
+  const custom = Object.fromEntries(record.scenarios.map((s) => [s.id, s.trials[0]?.checks.find((c) => c.name.startsWith('custom:'))]));
+  expect(custom['g-fine']).toMatchObject({ pass: true, reason: 'cites TKT-1001' });
+  expect(custom['g-exits']).toMatchObject({ pass: false, reason: 'the grader failed: it ended its thread with process.exit(0) before returning' });
+  expect(custom['g-never-settles']).toMatchObject({ pass: false, reason: 'the grader failed: it did not return within 1000 ms (timeout_ms); it was stopped' });
+  expect(custom['g-loops']).toMatchObject({ pass: false, reason: 'the grader failed: it did not return within 1000 ms (timeout_ms); it was stopped' });
+  expect(custom['g-hogs']?.pass).toBe(false);
+  expect(custom['g-hogs']?.reason).toMatch(/^the grader failed: it ran out of memory \(its limit is \d+ MB\)/);
+  expect(custom['g-dev-zero']).toMatchObject({ pass: false, reason: 'the grader failed: cannot load grader /dev/zero: not a regular file (a character device)' });
+  expect(custom['g-pipe']).toMatchObject({ pass: false, reason: `the grader failed: cannot load grader ${join(scenarios, 'pipe.mjs')}: not a regular file (a FIFO)` });
+  expect(run.ms).toBeLessThan(60_000);
+}
+
 describe('custom graders that misbehave', () => {
   it('fails only the check of a grader that exits, hangs, loops, eats memory or names a device or a pipe as its module, and reports the whole run', { timeout: 120_000 }, async () => {
-    const scenarios = join(work, 'scenarios');
-    mkdirSync(scenarios);
-    writeFileSync(join(scenarios, 'graders.mjs'), GRADERS);
-    execFileSync('mkfifo', [join(scenarios, 'pipe.mjs')]);
-    scenario(scenarios, 'g-exits', { module: 'graders.mjs', export: 'exits' });
-    scenario(scenarios, 'g-never-settles', { module: 'graders.mjs', export: 'neverSettles', timeout_ms: 1000 });
-    scenario(scenarios, 'g-loops', { module: 'graders.mjs', export: 'loops', timeout_ms: 1000 });
-    scenario(scenarios, 'g-hogs', { module: 'graders.mjs', export: 'hogs' });
-    scenario(scenarios, 'g-dev-zero', { module: '/dev/zero' });
-    scenario(scenarios, 'g-pipe', { module: 'pipe.mjs' });
-    scenario(scenarios, 'g-fine', { module: 'graders.mjs', export: 'fine' });
-    const reports = join(work, 'reports');
-    const run = await evalRun(['--author', '--scenarios', scenarios, '--recordings', join(work, 'recordings'), '--report-dir', reports], 90_000);
-    expect(run.code, run.stdout + run.stderr).toBe(1);
-    expect(run.stdout).toMatch(/^author: 1 passed, 6 failed/m);
-    const record = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as { scenarios: { id: string; trials: { checks: { name: string; pass: boolean; reason: string }[] }[] }[] };
-    const custom = Object.fromEntries(record.scenarios.map((s) => [s.id, s.trials[0]?.checks.find((c) => c.name.startsWith('custom:'))]));
-    expect(custom['g-fine']).toMatchObject({ pass: true, reason: 'cites TKT-1001' });
-    expect(custom['g-exits']).toMatchObject({ pass: false, reason: 'the grader failed: it ended its thread with process.exit(0) before returning' });
-    expect(custom['g-never-settles']).toMatchObject({ pass: false, reason: 'the grader failed: it did not return within 1000 ms (timeout_ms); it was stopped' });
-    expect(custom['g-loops']).toMatchObject({ pass: false, reason: 'the grader failed: it did not return within 1000 ms (timeout_ms); it was stopped' });
-    expect(custom['g-hogs']?.pass).toBe(false);
-    expect(custom['g-hogs']?.reason).toMatch(/^the grader failed: it ran out of memory \(its limit is \d+ MB\)/);
-    expect(custom['g-dev-zero']).toMatchObject({ pass: false, reason: 'the grader failed: cannot load grader /dev/zero: not a regular file (a character device)' });
-    expect(custom['g-pipe']).toMatchObject({ pass: false, reason: `the grader failed: cannot load grader ${join(scenarios, 'pipe.mjs')}: not a regular file (a FIFO)` });
-    expect(run.ms).toBeLessThan(60_000);
+    await runAndCheck('main-thread', []);
+  });
+
+  it('does the same in eval\'s worker threads', { timeout: 120_000 }, async () => {
+    await runAndCheck('worker-threads', ['--workers', '2']);
   });
 });

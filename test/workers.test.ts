@@ -3,6 +3,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SuiteSession } from '../src/api/session.ts';
+import { ResultJournal } from '../src/harness/stream/journal.ts';
+import { evaluateSuite } from '../src/harness/suite-runner.ts';
 import { serversStartedWith } from './support/processes.ts';
 import { ROOT } from './servers.ts';
 
@@ -88,22 +91,30 @@ describe('helpdesk eval --workers', () => {
   }, 180_000);
 
   it('loses only the scenario whose worker thread died, says why, runs the rest on the other thread and leaves no server', async () => {
-    // A custom grader that ends its thread when it loads: the scenario that uses it is lost with its
+    // No scenario's own code can end a worker thread (custom graders run in threads of their own),
+    // so the harness's test seam ends the one that starts "exits": that scenario is lost with its
     // thread, which kills that thread's servers; the other thread runs every other scenario.
     const dir = join(work, 'dying-suite');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'exits.ts'), 'process.exit(7);\n');
     const instant = uniqueInstant();
     for (let i = 1; i <= 6; i += 1) writeScenario(dir, `fine-${i}`, instant);
-    writeScenario(dir, 'exits', instant, {}, { custom: [{ module: 'exits.ts' }] });
-    const run = await evalRun('dying', ['--author', '--workers', '2', '--concurrency', '2', '--scenarios', dir, '--recordings', join(work, 'dying-recordings')]);
-    expect(run.code, run.stderr).toBe(1);
-    const results = JSON.parse(readFileSync(join(run.dir, 'results.json'), 'utf8'));
-    const outcome = Object.fromEntries(results.scenarios.map((s: { id: string; summary: { pass: boolean }; trials: { reason: string | null }[] }) => [s.id, s.summary.pass ? 'pass' : s.trials[0]?.reason]));
-    expect(outcome).toEqual({
-      exits: 'the harness failed: the worker thread running it stopped: exit code 7',
-      'fine-1': 'pass', 'fine-2': 'pass', 'fine-3': 'pass', 'fine-4': 'pass', 'fine-5': 'pass', 'fine-6': 'pass',
-    });
+    writeScenario(dir, 'exits', instant);
+    const session = new SuiteSession({ cwd: ROOT, scenarios: dir, recordings: join(work, 'dying-recordings'), mode: 'author' });
+    const journal = new ResultJournal(join(work, 'dying', 'results.jsonl'));
+    try {
+      const { record } = await evaluateSuite(session.suite.scenarios, [], {
+        run: session.run, journal, root: session.project.root, cwd: ROOT, serverEnv: session.serverEnv, headerEnv: {}, servers: session.project.servers,
+        trials: 1, k: 1, concurrency: 2, workers: 2, matrix: false, onResult: () => {}, onConfirm: () => {}, exitOnScenario: 'exits',
+      }, { runId: 'dying', authored: true, model: null, shard: null });
+      const outcome = Object.fromEntries(record.scenarios.map((s) => [s.id, s.summary.pass ? 'pass' : s.trials[0]?.reason]));
+      expect(outcome).toEqual({
+        exits: 'the harness failed: the worker thread running it stopped: exit code 7',
+        'fine-1': 'pass', 'fine-2': 'pass', 'fine-3': 'pass', 'fine-4': 'pass', 'fine-5': 'pass', 'fine-6': 'pass',
+      });
+    } finally {
+      journal.close();
+      await session.close();
+    }
     expect(await serversStartedWith(instant)).toEqual([]);
   }, 120_000);
 

@@ -60,6 +60,8 @@ export interface SuiteOptions {
   readonly onResult: (id: string, pass: boolean, durationMs: number, trial: number, done: number, total: number) => void;
   /** A latency-only failure was run again alone. */
   readonly onConfirm: (id: string, pass: boolean) => void;
+  /** Test seam (worker threads): the thread that starts this scenario exits. Never set in normal runs. */
+  readonly exitOnScenario?: string;
 }
 
 /**
@@ -101,7 +103,7 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
     mode: run.mode, recordingsDir: run.recordingsDir, root: options.root, cwd: options.cwd, serverEnv: options.serverEnv,
     headerEnv: options.headerEnv, servers: options.servers, promptTemplate: run.promptTemplate, author: run.author === true, rebase: run.rebase === true, confirmLatency: confirms(run),
     matrix: options.matrix, k: options.k, prepare: [...firstOfPool.values()],
-    jobs: scenarios.map((s) => ({ file: s.file, id: s.scenario.id })),
+    jobs: scenarios.map((s) => ({ file: s.file, id: s.scenario.id })), exitOnScenario: options.exitOnScenario,
   }, options.workers, options.concurrency, {
     onProgress: (index, pass, durationMs) => {
       done += 1;

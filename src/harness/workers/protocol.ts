@@ -32,6 +32,11 @@ export interface WorkerSetup {
   readonly prepare: readonly number[];
   /** One Int32: the index of the next job, shared by every worker (Atomics.add hands out each once). */
   readonly next: SharedArrayBuffer;
+  /**
+   * Test seam for proving a lost thread costs only its own scenario: the thread exits (code 7) when
+   * it starts the scenario with this ID. Never set in normal runs.
+   */
+  readonly exitOnScenario?: string | undefined;
 }
 
 /** From the main thread to a worker. */

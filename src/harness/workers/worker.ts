@@ -69,6 +69,7 @@ async function runJob(index: number): Promise<void> {
     post({ type: 'lost', index, reason: `could not load ${job.id} from ${job.file}: ${(error as Error).message}` });
     return;
   }
+  if (setup.exitOnScenario === loaded.scenario.id) process.exit(7);
   const result = await runScenario(loaded, options).catch((error: unknown) => crashed(loaded, setup.mode, error));
   reportPids();
   post({ type: 'progress', index, pass: result.pass, durationMs: result.durationMs });

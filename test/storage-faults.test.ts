@@ -63,21 +63,32 @@ describe('eval with bad flags and unwritable folders', () => {
     }
   });
 
-  it('refuses a second eval into the reports folder another eval is writing, before it runs anything, and the other one completes', { timeout: 60_000 }, async () => {
+  it('refuses a second eval into the reports folder another eval is writing, before it runs anything, and the first one completes', { timeout: 60_000 }, async () => {
     const reports = join(work, 'shared');
-    const runs = await Promise.all([evalRun(['--tag', 'intent', '--report-dir', reports]), evalRun(['--tag', 'errors', '--report-dir', reports], 500)]);
-    // Which one claims the folder first depends on the machine's load; exactly one of them must.
-    const refused = runs.filter((r) => r.code === 2);
+    // The first run is stopped (SIGSTOP) once it has started its scenarios, so the second surely meets it mid-run.
+    const first = spawn(process.execPath, [HELPDESK, 'eval', '--tag', 'intent', '--report-dir', reports], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let firstOut = '';
+    let firstErr = '';
+    first.stdout.on('data', (chunk) => { firstOut += chunk; });
+    first.stderr.on('data', (chunk) => { firstErr += chunk; });
+    const firstExit = new Promise<number | null>((resolve) => first.on('exit', resolve));
+    const deadline = Date.now() + 30_000;
+    while (!/\[1\/\d+\]/.test(firstErr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    first.kill('SIGSTOP');
+    let second: Run;
+    try {
+      second = await evalRun(['--tag', 'errors', '--report-dir', reports]);
+    } finally {
+      first.kill('SIGCONT');
+    }
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(new RegExp(`^helpdesk: the reports folder ${reports} is in use by another helpdesk eval \\(pid ${first.pid}\\): give each run its own --report-dir, nothing was run$`, 'm'));
+    expect(second.stderr).not.toMatch(/\[\d+\/\d+\]/);
     // Completed: its verdicts and reports, whatever they say (a latency budget may fail on a loaded machine).
-    const completed = runs.filter((r) => r.code === 0 || r.code === 1);
-    expect(refused, runs.map((r) => r.stderr).join('\n---\n')).toHaveLength(1);
-    expect(completed).toHaveLength(1);
-    expect(refused[0]?.stderr).toMatch(new RegExp(`^helpdesk: the reports folder ${reports} is in use by another helpdesk eval \\(pid \\d+\\): give each run its own --report-dir, nothing was run$`, 'm'));
-    expect(refused[0]?.stderr).not.toMatch(/\[\d+\/\d+\]/);
-    const tag = completed[0] === runs[0] ? 'intent' : 'errors';
+    expect([0, 1], firstOut + firstErr).toContain(await firstExit);
     const record = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as { scenarios: { tags: string[] }[] };
     expect(record.scenarios.length).toBeGreaterThan(0);
-    expect(record.scenarios.every((s) => s.tags.includes(tag))).toBe(true);
+    expect(record.scenarios.every((s) => s.tags.includes('intent'))).toBe(true);
     expect(readdirSync(reports).sort()).toEqual(['junit.xml', 'report.html', 'results.json', 'summary.md']);
   });
 

@@ -1,7 +1,7 @@
 // Bundles each MCP server into dist/servers/<name>.mjs (code the servers share, and the HTTP stack
 // that only `--http` loads, in dist/servers/chunks/). Runs on `npm install`
 // (the prepare script) and before the tests, so nobody runs a build step by hand. A bundle
-// starts in about half the time of running the TypeScript source (see README, "Start-up").
+// starts in about half the time of running the TypeScript source (see docs/servers.md, "Start-up").
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';

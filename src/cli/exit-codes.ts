@@ -1,4 +1,4 @@
-/** Exit codes of the `helpdesk` command (documented in the README). */
+/** Exit codes of the `helpdesk` command (documented in docs/orchestrator.md). */
 export const EXIT = {
   ok: 0,
   /** The model API failed (auth, rate limit, server error, timeout, malformed reply). */

@@ -15,6 +15,10 @@ describe('the README and docs/', () => {
     expect(checkMarkdown(page, readFileSync(join(ROOT, page), 'utf8'), ROOT)).toEqual([]);
   });
 
+  it('keeps the README a front door of fewer than 400 lines (the reference lives in docs/)', () => {
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').length).toBeLessThan(400);
+  });
+
   it('links every page of docs/ from the README', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     expect(docs.filter((name) => !readme.includes(`](docs/${name}`))).toEqual([]);

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalJson, cassettePath, changedTools, firstDifference, readCassette, toolsHash, writeCassette, type Cassette } from './cassette.ts';
+import { canonicalJson, cassettePath, changedTools, readCassette, toolsHash, writeCassette, type Cassette } from './cassette.ts';
+import { firstDifference } from './replay/json-diff.ts';
 
 let dir: string;
 

@@ -94,21 +94,6 @@ export function writeCassette(path: string, cassette: Cassette): void {
   writeFileAtomic(path, `${JSON.stringify(CassetteSchema.parse(cassette), null, 2)}\n`);
 }
 
-const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
-/** The first place two JSON values differ, as "path: recorded … / now …"; undefined when equal. */
-export function firstDifference(recorded: unknown, actual: unknown, path = ''): string | undefined {
-  if (canonicalJson(recorded) === canonicalJson(actual)) return undefined;
-  if (recorded && actual && typeof recorded === 'object' && typeof actual === 'object' && Array.isArray(recorded) === Array.isArray(actual)) {
-    const keys = [...new Set([...Object.keys(recorded), ...Object.keys(actual)])];
-    for (const key of keys) {
-      const child = firstDifference((recorded as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], Array.isArray(recorded) ? `${path}[${key}]` : path ? `${path}.${key}` : key);
-      if (child) return child;
-    }
-  }
-  return `${path || '(root)'}:\n    recorded: ${clip(JSON.stringify(recorded) ?? 'nothing')}\n    now:      ${clip(JSON.stringify(actual) ?? 'nothing')}`;
-}
-
 type ToolDef = { function?: { name?: string } };
 
 /** Names of tools added, removed or changed between two tool lists. */

@@ -104,15 +104,32 @@ function listChanges(recorded: readonly unknown[], now: readonly unknown[]): Lis
   return [...changes, ...removed.map((r) => ({ change: 'removed' as const, item: r.item, from: r.from }))];
 }
 
+/**
+ * How a difference is read: `described` as a person tells a change (a renamed key, list items
+ * inserted, removed or moved), `exact` at the first path where the values differ (replay's
+ * request check, which shows what a request no longer matches).
+ */
+export type DiffReading = 'described' | 'exact';
+
+/** A difference as the walk finds it: for a changed value, `recorded` and `now` are both values' whole JSON text. */
+type Found = JsonDifference;
+
 /** The first path where two JSON values differ, or undefined when they are equal. */
-export function firstDiff(recorded: unknown, now: unknown, path = ''): JsonDifference | undefined {
+export function firstDiff(recorded: unknown, now: unknown, path = '', reading: DiffReading = 'described'): JsonDifference | undefined {
+  const found = walk(recorded, now, path, reading);
+  if (found?.kind !== 'changed') return found;
+  const at = firstCharDiff(found.recorded, found.now);
+  return { ...found, recorded: around(found.recorded, at), now: around(found.now, at) };
+}
+
+function walk(recorded: unknown, now: unknown, path: string, reading: DiffReading): Found | undefined {
   if (canonicalJson(recorded) === canonicalJson(now)) return undefined;
-  if (Array.isArray(recorded) && Array.isArray(now)) {
+  if (reading === 'described' && Array.isArray(recorded) && Array.isArray(now)) {
     const items = listChanges(recorded, now);
     if (items) return { kind: 'list', path: path || '(whole value)', items, recordedLength: recorded.length, nowLength: now.length };
   }
   if (recorded && now && typeof recorded === 'object' && typeof now === 'object' && Array.isArray(recorded) === Array.isArray(now)) {
-    const renames = isObject(recorded) && isObject(now) ? renamedKeys(recorded, now) : new Map<string, string>();
+    const renames = reading === 'described' && isObject(recorded) && isObject(now) ? renamedKeys(recorded, now) : new Map<string, string>();
     const renamedTo = new Set(renames.values());
     for (const key of new Set([...Object.keys(recorded), ...Object.keys(now)])) {
       const childPath = Array.isArray(recorded) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
@@ -122,14 +139,20 @@ export function firstDiff(recorded: unknown, now: unknown, path = ''): JsonDiffe
         return { kind: 'renamed', path: childPath, to, value: value.length > 80 ? `${value.slice(0, 79)}…` : value };
       }
       if (renamedTo.has(key)) continue;
-      const child = firstDiff((recorded as Record<string, unknown>)[key], (now as Record<string, unknown>)[key], childPath);
+      const child = walk((recorded as Record<string, unknown>)[key], (now as Record<string, unknown>)[key], childPath, reading);
       if (child) return child;
     }
   }
-  const a = JSON.stringify(recorded) ?? 'nothing';
-  const b = JSON.stringify(now) ?? 'nothing';
-  const at = firstCharDiff(a, b);
-  return { kind: 'changed', path: path || '(whole value)', recorded: around(a, at), now: around(b, at) };
+  return { kind: 'changed', path: path || '(whole value)', recorded: JSON.stringify(recorded) ?? 'nothing', now: JSON.stringify(now) ?? 'nothing' };
+}
+
+const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** The first place two JSON values differ, exactly, as "path: recorded … / now …" (replay's diff); undefined when equal. */
+export function firstDifference(recorded: unknown, now: unknown): string | undefined {
+  const d = walk(recorded, now, '', 'exact');
+  if (d?.kind !== 'changed') return undefined;
+  return `${d.path === '(whole value)' ? '(root)' : d.path}:\n    recorded: ${clip(d.recorded)}\n    now:      ${clip(d.now)}`;
 }
 
 /** The items of a list difference, as a report names them: `TKT-1016 inserted, TKT-1006 removed`. */

@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer, type SetupServer } from 'msw/node';
-import { canonicalJson, changedTools, firstDifference, type Cassette } from '../cassette.ts';
+import { canonicalJson, changedTools, type Cassette } from '../cassette.ts';
+import { firstDifference } from './json-diff.ts';
 import { judgeSections } from '../grading/judge.ts';
 import { requestDrifts, type Drift, type DriftKind } from './triage.ts';
 

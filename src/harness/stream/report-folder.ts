@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StorageError } from '../../orchestrator/errors.ts';
 import { isAlive } from '../../shared/processes.ts';
@@ -9,15 +9,16 @@ const LOCK_FILE = '.helpdesk-eval.lock';
 const reason = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 
 /**
- * Checks, before anything runs, that `dir` can be written (created if missing, as the run would):
- * a read-only or full file system, or a file in the way, is a StorageError naming the folder and
- * what it is for. Nothing is left behind: a folder made to check is removed again.
+ * Checks, before anything runs, that `dir` can be written (or made, as the run would make it): a
+ * read-only file system, a folder this user may not write, or a file in the way is a StorageError
+ * naming the folder and what it is for. It writes nothing: a watched folder sees no change.
  */
 export function checkWritable(dir: string, what: string): void {
   let existing = dir;
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
   try {
-    rmSync(mkdtempSync(join(existing, '.helpdesk-write-check-')), { recursive: true, force: true });
+    if (!statSync(existing).isDirectory()) throw Object.assign(new Error(`${existing} is a file`), { code: 'ENOTDIR' });
+    accessSync(existing, constants.W_OK);
   } catch (error) {
     throw new StorageError(dir, `cannot write the ${what} ${dir} (${reason(error)} at ${existing}): choose another folder or free it, nothing was run`, { cause: error });
   }

@@ -203,8 +203,14 @@ describe('helpdesk init', () => {
     await session.waitFor(/Add another server/);
     await session.type('n');
     await session.waitFor(/Which tool should the example scenario use/, 20_000);
-    // The list starts at the default tool; get-sum is further down.
-    for (let i = 0; i < 12 && !/❯ get-sum/.test(await session.screen()); i += 1) await session.press('Down');
+    // The list starts at the default tool; get-sum is further down. Each Down waits for the list to
+    // redraw before the screen is read again: a press read against the old screen went past get-sum.
+    for (let i = 0; i < 12; i += 1) {
+      const before = await session.screen();
+      if (/❯ get-sum/.test(before)) break;
+      await session.press('Down');
+      for (let wait = 0; wait < 80 && (await session.screen()) === before; wait += 1) await new Promise((r) => setTimeout(r, 25));
+    }
     await session.press('Enter');
     await session.waitFor(/Arguments of get-sum \(JSON\)/);
     await session.type('{"a": 1, "b": 2}');

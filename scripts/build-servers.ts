@@ -2,9 +2,10 @@
 // that only `--http` loads, in dist/servers/chunks/). Runs on `npm install`
 // (the prepare script) and before the tests, so nobody runs a build step by hand. A bundle
 // starts in about half the time of running the TypeScript source (see docs/servers.md, "Start-up").
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { writeFileAtomic } from '../src/shared/atomic-write.ts';
 import { isMain } from './is-main.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -59,9 +60,7 @@ export async function buildServers(): Promise<string[]> {
       continue;
     }
     mkdirSync(dirname(file.path), { recursive: true });
-    const temporary = `${file.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, file.contents);
-    renameSync(temporary, file.path);
+    writeFileAtomic(file.path, file.contents);
   }
   // Shared code and the lazily loaded HTTP stack live in hashed chunks: drop the ones no bundle uses now.
   const chunks = join(outdir, 'chunks');

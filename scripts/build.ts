@@ -3,7 +3,7 @@
 // server bundles (build-servers.ts) in dist/servers/. Runs as `prepare`, so a clone's npm
 // install, a git-URL install and npm pack all produce the same dist/.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildServers } from './build-servers.ts';
 import { isMain } from './is-main.ts';
@@ -37,9 +37,7 @@ export function buildSource(): void {
   for (const file of filesUnder(dist, '.d.ts')) {
     const text = readFileSync(file, 'utf8');
     const fixed = declarationSpecifiers(text);
-    if (fixed === text) continue;
-    writeFileSync(`${file}.tmp`, fixed);
-    renameSync(`${file}.tmp`, file);
+    if (fixed !== text) writeFileSync(file, fixed);
   }
   for (const name of LAUNCHER) copyFileSync(join(root, 'src', 'cli', name), join(dist, 'cli', name));
 }

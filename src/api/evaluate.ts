@@ -4,8 +4,7 @@ import { join, resolve } from 'node:path';
 import { evaluateGates, runPassed, type GateOptions } from '../harness/gates.ts';
 import { writeReports } from '../harness/reporters/write.ts';
 import type { RunRecord } from '../harness/results.ts';
-import { ResultJournal } from '../harness/stream/journal.ts';
-import { claimReportFolder } from '../harness/stream/report-folder.ts';
+import { openRunJournal } from '../harness/stream/report-folder.ts';
 import { evaluateSuite, newRunId, workerCount } from '../harness/suite-runner.ts';
 import { SuiteSession, type SuiteOptions } from './session.ts';
 
@@ -57,14 +56,8 @@ async function evaluateOpened(session: SuiteSession, options: EvaluateOptions): 
   const scratch = options.reportDir === undefined ? mkdtempSync(join(tmpdir(), 'helpdesk-evaluate-')) : undefined;
   const reportDir = scratch ?? resolve(cwd, options.reportDir as string);
   // As eval does: one run writes a reports folder at a time.
-  const folder = claimReportFolder(reportDir);
-  let journal: ResultJournal;
-  try {
-    journal = new ResultJournal(join(reportDir, 'results.jsonl'));
-  } catch (error) {
-    folder.release();
-    throw error;
-  }
+  const opened = openRunJournal(reportDir);
+  const { journal } = opened;
   try {
     const { record } = await evaluateSuite(suite.scenarios, suite.invalid, {
       run, journal, root: project.root, cwd, serverEnv: session.serverEnv, headerEnv: session.env, servers: project.servers, trials, k,
@@ -80,8 +73,7 @@ async function evaluateOpened(session: SuiteSession, options: EvaluateOptions): 
     const full: RunRecord = { ...record, scenarios: record.scenarios.map((s) => journal.full(s)) };
     return { record: full, passed: suite.invalid.length === 0 && runPassed(record), reports };
   } finally {
-    journal.close();
-    folder.release();
+    opened.close();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -75,7 +75,6 @@ export class SuiteSession implements AsyncDisposable {
   readonly #recordingsDir: string;
   readonly #signal: AbortSignal | undefined;
   #run: RunOptions | undefined;
-  #hub: ReplayHub | undefined;
 
   /** Reads the config and the suite (errors name the file and field); no server starts until a scenario runs. */
   constructor(options: SuiteOptions = {}) {
@@ -98,7 +97,6 @@ export class SuiteSession implements AsyncDisposable {
     if (this.#run) return this.#run;
     const hub = this.mode === 'replay' || this.mode === 'rebase' ? new ReplayHub() : undefined;
     hub?.open();
-    this.#hub = hub;
     this.#run = {
       ...runModeOptions(this.mode), pools: new PoolCache(this.project.root, this.serverEnv, this.env, this.project.servers),
       recordingsDir: this.#recordingsDir, promptTemplate: this.project.promptTemplate,
@@ -123,9 +121,8 @@ export class SuiteSession implements AsyncDisposable {
   /** Stops the servers and the replay hub. */
   async close(): Promise<void> {
     const run = this.#run;
-    this.#hub?.close();
-    this.#hub = undefined;
     this.#run = undefined;
+    run?.hub?.close();
     await run?.pools.close();
   }
 

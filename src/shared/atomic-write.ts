@@ -6,11 +6,16 @@ import { isAlive } from './processes.ts';
  * Writes a file so that readers, and whatever is left after a crash, kill -9 or a full disk, see
  * the whole old file or the whole new one: the pieces go to a temporary file beside it, which is
  * flushed to disk and then renamed over the target. A failed write removes the temporary file and
- * throws; the old file is untouched. A temporary file that a killed writer left (its process is
- * gone) is removed by the next write of the same file.
+ * throws; the old file is untouched. Temporary files that killed writers left in a folder (their
+ * process is gone) are removed by this process's first write there, not looked for at every write:
+ * a recordings folder may hold thousands of cassettes.
  */
 export function writeFileAtomic(path: string, pieces: string | Uint8Array | Iterable<string | Uint8Array>): void {
-  removeAbandoned(path);
+  const dir = dirname(path);
+  if (!swept.has(dir)) {
+    swept.add(dir);
+    removeAbandoned(dir);
+  }
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
   let fd: number | undefined;
   try {
@@ -30,17 +35,22 @@ export function writeFileAtomic(path: string, pieces: string | Uint8Array | Iter
   }
 }
 
-/** The temporary files of earlier writes of `path` whose process no longer runs. */
-function removeAbandoned(path: string): void {
-  const prefix = `.${basename(path)}.`;
+/** Folders this process has already cleared of abandoned temporary files. */
+const swept = new Set<string>();
+
+/** A temporary file's name: `.<file>.<pid>.<random>.tmp`. */
+const TEMPORARY = /^\..+\.(\d+)\.[a-z0-9]+\.tmp$/;
+
+/** Removes the temporary files in `dir` whose writer no longer runs. */
+function removeAbandoned(dir: string): void {
   let names: string[];
   try {
-    names = readdirSync(dirname(path));
+    names = readdirSync(dir);
   } catch {
     return; // no folder yet: nothing was left there
   }
   for (const name of names) {
-    const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length).split('.')[0]) : Number.NaN;
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid)) rmSync(join(dirname(path), name), { force: true });
+    const pid = Number(TEMPORARY.exec(name)?.[1]);
+    if (pid > 0 && pid !== process.pid && !isAlive(pid)) rmSync(join(dir, name), { force: true });
   }
 }

@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, StorageError } from '../../orchestrator/errors.ts';
 import { checkApiKey } from '../../orchestrator/openai-model.ts';
@@ -14,8 +14,8 @@ import { ReportWriteError, writeReports } from '../../harness/reporters/write.ts
 import { ReplayHub } from '../../harness/replay/replay.ts';
 import type { RunRecord } from '../../harness/results.ts';
 import { collectGarbage } from '../../harness/stream/heap.ts';
-import { ResultJournal } from '../../harness/stream/journal.ts';
-import { checkWritable, claimReportFolder } from '../../harness/stream/report-folder.ts';
+import type { ResultJournal } from '../../harness/stream/journal.ts';
+import { checkWritable, openRunJournal } from '../../harness/stream/report-folder.ts';
 import type { LiveEndpoint } from '../../harness/model-setup.ts';
 import { loadSuite, type InvalidScenarioFile, type ScenarioFilter } from '../../harness/suite.ts';
 import type { LoadedScenario } from '../../harness/scenario.ts';
@@ -259,14 +259,8 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
   const reportsDir = project.reportsDir;
   const judge = live && scenarios.some((s) => s.scenario.expect.judge?.length) ? judgeEndpoint(settings, live, values['judge-model']) : undefined;
   const runId = newRunId(label);
-  const folder = claimReportFolder(reportDir(values, reportsDir, runId));
-  let journal: ResultJournal;
-  try {
-    journal = new ResultJournal(join(reportDir(values, reportsDir, runId), 'results.jsonl'));
-  } catch (error) {
-    folder.release();
-    throw error;
-  }
+  const opened = openRunJournal(reportDir(values, reportsDir, runId));
+  const { journal } = opened;
   const started = performance.now();
   const tty = process.stderr.isTTY === true;
   // Ctrl+C: stop starting scenarios, cancel the ones in flight, write what finished as a partial
@@ -301,8 +295,7 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
     if (interrupted) return EXIT.interrupted;
     return invalid.length > 0 ? EXIT.usage : code;
   } finally {
-    journal.close();
-    folder.release();
+    opened.close();
     process.off('SIGINT', onSigint);
   }
 }

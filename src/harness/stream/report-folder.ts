@@ -2,6 +2,7 @@ import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, read
 import { dirname, join } from 'node:path';
 import { StorageError } from '../../orchestrator/errors.ts';
 import { isAlive } from '../../shared/processes.ts';
+import { ResultJournal } from './journal.ts';
 
 /** Marks a reports folder as written by a run: its process ID. */
 const LOCK_FILE = '.helpdesk-eval.lock';
@@ -50,4 +51,26 @@ export function claimReportFolder(dir: string): { release(): void } {
     return { release: () => rmSync(lock, { force: true }) };
   }
   throw new StorageError(dir, `the reports folder ${dir} is being claimed by another helpdesk eval at this moment: give each run its own --report-dir`);
+}
+
+/**
+ * The journal of a run writing `dir`, with the folder claimed (claimReportFolder) until `close()`,
+ * which closes the journal and releases the claim.
+ */
+export function openRunJournal(dir: string): { readonly journal: ResultJournal; close(): void } {
+  const folder = claimReportFolder(dir);
+  let journal: ResultJournal;
+  try {
+    journal = new ResultJournal(join(dir, 'results.jsonl'));
+  } catch (error) {
+    folder.release();
+    throw error;
+  }
+  return {
+    journal,
+    close: () => {
+      journal.close();
+      folder.release();
+    },
+  };
 }

@@ -42,7 +42,7 @@ describe('cassette writes', () => {
       outcomes.push(`${ms} ms: ${text === original ? 'old' : JSON.stringify(parsed).length > 30_000_000 ? 'new' : 'other'}`);
     }
     expect(outcomes.filter((o) => !/: (old|new)$/.test(o))).toEqual([]);
-    // A killed writer cannot remove its temporary file; the next write of the same cassette does.
+    // A killed writer cannot remove its temporary file; the next process to write in the folder does.
     const left = readdirSync(dir).filter((name) => name.endsWith('.tmp'));
     for (const name of left) {
       const target = join(dir, name.slice(1).replace(/\.\d+\.\w+\.tmp$/, ''));

@@ -20,7 +20,7 @@ import { OpenAIModel } from '../src/orchestrator/openai-model.ts';
 import { systemPrompt } from '../src/orchestrator/prompt.ts';
 import { scriptedResponse } from '../src/orchestrator/scripted-model.ts';
 import { ServerPool } from '../src/orchestrator/server-pool.ts';
-import { percentile } from '../src/harness/stats.ts';
+import { percentile } from '../src/harness/results/stats.ts';
 import { chromiumMissing, openChromiumPage } from '../test/support/chromium.ts';
 import { TIMELINES_READY } from '../test/support/report-page.ts';
 import { generateSuite } from './scale-suite.ts';

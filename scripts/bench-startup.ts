@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { percentile } from '../src/harness/stats.ts';
+import { percentile } from '../src/harness/results/stats.ts';
 import { buildServers, serverNames } from './build-servers.ts';
 import { isMain } from './is-main.ts';
 

@@ -2,7 +2,7 @@
 // autocomplete and check scenario files. A test fails when the file is out of date.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { scenarioSchemaText } from '../src/harness/scenario.ts';
+import { scenarioSchemaText } from '../src/harness/scenario/scenario.ts';
 import { isMain } from './is-main.ts';
 
 export const SCHEMA_PATH = resolve(import.meta.dirname, '..', 'scenarios', 'scenario.schema.json');

@@ -21,16 +21,16 @@ export { defineGrader } from './harness/grading/custom.ts';
 export type { Grader, GraderInput, GraderOutput } from './harness/grading/custom.ts';
 
 /** Loads a folder of scenario files: the selected cases, and the files that could not be loaded. */
-export { loadSuite } from './harness/suite.ts';
-export type { InvalidScenarioFile, ScenarioFilter, Suite } from './harness/suite.ts';
+export { loadSuite } from './harness/scenario/load-suite.ts';
+export type { InvalidScenarioFile, ScenarioFilter, Suite } from './harness/scenario/load-suite.ts';
 /** The scenario file format: its checked type, a loaded case, and its JSON Schema for editors. */
-export { scenarioJsonSchema, ScenarioFileError } from './harness/scenario.ts';
-export type { LoadedScenario, Scenario, ScenarioFile } from './harness/scenario.ts';
+export { scenarioJsonSchema, ScenarioFileError } from './harness/scenario/scenario.ts';
+export type { LoadedScenario, Scenario, ScenarioFile } from './harness/scenario/scenario.ts';
 
 /** What a run produced: results.json's records, and one scenario's graded run. */
-export type { RunRecord, ScenarioRecord, TrialRecord } from './harness/results.ts';
-export type { ScenarioResult } from './harness/runner.ts';
-export type { GradeResult, ObservedCall, ScenarioRun } from './harness/grading/run.ts';
+export type { RunRecord, ScenarioRecord, TrialRecord } from './harness/results/records.ts';
+export type { ScenarioResult } from './harness/run/runner.ts';
+export type { GradeResult, ObservedCall, ScenarioRun } from './harness/run/run.ts';
 export type { Transcript, TranscriptEvent } from './orchestrator/transcript.ts';
 export type { ErrorEnvelope } from './shared/envelope.ts';
 

@@ -2,11 +2,11 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PoolCache } from '../src/harness/pools.ts';
-import { ReplayHub } from '../src/harness/replay/replay.ts';
-import { trialRecord } from '../src/harness/results.ts';
-import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/runner.ts';
-import { loadScenarioFile, type LoadedScenario } from '../src/harness/scenario.ts';
+import { PoolCache } from '../src/harness/run/pools.ts';
+import { ReplayHub } from '../src/harness/cassettes/replay-hub.ts';
+import { trialRecord } from '../src/harness/results/records.ts';
+import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/run/runner.ts';
+import { loadScenarioFile, type LoadedScenario } from '../src/harness/scenario/scenario.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
 import { ROOT } from './servers.ts';
 

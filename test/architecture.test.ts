@@ -66,11 +66,11 @@ describe('dependency direction', () => {
   it('imports each third-party package in one place only', () => {
     const owners: Record<string, string> = {
       openai: 'src/orchestrator/openai-model.ts',
-      msw: 'src/harness/replay/replay.ts',
-      ajv: 'src/harness/replay/contract.ts',
+      msw: 'src/harness/cassettes/replay-hub.ts',
+      ajv: 'src/harness/cassettes/contract.ts',
       '@inquirer/prompts': 'src/cli/terminal-ui.ts',
       'cli-table3': 'src/harness/reporters/table.ts',
-      re2js: 'src/harness/user-pattern.ts',
+      re2js: 'src/harness/scenario/user-pattern.ts',
       vitest: 'src/vitest/index.ts',
     };
     const files = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'servers'))];

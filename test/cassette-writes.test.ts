@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeCassette, type Cassette } from '../src/harness/cassette.ts';
+import { writeCassette, type Cassette } from '../src/harness/cassettes/cassette.ts';
 import { ROOT } from './servers.ts';
 
 // A cassette is the only copy of a recording: whatever stops a write (kill -9, a full disk), the

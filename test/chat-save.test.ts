@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CassetteSchema } from '../src/harness/cassette.ts';
-import { loadScenarioFile } from '../src/harness/scenario.ts';
+import { CassetteSchema } from '../src/harness/cassettes/cassette.ts';
+import { loadScenarioFile } from '../src/harness/scenario/scenario.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
 import { ROOT } from './servers.ts';
 

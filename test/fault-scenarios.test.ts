@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/runner.ts';
-import { loadScenarioFile, readScenarioFile, type LoadedScenario } from '../src/harness/scenario.ts';
+import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/run/runner.ts';
+import { loadScenarioFile, readScenarioFile, type LoadedScenario } from '../src/harness/scenario/scenario.ts';
 import { useReplayBench } from './support/replay-bench.ts';
 
 // Scenarios that inject faults, authored from their scripts into a temporary folder and replayed.

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolRouter } from '../src/orchestrator/tool-router.ts';
-import { PoolCache } from '../src/harness/pools.ts';
-import { ReplayHub } from '../src/harness/replay/replay.ts';
-import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/runner.ts';
-import { loadScenarioFile, type LoadedScenario } from '../src/harness/scenario.ts';
+import { PoolCache } from '../src/harness/run/pools.ts';
+import { ReplayHub } from '../src/harness/cassettes/replay-hub.ts';
+import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/run/runner.ts';
+import { loadScenarioFile, type LoadedScenario } from '../src/harness/scenario/scenario.ts';
 import { ROOT } from './servers.ts';
 
 // Each test authors a small scenario's cassette with the healthy orchestrator, then replays it

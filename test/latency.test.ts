@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { confirmLatency, failedOnLatencyOnly } from '../src/harness/latency/confirm.ts';
-import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/runner.ts';
-import { loadScenarioFile } from '../src/harness/scenario.ts';
-import { loadScenarios } from '../src/harness/suite.ts';
-import { infraError } from '../src/harness/results.ts';
+import { confirmLatency, failedOnLatencyOnly } from '../src/harness/suite/confirm-latency.ts';
+import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/run/runner.ts';
+import { loadScenarioFile } from '../src/harness/scenario/scenario.ts';
+import { loadScenarios } from '../src/harness/scenario/load-suite.ts';
+import { infraError } from '../src/harness/results/records.ts';
 import { ROOT } from './servers.ts';
 import { useReplayBench } from './support/replay-bench.ts';
 

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolRouter } from '../src/orchestrator/tool-router.ts';
 import type { OpenAIFunctionTool } from '../src/orchestrator/openai-tools.ts';
-import { PoolCache } from '../src/harness/pools.ts';
-import { ReplayHub } from '../src/harness/replay/replay.ts';
-import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/runner.ts';
-import { loadScenarioFile } from '../src/harness/scenario.ts';
+import { PoolCache } from '../src/harness/run/pools.ts';
+import { ReplayHub } from '../src/harness/cassettes/replay-hub.ts';
+import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/run/runner.ts';
+import { loadScenarioFile } from '../src/harness/scenario/scenario.ts';
 import { ROOT } from './servers.ts';
 
 // Drift triage and rebase against real servers: each test plants a change where the orchestrator

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PoolCache } from '../src/harness/pools.ts';
+import { PoolCache } from '../src/harness/run/pools.ts';
 import { resultDetails } from '../src/harness/reporters/terminal.ts';
-import { ReplayHub } from '../src/harness/replay/replay.ts';
-import { runScenario } from '../src/harness/runner.ts';
-import { scenarioSchemaText } from '../src/harness/scenario.ts';
-import { loadScenarios } from '../src/harness/suite.ts';
+import { ReplayHub } from '../src/harness/cassettes/replay-hub.ts';
+import { runScenario } from '../src/harness/run/runner.ts';
+import { scenarioSchemaText } from '../src/harness/scenario/scenario.ts';
+import { loadScenarios } from '../src/harness/scenario/load-suite.ts';
 import { SCHEMA_PATH } from '../scripts/scenario-schema.ts';
 import { readFileSync } from 'node:fs';
 import { ROOT } from './servers.ts';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PoolCache } from '../src/harness/pools.ts';
-import type { RunOptions, ScenarioResult } from '../src/harness/runner.ts';
-import { loadScenarioFile, type LoadedScenario } from '../src/harness/scenario.ts';
-import { runTrials } from '../src/harness/trials.ts';
+import { PoolCache } from '../src/harness/run/pools.ts';
+import type { RunOptions, ScenarioResult } from '../src/harness/run/runner.ts';
+import { loadScenarioFile, type LoadedScenario } from '../src/harness/scenario/scenario.ts';
+import { runTrials } from '../src/harness/suite/trials.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
 import { ROOT } from './servers.ts';
 
@@ -101,7 +101,7 @@ describe('runTrials', () => {
   });
 
   it('writes no recording in replay mode', async () => {
-    const { ReplayHub } = await import('../src/harness/replay/replay.ts');
+    const { ReplayHub } = await import('../src/harness/cassettes/replay-hub.ts');
     const hub = new ReplayHub();
     hub.open();
     try {
@@ -116,7 +116,7 @@ describe('runTrials', () => {
   });
 
   it('leaves no listener on the run\'s abort signal once its scenarios are over, however many ran', async () => {
-    const { ReplayHub } = await import('../src/harness/replay/replay.ts');
+    const { ReplayHub } = await import('../src/harness/cassettes/replay-hub.ts');
     const hub = new ReplayHub();
     hub.open();
     const interrupt = new AbortController();

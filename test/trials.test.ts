@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunRecordSchema, type RunRecord } from '../src/harness/results.ts';
+import { RunRecordSchema, type RunRecord } from '../src/harness/results/records.ts';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from './support/fake-openai.ts';
 import { ROOT } from './servers.ts';
 

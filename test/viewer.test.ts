@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReports } from '../src/harness/reporters/write.ts';
-import type { RunRecord } from '../src/harness/results.ts';
+import type { RunRecord } from '../src/harness/results/records.ts';
 import { startViewer, type Viewer } from '../src/harness/viewer/server.ts';
 import { rawRequest } from './support/raw-http.ts';
 import { BAD_FOLDERS, BASE_RUN, HEAD_RUN, HOSTILE_ID, writeViewerRuns } from './support/viewer-runs.ts';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SuiteSession } from '../src/api/session.ts';
-import { ResultJournal } from '../src/harness/stream/journal.ts';
-import { evaluateSuite } from '../src/harness/suite-runner.ts';
+import { ResultJournal } from '../src/harness/results/journal.ts';
+import { evaluateSuite } from '../src/harness/suite/run-suite.ts';
 import { serversStartedWith } from './support/processes.ts';
 import { ROOT } from './servers.ts';
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ConfigFileSchema, type ConfigInput } from '../orchestrator/config.ts';
 import { ConfigError } from '../orchestrator/errors.ts';
-import { expandVariations, ScenarioFileError, ScenarioSchema, type LoadedScenario } from '../harness/scenario.ts';
+import { expandVariations, ScenarioFileError, ScenarioSchema, type LoadedScenario } from '../harness/scenario/scenario.ts';
 
 /** A scenario as written (a scenario file's content, which defaults fill in): what defineScenario takes. */
 export type ScenarioInput = z.input<typeof ScenarioSchema>;

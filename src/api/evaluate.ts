@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { evaluateGates, runPassed, type GateOptions } from '../harness/gates.ts';
+import { evaluateGates, runPassed, type GateOptions } from '../harness/results/gates.ts';
 import { writeReports } from '../harness/reporters/write.ts';
-import type { RunRecord } from '../harness/results.ts';
-import { openRunJournal } from '../harness/stream/report-folder.ts';
-import { evaluateSuite, newRunId, workerCount } from '../harness/suite-runner.ts';
+import type { RunRecord } from '../harness/results/records.ts';
+import { openRunJournal } from '../harness/results/report-folder.ts';
+import { evaluateSuite, newRunId, workerCount } from '../harness/suite/run-suite.ts';
 import { SuiteSession, type SuiteOptions } from './session.ts';
 
 /** What to evaluate and how. Every field is optional: by default the suite of `cwd` is replayed offline. */

@@ -1,4 +1,4 @@
-import type { RunOptions } from '../harness/runner.ts';
+import type { RunOptions } from '../harness/run/runner.ts';
 
 /**
  * How a run gets the model's turns: `replay` serves each scenario's cassette offline (CI, no

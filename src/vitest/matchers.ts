@@ -1,9 +1,9 @@
 import { gradeErrors, gradeTools } from '../harness/grading/graders.ts';
 import { gradeGroundedness } from '../harness/grading/groundedness.ts';
 import { matchArguments, matchText } from '../harness/grading/matchers.ts';
-import type { ScenarioRun } from '../harness/grading/run.ts';
-import type { ScenarioResult } from '../harness/runner.ts';
-import { ErrorExpectationSchema, ToolsExpectationSchema } from '../harness/scenario.ts';
+import type { ScenarioRun } from '../harness/run/run.ts';
+import type { ScenarioResult } from '../harness/run/runner.ts';
+import { ErrorExpectationSchema, ToolsExpectationSchema } from '../harness/scenario/scenario.ts';
 
 /** How a list of tool names is held against the calls, as a scenario's `expect.tools.mode`. */
 export type ToolsMode = 'exact' | 'in_order' | 'unordered' | 'subset' | 'superset' | 'any_of';

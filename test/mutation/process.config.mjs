@@ -8,8 +8,8 @@ const base = strykerRun({
     'src/orchestrator/process-transport.ts',
     'src/orchestrator/server-connection.ts',
     'src/orchestrator/server-pool.ts',
-    'src/harness/replay/replay.ts',
-    'src/harness/trials.ts',
+    'src/harness/cassettes/replay-hub.ts',
+    'src/harness/suite/trials.ts',
   ],
 });
 

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { PoolCache } from '../../src/harness/pools.ts';
-import { ReplayHub } from '../../src/harness/replay/replay.ts';
-import type { RunOptions } from '../../src/harness/runner.ts';
+import { PoolCache } from '../../src/harness/run/pools.ts';
+import { ReplayHub } from '../../src/harness/cassettes/replay-hub.ts';
+import type { RunOptions } from '../../src/harness/run/runner.ts';
 import { ROOT } from '../servers.ts';
 
 /** What an in-process harness test runs scenarios with: pools, a replay hub, a scratch folder. */

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { ErrorEnvelope } from '../../src/shared/envelope.ts';
 import type { Transcript, TranscriptEvent } from '../../src/orchestrator/transcript.ts';
-import { costUsd } from '../../src/harness/prices.ts';
-import { runRecord, scenarioRecord, type RunRecord, type ScenarioRecord, type TrialRecord } from '../../src/harness/results.ts';
-import { parseScenario } from '../../src/harness/scenario.ts';
+import { costUsd } from '../../src/harness/results/prices.ts';
+import { runRecord, scenarioRecord, type RunRecord, type ScenarioRecord, type TrialRecord } from '../../src/harness/results/records.ts';
+import { parseScenario } from '../../src/harness/scenario/scenario.ts';
 
 /** Where the sample scenarios pretend to live. */
 export const SAMPLE_ROOT = '/repo';

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runRecord, type RunRecord, type ScenarioRecord } from '../../src/harness/results.ts';
+import { runRecord, type RunRecord, type ScenarioRecord } from '../../src/harness/results/records.ts';
 import { writeReports } from '../../src/harness/reporters/write.ts';
 import { sampleScenario, sampleTranscript, sampleTrial } from './run-records.ts';
 

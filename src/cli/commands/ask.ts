@@ -5,7 +5,7 @@ import { EXIT } from '../exit-codes.ts';
 import { wholeNumber } from '../numbers.ts';
 import { describeEvent, describeStop } from '../format.ts';
 import { Interrupts } from '../interrupts.ts';
-import { openProject } from '../../harness/project.ts';
+import { openProject } from '../../harness/suite/project.ts';
 import { openModel, openPool } from '../session.ts';
 import { readSettings, today } from '../settings.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';

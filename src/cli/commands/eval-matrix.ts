@@ -1,10 +1,10 @@
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { FAULT_KINDS, type FaultKind } from '../../harness/faults/fault.ts';
 import { runFaultMatrix } from '../../harness/resilience/matrix.ts';
-import type { ResilienceRecord } from '../../harness/resilience/record.ts';
-import type { Mode } from '../../harness/grading/run.ts';
-import type { RunOptions } from '../../harness/runner.ts';
-import type { ScenarioTrials } from '../../harness/trials.ts';
+import type { ResilienceRecord } from '../../harness/results/resilience-record.ts';
+import type { Mode } from '../../harness/run/run.ts';
+import type { RunOptions } from '../../harness/run/runner.ts';
+import type { ScenarioTrials } from '../../harness/suite/trials.ts';
 
 /** The fault kinds of --fault-matrix (all unless --fault-kinds narrows them); undefined without the flag. */
 export function matrixKinds(

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
-import type { Project } from '../../harness/project.ts';
+import type { Project } from '../../harness/suite/project.ts';
 import { affected, watchedFolders } from './eval-watch.ts';
 
 const dir = '/work/evals';

@@ -3,9 +3,9 @@ import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
-import { isScenarioFile } from '../../harness/scenario-source.ts';
+import { isScenarioFile } from '../../harness/scenario/source.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { Project } from '../../harness/project.ts';
+import type { Project } from '../../harness/suite/project.ts';
 import { closeSession, openSession, planEval, runPass, selectScenarios, type EvalPlan, type EvalSession } from './eval-run.ts';
 
 // `helpdesk eval --watch`: a watcher process and a long-lived eval process it starts. The eval

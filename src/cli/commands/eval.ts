@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../orchestrator/errors.ts';
-import { loadBaseline } from '../../harness/baseline.ts';
-import { cassettePath, readCassette } from '../../harness/cassette.ts';
+import { loadBaseline } from '../../harness/results/baseline.ts';
+import { cassettePath, readCassette } from '../../harness/cassettes/cassette.ts';
 import { renderTable } from '../../harness/reporters/table.ts';
-import { runRecord, type RunRecord } from '../../harness/results.ts';
-import { collectGarbage, keepHeapSmall } from '../../harness/stream/heap.ts';
+import { runRecord, type RunRecord } from '../../harness/results/records.ts';
+import { collectGarbage, keepHeapSmall } from '../../harness/suite/heap.ts';
 import { EXIT } from '../exit-codes.ts';
-import { openProject } from '../../harness/project.ts';
-import { newRunId } from '../../harness/suite-runner.ts';
+import { openProject } from '../../harness/suite/project.ts';
+import { newRunId } from '../../harness/suite/run-suite.ts';
 import { closeSession, finish, openSession, verdictOf, OPTIONS, planEval, runPass, selectScenarios, type Values } from './eval-run.ts';
 import { watchEval } from './eval-watch.ts';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { openProject } from '../../harness/project.ts';
+import { openProject } from '../../harness/suite/project.ts';
 import { openPool } from '../session.ts';
 import { readSettings } from '../settings.ts';
 import { renderTable } from '../../harness/reporters/table.ts';

@@ -5,7 +5,7 @@ import { ConfigError } from '../../orchestrator/errors.ts';
 import { startViewer } from '../../harness/viewer/server.ts';
 import { EXIT } from '../exit-codes.ts';
 import { Interrupts } from '../interrupts.ts';
-import { openProject } from '../../harness/project.ts';
+import { openProject } from '../../harness/suite/project.ts';
 
 export const VIEW_HELP = `Usage: helpdesk view [reports-dir] [--port N]
 

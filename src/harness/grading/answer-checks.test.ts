@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Transcript } from '../../orchestrator/transcript.ts';
-import type { Scenario } from '../scenario.ts';
+import type { Scenario } from '../scenario/scenario.ts';
 import { gradeGrounded, gradeJudges, judgeName } from './answer-checks.ts';
-import type { ScenarioRun } from './run.ts';
+import type { ScenarioRun } from '../run/run.ts';
 
 const transcript = (answer: string | null): Transcript => ({
   version: 1, query: 'q', model: 'm', started_at: '', duration_ms: 1, stop_reason: answer === null ? 'model_error' : 'final_answer',

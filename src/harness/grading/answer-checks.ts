@@ -1,7 +1,7 @@
-import type { Scenario } from '../scenario.ts';
+import type { Scenario } from '../scenario/scenario.ts';
 import { gradeGroundedness } from './groundedness.ts';
 import { judgeCheck } from './judge.ts';
-import type { GradeResult, ScenarioRun } from './run.ts';
+import type { GradeResult, ScenarioRun } from '../run/run.ts';
 
 /** The groundedness check (on unless the scenario turns it off); none when no turn answered. */
 export function gradeGrounded(expect: Scenario['expect'], run: ScenarioRun): GradeResult[] {

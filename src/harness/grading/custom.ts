@@ -2,8 +2,8 @@ import { statSync } from 'node:fs';
 import { isAbsolute, resolve, dirname } from 'node:path';
 import type { ChatRequest } from '../../orchestrator/chat.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
-import type { CustomGraderExpectation } from '../scenario.ts';
-import type { GradeResult, ObservedCall } from './run.ts';
+import type { CustomGraderExpectation } from '../scenario/scenario.ts';
+import type { GradeResult, ObservedCall } from '../run/run.ts';
 import { GRADER_MODULE_MAX_BYTES, GRADER_TIMEOUT_MS } from './grader-limits.ts';
 import { GraderPool } from './grader-pool.ts';
 

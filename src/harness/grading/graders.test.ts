@@ -3,8 +3,8 @@ import type { ChatMessage, ChatRequest } from '../../orchestrator/chat.ts';
 import type { Transcript, TranscriptEvent } from '../../orchestrator/transcript.ts';
 import type { ErrorEnvelope } from '../../shared/envelope.ts';
 import { DEFAULT_BUDGETS, grade, gradeErrors, gradeLatency, gradeOutcome, gradeTools } from './graders.ts';
-import { observedCalls, type GradeResult, type ObservedCall, type ScenarioRun } from './run.ts';
-import { parseScenario, ScenarioSchema, type Scenario } from '../scenario.ts';
+import { observedCalls, type GradeResult, type ObservedCall, type ScenarioRun } from '../run/run.ts';
+import { parseScenario, ScenarioSchema, type Scenario } from '../scenario/scenario.ts';
 
 // Everything here is built by hand: expectations go through the scenario schema (so defaults
 // apply as in a scenario file), runs are plain objects.

@@ -2,9 +2,9 @@ import type { ErrorEnvelope } from '../../shared/envelope.ts';
 import type { ChatRequest } from '../../orchestrator/chat.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { matchArguments, matchText, matchValue, type Check } from './matchers.ts';
-import type { ErrorExpectation, ExpectedCall, Scenario, ToolsExpectation } from '../scenario.ts';
+import type { ErrorExpectation, ExpectedCall, Scenario, ToolsExpectation } from '../scenario/scenario.ts';
 import { gradeGrounded, gradeJudges } from './answer-checks.ts';
-import type { GradeResult, ObservedCall, ScenarioRun } from './run.ts';
+import type { GradeResult, ObservedCall, ScenarioRun } from '../run/run.ts';
 
 /** ARCHITECTURE.md's performance figures, the default latency budgets. */
 export const DEFAULT_BUDGETS = { startup_ms: 3000, discovery_ms: 1000, tool_call_ms: 200, query_ms: 15_000 } as const;

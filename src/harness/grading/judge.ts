@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChatRequest, ModelClient, Usage } from '../../orchestrator/chat.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
-import type { JudgeExpectation } from '../scenario.ts';
+import type { JudgeExpectation } from '../scenario/scenario.ts';
 
 /** What the judge must answer: a score in [0, 1], its verdict, and why. */
 export const JudgeVerdictSchema = z

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Transcript, TranscriptEvent } from '../../orchestrator/transcript.ts';
 import { gradeTools } from './graders.ts';
-import { observedCalls, type GradeResult, type ObservedCall } from './run.ts';
-import { ScenarioSchema } from '../scenario.ts';
+import { observedCalls, type GradeResult, type ObservedCall } from '../run/run.ts';
+import { ScenarioSchema } from '../scenario/scenario.ts';
 
 // A call whose arguments the orchestrator could not read as one JSON object never reached a
 // server. The original tutorial drops it (json.loads raises) and fails "Too few tool calls (0 < 1)";

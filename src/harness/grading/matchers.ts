@@ -1,4 +1,4 @@
-import { compileUserPattern } from '../user-pattern.ts';
+import { compileUserPattern } from '../scenario/user-pattern.ts';
 /** The outcome of one check: whether it passed and, either way, why. */
 export interface Check {
   readonly pass: boolean;

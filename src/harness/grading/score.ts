@@ -1,4 +1,4 @@
-import type { GradeResult } from './run.ts';
+import type { GradeResult } from '../run/run.ts';
 
 /** The family of a check, which `expect.weights` can name: latency:startup → latency, tools#2 → tools. */
 export function checkFamily(name: string): string {

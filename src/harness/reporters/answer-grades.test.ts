@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleScenario, sampleTranscript, sampleTrial } from '../../../test/support/run-records.ts';
 import { timelinesOf } from '../../../test/support/report-page.ts';
-import { runRecord, type ScenarioRecord, type TrialRecord } from '../results.ts';
+import { runRecord, type ScenarioRecord, type TrialRecord } from '../results/records.ts';
 import { judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';
 import { reportHtml } from './html.ts';
 import { junitXml } from './junit.ts';

@@ -1,4 +1,4 @@
-import type { RunRecord, ScenarioRecord } from '../results.ts';
+import type { RunRecord, ScenarioRecord } from '../results/records.ts';
 
 /** The cases of one scenario with variations (an intent), with how many passed. */
 export interface VariationGroup {

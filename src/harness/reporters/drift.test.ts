@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleScenario, sampleTranscript, sampleTrial } from '../../../test/support/run-records.ts';
-import { runRecord } from '../results.ts';
+import { runRecord } from '../results/records.ts';
 import { reportHtml } from './html.ts';
 import { junitXml } from './junit.ts';
 import { summaryMarkdown } from './markdown.ts';

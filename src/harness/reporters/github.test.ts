@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_ROOT, sampleRecord, sampleScenario, sampleTrial } from '../../../test/support/run-records.ts';
-import { runRecord } from '../results.ts';
-import { REPORT_TEXT_MAX_CHARS } from './cap.ts';
+import { runRecord } from '../results/records.ts';
+import { REPORT_TEXT_MAX_CHARS } from '../results/cap.ts';
 import { annotations, escapeData, escapeProperty } from './github.ts';
 
 const RUN = {

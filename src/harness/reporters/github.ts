@@ -1,5 +1,5 @@
-import type { RunRecord } from '../results.ts';
-import { capText, REPORT_TEXT_MAX_CHARS } from './cap.ts';
+import type { RunRecord } from '../results/records.ts';
+import { capText, REPORT_TEXT_MAX_CHARS } from '../results/cap.ts';
 import { displayPath, verdict } from './report-format.ts';
 
 /** Escapes a workflow command's message: %, CR and LF (GitHub's escapeData). */

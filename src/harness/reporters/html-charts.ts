@@ -1,5 +1,5 @@
-import type { RunRecord, ScenarioRecord, TrialRecord } from '../results.ts';
-import { percentile } from '../stats.ts';
+import type { RunRecord, ScenarioRecord, TrialRecord } from '../results/records.ts';
+import { percentile } from '../results/stats.ts';
 import { escapeHtml as esc, formatMs, toolLabel } from './report-format.ts';
 
 /** One named set of durations to chart. */

@@ -1,6 +1,6 @@
 import type { Transcript, TranscriptEvent } from '../../orchestrator/transcript.ts';
 import type { ErrorEnvelope } from '../../shared/envelope.ts';
-import type { ScenarioRecord, TrialRecord } from '../results.ts';
+import type { ScenarioRecord, TrialRecord } from '../results/records.ts';
 import { displayPath, escapeHtml as esc, formatMs, formatTokens, formatUsd, toolLabel, verdict } from './report-format.ts';
 
 /** Tool results longer than this are cut in the page (results.json keeps them whole). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sampleRecord, sampleScenario, sampleTranscript, sampleTrial } from '../../../test/support/run-records.ts';
-import { runRecord } from '../results.ts';
+import { runRecord } from '../results/records.ts';
 import { endToEndStrip, latencySeries, niceTicks, percentileChart, STRIP_MAX_ROWS } from './html-charts.ts';
 import { RESULT_PREVIEW_CHARS, scenarioTimeline } from './html-timeline.ts';
 import { PAGE_SIZE, reportHtml } from './html.ts';

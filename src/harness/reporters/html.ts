@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { runPassed } from '../gates.ts';
-import type { RunRecord, ScenarioRecord } from '../results.ts';
-import { capTexts, REPORT_TEXT_MAX_CHARS } from './cap.ts';
+import { runPassed } from '../results/gates.ts';
+import type { RunRecord, ScenarioRecord } from '../results/records.ts';
+import { capTexts, REPORT_TEXT_MAX_CHARS } from '../results/cap.ts';
 import { endToEndStrip, latencySeries, percentileChart } from './html-charts.ts';
 import { REPORT_CSS } from './html-style.ts';
 import { scenarioTimeline } from './html-timeline.ts';

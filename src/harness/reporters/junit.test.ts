@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_ROOT, sampleRecord, sampleScenario, sampleTrial } from '../../../test/support/run-records.ts';
-import { runRecord } from '../results.ts';
+import { runRecord } from '../results/records.ts';
 import { junitXml, xmlAttribute, xmlText } from './junit.ts';
 
 const RUN = {

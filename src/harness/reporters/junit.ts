@@ -1,4 +1,4 @@
-import type { RunRecord, ScenarioRecord } from '../results.ts';
+import type { RunRecord, ScenarioRecord } from '../results/records.ts';
 import { judgeLines } from './answer-grades.ts';
 import { displayPath, failureDetails, formatInterval, modelOf, passAt, passHat, verdict } from './report-format.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_ROOT, sampleRecord, sampleScenario, sampleTrial } from '../../../test/support/run-records.ts';
-import { runRecord } from '../results.ts';
+import { runRecord } from '../results/records.ts';
 import { codeBlock, markdownCell, summaryMarkdown } from './markdown.ts';
 
 const RUN = {

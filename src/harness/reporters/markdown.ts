@@ -1,6 +1,6 @@
-import { resilienceRows } from '../resilience/record.ts';
-import { runPassed } from '../gates.ts';
-import type { RunRecord, ScenarioRecord } from '../results.ts';
+import { resilienceRows } from '../results/resilience-record.ts';
+import { runPassed } from '../results/gates.ts';
+import type { RunRecord, ScenarioRecord } from '../results/records.ts';
 import { judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';
 import {
   displayPath, failureDetails, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, modelOf, runUsage, verdict,

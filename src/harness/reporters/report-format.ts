@@ -1,5 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import type { RunRecord, ScenarioRecord, TrialRecord } from '../results.ts';
+import type { RunRecord, ScenarioRecord, TrialRecord } from '../results/records.ts';
 
 /** How a scenario ends up in a report: the JUnit outcome, a reason code and a one-line message. */
 export interface Verdict {

@@ -1,4 +1,4 @@
-import { resilienceRows, type ResilienceRecord } from '../resilience/record.ts';
+import { resilienceRows, type ResilienceRecord } from '../results/resilience-record.ts';
 import { escapeHtml as esc } from './report-format.ts';
 import { renderTable } from './table.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleScenario, sampleTranscript, sampleTrial } from '../../../test/support/run-records.ts';
-import { runRecord } from '../results.ts';
-import { REPORT_TEXT_MAX_CHARS } from './cap.ts';
+import { runRecord } from '../results/records.ts';
+import { REPORT_TEXT_MAX_CHARS } from '../results/cap.ts';
 import { failureDetails, resultsTable, TABLE_TOOLS_SHOWN } from './terminal.ts';
 
 const RUN = {

@@ -1,6 +1,6 @@
-import type { RunRecord, ScenarioRecord } from '../results.ts';
-import type { ScenarioResult } from '../runner.ts';
-import { capText, REPORT_TEXT_MAX_CHARS } from './cap.ts';
+import type { RunRecord, ScenarioRecord } from '../results/records.ts';
+import type { ScenarioResult } from '../run/runner.ts';
+import { capText, REPORT_TEXT_MAX_CHARS } from '../results/cap.ts';
 import { renderTable } from './table.ts';
 import { formatScore, hasScores, judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';
 

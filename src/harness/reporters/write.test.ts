@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_ROOT, sampleRecord, sampleScenario, sampleTranscript, sampleTrial } from '../../../test/support/run-records.ts';
 import { timelinesOf } from '../../../test/support/report-page.ts';
-import { runRecord } from '../results.ts';
-import { RunRecordSchema, type RunRecord } from '../results.ts';
+import { runRecord } from '../results/records.ts';
+import { RunRecordSchema, type RunRecord } from '../results/records.ts';
 import { InvalidRunRecordError, writeReports } from './write.ts';
 
 let base: string;

@@ -1,12 +1,12 @@
 import { BUILTIN_SERVER_NAMES } from '../../orchestrator/builtin-servers.ts';
 import { COLLISION_SEPARATOR } from '../../orchestrator/constants.ts';
-import { mapLimited } from '../concurrency.ts';
-import { runScenario, type RunOptions, type ScenarioResult } from '../runner.ts';
-import type { LoadedScenario } from '../scenario.ts';
+import { mapLimited } from '../run/concurrency.ts';
+import { runScenario, type RunOptions, type ScenarioResult } from '../run/runner.ts';
+import type { LoadedScenario } from '../scenario/scenario.ts';
 import { FAULT_KINDS, type Fault, type FaultKind } from '../faults/fault.ts';
 import type { FaultCheck } from '../faults/checks.ts';
 import { cellInvariants, type CellTarget } from './invariants.ts';
-import type { ResilienceRecord } from './record.ts';
+import type { ResilienceRecord } from '../results/resilience-record.ts';
 
 /** The tool timeout of a matrix cell (a hang costs this much), unless the scenario sets a lower one. */
 export const MATRIX_TOOL_TIMEOUT_MS = 3_000;

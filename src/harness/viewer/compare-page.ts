@@ -1,4 +1,4 @@
-import type { Regression, RunRecord } from '../results.ts';
+import type { Regression, RunRecord } from '../results/records.ts';
 import { escapeHtml as esc, formatMs, formatPercent } from '../reporters/report-format.ts';
 import { htmlPage, runHref, scenarioHref } from './html-page.ts';
 import type { CostChange, Fix, RunDiff } from './run-diff.ts';

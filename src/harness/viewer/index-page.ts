@@ -1,6 +1,6 @@
 import { escapeHtml as esc, formatMs, formatPercent } from '../reporters/report-format.ts';
 import { htmlPage, runHref } from './html-page.ts';
-import { runPassed } from '../gates.ts';
+import { runPassed } from '../results/gates.ts';
 import type { Headline } from './results-file.ts';
 import type { RunEntry } from './runs-index.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewerRuns } from '../../../test/support/viewer-runs.ts';
 import { writeReports } from '../reporters/write.ts';
-import type { RunRecord } from '../results.ts';
+import type { RunRecord } from '../results/records.ts';
 import { readHeadline, readThinRecord, UnreadableResultsError } from './results-file.ts';
 
 let dir: string;

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { RESULTS_SCHEMA_VERSION, RunRecordSchema, ScenarioRecordSchema, type RunRecord } from '../results.ts';
+import { RESULTS_SCHEMA_VERSION, RunRecordSchema, ScenarioRecordSchema, type RunRecord } from '../results/records.ts';
 
 /** A results.json that cannot be read: missing, not JSON, or not the schema this version reads. */
 export class UnreadableResultsError extends Error {

@@ -1,5 +1,5 @@
-import { compareRuns, DEFAULT_THRESHOLDS, type RegressionThresholds } from '../baseline.ts';
-import type { Regression, RunRecord, ScenarioRecord } from '../results.ts';
+import { compareRuns, DEFAULT_THRESHOLDS, type RegressionThresholds } from '../results/baseline.ts';
+import type { Regression, RunRecord, ScenarioRecord } from '../results/records.ts';
 
 /** A scenario that failed in the base run and passes in the head run. */
 export interface Fix {

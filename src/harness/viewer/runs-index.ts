@@ -1,6 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { RunRecord } from '../results.ts';
+import type { RunRecord } from '../results/records.ts';
 import { readHeadline, readThinRecord, UnreadableResultsError, type Headline } from './results-file.ts';
 
 /** A run folder of the served folder: its headline, or why its results.json cannot be read. */

@@ -5,7 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PoolCache } from '../src/harness/run/pools.ts';
 import { ReplayHub } from '../src/harness/cassettes/replay-hub.ts';
 import { trialRecord } from '../src/harness/results/records.ts';
-import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/run/runner.ts';
+import { type RunOptions } from '../src/harness/run/execute.ts';
+import { runScenario } from '../src/harness/suite/run-scenario.ts';
+import { type ScenarioResult } from '../src/harness/results/scenario-result.ts';
 import { loadScenarioFile, type LoadedScenario } from '../src/harness/scenario/scenario.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
 import { ROOT } from './servers.ts';
@@ -34,7 +36,7 @@ function scenario(id: string, answer: string, expect: object = {}, judgeTurns: o
 }
 
 const options = (extra: Partial<RunOptions> = {}): RunOptions => ({ mode: 'replay', hub, pools, recordingsDir: join(dir, 'recordings'), ...extra });
-const author = (loaded: LoadedScenario) => runScenario(loaded, options({ mode: 'record', author: true }));
+const author = (loaded: LoadedScenario) => runScenario(loaded, options({ mode: 'author' }));
 const explain = (r: ScenarioResult) => JSON.stringify({ replay: r.replay, failures: r.failures, error: r.error });
 
 beforeAll(() => {

@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/run/runner.ts';
+import { type RunOptions } from '../src/harness/run/execute.ts';
+import { runScenario } from '../src/harness/suite/run-scenario.ts';
+import { type ScenarioResult } from '../src/harness/results/scenario-result.ts';
 import { loadScenarioFile, readScenarioFile, type LoadedScenario } from '../src/harness/scenario/scenario.ts';
 import { useReplayBench } from './support/replay-bench.ts';
 
@@ -41,7 +43,7 @@ const why = (result: ScenarioResult) => JSON.stringify({ replay: result.replay, 
 
 describe('faults declared in a scenario', () => {
   it('records the active faults in the cassette, replays them, and fails closed with faults_changed when they change', async () => {
-    const authored = await runScenario(write('tool-error', TOOL_ERROR), options({ mode: 'record', author: true }));
+    const authored = await runScenario(write('tool-error', TOOL_ERROR), options({ mode: 'author' }));
     expect(authored.pass, why(authored)).toBe(true);
     const cassette = JSON.parse(readFileSync(join(bench.dir, 'recordings', 'tool-error.json'), 'utf8'));
     expect(cassette.faults).toEqual(TOOL_ERROR.faults);
@@ -64,7 +66,7 @@ describe('faults declared in a scenario', () => {
   it('fails a scenario whose fault names a tool its servers do not offer, saying which tools they do', async () => {
     const result = await runScenario(
       write('bad-target', { ...TOOL_ERROR, faults: [{ kind: 'crash', server: 'tickets', tool: 'get_ticket' }] }),
-      options({ mode: 'record', author: true }),
+      options({ mode: 'author' }),
     );
     expect(result.pass).toBe(false);
     expect(result.error).toContain('fault 1 (crash on tickets.get_ticket) names tool "get_ticket", which server tickets offers (its tools: find_similar_tickets, get_ticket_details, get_ticket_metrics, search_tickets)');
@@ -73,7 +75,7 @@ describe('faults declared in a scenario', () => {
   it('fails the faults:injected check when a fault aimed at a call never hits one', async () => {
     const result = await runScenario(
       write('never-hit', { ...TOOL_ERROR, faults: [{ kind: 'hang', tool: 'get_ticket_details', call: 3 }], expect: { answer: { contains: ['TKT-1001'] } } }),
-      options({ mode: 'record', author: true }),
+      options({ mode: 'author' }),
     );
     expect(result.pass).toBe(false);
     expect(result.failures.map((f) => [f.name, f.reason])).toEqual([
@@ -87,7 +89,7 @@ describe('faults declared in a scenario', () => {
       faults: [{ kind: 'crash', server: 'tickets', call: 1 }],
       expect: { errors: [{ tool: 'get_ticket_details', envelope: { error: 'Server tickets stopped during the call to get_ticket_details' } }] },
     };
-    const result = await runScenario(write('crash', body), options({ mode: 'record', author: true }));
+    const result = await runScenario(write('crash', body), options({ mode: 'author' }));
     expect(result.pass, why(result)).toBe(true);
     expect(result.faults?.servers).toEqual([{ name: 'tickets', state: 'ready', restarts: 1 }]);
     expect(result.faults?.leftover).toEqual([]);

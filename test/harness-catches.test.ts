@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolRouter } from '../src/orchestrator/tool-router.ts';
 import { PoolCache } from '../src/harness/run/pools.ts';
 import { ReplayHub } from '../src/harness/cassettes/replay-hub.ts';
-import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/run/runner.ts';
+import { type RunOptions } from '../src/harness/run/execute.ts';
+import { runScenario } from '../src/harness/suite/run-scenario.ts';
+import { type ScenarioResult } from '../src/harness/results/scenario-result.ts';
 import { loadScenarioFile, type LoadedScenario } from '../src/harness/scenario/scenario.ts';
 import { ROOT } from './servers.ts';
 
@@ -78,7 +80,7 @@ beforeAll(async () => {
   pools = new PoolCache(ROOT);
   hub = new ReplayHub();
   for (const [id, body] of Object.entries(SCENARIOS)) {
-    const authored = await runScenario(writeScenario(id, body), options({ mode: 'record', author: true }));
+    const authored = await runScenario(writeScenario(id, body), options({ mode: 'author' }));
     expect(authored.pass, reasons(authored)).toBe(true);
   }
   hub.open();

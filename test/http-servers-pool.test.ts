@@ -10,7 +10,7 @@ import { ServerStartError } from '../src/orchestrator/errors.ts';
 import { ServerPool } from '../src/orchestrator/server-pool.ts';
 import { DATASET_NOW } from '../src/shared/clock.ts';
 import { PoolCache } from '../src/harness/run/pools.ts';
-import { runScenario } from '../src/harness/run/runner.ts';
+import { runScenario } from '../src/harness/suite/run-scenario.ts';
 import { loadScenarioFile } from '../src/harness/scenario/scenario.ts';
 import { ROOT } from './servers.ts';
 import { useReplayBench } from './support/replay-bench.ts';
@@ -164,7 +164,7 @@ describe('a scenario with a server at a URL', () => {
     const loaded = loadScenarioFile(file);
     const pools = new PoolCache(ROOT, {}, { URL_TEST_TOKEN: TOKEN });
     try {
-      const authored = await runScenario(loaded, { ...bench.options({ pools }), mode: 'record', author: true });
+      const authored = await runScenario(loaded, { ...bench.options({ pools }), mode: 'author' });
       expect(authored.pass, JSON.stringify(authored.failures)).toBe(true);
       const replayed = await runScenario(loaded, bench.options({ pools }));
       expect(replayed.pass, JSON.stringify({ f: replayed.failures, r: replayed.replay, e: replayed.error })).toBe(true);

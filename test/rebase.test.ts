@@ -6,7 +6,9 @@ import type { ToolRouter } from '../src/orchestrator/tool-router.ts';
 import type { OpenAIFunctionTool } from '../src/orchestrator/openai-tools.ts';
 import { PoolCache } from '../src/harness/run/pools.ts';
 import { ReplayHub } from '../src/harness/cassettes/replay-hub.ts';
-import { runScenario, type RunOptions, type ScenarioResult } from '../src/harness/run/runner.ts';
+import { type RunOptions } from '../src/harness/run/execute.ts';
+import { runScenario } from '../src/harness/suite/run-scenario.ts';
+import { type ScenarioResult } from '../src/harness/results/scenario-result.ts';
 import { loadScenarioFile } from '../src/harness/scenario/scenario.ts';
 import { ROOT } from './servers.ts';
 
@@ -61,7 +63,7 @@ function options(extra: Partial<RunOptions> = {}): RunOptions {
 async function authorAll(): Promise<void> {
   hub.close();
   for (const id of Object.keys(SCENARIOS) as Id[]) {
-    const authored = await runScenario(load(id), options({ mode: 'record', author: true }));
+    const authored = await runScenario(load(id), options({ mode: 'author' }));
     expect(authored.pass, explain(authored)).toBe(true);
   }
   hub.open();
@@ -94,7 +96,7 @@ describe('drift triage and rebase', () => {
     expect(drifted.pass).toBe(false);
     expect(drifted.replay).toEqual([expect.objectContaining({ kind: 'data', change: 'search_tickets result tickets[].assignee: "Sarah Lee" → "Sara Leigh"' })]);
 
-    const rebased = await runScenario(load('assignees'), options({ breakRouter: renamedAssignee, rebase: true }));
+    const rebased = await runScenario(load('assignees'), options({ breakRouter: renamedAssignee, mode: 'rebase' }));
     expect(rebased.rebase).toEqual({ outcome: 'rebased', reasons: ['data: search_tickets result tickets[].assignee: "Sarah Lee" → "Sara Leigh"'] });
     const after = JSON.parse(cassetteText('assignees'));
     expect(after).toMatchObject({ source: 'authored', recorded_at: before.recorded_at, rebased: { from: before.recorded_at, changes: rebased.rebase?.reasons } });
@@ -102,13 +104,13 @@ describe('drift triage and rebase', () => {
     expect(after.interactions[1].request.messages[3].content).toContain('Sara Leigh');
     expect(after.interactions.map((i: { response: unknown }) => i.response)).toEqual(before.interactions.map((i: { response: unknown }) => i.response));
     expect(after.stale_responses).toBeUndefined();
-    expect(await runScenario(load('untouched'), options({ rebase: true }))).toMatchObject({ pass: true, rebase: { outcome: 'unchanged' } });
+    expect(await runScenario(load('untouched'), options({ mode: 'rebase' }))).toMatchObject({ pass: true, rebase: { outcome: 'unchanged' } });
     expect(cassetteText('untouched')).toBe(untouched);
 
     const replayed = await runScenario(load('assignees'), options({ breakRouter: renamedAssignee }));
     expect(replayed.pass, explain(replayed)).toBe(true);
     const again = cassetteText('assignees');
-    expect((await runScenario(load('assignees'), options({ breakRouter: renamedAssignee, rebase: true }))).rebase?.outcome).toBe('unchanged');
+    expect((await runScenario(load('assignees'), options({ breakRouter: renamedAssignee, mode: 'rebase' }))).rebase?.outcome).toBe('unchanged');
     expect(cassetteText('assignees')).toBe(again);
   });
 
@@ -121,7 +123,7 @@ describe('drift triage and rebase', () => {
       const body = JSON.parse(content) as { tickets: { ticket_id: string }[]; count?: number };
       return JSON.stringify({ ...body, tickets: body.tickets.filter((t) => t.ticket_id !== 'TKT-1004'), count: 1 });
     } });
-    const result = await runScenario(load('assignees'), options({ breakRouter: demoted, rebase: true }));
+    const result = await runScenario(load('assignees'), options({ breakRouter: demoted, mode: 'rebase' }));
     expect(result.pass).toBe(false);
     expect(result.rebase).toEqual({ outcome: 'refused', reasons: ["[grounded] answer mentions TKT-1004, which no tool returned (nor the user's messages)"] });
     expect(cassetteText('assignees')).toBe(original);
@@ -143,7 +145,7 @@ describe('drift triage and rebase', () => {
       diff: 'search_tickets({"customer_id":"CUST-001","priority":"critical"}): the argument "customer_id" is now "customer"',
     });
     expect(replayed.run).toBeUndefined();
-    const rebased = await runScenario(load('assignees'), options({ breakRouter: renamed, rebase: true }));
+    const rebased = await runScenario(load('assignees'), options({ breakRouter: renamed, mode: 'rebase' }));
     // Counted as refused, with the reason, so a rebase's summary adds up to the scenarios it ran.
     expect(rebased.rebase).toEqual({ outcome: 'refused', reasons: ['[tools_changed] contract: search_tickets refuses a recorded call: the argument "customer_id" is now "customer"'] });
     expect(rebased.pass).toBe(false);
@@ -161,7 +163,7 @@ describe('drift triage and rebase', () => {
     expect(drifted.replay).toEqual([expect.objectContaining({ kind: 'prompt', change: 'search_solutions description reworded' })]);
     expect(drifted.replay[0]?.diff).toMatch(/\{\+Prefer short queries\.\+\}$/);
 
-    const rebased = await runScenario(load('untouched'), options({ breakRouter: reworded, rebase: true }));
+    const rebased = await runScenario(load('untouched'), options({ breakRouter: reworded, mode: 'rebase' }));
     expect(rebased.rebase?.outcome, explain(rebased)).toBe('rebased');
     expect(JSON.parse(cassetteText('untouched'))).toMatchObject({ source: 'live', stale_responses: ['search_solutions description reworded'] });
     const replayed = await runScenario(load('untouched'), options({ breakRouter: reworded }));

@@ -7,7 +7,7 @@ import { PoolCache } from '../src/harness/run/pools.ts';
 import { ReplayHub } from '../src/harness/cassettes/replay-hub.ts';
 import { runRecord, scenarioRecord, trialRecord, type RunRecord, type TrialRecord } from '../src/harness/results/records.ts';
 import { costUsd, PRICE_TABLE } from '../src/harness/results/prices.ts';
-import { runScenario } from '../src/harness/run/runner.ts';
+import { runScenario } from '../src/harness/suite/run-scenario.ts';
 import { loadScenarioFile, type LoadedScenario, type Scenario } from '../src/harness/scenario/scenario.ts';
 import { writeReports } from '../src/harness/reporters/write.ts';
 import { TIMELINES_READY, timelinesOf } from './support/report-page.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PoolCache } from '../src/harness/run/pools.ts';
 import { resultDetails } from '../src/harness/reporters/terminal.ts';
 import { ReplayHub } from '../src/harness/cassettes/replay-hub.ts';
-import { runScenario } from '../src/harness/run/runner.ts';
+import { runScenario } from '../src/harness/suite/run-scenario.ts';
 import { scenarioSchemaText } from '../src/harness/scenario/scenario.ts';
 import { loadScenarios } from '../src/harness/scenario/load-suite.ts';
 import { SCHEMA_PATH } from '../scripts/scenario-schema.ts';

@@ -4,7 +4,8 @@ import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PoolCache } from '../src/harness/run/pools.ts';
-import type { RunOptions, ScenarioResult } from '../src/harness/run/runner.ts';
+import type { RunOptions } from '../src/harness/run/execute.ts';
+import type { ScenarioResult } from '../src/harness/results/scenario-result.ts';
 import { loadScenarioFile, type LoadedScenario } from '../src/harness/scenario/scenario.ts';
 import { runTrials } from '../src/harness/suite/trials.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
@@ -31,7 +32,7 @@ function scenario(id: string): LoadedScenario {
   return loadScenarioFile(file);
 }
 
-const options = (extra: Partial<RunOptions> = {}): RunOptions => ({ mode: 'record', author: true, pools, recordingsDir: join(dir, 'recordings'), ...extra });
+const options = (extra: Partial<RunOptions> = {}): RunOptions => ({ mode: 'author', pools, recordingsDir: join(dir, 'recordings'), ...extra });
 const answerOf = (result: ScenarioResult) => result.run?.transcripts.at(-1)?.answer;
 
 beforeAll(() => {
@@ -87,13 +88,13 @@ describe('runTrials', () => {
     const agent = await startFakeOpenAI([...turn('No idea.'), ...turn(GOOD), ...turn('Only TKT-1001.'), ...turn('Nothing.'), ...turn('Still nothing.')]);
     fakes.push(agent);
     const live = { apiKey: 'sk-trials', baseURL: agent.url, model: 'fake-model', maxRetries: 0 };
-    const [flaky] = await runTrials([scenario('keeps-passing')], options({ author: false, live }), 3, 1);
+    const [flaky] = await runTrials([scenario('keeps-passing')], options({ mode: 'record', live }), 3, 1);
     expect(flaky?.results.map((r) => [r.pass, answerOf(r)])).toEqual([[false, 'No idea.'], [true, GOOD], [false, 'Only TKT-1001.']]);
     const kept = readFileSync(join(dir, 'recordings', 'keeps-passing.json'), 'utf8');
     expect(kept).toContain(GOOD);
     expect(kept).not.toContain('Only TKT-1001.');
 
-    const [failing] = await runTrials([scenario('keeps-last')], options({ author: false, live }), 2, 1);
+    const [failing] = await runTrials([scenario('keeps-last')], options({ mode: 'record', live }), 2, 1);
     expect(failing?.results.map((r) => r.pass)).toEqual([false, false]);
     const last = readFileSync(join(dir, 'recordings', 'keeps-last.json'), 'utf8');
     expect(last).toContain('Still nothing.');

@@ -7,12 +7,14 @@ import type { LiveEndpoint } from '../harness/run/model-setup.ts';
 import { PoolCache } from '../harness/run/pools.ts';
 import { openProject, type Project } from '../harness/suite/project.ts';
 import { ReplayHub } from '../harness/cassettes/replay-hub.ts';
-import { runScenario, type RunOptions, type ScenarioResult } from '../harness/run/runner.ts';
+import { runOptions, type RunOptions } from '../harness/run/execute.ts';
+import { asksModel, modeOf, servesCassettes, type RunMode } from '../harness/run/run.ts';
+import { runScenario } from '../harness/suite/run-scenario.ts';
+import { type ScenarioResult } from '../harness/results/scenario-result.ts';
 import type { LoadedScenario } from '../harness/scenario/scenario.ts';
 import { loadSuite, selectCases, type ScenarioFilter, type Suite } from '../harness/scenario/load-suite.ts';
-import { crashed } from '../harness/suite/trials.ts';
+import { crashed } from '../harness/results/scenario-result.ts';
 import { casesOf, type ScenarioInput } from './define.ts';
-import { runModeOptions, type RunMode } from './run-mode.ts';
 
 /** An OpenAI-compatible endpoint for `record` and `live` runs; each field defaults to its OPENAI_* variable. */
 export interface ModelEndpoint {
@@ -86,7 +88,7 @@ export class SuiteSession implements AsyncDisposable {
     this.suite = this.inCode ? selectCases(casesOf(options.scenarios as readonly ScenarioInput[], this.cwd), options.filter)
       : loadSuite(typeof options.scenarios === 'string' ? resolve(this.cwd, options.scenarios) : this.project.scenariosDir, options.filter ?? {}, this.cwd);
     this.serverEnv = serverEnvironment(this.env);
-    const needsModel = this.mode === 'record' || this.mode === 'live';
+    const needsModel = asksModel(this.mode);
     this.#live = needsModel ? liveEndpoint(options.model, this.env) : undefined;
     this.#recordingsDir = options.recordings ? resolve(this.cwd, options.recordings) : this.project.recordingsDir;
     this.#signal = options.signal;
@@ -95,13 +97,11 @@ export class SuiteSession implements AsyncDisposable {
   /** The runner's options; the first use opens the replay hub (the servers start with the first scenario of each pool). */
   get run(): RunOptions {
     if (this.#run) return this.#run;
-    const hub = this.mode === 'replay' || this.mode === 'rebase' ? new ReplayHub() : undefined;
+    const hub = servesCassettes(this.mode) ? new ReplayHub() : undefined;
     hub?.open();
-    this.#run = {
-      ...runModeOptions(this.mode), pools: new PoolCache(this.project.root, this.serverEnv, this.env, this.project.servers),
-      recordingsDir: this.#recordingsDir, promptTemplate: this.project.promptTemplate,
-      ...(hub ? { hub } : {}), ...(this.#live ? { live: this.#live } : {}), ...(this.#signal ? { signal: this.#signal } : {}),
-    };
+    this.#run = runOptions({ mode: this.mode, recordingsDir: this.#recordingsDir, promptTemplate: this.project.promptTemplate }, {
+      pools: new PoolCache(this.project.root, this.serverEnv, this.env, this.project.servers), hub, live: this.#live, signal: this.#signal,
+    });
     return this.#run;
   }
 
@@ -115,7 +115,7 @@ export class SuiteSession implements AsyncDisposable {
 
   /** Runs one case and grades it; a failure of the harness itself is a failed result with its error, never a throw. */
   async runCase(loaded: LoadedScenario): Promise<ScenarioResult> {
-    return runScenario(loaded, this.run).catch((error: unknown) => crashed(loaded, this.run.mode, error));
+    return runScenario(loaded, this.run).catch((error: unknown) => crashed(loaded, modeOf(this.run.mode), error));
   }
 
   /** Stops the servers and the replay hub. */

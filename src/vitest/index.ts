@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SuiteSession, type SuiteOptions } from '../api/session.ts';
 import { resultDetails } from '../harness/reporters/terminal.ts';
-import type { ScenarioResult } from '../harness/run/runner.ts';
+import type { ScenarioResult } from '../harness/results/scenario-result.ts';
 import { helpdeskMatchers, type HelpdeskMatchers } from './matchers.ts';
 
 export { helpdeskMatchers } from './matchers.ts';

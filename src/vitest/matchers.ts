@@ -2,7 +2,7 @@ import { gradeErrors, gradeTools } from '../harness/grading/graders.ts';
 import { gradeGroundedness } from '../harness/grading/groundedness.ts';
 import { matchArguments, matchText } from '../harness/grading/matchers.ts';
 import type { ScenarioRun } from '../harness/run/run.ts';
-import type { ScenarioResult } from '../harness/run/runner.ts';
+import type { ScenarioResult } from '../harness/results/scenario-result.ts';
 import { ErrorExpectationSchema, ToolsExpectationSchema } from '../harness/scenario/scenario.ts';
 
 /** How a list of tool names is held against the calls, as a scenario's `expect.tools.mode`. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { PoolCache } from '../../src/harness/run/pools.ts';
 import { ReplayHub } from '../../src/harness/cassettes/replay-hub.ts';
-import type { RunOptions } from '../../src/harness/run/runner.ts';
+import type { RunOptions } from '../../src/harness/run/execute.ts';
 import { ROOT } from '../servers.ts';
 
 /** What an in-process harness test runs scenarios with: pools, a replay hub, a scratch folder. */

@@ -2,19 +2,19 @@ import { ConfigError } from '../../orchestrator/errors.ts';
 import { FAULT_KINDS, type FaultKind } from '../../harness/faults/fault.ts';
 import { runFaultMatrix } from '../../harness/resilience/matrix.ts';
 import type { ResilienceRecord } from '../../harness/results/resilience-record.ts';
-import type { Mode } from '../../harness/run/run.ts';
-import type { RunOptions } from '../../harness/run/runner.ts';
-import type { ScenarioTrials } from '../../harness/suite/trials.ts';
+import { writesCassettes, type RunMode } from '../../harness/run/run.ts';
+import type { RunOptions } from '../../harness/run/execute.ts';
+import type { ScenarioTrials } from '../../harness/results/scenario-result.ts';
 
 /** The fault kinds of --fault-matrix (all unless --fault-kinds narrows them); undefined without the flag. */
 export function matrixKinds(
-  enabled: boolean, list: string | undefined, run: { readonly mode: Mode; readonly trials: number; readonly rebase: boolean },
+  enabled: boolean, list: string | undefined, run: { readonly mode: RunMode; readonly trials: number },
 ): FaultKind[] | undefined {
   if (!enabled) {
     if (list !== undefined) throw new ConfigError('--fault-kinds needs --fault-matrix');
     return undefined;
   }
-  if (run.mode === 'record' || run.rebase) throw new ConfigError('--fault-matrix runs in replay mode (the default) or with --live; it never writes cassettes');
+  if (writesCassettes(run.mode)) throw new ConfigError('--fault-matrix runs in replay mode (the default) or with --live; it never writes cassettes');
   if (run.trials > 1) throw new ConfigError('--fault-matrix cannot be combined with --trials');
   if (list === undefined) return [...FAULT_KINDS];
   const kinds = list.split(',').map((k) => k.trim()).filter(Boolean);

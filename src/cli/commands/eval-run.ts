@@ -5,7 +5,8 @@ import { ConfigError, StorageError } from '../../orchestrator/errors.ts';
 import { checkApiKey } from '../../orchestrator/openai-model.ts';
 import { compareRuns, DEFAULT_THRESHOLDS, loadBaseline } from '../../harness/results/baseline.ts';
 import { evaluateGates, runPassed, type GateOptions } from '../../harness/results/gates.ts';
-import type { Mode } from '../../harness/run/run.ts';
+import { runOptions } from '../../harness/run/execute.ts';
+import { asksModel, servesCassettes, writesCassettes, type RunMode } from '../../harness/run/run.ts';
 import { PoolCache } from '../../harness/run/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
 import { resilienceTerminal } from '../../harness/reporters/resilience.ts';
@@ -19,7 +20,7 @@ import { checkWritable, openRunJournal } from '../../harness/results/report-fold
 import type { LiveEndpoint } from '../../harness/run/model-setup.ts';
 import { loadSuite, type InvalidScenarioFile, type ScenarioFilter } from '../../harness/scenario/load-suite.ts';
 import type { LoadedScenario } from '../../harness/scenario/scenario.ts';
-import { displayPath } from '../../harness/reporters/report-format.ts';
+import { displayPath } from '../../harness/results/records.ts';
 import { inShard, parseShard, type Shard } from '../../harness/scenario/shard.ts';
 import { defaultK } from '../../harness/results/stats.ts';
 import { AdaptiveLimit } from '../../harness/run/adaptive-limit.ts';
@@ -147,8 +148,7 @@ export interface EvalPlan {
   readonly values: Values;
   readonly env: NodeJS.ProcessEnv;
   readonly project: Project;
-  readonly mode: Mode;
-  readonly label: string;
+  readonly mode: RunMode;
   readonly concurrency: number;
   readonly trials: number;
   readonly k: number;
@@ -177,12 +177,12 @@ export interface EvalSession {
 export function planEval(values: Values, env: NodeJS.ProcessEnv, project: Project = openProject(values.config, env)): EvalPlan {
   const chosen = [values.record, values.author, values.live, values.rebase].filter(Boolean).length;
   if (chosen > 1) throw new ConfigError('choose one of --record, --author, --live and --rebase');
-  const mode: Mode = values.live ? 'live' : values.record || values.author ? 'record' : 'replay';
+  const mode: RunMode = values.live ? 'live' : values.author ? 'author' : values.record ? 'record' : values.rebase ? 'rebase' : 'replay';
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 1) ?? 4;
   const trials = wholeNumber(values.trials, '--trials', 1) ?? 1;
-  if (trials > 1 && mode === 'replay') throw new ConfigError('--trials needs --live or --record: a replay gives the same answer every time');
-  if (trials > 1 && values.author) throw new ConfigError('--trials cannot be combined with --author: a script gives the same answer every time');
-  const kinds = matrixKinds(values['fault-matrix'] === true, values['fault-kinds'], { mode, trials, rebase: values.rebase === true });
+  if (trials > 1 && servesCassettes(mode)) throw new ConfigError('--trials needs --live or --record: a replay gives the same answer every time');
+  if (trials > 1 && mode === 'author') throw new ConfigError('--trials cannot be combined with --author: a script gives the same answer every time');
+  const kinds = matrixKinds(values['fault-matrix'] === true, values['fault-kinds'], { mode, trials });
   const k = wholeNumber(values.k, '--k', 1) ?? defaultK(trials);
   if (k > trials) throw new ConfigError(`--k (${k}) cannot exceed --trials (${trials})`);
   let shard: Shard | undefined;
@@ -196,17 +196,16 @@ export function planEval(values: Values, env: NodeJS.ProcessEnv, project: Projec
   const scenariosDir = values.scenarios ? resolve(values.scenarios) : project.scenariosDir;
   const recordingsDir = values.recordings ? resolve(values.recordings) : project.recordingsDir;
   if (!existsSync(scenariosDir)) throw new ConfigError(`scenario folder ${scenariosDir} does not exist`);
-  const label = values.author ? 'author' : values.rebase ? 'rebase' : mode;
   // Everything the run's end needs is checked now: a bad flag or a folder that cannot be written
   // must not cost a run (and, live, its model requests) before it is refused.
   const verdict = verdictOf(values, project.reportsDir);
   const workers = wholeNumber(values.workers, '--workers', 1);
   if (!values.list) {
     checkWritable(values['report-dir'] ? resolve(values['report-dir']) : project.reportsDir, 'reports folder');
-    if (mode === 'record' || values.rebase) checkWritable(recordingsDir, 'recordings folder');
+    if (writesCassettes(mode)) checkWritable(recordingsDir, 'recordings folder');
   }
   return {
-    values, env, project, mode, label, concurrency, trials, k, kinds, shard, scenariosDir, recordingsDir, verdict, workers,
+    values, env, project, mode, concurrency, trials, k, kinds, shard, scenariosDir, recordingsDir, verdict, workers,
     filter: { ids: list(values.id), tags: list(values.tag), files: list(values.file) },
   };
 }
@@ -226,14 +225,14 @@ export function openSession(plan: EvalPlan): EvalSession {
   let live: LiveEndpoint | undefined;
   // Live model requests in flight adapt to the endpoint's rate limit (429s lower it, answers raise it).
   let adaptive: AdaptiveLimit | undefined;
-  if (plan.mode !== 'replay' && !plan.values.author) {
+  if (asksModel(plan.mode)) {
     adaptive = new AdaptiveLimit(plan.concurrency);
     live = {
       apiKey: checkApiKey(settings.apiKey, settings.baseURL), baseURL: settings.baseURL, model: settings.model,
       timeoutMs: settings.modelTimeoutMs, maxRetries: settings.modelRetries, fetch: adaptive.wrap(globalThis.fetch),
     };
   }
-  const hub = plan.mode === 'replay' ? new ReplayHub() : undefined;
+  const hub = servesCassettes(plan.mode) ? new ReplayHub() : undefined;
   hub?.open();
   return { plan, settings, live, adaptive, pools: newPools(plan, settings), hub };
 }
@@ -255,10 +254,10 @@ export async function closeSession(session: EvalSession): Promise<void> {
  */
 export async function runPass(session: EvalSession, scenarios: readonly LoadedScenario[], invalid: readonly InvalidScenarioFile[]): Promise<number> {
   const { plan, pools, hub, live, adaptive, settings } = session;
-  const { values, env, project, mode, label, trials, k, kinds, concurrency, recordingsDir } = plan;
+  const { values, env, project, mode, trials, k, kinds, concurrency, recordingsDir } = plan;
   const reportsDir = project.reportsDir;
   const judge = live && scenarios.some((s) => s.scenario.expect.judge?.length) ? judgeEndpoint(settings, live, values['judge-model']) : undefined;
-  const runId = newRunId(label);
+  const runId = newRunId(mode);
   const opened = openRunJournal(reportDir(values, reportsDir, runId));
   const { journal } = opened;
   const started = performance.now();
@@ -273,9 +272,9 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
   };
   process.on('SIGINT', onSigint);
   try {
-    const runOptions = { signal: interrupt.signal, mode, recordingsDir, pools, promptTemplate: project.promptTemplate, ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(values.author ? { author: true } : {}), ...(values.rebase ? { rebase: true } : {}) };
+    const runSettings = { mode, recordingsDir, promptTemplate: project.promptTemplate };
     const { record, kept, interrupted } = await evaluateSuite(scenarios, invalid, {
-      run: runOptions, journal, root: project.root, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, servers: project.servers, trials, k, concurrency,
+      run: runOptions(runSettings, { pools, hub, live, judge, signal: interrupt.signal }), journal, root: project.root, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, servers: project.servers, trials, k, concurrency,
       workers: workerCount(plan.workers, { live: live !== undefined, trials, scenarios: scenarios.length }),
       matrix: kinds !== undefined && kinds !== null,
       onResult: (id, pass, durationMs, trial, done, total) => {
@@ -283,14 +282,13 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
         process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
       },
       onConfirm: (id, pass) => process.stderr.write(`${tty ? '\r\x1b[2K' : ''}latency re-checked alone: ${pass ? 'pass' : 'FAIL'} ${id}\n`),
-    }, { runId, authored: values.author === true, model: mode === 'replay' ? null : (live?.model ?? null), shard: plan.shard ?? null });
+    }, { runId, authored: mode === 'author', model: servesCassettes(mode) ? null : (live?.model ?? null), shard: plan.shard ?? null });
     if (tty) process.stderr.write('\n');
-    const options = { mode, recordingsDir, pools, promptTemplate: project.promptTemplate, ...(hub ? { hub } : {}), ...(live ? { live } : {}) };
-    record.resilience = kinds && !interrupted ? await runMatrix(kept.flatMap((x) => (x.matrix ? [x.matrix] : [])), options, kinds, concurrency, tty) : null;
+    record.resilience = kinds && !interrupted ? await runMatrix(kept.flatMap((x) => (x.matrix ? [x.matrix] : [])), runOptions(runSettings, { pools, hub, live }), kinds, concurrency, tty) : null;
     record.duration_ms = performance.now() - started;
     if (adaptive && adaptive.summary().rate_limited > 0) record.throttle = adaptive.summary();
     collectGarbage();
-    const code = await finish(record, values, plan.verdict, env, reportsDir, project.root, label, journal);
+    const code = await finish(record, values, plan.verdict, env, reportsDir, project.root, mode, journal);
     // An invalid scenario file is an error in the suite, not the agent's failure: exit 2 once the rest has run and been reported.
     if (interrupted) return EXIT.interrupted;
     return invalid.length > 0 ? EXIT.usage : code;

@@ -87,7 +87,7 @@ export function affected(paths: readonly string[], project: Project, plan: Pick<
 
 /** `helpdesk eval --watch` (the watcher) and `--watch-child` (the eval process it runs). */
 export async function watchEval(argv: string[], plan: EvalPlan): Promise<number> {
-  if (plan.mode !== 'replay' || plan.values.rebase || plan.values.author || plan.kinds || plan.values.list) {
+  if (plan.mode !== 'replay' || plan.kinds || plan.values.list) {
     throw new ConfigError('--watch replays the suite after each change; it cannot be combined with --record, --live, --author, --rebase, --fault-matrix or --list');
   }
   return plan.values['watch-child'] ? evalProcess(plan) : watcher(argv.filter((a) => a !== '--watch'), plan);

@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer, type SetupServer } from 'msw/node';
 import { canonicalJson, changedTools, type Cassette } from './cassette.ts';
 import { firstDifference } from './json-diff.ts';
-import { judgeSections } from '../grading/judge.ts';
+import { judgeSections } from '../judge/request.ts';
 import { requestDrifts, type Drift, type DriftKind } from './triage.ts';
 
 /** Why a replay failed closed. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import type { Scenario } from '../scenario/scenario.ts';
-import { gradeGrounded, gradeJudges, judgeName } from './answer-checks.ts';
+import { gradeGrounded, gradeJudges } from './answer-checks.ts';
+import { judgeName } from '../judge/request.ts';
 import type { ScenarioRun } from '../run/run.ts';
 
 const transcript = (answer: string | null): Transcript => ({

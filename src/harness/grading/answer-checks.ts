@@ -1,7 +1,9 @@
 import type { Scenario } from '../scenario/scenario.ts';
 import { gradeGroundedness } from './groundedness.ts';
-import { judgeCheck } from './judge.ts';
-import type { GradeResult, ScenarioRun } from '../run/run.ts';
+import { judgeName } from '../judge/request.ts';
+import { judgeCheck } from '../judge/verdict.ts';
+import type { ScenarioRun } from '../run/run.ts';
+import type { GradeResult } from './score.ts';
 
 /** The groundedness check (on unless the scenario turns it off); none when no turn answered. */
 export function gradeGrounded(expect: Scenario['expect'], run: ScenarioRun): GradeResult[] {
@@ -9,11 +11,6 @@ export function gradeGrounded(expect: Scenario['expect'], run: ScenarioRun): Gra
   const ignore = typeof expect.grounded === 'object' ? expect.grounded.ignore : [];
   const { pass, reason } = gradeGroundedness(run.transcripts, run.requests, ignore);
   return [{ name: 'grounded', pass, reason }];
-}
-
-/** The name of the i-th judge's check: judge, judge-2, ... unless it is named. */
-export function judgeName(spec: { name?: string | undefined }, index: number): string {
-  return spec.name ?? (index === 0 ? 'judge' : `judge-${index + 1}`);
 }
 
 /** Model-graded checks: one per expect.judge entry, from the verdicts the run collected. */

@@ -3,7 +3,8 @@ import { isAbsolute, resolve, dirname } from 'node:path';
 import type { ChatRequest } from '../../orchestrator/chat.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import type { CustomGraderExpectation } from '../scenario/scenario.ts';
-import type { GradeResult, ObservedCall } from '../run/run.ts';
+import type { ObservedCall } from '../run/run.ts';
+import type { GradeResult } from './score.ts';
 import { GRADER_MODULE_MAX_BYTES, GRADER_TIMEOUT_MS } from './grader-limits.ts';
 import { GraderPool } from './grader-pool.ts';
 

@@ -3,7 +3,8 @@ import type { ChatMessage, ChatRequest } from '../../orchestrator/chat.ts';
 import type { Transcript, TranscriptEvent } from '../../orchestrator/transcript.ts';
 import type { ErrorEnvelope } from '../../shared/envelope.ts';
 import { DEFAULT_BUDGETS, grade, gradeErrors, gradeLatency, gradeOutcome, gradeTools } from './graders.ts';
-import { observedCalls, type GradeResult, type ObservedCall, type ScenarioRun } from '../run/run.ts';
+import { observedCalls, type ObservedCall, type ScenarioRun } from '../run/run.ts';
+import { type GradeResult } from './score.ts';
 import { parseScenario, ScenarioSchema, type Scenario } from '../scenario/scenario.ts';
 
 // Everything here is built by hand: expectations go through the scenario schema (so defaults

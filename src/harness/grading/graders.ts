@@ -4,7 +4,8 @@ import type { Transcript } from '../../orchestrator/transcript.ts';
 import { matchArguments, matchText, matchValue, type Check } from './matchers.ts';
 import type { ErrorExpectation, ExpectedCall, Scenario, ToolsExpectation } from '../scenario/scenario.ts';
 import { gradeGrounded, gradeJudges } from './answer-checks.ts';
-import type { GradeResult, ObservedCall, ScenarioRun } from '../run/run.ts';
+import type { ObservedCall, ScenarioRun } from '../run/run.ts';
+import type { GradeResult } from './score.ts';
 
 /** ARCHITECTURE.md's performance figures, the default latency budgets. */
 export const DEFAULT_BUDGETS = { startup_ms: 3000, discovery_ms: 1000, tool_call_ms: 200, query_ms: 15_000 } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GradeResult } from '../run/run.ts';
+import type { GradeResult } from './score.ts';
 import { checkFamily, checksPass, scenarioScore, weightOf } from './score.ts';
 
 const check = (name: string, pass: boolean, extra: Partial<GradeResult> = {}): GradeResult => ({ name, pass, reason: '', ...extra });

@@ -1,4 +1,13 @@
-import type { GradeResult } from '../run/run.ts';
+import type { Check } from './matchers.ts';
+
+/** One graded check of a scenario. */
+export interface GradeResult extends Check {
+  readonly name: string;
+  /** A graded score from 0 to 1 (judges and custom graders); otherwise 1 when passed, 0 when not. */
+  readonly score?: number | undefined;
+  /** The check's weight in the scenario score, when not 1. */
+  readonly weight?: number | undefined;
+}
 
 /** The family of a check, which `expect.weights` can name: latency:startup → latency, tools#2 → tools. */
 export function checkFamily(name: string): string {

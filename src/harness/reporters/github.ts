@@ -1,6 +1,7 @@
 import type { RunRecord } from '../results/records.ts';
 import { capText, REPORT_TEXT_MAX_CHARS } from '../results/cap.ts';
-import { displayPath, verdict } from './report-format.ts';
+import { verdict } from './report-format.ts';
+import { displayPath } from '../results/records.ts';
 
 /** Escapes a workflow command's message: %, CR and LF (GitHub's escapeData). */
 export function escapeData(text: string): string {

@@ -1,7 +1,8 @@
 import type { Transcript, TranscriptEvent } from '../../orchestrator/transcript.ts';
 import type { ErrorEnvelope } from '../../shared/envelope.ts';
 import type { ScenarioRecord, TrialRecord } from '../results/records.ts';
-import { displayPath, escapeHtml as esc, formatMs, formatTokens, formatUsd, toolLabel, verdict } from './report-format.ts';
+import { escapeHtml as esc, formatMs, formatTokens, formatUsd, toolLabel, verdict } from './report-format.ts';
+import { displayPath } from '../results/records.ts';
 
 /** Tool results longer than this are cut in the page (results.json keeps them whole). */
 export const RESULT_PREVIEW_CHARS = 4000;

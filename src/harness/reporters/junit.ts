@@ -1,6 +1,7 @@
 import type { RunRecord, ScenarioRecord } from '../results/records.ts';
 import { judgeLines } from './answer-grades.ts';
-import { displayPath, failureDetails, formatInterval, modelOf, passAt, passHat, verdict } from './report-format.ts';
+import { failureDetails, formatInterval, modelOf, passAt, passHat, verdict } from './report-format.ts';
+import { displayPath } from '../results/records.ts';
 
 /** The JUnit suite name CI dashboards group the scenarios under. */
 export const JUNIT_SUITE = 'mcp-helpdesk eval';

@@ -2,9 +2,8 @@ import { resilienceRows } from '../results/resilience-record.ts';
 import { runPassed } from '../results/gates.ts';
 import type { RunRecord, ScenarioRecord } from '../results/records.ts';
 import { judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';
-import {
-  displayPath, failureDetails, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, modelOf, runUsage, verdict,
-} from './report-format.ts';
+import { failureDetails, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, modelOf, runUsage, verdict } from './report-format.ts';
+import { displayPath } from '../results/records.ts';
 import { failingCells, resilienceHeadline, resilienceMark } from './resilience.ts';
 
 /** Escapes text for a GitHub-flavoured Markdown table cell: pipes, HTML, line breaks, emphasis. */

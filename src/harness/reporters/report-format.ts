@@ -1,4 +1,3 @@
-import { isAbsolute, relative, sep } from 'node:path';
 import type { RunRecord, ScenarioRecord, TrialRecord } from '../results/records.ts';
 
 /** How a scenario ends up in a report: the JUnit outcome, a reason code and a one-line message. */
@@ -118,13 +117,6 @@ export function formatTokens(tokens: number | null | undefined): string {
 /** The 95% interval as "[0.44, 1.00]". */
 export function formatInterval([low, high]: readonly [number, number]): string {
   return `[${low.toFixed(2)}, ${high.toFixed(2)}]`;
-}
-
-/** A scenario file as the repository sees it: relative to `root` (with "/") when inside it. */
-export function displayPath(file: string, root: string | undefined): string {
-  if (!root || !isAbsolute(file)) return file;
-  const rel = relative(root, file);
-  return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
 }
 
 /** The run's model, or in replay (where the run names none) the models the cassettes recorded. */

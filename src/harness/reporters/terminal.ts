@@ -1,5 +1,5 @@
 import type { RunRecord, ScenarioRecord } from '../results/records.ts';
-import type { ScenarioResult } from '../run/runner.ts';
+import type { ScenarioResult } from '../results/scenario-result.ts';
 import { capText, REPORT_TEXT_MAX_CHARS } from '../results/cap.ts';
 import { renderTable } from './table.ts';
 import { formatScore, hasScores, judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';

@@ -6,7 +6,8 @@ import { SAMPLE_ROOT, sampleRecord, sampleScenario, sampleTranscript, sampleTria
 import { timelinesOf } from '../../../test/support/report-page.ts';
 import { runRecord } from '../results/records.ts';
 import { RunRecordSchema, type RunRecord } from '../results/records.ts';
-import { InvalidRunRecordError, writeReports } from './write.ts';
+import { writeReports } from './write.ts';
+import { InvalidRunRecordError } from '../results/valid-record.ts';
 
 let base: string;
 

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
-import type { z } from 'zod';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../shared/atomic-write.ts';
-import { RunRecordSchema, ScenarioRecordSchema, type RunRecord, type ScenarioRecord } from '../results/records.ts';
-import { capTexts, REPORT_TEXT_MAX_CHARS, RESULTS_TEXT_MAX_CHARS } from '../results/cap.ts';
+import type { RunRecord, ScenarioRecord } from '../results/records.ts';
+import { validRunRecord } from '../results/valid-record.ts';
+import { capTexts, REPORT_TEXT_MAX_CHARS } from '../results/cap.ts';
 import { reportHtmlParts } from './html.ts';
 import { junitXml } from './junit.ts';
 import { summaryMarkdown } from './markdown.ts';
@@ -11,18 +11,7 @@ import { summaryMarkdown } from './markdown.ts';
 /** The files of one run's reports, in the order writeReports returns their paths. */
 export const REPORT_FILES = ['results.json', 'junit.xml', 'summary.md', 'report.html'] as const;
 
-/** The record did not match the results.json schema; nothing was written. */
-export class InvalidRunRecordError extends Error {
-  readonly code = 'invalid_run_record';
-  readonly issues: readonly string[];
-  constructor(issues: readonly string[], options?: ErrorOptions) {
-    super(`the run record does not match the results.json schema:\n  ${issues.join('\n  ')}`, options);
-    this.name = new.target.name;
-    this.issues = issues;
-  }
-}
-
-/** Where the reports read each scenario's whole record: a run's journal (see stream/journal.ts). */
+/** Where the reports read each scenario's whole record: a run's journal (see results/journal.ts). */
 export interface FullRecords {
   /**
    * The scenario's line as kept (checked and cut to RESULTS_TEXT_MAX_CHARS), as bytes, or undefined
@@ -42,20 +31,6 @@ export interface WriteOptions {
    * and report.html read each scenario's whole record from it, one at a time.
    */
   readonly journal?: FullRecords;
-}
-
-function issuesOf(error: z.ZodError, prefix = ''): string[] {
-  return error.issues.map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-    return `${path.length > 0 ? path : '(top level)'}: ${issue.message}`;
-  });
-}
-
-/** A scenario record checked against the results.json schema, its texts cut to RESULTS_TEXT_MAX_CHARS. */
-export function validScenarioRecord(record: ScenarioRecord): ScenarioRecord {
-  const parsed = ScenarioRecordSchema.safeParse(capTexts(record, RESULTS_TEXT_MAX_CHARS));
-  if (!parsed.success) throw new InvalidRunRecordError(issuesOf(parsed.error, `scenarios.${record.id}`), { cause: parsed.error });
-  return parsed.data;
 }
 
 /**
@@ -120,10 +95,8 @@ export async function writeReports(record: RunRecord, dir: string, options: Writ
   // copied by the schema check, repeated in three places of the transcript and embedded twice.
   // A journal's scenarios were checked line by line as they were kept (validScenarioRecord): only
   // the run's own fields are checked here, instead of copying every thin record once more.
-  const checked = journal ? { ...record, scenarios: [] } : record;
-  const parsed = RunRecordSchema.safeParse(capTexts(checked, RESULTS_TEXT_MAX_CHARS));
-  if (!parsed.success) throw new InvalidRunRecordError(issuesOf(parsed.error), { cause: parsed.error });
-  const valid = journal ? { ...parsed.data, scenarios: record.scenarios } : parsed.data;
+  const checked = validRunRecord(journal ? { ...record, scenarios: [] } : record);
+  const valid = journal ? { ...checked, scenarios: record.scenarios } : checked;
   const shown = capTexts(valid, REPORT_TEXT_MAX_CHARS);
   const full = journal ? (s: ScenarioRecord) => journal.full(s) : (s: ScenarioRecord) => s;
   const paths = REPORT_FILES.map((name) => join(dir, name));

@@ -1,5 +1,5 @@
 import { STOP_REASONS } from '../../orchestrator/transcript.ts';
-import type { ScenarioResult } from '../run/runner.ts';
+import type { ScenarioResult } from '../results/scenario-result.ts';
 import type { FaultCheck } from '../faults/checks.ts';
 import type { FaultKind } from '../faults/fault.ts';
 

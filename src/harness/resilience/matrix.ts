@@ -1,7 +1,9 @@
 import { BUILTIN_SERVER_NAMES } from '../../orchestrator/builtin-servers.ts';
 import { COLLISION_SEPARATOR } from '../../orchestrator/constants.ts';
 import { mapLimited } from '../run/concurrency.ts';
-import { runScenario, type RunOptions, type ScenarioResult } from '../run/runner.ts';
+import { type RunOptions } from '../run/execute.ts';
+import { runScenario } from '../suite/run-scenario.ts';
+import { type ScenarioResult } from '../results/scenario-result.ts';
 import type { LoadedScenario } from '../scenario/scenario.ts';
 import { FAULT_KINDS, type Fault, type FaultKind } from '../faults/fault.ts';
 import type { FaultCheck } from '../faults/checks.ts';

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { StorageError } from '../../orchestrator/errors.ts';
 import type { ScenarioRecord } from './records.ts';
-import { validScenarioRecord } from '../reporters/write.ts';
+import { validScenarioRecord } from './valid-record.ts';
 
 /** Where one scenario's line sits in the journal. */
 interface Place {

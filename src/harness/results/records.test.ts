@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { infraError } from './records.ts';
-import type { ScenarioResult } from '../run/runner.ts';
+import type { ScenarioResult } from './scenario-result.ts';
 import { parseScenario } from '../scenario/scenario.ts';
 
 const outage: Transcript = {

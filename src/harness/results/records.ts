@@ -1,10 +1,11 @@
+import { isAbsolute, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { TranscriptSchema, type Transcript } from '../../orchestrator/transcript.ts';
 import type { Mode } from '../run/run.ts';
-import type { JudgeCall } from '../grading/judge.ts';
+import type { JudgeCall } from '../judge/verdict.ts';
 import { costUsd, PRICE_TABLE } from './prices.ts';
 import { groupDrifts } from '../cassettes/drift-groups.ts';
-import type { ScenarioResult } from '../run/runner.ts';
+import type { ScenarioResult } from './scenario-result.ts';
 import type { LoadedScenario, Scenario } from '../scenario/scenario.ts';
 import { classify, passAtK, passHatK, percentile, wilsonInterval } from './stats.ts';
 import { ResilienceRecordSchema } from './resilience-record.ts';
@@ -367,4 +368,11 @@ export function runRecord(info: RunInfo, scenarios: readonly ScenarioRecord[], g
     throttle: null,
     baseline: null,
   };
+}
+
+/** A scenario file as the repository sees it: relative to `root` (with "/") when inside it. */
+export function displayPath(file: string, root: string | undefined): string {
+  if (!root || !isAbsolute(file)) return file;
+  const rel = relative(root, file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
 }

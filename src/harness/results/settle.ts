@@ -1,6 +1,6 @@
-import { displayPath } from '../reporters/report-format.ts';
+import { displayPath } from './records.ts';
 import { scenarioRecord, trialRecord, type ScenarioRecord } from './records.ts';
-import type { ScenarioTrials } from '../suite/trials.ts';
+import type { ScenarioTrials } from './scenario-result.ts';
 
 /** A scenario's record from its trials; its file is kept relative to the project, so runs from different machines and shards compare and merge. */
 export function recordOf(run: ScenarioTrials, k: number, root: string): ScenarioRecord {

@@ -1,11 +1,35 @@
 import type { ErrorEnvelope } from '../../shared/envelope.ts';
 import type { ChatRequest } from '../../orchestrator/chat.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
-import type { Check } from '../grading/matchers.ts';
-import type { JudgeCall } from '../grading/judge.ts';
+import type { JudgeCall } from '../judge/verdict.ts';
 
-/** The three ways a scenario runs. */
+/**
+ * How a run gets the model's turns: `replay` serves each scenario's cassette offline (CI, no
+ * key); `rebase` replays the recorded decisions against today's servers and rewrites the
+ * cassettes that still pass; `record` asks a live model and writes cassettes; `author` writes
+ * them from each scenario's `script` without a model; `live` asks the model and writes nothing.
+ */
+export type RunMode = 'replay' | 'rebase' | 'record' | 'author' | 'live';
+
+/**
+ * Where a result's model turns came from, as results.json records it: a cassette (`replay`,
+ * rebase included), a recording made now (`record`, authoring included) or the model alone (`live`).
+ */
 export type Mode = 'replay' | 'record' | 'live';
+
+/** The mode a run's results record. */
+export function modeOf(mode: RunMode): Mode {
+  return mode === 'rebase' ? 'replay' : mode === 'author' ? 'record' : mode;
+}
+
+/** Whether a mode's model turns come from the cassettes (replay, rebase): it needs the replay hub. */
+export const servesCassettes = (mode: RunMode): boolean => modeOf(mode) === 'replay';
+
+/** Whether a mode asks a real model (live, record): it needs an endpoint and a key. */
+export const asksModel = (mode: RunMode): boolean => mode === 'live' || mode === 'record';
+
+/** Whether a mode writes cassettes (record, author, rebase): the recordings folder must be writable. */
+export const writesCassettes = (mode: RunMode): boolean => mode === 'record' || mode === 'author' || mode === 'rebase';
 
 /** One tool call as the graders see it, in the order the model made them. */
 export interface ObservedCall {
@@ -38,15 +62,6 @@ export interface ScenarioRun {
   readonly judge?: readonly JudgeCall[] | undefined;
   /** Set when the run itself failed (a crash in the harness or orchestrator, not a graded outcome). */
   readonly crash?: string | undefined;
-}
-
-/** One graded check of a scenario. */
-export interface GradeResult extends Check {
-  readonly name: string;
-  /** A graded score from 0 to 1 (judges and custom graders); otherwise 1 when passed, 0 when not. */
-  readonly score?: number | undefined;
-  /** The check's weight in the scenario score, when not 1. */
-  readonly weight?: number | undefined;
 }
 
 /** The tool calls of a run's transcripts, flattened in call order. */

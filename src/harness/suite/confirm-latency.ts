@@ -1,6 +1,8 @@
-import type { GradeResult } from '../run/run.ts';
-import { runScenario, type RunOptions, type ScenarioResult } from '../run/runner.ts';
-import type { ScenarioTrials } from './trials.ts';
+import type { GradeResult } from '../grading/score.ts';
+import { type RunOptions } from '../run/execute.ts';
+import { runScenario } from './run-scenario.ts';
+import { type ScenarioResult } from '../results/scenario-result.ts';
+import type { ScenarioTrials } from '../results/scenario-result.ts';
 
 /** Whether a result failed on latency budgets and nothing else: the only failure a quiet re-run may clear. */
 export function failedOnLatencyOnly(result: ScenarioResult): boolean {

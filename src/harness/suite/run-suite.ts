@@ -3,12 +3,15 @@ import { availableParallelism } from 'node:os';
 import { confirmLatency, failedOnLatencyOnly } from './confirm-latency.ts';
 import { poolKey } from '../run/pools.ts';
 import { runRecord, type RunInfo, type RunRecord, type ScenarioRecord } from '../results/records.ts';
-import { failedResult, type RunOptions } from '../run/runner.ts';
+import type { RunOptions } from '../run/execute.ts';
+import { modeOf } from '../run/run.ts';
+import { failedResult } from '../results/scenario-result.ts';
 import { parseScenario, type LoadedScenario } from '../scenario/scenario.ts';
 import type { InvalidScenarioFile } from '../scenario/load-suite.ts';
 import type { ResultJournal } from '../results/journal.ts';
 import { recordOf, slim } from '../results/settle.ts';
-import { crashed, runTrials, type ScenarioTrials } from './trials.ts';
+import { runTrials } from './trials.ts';
+import { crashed, type ScenarioTrials } from '../results/scenario-result.ts';
 import { runInWorkers } from './workers/run-in-workers.ts';
 
 /** A scenario once its trials are done: its thin record, and what the fault matrix plans from. */
@@ -73,7 +76,7 @@ export async function runSuite(scenarios: readonly LoadedScenario[], options: Su
   return options.workers > 1 ? inWorkers(scenarios, options) : inThisThread(scenarios, options);
 }
 
-const confirms = (run: RunOptions) => (run.mode === 'replay' && !run.rebase) || run.author === true;
+const confirms = (run: RunOptions) => run.mode === 'replay' || run.mode === 'author';
 
 /** A scenario's trials settled in this thread: the whole record to the journal, the thin copy and (fault matrix) the calls kept. */
 function settleHere(trials: ScenarioTrials, options: SuiteOptions): Settled {
@@ -101,7 +104,7 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
   let done = 0;
   await runInWorkers({
     mode: run.mode, recordingsDir: run.recordingsDir, root: options.root, cwd: options.cwd, serverEnv: options.serverEnv,
-    headerEnv: options.headerEnv, servers: options.servers, promptTemplate: run.promptTemplate, author: run.author === true, rebase: run.rebase === true, confirmLatency: confirms(run),
+    headerEnv: options.headerEnv, servers: options.servers, promptTemplate: run.promptTemplate, confirmLatency: confirms(run),
     matrix: options.matrix, k: options.k, prepare: [...firstOfPool.values()],
     jobs: scenarios.map((s) => ({ file: s.file, id: s.scenario.id })), exitOnScenario: options.exitOnScenario,
   }, options.workers, options.concurrency, {
@@ -116,7 +119,7 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
     },
     onLost: (index, reason) => {
       const loaded = scenarios[index] as LoadedScenario;
-      kept.push(settleHere({ loaded, results: [crashed(loaded, run.mode, new Error(reason))] }, options));
+      kept.push(settleHere({ loaded, results: [crashed(loaded, modeOf(run.mode), new Error(reason))] }, options));
     },
     onConfirmed: (index, pass) => options.onConfirm(scenarios[index]?.scenario.id ?? '?', pass),
   }, run.signal);
@@ -130,7 +133,7 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
 export function invalidFileRecord(bad: InvalidScenarioFile, options: { mode: RunOptions['mode']; journal: ResultJournal; k: number; root: string }): ScenarioRecord {
   const scenario = { ...parseScenario({ id: 'invalid-file', description: 'a scenario file that could not be loaded', turns: ['-'], expect: {} }), id: bad.id };
   const loaded: LoadedScenario = { scenario, file: bad.file };
-  const result = failedResult(loaded, options.mode, `invalid scenario file: ${bad.problems.join('; ')}`);
+  const result = failedResult(loaded, modeOf(options.mode), `invalid scenario file: ${bad.problems.join('; ')}`);
   return options.journal.keep(recordOf({ loaded, results: [result] }, options.k, options.root));
 }
 
@@ -166,7 +169,7 @@ export async function evaluateSuite(
   const kept = await runSuite(scenarios, options);
   const interrupted = run.signal?.aborted === true;
   const records = [...kept.map((x) => x.record), ...(interrupted ? [] : invalid.map((bad) => invalidFileRecord(bad, { mode: run.mode, journal, k, root })))];
-  const record = runRecord({ ...info, startedAt, durationMs: performance.now() - started, mode: run.mode, trials: options.trials, k }, records);
+  const record = runRecord({ ...info, startedAt, durationMs: performance.now() - started, mode: modeOf(run.mode), trials: options.trials, k }, records);
   if (interrupted) record.partial = { ran: records.length, selected: scenarios.length };
   return { record, kept, interrupted };
 }

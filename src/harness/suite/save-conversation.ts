@@ -6,7 +6,8 @@ import { cassettePath, toolsHash, writeCassette, type Interaction } from '../cas
 import { observedCalls, type ObservedCall } from '../run/run.ts';
 import { PoolCache } from '../run/pools.ts';
 import { ReplayHub } from '../cassettes/replay-hub.ts';
-import { runScenario, type ScenarioResult } from '../run/runner.ts';
+import { runScenario } from './run-scenario.ts';
+import { type ScenarioResult } from '../results/scenario-result.ts';
 import { loadScenarioFile, ScenarioSchema } from '../scenario/scenario.ts';
 
 /** A conversation as the chat kept it: questions, transcripts and the model exchanges on the wire. */
@@ -105,7 +106,7 @@ export function replayScenarioFile(file: string, target: SaveTarget): Promise<Sc
 /** Writes a scenario's cassette from its script (no model), then replays it on the same servers: is it green? */
 export function authorScenarioFile(file: string, target: SaveTarget): Promise<{ authored: ScenarioResult; replay: ScenarioResult | undefined }> {
   return onFreshServers(target, async (pools) => {
-    const authored = await runScenario(loadScenarioFile(file, target.root), { mode: 'record', author: true, pools, recordingsDir: target.recordingsDir, promptTemplate: target.promptTemplate });
+    const authored = await runScenario(loadScenarioFile(file, target.root), { mode: 'author', pools, recordingsDir: target.recordingsDir, promptTemplate: target.promptTemplate });
     return { authored, replay: authored.pass ? await replayOn(pools, file, target) : undefined };
   });
 }

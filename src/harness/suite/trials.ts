@@ -1,19 +1,10 @@
 import { cassettePath, writeCassette } from '../cassettes/cassette.ts';
 import { mapLimited } from '../run/concurrency.ts';
-import type { Mode } from '../run/run.ts';
-import { failedResult, runScenario, type RunOptions, type ScenarioResult } from '../run/runner.ts';
+import { modeOf } from '../run/run.ts';
+import type { RunOptions } from '../run/execute.ts';
+import { runScenario } from './run-scenario.ts';
+import { crashed, type ScenarioResult, type ScenarioTrials } from '../results/scenario-result.ts';
 import type { LoadedScenario } from '../scenario/scenario.ts';
-
-/** All trials of one scenario, in trial order. */
-export interface ScenarioTrials {
-  readonly loaded: LoadedScenario;
-  readonly results: ScenarioResult[];
-}
-
-/** A trial that broke the harness itself: reported as failed, never allowed to stop the others. */
-export function crashed(loaded: LoadedScenario, mode: Mode, error: unknown): ScenarioResult {
-  return failedResult(loaded, mode, `the harness failed: ${error instanceof Error ? error.message : String(error)}`);
-}
 
 /**
  * Runs every scenario `trials` times, each trial independent (its own conversation and model
@@ -35,11 +26,11 @@ export async function runTrials<T = ScenarioTrials>(
 ): Promise<T[]> {
   const entries = scenarios.map((loaded) => ({ loaded, results: new Array<ScenarioResult>(trials), left: trials, kept: undefined as T | undefined }));
   const jobs = entries.flatMap((entry) => Array.from({ length: trials }, (_, trial) => ({ entry, trial })));
-  const recordMode = options.mode === 'record';
+  const recordMode = modeOf(options.mode) === 'record';
   let done = 0;
   await mapLimited(jobs, concurrency, async ({ entry, trial }) => {
     const result = await runScenario(entry.loaded, { ...options, deferCassette: recordMode })
-      .catch((error: unknown) => crashed(entry.loaded, options.mode, error));
+      .catch((error: unknown) => crashed(entry.loaded, modeOf(options.mode), error));
     entry.results[trial] = result;
     done += 1;
     onResult(result, trial + 1, done, jobs.length);

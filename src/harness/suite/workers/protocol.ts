@@ -1,12 +1,10 @@
 import type { ServersConfig } from '../../../orchestrator/config.ts';
-import type { Mode } from '../../run/run.ts';
+import type { RunSettings } from '../../run/execute.ts';
 import type { ScenarioRecord } from '../../results/records.ts';
-import type { ScenarioResult } from '../../run/runner.ts';
+import type { ScenarioResult } from '../../results/scenario-result.ts';
 
 /** Everything a worker needs to run scenarios the way the main thread would: plain data only. */
-export interface WorkerSetup {
-  readonly mode: Mode;
-  readonly recordingsDir: string;
+export interface WorkerSetup extends RunSettings {
   /** The project root: the built-in servers, and scenario files shown relative to it. */
   readonly root: string;
   /** The folder scenario files were loaded relative to (their `file` as the main thread has it). */
@@ -14,11 +12,7 @@ export interface WorkerSetup {
   readonly serverEnv: Readonly<Record<string, string>>;
   /** The project's servers (undefined: the built-ins of root). */
   readonly servers: ServersConfig | undefined;
-  /** The project's system prompt (undefined: the built-in one). */
-  readonly promptTemplate: string | undefined;
   readonly headerEnv: Readonly<Record<string, string | undefined>>;
-  readonly author: boolean;
-  readonly rebase: boolean;
   /** Latency-only failures wait for a quiet re-run (replay and authoring). */
   readonly confirmLatency: boolean;
   /** The fault matrix follows: send back each result without transcripts. */

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { killProcessGroup } from '../../../orchestrator/process-transport.ts';
 import type { ScenarioRecord } from '../../results/records.ts';
-import type { ScenarioResult } from '../../run/runner.ts';
+import type { ScenarioResult } from '../../results/scenario-result.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
 
 /** What the main thread hears of the workers' scenarios. */

@@ -5,11 +5,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { confirmLatency, failedOnLatencyOnly } from '../confirm-latency.ts';
 import { PoolCache } from '../../run/pools.ts';
 import { ReplayHub } from '../../cassettes/replay-hub.ts';
-import { runScenario, type RunOptions, type ScenarioResult } from '../../run/runner.ts';
+import { runOptions } from '../../run/execute.ts';
+import { modeOf, servesCassettes } from '../../run/run.ts';
+import { runScenario } from '../run-scenario.ts';
+import { type ScenarioResult } from '../../results/scenario-result.ts';
 import { loadScenarioCases, type LoadedScenario } from '../../scenario/scenario.ts';
 import { journalEntry } from '../../results/journal.ts';
 import { recordOf, slim } from '../../results/settle.ts';
-import { crashed, type ScenarioTrials } from '../trials.ts';
+import { crashed, type ScenarioTrials } from '../../results/scenario-result.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
 
 const port = parentPort;
@@ -19,13 +22,9 @@ const post = (message: FromWorker) => port.postMessage(message);
 const next = new Int32Array(setup.next);
 const interrupt = new AbortController();
 const pools = new PoolCache(setup.root, setup.serverEnv, setup.headerEnv, setup.servers);
-const hub = setup.mode === 'replay' ? new ReplayHub() : undefined;
+const hub = servesCassettes(setup.mode) ? new ReplayHub() : undefined;
 hub?.open();
-const options: RunOptions = {
-  mode: setup.mode, recordingsDir: setup.recordingsDir, pools, signal: interrupt.signal,
-  promptTemplate: setup.promptTemplate,
-  ...(hub ? { hub } : {}), ...(setup.author ? { author: true } : {}), ...(setup.rebase ? { rebase: true } : {}),
-};
+const options = runOptions(setup, { pools, hub, signal: interrupt.signal });
 /** Latency-only failures waiting for their quiet re-run, with the job index of each. */
 const pending: { index: number; run: ScenarioTrials }[] = [];
 const files = new Map<string, LoadedScenario[]>();
@@ -70,7 +69,7 @@ async function runJob(index: number): Promise<void> {
     return;
   }
   if (setup.exitOnScenario === loaded.scenario.id) process.exit(7);
-  const result = await runScenario(loaded, options).catch((error: unknown) => crashed(loaded, setup.mode, error));
+  const result = await runScenario(loaded, options).catch((error: unknown) => crashed(loaded, modeOf(setup.mode), error));
   reportPids();
   post({ type: 'progress', index, pass: result.pass, durationMs: result.durationMs });
   // Interrupted: a scenario cut short is not reported (the main thread counts what ran to its end).

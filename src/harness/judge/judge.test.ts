@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest, ChatResponse, ModelClient } from '../../orchestrator/chat.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
-import { askJudge, judgeCheck, judgeRequest, judgeSections, parseVerdict, JUDGE_TOOL_RESULT_CHARS } from './judge.ts';
+import { judgeRequest, judgeSections, JUDGE_TOOL_RESULT_CHARS } from './request.ts';
+import { askJudge, judgeCheck, parseVerdict } from './verdict.ts';
 
 function transcript(query: string, answer: string, result = '{"tickets":["TKT-1001"]}'): Transcript {
   return {

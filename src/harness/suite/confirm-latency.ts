@@ -51,3 +51,17 @@ export async function confirmLatency(
   }
   return confirmed;
 }
+
+/** Whether latency-only failures wait for a quiet re-run: in replay and authoring, where the time measured is this machine's alone. */
+const confirmsLatency = (run: RunOptions): boolean => run.mode === 'replay' || run.mode === 'author';
+
+/** Whether a scenario's single trial waits for the quiet re-run instead of being settled now. */
+export function waitsForQuietRun(run: RunOptions, trials: ScenarioTrials): boolean {
+  const [only] = trials.results;
+  return confirmsLatency(run) && trials.results.length === 1 && only !== undefined && failedOnLatencyOnly(only);
+}
+
+/** The scenarios that waited, each run again alone once the others are done; cassettes are never written by a re-run. */
+export function runQuietly(waiting: readonly ScenarioTrials[], run: RunOptions, concurrency: number, onConfirm?: (id: string, result: { pass: boolean }) => void): Promise<ScenarioTrials[]> {
+  return confirmLatency(waiting, { ...run, deferCassette: true }, concurrency, onConfirm);
+}

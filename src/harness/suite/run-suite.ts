@@ -1,6 +1,6 @@
 import type { ServersConfig } from '../../orchestrator/config.ts';
 import { availableParallelism } from 'node:os';
-import { confirmLatency, failedOnLatencyOnly } from './confirm-latency.ts';
+import { runQuietly, waitsForQuietRun } from './confirm-latency.ts';
 import { poolKey } from '../run/pools.ts';
 import { runRecord, type RunInfo, type RunRecord, type ScenarioRecord } from '../results/records.ts';
 import type { RunOptions } from '../run/execute.ts';
@@ -76,8 +76,6 @@ export async function runSuite(scenarios: readonly LoadedScenario[], options: Su
   return options.workers > 1 ? inWorkers(scenarios, options) : inThisThread(scenarios, options);
 }
 
-const confirms = (run: RunOptions) => run.mode === 'replay' || run.mode === 'author';
-
 /** A scenario's trials settled in this thread: the whole record to the journal, the thin copy and (fault matrix) the calls kept. */
 function settleHere(trials: ScenarioTrials, options: SuiteOptions): Settled {
   return { record: options.journal.keep(recordOf(trials, options.k, options.root)), matrix: options.matrix ? slim(trials) : undefined };
@@ -89,10 +87,9 @@ async function inThisThread(scenarios: readonly LoadedScenario[], options: Suite
   const settle = (trials: ScenarioTrials) => settleHere(trials, options);
   const first = await runTrials(scenarios, run, options.trials, options.concurrency,
     (result, trial, done, total) => options.onResult(result.id, result.pass, result.durationMs, trial, done, total),
-    (trials) => (confirms(run) && trials.results.length === 1 && trials.results[0] && failedOnLatencyOnly(trials.results[0]) ? trials : settle(trials)));
+    (trials) => (waitsForQuietRun(run, trials) ? trials : settle(trials)));
   const pending = first.filter((x): x is ScenarioTrials => 'results' in x);
-  const confirmed = run.signal?.aborted ? pending : await confirmLatency(pending, { ...run, deferCassette: true }, options.concurrency,
-    (id, result) => options.onConfirm(id, result.pass));
+  const confirmed = run.signal?.aborted ? pending : await runQuietly(pending, run, options.concurrency, (id, result) => options.onConfirm(id, result.pass));
   return [...first.filter((x): x is Settled => 'record' in x), ...confirmed.map(settle)];
 }
 
@@ -104,7 +101,7 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
   let done = 0;
   await runInWorkers({
     mode: run.mode, recordingsDir: run.recordingsDir, root: options.root, cwd: options.cwd, serverEnv: options.serverEnv,
-    headerEnv: options.headerEnv, servers: options.servers, promptTemplate: run.promptTemplate, confirmLatency: confirms(run),
+    headerEnv: options.headerEnv, servers: options.servers, promptTemplate: run.promptTemplate,
     matrix: options.matrix, k: options.k, prepare: [...firstOfPool.values()],
     jobs: scenarios.map((s) => ({ file: s.file, id: s.scenario.id })), exitOnScenario: options.exitOnScenario,
   }, options.workers, options.concurrency, {

@@ -13,8 +13,6 @@ export interface WorkerSetup extends RunSettings {
   /** The project's servers (undefined: the built-ins of root). */
   readonly servers: ServersConfig | undefined;
   readonly headerEnv: Readonly<Record<string, string | undefined>>;
-  /** Latency-only failures wait for a quiet re-run (replay and authoring). */
-  readonly confirmLatency: boolean;
   /** The fault matrix follows: send back each result without transcripts. */
   readonly matrix: boolean;
   readonly k: number;

@@ -2,12 +2,12 @@
 // hub and compiled validators of its own, set up once, and sends each finished scenario back as
 // its journal line and thin record. Jobs come from a counter shared by every worker.
 import { parentPort, workerData } from 'node:worker_threads';
-import { confirmLatency, failedOnLatencyOnly } from '../confirm-latency.ts';
 import { PoolCache } from '../../run/pools.ts';
 import { ReplayHub } from '../../cassettes/replay-hub.ts';
 import { runOptions } from '../../run/execute.ts';
 import { modeOf, servesCassettes } from '../../run/run.ts';
 import { runScenario } from '../run-scenario.ts';
+import { runQuietly, waitsForQuietRun } from '../confirm-latency.ts';
 import { type ScenarioResult } from '../../results/scenario-result.ts';
 import { loadScenarioCases, type LoadedScenario } from '../../scenario/scenario.ts';
 import { journalEntry } from '../../results/journal.ts';
@@ -78,7 +78,7 @@ async function runJob(index: number): Promise<void> {
     return;
   }
   const run = { loaded, results: [result] };
-  if (setup.confirmLatency && failedOnLatencyOnly(result)) pending.push({ index, run });
+  if (waitsForQuietRun(options, run)) pending.push({ index, run });
   else send(index, run);
 }
 
@@ -97,7 +97,7 @@ async function work(): Promise<void> {
 
 async function confirm(): Promise<void> {
   const runs = pending.splice(0);
-  const confirmed = await confirmLatency(runs.map((p) => p.run), { ...options, deferCassette: true }, setup.concurrency);
+  const confirmed = await runQuietly(runs.map((p) => p.run), options, setup.concurrency);
   for (const [i, run] of confirmed.entries()) {
     const index = (runs[i] as { index: number }).index;
     post({ type: 'confirmed', index, pass: run.results[0]?.pass === true });

@@ -17,8 +17,8 @@ export type { ScenarioInput } from './api/define.ts';
 export type { ConfigInput } from './orchestrator/config.ts';
 
 /** Declares a custom grader (`expect.custom` in a scenario names its module). */
-export { defineGrader } from './harness/grading/custom.ts';
-export type { Grader, GraderInput, GraderOutput } from './harness/grading/custom.ts';
+export { defineGrader } from './harness/grading/grader.ts';
+export type { Grader, GraderInput, GraderOutput } from './harness/grading/grader.ts';
 
 /** Loads a folder of scenario files: the selected cases, and the files that could not be loaded. */
 export { loadSuite } from './harness/scenario/load-suite.ts';

@@ -1,4 +1,4 @@
-import type { GraderOutput } from './custom.ts';
+import type { GraderOutput } from './grader.ts';
 
 /** Checks a grader's return value; a wrong shape is a failed check that says what came back. */
 export function readOutput(value: unknown): GraderOutput | string {

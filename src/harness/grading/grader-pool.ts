@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { GRADER_IDLE_THREADS, GRADER_MEMORY_MB } from './grader-limits.ts';
-import type { GraderInput, GraderOutput } from './custom.ts';
+import type { GraderInput, GraderOutput } from './grader.ts';
 import type { GraderReply, GraderRequest } from './grader-protocol.ts';
 
 /** The thread's file beside this one: TypeScript in the source tree, JavaScript once built. */

@@ -1,4 +1,4 @@
-import type { GraderInput, GraderOutput } from './custom.ts';
+import type { GraderInput, GraderOutput } from './grader.ts';
 
 /** From the main thread to a grader thread: run one grader. */
 export interface GraderRequest {

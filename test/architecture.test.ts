@@ -63,6 +63,24 @@ describe('dependency direction', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('keeps the harness in rooms that read as the pipeline, each importing only the rooms below it', () => {
+    // Lowest first: what a fault and a scenario are, the judge, cassettes, running one scenario,
+    // grading it, its results; then what reads results (init's scaffold, reporters), the suite
+    // loop, the fault matrix on top of it and the viewer.
+    const rooms = ['faults', 'scenario', 'judge', 'cassettes', 'run', 'grading', 'results', 'scaffold', 'reporters', 'suite', 'resilience', 'viewer'];
+    const harness = join(ROOT, 'src/harness');
+    const roomOf = (path: string) => relative('src/harness', path).split('/')[0] ?? '';
+    const files = sourceFiles(harness).map((file) => relative(ROOT, file));
+    expect(files.filter((file) => !rooms.includes(roomOf(file)))).toEqual([]);
+    const upward = files.flatMap((file) =>
+      importsOf(join(ROOT, file))
+        .map((spec) => target(join(ROOT, file), spec))
+        .filter((landed) => landed.startsWith('src/harness/') && rooms.indexOf(roomOf(landed)) > rooms.indexOf(roomOf(file)))
+        .map((landed) => `${file} imports ${landed}`),
+    );
+    expect(upward).toEqual([]);
+  });
+
   it('imports each third-party package in one place only', () => {
     const owners: Record<string, string> = {
       openai: 'src/orchestrator/openai-model.ts',

@@ -36,4 +36,5 @@ export type { Transcript, TranscriptEvent } from './orchestrator/transcript.ts';
 export type { ErrorEnvelope } from './shared/envelope.ts';
 
 /** The errors the harness throws, each saying who is at fault. */
-export { ConfigError, HelpdeskError, ModelError, ServerStartError } from './orchestrator/errors.ts';
+export { ConfigError, HelpdeskError, ModelError, ServerStartError, StorageError } from './orchestrator/errors.ts';
+export { InvalidRunRecordError } from './harness/results/valid-record.ts';

@@ -81,6 +81,18 @@ describe('dependency direction', () => {
     expect(upward).toEqual([]);
   });
 
+  it('keeps every error class in the HelpdeskError taxonomy, but for two that never reach a user as an error', () => {
+    // HttpError becomes the viewer's HTTP answer; QuestionsClosed ends init's questions when stdin
+    // closes (init then stops quietly).
+    const private_ = new Set(['src/harness/viewer/server.ts:HttpError', 'src/cli/ui.ts:QuestionsClosed']);
+    const outside = ['src'].flatMap((dir) => sourceFiles(join(ROOT, dir))).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/class (\w+) extends (?:Error|TypeError|RangeError)\b/g)]
+        .map((m) => `${relative(ROOT, file)}:${m[1]}`)
+        .filter((name) => !private_.has(name)),
+    );
+    expect(outside).toEqual(['src/orchestrator/errors.ts:HelpdeskError']);
+  });
+
   it('imports each third-party package in one place only', () => {
     const owners: Record<string, string> = {
       openai: 'src/orchestrator/openai-model.ts',

@@ -1,3 +1,4 @@
+import { ConfigError } from '../orchestrator/errors.ts';
 import { resolve } from 'node:path';
 import type { ConfigInput } from '../orchestrator/config.ts';
 import { DEFAULT_MODEL } from '../orchestrator/constants.ts';
@@ -110,7 +111,7 @@ export class SuiteSession implements AsyncDisposable {
     const found = this.suite.scenarios.find((c) => c.scenario.id === id);
     if (found) return found;
     const ids = this.suite.scenarios.map((c) => c.scenario.id);
-    throw new Error(`no scenario "${id}" in the suite (${ids.length === 0 ? 'it has none' : `it has ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`})`);
+    throw new ConfigError(`no scenario "${id}" in the suite (${ids.length === 0 ? 'it has none' : `it has ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`})`);
   }
 
   /** Runs one case and grades it; a failure of the harness itself is a failed result with its error, never a throw. */

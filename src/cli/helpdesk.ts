@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `helpdesk` command: the only entry point that reads argv and the environment.
-import { ConfigError, ModelError, ServerStartError, StorageError } from '../orchestrator/errors.ts';
+import { ConfigError, HelpdeskError, ModelError, ServerStartError, StorageError } from '../orchestrator/errors.ts';
 import { ASK_HELP, askCommand } from './commands/ask.ts';
 import { CHAT_HELP, chatCommand } from './commands/chat.ts';
 import { EVAL_HELP, evalCommand } from './commands/eval.ts';
@@ -76,6 +76,10 @@ function report(error: unknown): number {
   if (error instanceof ModelError) {
     process.stderr.write(`helpdesk: ${error.message}\n`);
     return EXIT.modelError;
+  }
+  if (error instanceof HelpdeskError) {
+    process.stderr.write(`helpdesk: ${error.message} (${error.code})\n`);
+    return 1;
   }
   if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`helpdesk: ${error.message}\n`);

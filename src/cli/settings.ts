@@ -51,7 +51,7 @@ export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string): Settings
   try {
     clock = clockFrom(now);
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message} (from ${nowFlag ? '--now' : 'HELPDESK_NOW'})`);
+    throw new ConfigError(`${(error as Error).message} (from ${nowFlag ? '--now' : 'HELPDESK_NOW'})`, { cause: error });
   }
   const serverEnv = serverEnvironment(env, now);
   return {

@@ -1,6 +1,15 @@
 /**
  * Errors that say who is at fault. Each has a stable string `code` for programs and a
- * message for people; `cause` keeps the underlying error.
+ * message for people; `cause` keeps the underlying error. The families:
+ *
+ * - ConfigError: the user's input is wrong (config, flag, scenario file, cassette, a results file given to read).
+ * - StorageError: a folder the run must write cannot be written (read-only, full, in use).
+ * - ServerStartError: an MCP server did not start or finish its handshake.
+ * - ModelError: the model API failed.
+ * - A HelpdeskError of its own code for the rest: an agent that failed its scenario
+ *   (scenario_failed), a record the harness itself made wrong (invalid_run_record).
+ *
+ * A plain Error is a bug of ours: the CLI prints its stack.
  */
 export class HelpdeskError extends Error {
   readonly code: string;
@@ -13,8 +22,9 @@ export class HelpdeskError extends Error {
 
 /** The user's configuration is wrong (bad config file, missing API key, bad flag). */
 export class ConfigError extends HelpdeskError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('config_error', message, options);
+  /** `code` narrows what was wrong for programs (invalid_scenario_file, unreadable_results, ...). */
+  constructor(message: string, options?: { cause?: unknown }, code = 'config_error') {
+    super(code, message, options);
   }
 }
 

@@ -23,19 +23,21 @@ export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
  * Checks an API key before its first use, without a network call, so a missing or pasted-wrong
  * key gets a helpful message instead of a 401 after the servers have started.
  */
-export function checkApiKey(apiKey: string | undefined, baseURL: string | undefined): string {
+export function checkApiKey(
+  apiKey: string | undefined, baseURL: string | undefined, names: { readonly key: string; readonly baseURL: string } = { key: 'OPENAI_API_KEY', baseURL: 'OPENAI_BASE_URL' },
+): string {
   const key = apiKey?.trim() ?? '';
   if (key === '') {
     throw new ConfigError(
-      'OPENAI_API_KEY is not set. Export it (export OPENAI_API_KEY=sk-...) or put it in a .env file; for a local OpenAI-compatible server any non-empty value works, e.g. OPENAI_API_KEY=local.',
+      `${names.key} is not set. Export it (export ${names.key}=sk-...) or put it in a .env file; for a local OpenAI-compatible server any non-empty value works, e.g. ${names.key}=local.`,
     );
   }
   if (/\s/.test(key) || key !== apiKey) {
-    throw new ConfigError('OPENAI_API_KEY contains spaces or line breaks; check that it was pasted whole and without quotes.');
+    throw new ConfigError(`${names.key} contains spaces or line breaks; check that it was pasted whole and without quotes.`);
   }
   const official = baseURL === undefined || baseURL === '' || baseURL.startsWith(OPENAI_BASE_URL);
   if (official && !key.startsWith('sk-')) {
-    throw new ConfigError('OPENAI_API_KEY does not look like an OpenAI key (they start with "sk-"). Set OPENAI_BASE_URL too if you use another provider.');
+    throw new ConfigError(`${names.key} does not look like an OpenAI key (they start with "sk-"). Set ${names.baseURL} too if you use another provider.`);
   }
   return key;
 }

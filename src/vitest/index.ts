@@ -2,6 +2,7 @@
 // run. Importing it adds the matchers to vitest's `expect`.
 import { afterAll, describe, expect, it } from 'vitest';
 import { SuiteSession, type SuiteOptions } from '../api/session.ts';
+import { ConfigError, HelpdeskError } from '../orchestrator/errors.ts';
 import { resultDetails } from '../harness/reporters/terminal.ts';
 import type { ScenarioResult } from '../harness/results/scenario-result.ts';
 import { helpdeskMatchers, type HelpdeskMatchers } from './matchers.ts';
@@ -18,11 +19,10 @@ declare module 'vitest' {
 }
 
 /** A scenario that failed, with the reasons `helpdesk eval` gives (expected vs actual), one per line. */
-export class ScenarioFailedError extends Error {
+export class ScenarioFailedError extends HelpdeskError {
   readonly result: ScenarioResult;
   constructor(result: ScenarioResult) {
-    super(`scenario ${result.id} failed:\n  ${resultDetails(result).join('\n  ') || 'no check passed'}`);
-    this.name = new.target.name;
+    super('scenario_failed', `scenario ${result.id} failed:\n  ${resultDetails(result).join('\n  ') || 'no check passed'}`);
     this.result = result;
   }
 }
@@ -65,7 +65,7 @@ export function describeScenarios(name: string, options: ScenarioTestOptions = {
     const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     for (const bad of session.suite.invalid) {
       it(bad.id, () => {
-        throw new Error(`invalid scenario file ${bad.file}:\n  ${bad.problems.join('\n  ')}`);
+        throw new ConfigError(`invalid scenario file ${bad.file}:\n  ${bad.problems.join('\n  ')}`, undefined, 'invalid_scenario_file');
       });
     }
     for (const loaded of session.suite.scenarios) {

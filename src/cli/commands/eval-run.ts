@@ -73,11 +73,7 @@ export function verdictOf(values: Values, reportsDir: string): Verdict {
     maxFlaky: wholeNumber(values['max-flaky'], '--max-flaky', 0),
   };
   if (!values.baseline) return { gates, baseline: undefined };
-  try {
-    return { gates, baseline: loadBaseline(values.baseline, reportsDir) };
-  } catch (error) {
-    throw new ConfigError(`--baseline: ${(error as Error).message}`);
-  }
+  return { gates, baseline: loadBaseline(values.baseline, reportsDir, '--baseline') };
 }
 
 /** Prints the table, details and summary; applies gates and the baseline; writes reports. */
@@ -134,11 +130,7 @@ function judgeEndpoint(settings: Settings, live: LiveEndpoint, modelFlag: string
   const baseURL = settings.judge.baseURL ?? live.baseURL;
   let apiKey = live.apiKey;
   if (settings.judge.apiKey !== undefined) {
-    try {
-      apiKey = checkApiKey(settings.judge.apiKey, baseURL);
-    } catch (error) {
-      throw new ConfigError((error as Error).message.replaceAll('OPENAI_API_KEY', 'HELPDESK_JUDGE_API_KEY').replaceAll('OPENAI_BASE_URL', 'HELPDESK_JUDGE_BASE_URL'));
-    }
+    apiKey = checkApiKey(settings.judge.apiKey, baseURL, { key: 'HELPDESK_JUDGE_API_KEY', baseURL: 'HELPDESK_JUDGE_BASE_URL' });
   }
   return { apiKey, baseURL, model: modelFlag ?? settings.judge.model ?? live.model, timeoutMs: live.timeoutMs, maxRetries: live.maxRetries };
 }
@@ -187,11 +179,7 @@ export function planEval(values: Values, env: NodeJS.ProcessEnv, project: Projec
   if (k > trials) throw new ConfigError(`--k (${k}) cannot exceed --trials (${trials})`);
   let shard: Shard | undefined;
   if (values.shard) {
-    try {
-      shard = parseShard(values.shard);
-    } catch (error) {
-      throw new ConfigError((error as Error).message);
-    }
+    shard = parseShard(values.shard);
   }
   const scenariosDir = values.scenarios ? resolve(values.scenarios) : project.scenariosDir;
   const recordingsDir = values.recordings ? resolve(values.recordings) : project.recordingsDir;

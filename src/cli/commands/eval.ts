@@ -85,13 +85,7 @@ function readCassetteSafely(path: string): string {
 async function mergeCommand(paths: string[], values: Values, env: NodeJS.ProcessEnv, reportsDir: string, root: string): Promise<number> {
   if (paths.length === 0) throw new ConfigError('eval merge needs the results of each shard (results.json files or report folders)');
   const verdict = verdictOf(values, reportsDir);
-  const shards = paths.map((p) => {
-    try {
-      return loadBaseline(p, reportsDir);
-    } catch (error) {
-      throw new ConfigError((error as Error).message);
-    }
-  });
+  const shards = paths.map((p) => loadBaseline(p, reportsDir));
   const first = shards[0] as RunRecord;
   for (const other of shards) {
     if (other.mode !== first.mode || other.trials !== first.trials || other.k !== first.k) {

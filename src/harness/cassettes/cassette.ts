@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../shared/atomic-write.ts';
+import { ConfigError } from '../../orchestrator/errors.ts';
 
 /** One recorded exchange: the chat-completions request body and the response, as sent on the wire. */
 export const InteractionSchema = z
@@ -79,11 +80,11 @@ export function readCassette(path: string): Cassette | undefined {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`${path}: not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(`${path}: not valid JSON: ${(error as Error).message}`, { cause: error }, 'invalid_cassette');
   }
   const parsed = CassetteSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new Error(`${path}: not a valid cassette: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new ConfigError(`${path}: not a valid cassette: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, undefined, 'invalid_cassette');
   }
   return parsed.data;
 }

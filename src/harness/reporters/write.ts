@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../shared/atomic-write.ts';
+import { StorageError } from '../../orchestrator/errors.ts';
 import type { RunRecord, ScenarioRecord } from '../results/records.ts';
 import { validRunRecord } from '../results/valid-record.ts';
 import { capTexts, REPORT_TEXT_MAX_CHARS } from '../results/cap.ts';
@@ -122,14 +123,13 @@ export async function writeReports(record: RunRecord, dir: string, options: Writ
 }
 
 /** Some report files could not be written (each that could was written whole; none was left half-written). */
-export class ReportWriteError extends Error {
+export class ReportWriteError extends StorageError {
   readonly dir: string;
   readonly written: readonly string[];
   readonly failed: readonly { readonly path: string; readonly error: Error }[];
   constructor(dir: string, written: readonly string[], failed: readonly { path: string; error: Error }[]) {
     const first = failed[0]?.error;
-    super(`could not write ${failed.map((f) => basename(f.path)).join(', ')} in ${dir}: ${first?.message ?? 'unknown error'}`, { cause: first });
-    this.name = new.target.name;
+    super(dir, `could not write ${failed.map((f) => basename(f.path)).join(', ')} in ${dir}: ${first?.message ?? 'unknown error'}`, { cause: first });
     this.dir = dir;
     this.written = written;
     this.failed = failed;

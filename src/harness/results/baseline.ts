@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../../orchestrator/errors.ts';
 import { RunRecordSchema, type Regression, type RunRecord } from './records.ts';
 
 /** How much worse counts as a regression. */
@@ -19,19 +20,20 @@ export const DEFAULT_THRESHOLDS: RegressionThresholds = { passK: 0.1, latency: 0
  * Reads an earlier run: a results.json file, a report folder holding one, or a run ID under
  * `reportsDir`. Errors name what was tried.
  */
-export function loadBaseline(ref: string, reportsDir: string): RunRecord {
+export function loadBaseline(ref: string, reportsDir: string, flag?: string): RunRecord {
+  const at = flag ? `${flag}: ` : '';
   const candidates = [ref, join(ref, 'results.json'), join(reportsDir, ref, 'results.json')];
   const path = candidates.find((p) => existsSync(p) && statSync(p).isFile());
-  if (!path) throw new Error(`no baseline results at ${candidates.join(', ')}`);
+  if (!path) throw new ConfigError(`${at}no baseline results at ${candidates.join(', ')}`, undefined, 'unreadable_results');
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`${path}: not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(`${at}${path}: not valid JSON: ${(error as Error).message}`, { cause: error }, 'unreadable_results');
   }
   const parsed = RunRecordSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new Error(`${path}: not a results.json this version can read (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+    throw new ConfigError(`${at}${path}: not a results.json this version can read (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`, undefined, 'unreadable_results');
   }
   return parsed.data;
 }

@@ -1,14 +1,13 @@
 import type { z } from 'zod';
+import { HelpdeskError } from '../../orchestrator/errors.ts';
 import { capTexts, RESULTS_TEXT_MAX_CHARS } from './cap.ts';
 import { RunRecordSchema, ScenarioRecordSchema, type RunRecord, type ScenarioRecord } from './records.ts';
 
 /** The record did not match the results.json schema; nothing was written. */
-export class InvalidRunRecordError extends Error {
-  readonly code = 'invalid_run_record';
+export class InvalidRunRecordError extends HelpdeskError {
   readonly issues: readonly string[];
-  constructor(issues: readonly string[], options?: ErrorOptions) {
-    super(`the run record does not match the results.json schema:\n  ${issues.join('\n  ')}`, options);
-    this.name = new.target.name;
+  constructor(issues: readonly string[], options?: { cause?: unknown }) {
+    super('invalid_run_record', `the run record does not match the results.json schema:\n  ${issues.join('\n  ')}`, options);
     this.issues = issues;
   }
 }

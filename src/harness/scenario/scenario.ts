@@ -3,6 +3,7 @@ import { basename, relative } from 'node:path';
 import { z } from 'zod';
 import { DATASET_NOW, parseInstant } from '../../shared/clock.ts';
 import { ServerConfigSchema } from '../../orchestrator/config.ts';
+import { ConfigError } from '../../orchestrator/errors.ts';
 import { MAX_ITERATIONS } from '../../orchestrator/constants.ts';
 import { STOP_REASONS } from '../../orchestrator/transcript.ts';
 import { FaultSchema } from '../faults/fault.ts';
@@ -260,12 +261,11 @@ export function expandVariations(file: ScenarioFile): { scenario: Scenario; vari
 }
 
 /** A scenario file that could not be used; names the file and the bad path. */
-export class ScenarioFileError extends Error {
+export class ScenarioFileError extends ConfigError {
   readonly file: string;
   readonly problems: readonly string[];
   constructor(file: string, problems: readonly string[]) {
-    super(`${file}:\n  ${problems.join('\n  ')}`);
-    this.name = new.target.name;
+    super(`${file}:\n  ${problems.join('\n  ')}`, undefined, 'invalid_scenario_file');
     this.file = file;
     this.problems = problems;
   }

@@ -1,3 +1,5 @@
+import { ConfigError } from '../../orchestrator/errors.ts';
+
 /** One part of a run split across machines: `index` of `count`, 1-based. */
 export interface Shard {
   readonly index: number;
@@ -10,7 +12,7 @@ export function parseShard(text: string): Shard {
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (!match || count < 1 || index < 1 || index > count) {
-    throw new Error(`--shard must look like i/n with 1 ≤ i ≤ n, e.g. 2/4; got "${text}"`);
+    throw new ConfigError(`--shard must look like i/n with 1 ≤ i ≤ n, e.g. 2/4; got "${text}"`);
   }
   return { index, count };
 }

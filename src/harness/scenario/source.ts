@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { ConfigError } from '../../orchestrator/errors.ts';
 
 /** The extensions of scenario files: JSON, and YAML with the same schema. */
 export const SCENARIO_EXTENSIONS = ['.json', '.yaml', '.yml'] as const;
@@ -30,11 +31,10 @@ function placeOf(text: string, offset: number): Place {
 }
 
 /** The text of a file that could not be parsed, with the problems to report (each with its line and column). */
-export class SourceError extends Error {
+export class SourceError extends ConfigError {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
-    super(problems.join('; '));
-    this.name = new.target.name;
+    super(problems.join('; '), undefined, 'invalid_scenario_source');
     this.problems = problems;
   }
 }

@@ -1,3 +1,4 @@
+import { ConfigError } from '../../orchestrator/errors.ts';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServersConfig } from '../../orchestrator/config.ts';
@@ -44,12 +45,12 @@ const savedCall = (c: ObservedCall) =>
  * reason; edit the file to loosen or tighten them. Refuses to overwrite an existing scenario.
  */
 export async function saveConversation(id: string, conversation: Conversation, target: SaveTarget): Promise<{ file: string; cassette: string; replay: ScenarioResult }> {
-  if (!ID.test(id)) throw new Error(`"${id}" is not a valid scenario ID: use lower-case letters, digits and "-"`);
+  if (!ID.test(id)) throw new ConfigError(`"${id}" is not a valid scenario ID: use lower-case letters, digits and "-"`);
   const file = join(target.scenariosDir, `${id}.json`);
   const cassette = cassettePath(target.recordingsDir, id);
-  if (existsSync(file) || existsSync(cassette)) throw new Error(`scenario ${id} already exists (${file}); choose another ID`);
+  if (existsSync(file) || existsSync(cassette)) throw new ConfigError(`scenario ${id} already exists (${file}); choose another ID`);
   const { transcripts, interactions } = conversation;
-  if (transcripts.length === 0 || interactions.length === 0) throw new Error('nothing to save yet: ask a question first');
+  if (transcripts.length === 0 || interactions.length === 0) throw new ConfigError('nothing to save yet: ask a question first');
   const last = transcripts.at(-1) as Transcript;
   const calls = observedCalls(transcripts);
   const scenario = ScenarioSchema.parse({

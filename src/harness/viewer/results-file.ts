@@ -3,13 +3,12 @@ import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { RESULTS_SCHEMA_VERSION, RunRecordSchema, ScenarioRecordSchema, type RunRecord } from '../results/records.ts';
+import { ConfigError } from '../../orchestrator/errors.ts';
 
 /** A results.json that cannot be read: missing, not JSON, or not the schema this version reads. */
-export class UnreadableResultsError extends Error {
-  readonly code = 'unreadable_results';
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
+export class UnreadableResultsError extends ConfigError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options, 'unreadable_results');
   }
 }
 

@@ -2,6 +2,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { RunRecord } from '../results/records.ts';
 import { readHeadline, readThinRecord, UnreadableResultsError, type Headline } from './results-file.ts';
+import { ConfigError } from '../../orchestrator/errors.ts';
 
 /** A run folder of the served folder: its headline, or why its results.json cannot be read. */
 export type RunEntry =
@@ -9,12 +10,10 @@ export type RunEntry =
   | { readonly id: string; readonly state: 'unreadable'; readonly reason: string };
 
 /** No run folder of that name in the served folder. */
-export class UnknownRunError extends Error {
-  readonly code = 'unknown_run';
+export class UnknownRunError extends ConfigError {
   readonly id: string;
   constructor(id: string) {
-    super(`no run "${id}" in the served folder`);
-    this.name = new.target.name;
+    super(`no run "${id}" in the served folder`, undefined, 'unknown_run');
     this.id = id;
   }
 }

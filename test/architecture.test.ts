@@ -93,6 +93,13 @@ describe('dependency direction', () => {
     expect(outside).toEqual(['src/orchestrator/errors.ts:HelpdeskError']);
   });
 
+  it('handles Ctrl+C and SIGTERM in one place in src: the Interrupts policy every command uses', () => {
+    const handlers = sourceFiles(join(ROOT, 'src')).flatMap((file) =>
+      /process\.(?:on|once|addListener)\(\s*'SIG/.test(readFileSync(file, 'utf8')) ? [relative(ROOT, file)] : [],
+    );
+    expect(handlers).toEqual(['src/cli/interrupts.ts']);
+  });
+
   it('imports each third-party package in one place only', () => {
     const owners: Record<string, string> = {
       openai: 'src/orchestrator/openai-model.ts',

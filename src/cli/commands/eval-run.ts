@@ -10,7 +10,7 @@ import { asksModel, servesCassettes, writesCassettes, type RunMode } from '../..
 import { PoolCache } from '../../harness/run/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
 import { resilienceTerminal } from '../../harness/reporters/resilience.ts';
-import { driftSection, failureDetails, judgeSummary, rebaseSummary, resultsTable, staleSummary, summaryLine, variationsTable } from '../../harness/reporters/terminal.ts';
+import { driftSection, failedScenarioLines, judgeSummary, rebaseSummary, resultsTable, staleSummary, summaryLine, variationsTable } from '../../harness/reporters/terminal.ts';
 import { ReportWriteError, writeReports } from '../../harness/reporters/write.ts';
 import { ReplayHub } from '../../harness/cassettes/replay-hub.ts';
 import type { RunRecord } from '../../harness/results/records.ts';
@@ -25,6 +25,7 @@ import { inShard, parseShard, type Shard } from '../../harness/scenario/shard.ts
 import { defaultK } from '../../harness/results/stats.ts';
 import { AdaptiveLimit } from '../../harness/run/adaptive-limit.ts';
 import { EXIT } from '../exit-codes.ts';
+import { Interrupts } from '../interrupts.ts';
 import { matrixKinds, runMatrix } from './eval-matrix.ts';
 import { evaluateSuite, newRunId, workerCount } from '../../harness/suite/run-suite.ts';
 import { fraction, wholeNumber } from '../numbers.ts';
@@ -90,7 +91,7 @@ export async function finish(record: RunRecord, values: Values, verdict: Verdict
     process.stdout.write(`\nrate limited ${t.rate_limited} time(s): model requests in flight lowered from ${t.max_concurrency} to ${t.lowest_concurrency}, ${t.final_concurrency} at the end\n`);
   }
   if (record.resilience) process.stdout.write(`\n${resilienceTerminal(record.resilience).join('\n')}\n`);
-  const details = failureDetails(record);
+  const details = failedScenarioLines(record);
   if (details.length > 0) process.stdout.write(`\n${details.join('\n')}\n`);
   const drift = driftSection(record);
   if (drift.length > 0) process.stdout.write(`\n${drift.join('\n')}\n`);
@@ -133,6 +134,11 @@ function judgeEndpoint(settings: Settings, live: LiveEndpoint, modelFlag: string
     apiKey = checkApiKey(settings.judge.apiKey, baseURL, { key: 'HELPDESK_JUDGE_API_KEY', baseURL: 'HELPDESK_JUDGE_BASE_URL' });
   }
   return { apiKey, baseURL, model: modelFlag ?? settings.judge.model ?? live.model, timeoutMs: live.timeoutMs, maxRetries: live.maxRetries };
+}
+
+/** Ctrl+C during an eval pass: the first cancels it (a partial report follows), the next or a SIGTERM calls `onQuit`. */
+export function evalInterrupts(onQuit: () => void): Interrupts {
+  return new Interrupts(onQuit, () => process.stderr.write('\ninterrupted: cancelling the scenarios in flight and writing a partial report (Ctrl+C again to quit at once)\n'));
 }
 
 /** The choices of a run that hold for each of its passes (one, or one per change under --watch). */
@@ -240,7 +246,9 @@ export async function closeSession(session: EvalSession): Promise<void> {
  * `reportDirFlag`, else --report-dir, else reports/<run-id>/). Ctrl+C cancels the scenarios in
  * flight and writes a partial report. Returns the exit code.
  */
-export async function runPass(session: EvalSession, scenarios: readonly LoadedScenario[], invalid: readonly InvalidScenarioFile[]): Promise<number> {
+export async function runPass(
+  session: EvalSession, scenarios: readonly LoadedScenario[], invalid: readonly InvalidScenarioFile[], interrupts?: Interrupts,
+): Promise<number> {
   const { plan, pools, hub, live, adaptive, settings } = session;
   const { values, env, project, mode, trials, k, kinds, concurrency, recordingsDir } = plan;
   const reportsDir = project.reportsDir;
@@ -251,18 +259,14 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
   const started = performance.now();
   const tty = process.stderr.isTTY === true;
   // Ctrl+C: stop starting scenarios, cancel the ones in flight, write what finished as a partial
-  // report; a second Ctrl+C quits at once (the exit hook still stops every server).
-  const interrupt = new AbortController();
-  const onSigint = () => {
-    if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
-    process.stderr.write('\ninterrupted: cancelling the scenarios in flight and writing a partial report (Ctrl+C again to quit at once)\n');
-    interrupt.abort();
-  };
-  process.on('SIGINT', onSigint);
+  // report; a second Ctrl+C or a SIGTERM quits at once (the exit hook still stops every server).
+  // Under --watch the watching process's interrupts are used, which stop it instead.
+  const own = interrupts ? undefined : evalInterrupts(() => process.exit(EXIT.interrupted));
+  const signal = (interrupts ?? (own as Interrupts)).begin();
   try {
     const runSettings = { mode, recordingsDir, promptTemplate: project.promptTemplate };
     const { record, kept, interrupted } = await evaluateSuite(scenarios, invalid, {
-      run: runOptions(runSettings, { pools, hub, live, judge, signal: interrupt.signal }), journal, root: project.root, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, servers: project.servers, trials, k, concurrency,
+      run: runOptions(runSettings, { pools, hub, live, judge, signal }), journal, root: project.root, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, servers: project.servers, trials, k, concurrency,
       workers: workerCount(plan.workers, { live: live !== undefined, trials, scenarios: scenarios.length }),
       matrix: kinds !== undefined && kinds !== null,
       onResult: (id, pass, durationMs, trial, done, total) => {
@@ -282,6 +286,7 @@ export async function runPass(session: EvalSession, scenarios: readonly LoadedSc
     return invalid.length > 0 ? EXIT.usage : code;
   } finally {
     opened.close();
-    process.off('SIGINT', onSigint);
+    (interrupts ?? own)?.end();
+    own?.dispose();
   }
 }

@@ -6,7 +6,8 @@ import { ConfigError } from '../../orchestrator/errors.ts';
 import { isScenarioFile } from '../../harness/scenario/source.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Project } from '../../harness/suite/project.ts';
-import { closeSession, openSession, planEval, runPass, selectScenarios, type EvalPlan, type EvalSession } from './eval-run.ts';
+import { closeSession, evalInterrupts, openSession, planEval, runPass, selectScenarios, type EvalPlan, type EvalSession } from './eval-run.ts';
+import { Interrupts } from '../interrupts.ts';
 
 // `helpdesk eval --watch`: a watcher process and a long-lived eval process it starts. The eval
 // process keeps its servers and replay hub between passes, so a pass after an edit costs the
@@ -146,19 +147,20 @@ async function watcher(argv: readonly string[], plan: EvalPlan): Promise<number>
     clearTimeout(timer);
     timer = setTimeout(flush, SETTLE_MS);
   }));
-  const onSigint = () => {
+  // Ctrl+C or SIGTERM: the eval process is told to stop (it finishes a partial report), and
+  // killed past STOP_MS; a second Ctrl+C changes nothing.
+  const interrupts = new Interrupts(() => {
     if (stopping) return;
     stopping = true;
     if (!child) finished(EXIT.interrupted);
     child?.kill('SIGINT');
     setTimeout(() => child?.kill('SIGKILL'), STOP_MS).unref();
-  };
-  process.on('SIGINT', onSigint);
+  });
   start();
   try {
     return await done;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupts.dispose();
     clearTimeout(timer);
     for (const w of watchers) w.close();
   }
@@ -200,7 +202,7 @@ async function evalProcess(first: EvalPlan): Promise<number> {
         invalid: selection.invalid.filter((bad) => scope.files.has(bad.file) || scope.ids.has(bad.id)),
       };
       if (chosen.scenarios.length + chosen.invalid.length === 0) process.stdout.write('no selected scenario uses what changed\n');
-      else if ((await runPass(session, chosen.scenarios, chosen.invalid)) === EXIT.interrupted) return stop(EXIT.interrupted);
+      else if ((await runPass(session, chosen.scenarios, chosen.invalid, interrupts)) === EXIT.interrupted) return stop(EXIT.interrupted);
     } catch (error) {
       // A broken config or folder is reported and watched until it is fixed.
       process.stderr.write(`helpdesk: ${(error as Error).message}\n`);
@@ -213,12 +215,11 @@ async function evalProcess(first: EvalPlan): Promise<number> {
     if (message.type === 'stop') stop(EXIT.ok);
     else running = running.then(() => pass(message.paths));
   };
-  // While a pass runs, its own handler takes Ctrl+C (a partial report); between passes, stop.
-  const onSigint = () => {
-    if (process.listenerCount('SIGINT') === 1) stop(EXIT.interrupted);
-  };
+  // Ctrl+C (which only the watching process sends: this one has a process group of its own)
+  // cancels a pass in flight, which then writes its partial report and stops; between passes, or
+  // a second time, it stops at once.
+  const interrupts = evalInterrupts(() => stop(EXIT.interrupted));
   process.on('message', onMessage);
-  process.on('SIGINT', onSigint);
   // The watcher is gone (killed, or it crashed): nobody reads this process's output any more, so it
   // ends at once, the pass in flight with it; the exit hook stops its servers.
   let closing = false;
@@ -230,7 +231,7 @@ async function evalProcess(first: EvalPlan): Promise<number> {
     return await stopped;
   } finally {
     process.off('message', onMessage);
-    process.off('SIGINT', onSigint);
+    interrupts.dispose();
     await running.catch(() => undefined);
     await closeSession(session);
     closing = true;

@@ -17,6 +17,7 @@ import { openPool } from '../session.ts';
 import { readSettings, type Settings } from '../settings.ts';
 import { TerminalQuestions } from '../terminal-ui.ts';
 import { QuestionsClosed, type Questions } from '../ui.ts';
+import { Interrupts } from '../interrupts.ts';
 import { helpdeskSpecIn, helpdeskVersionRange, localFolderWarning, namesLocalFolder } from './init-package.ts';
 import { askServers, serversFromFlags } from './init-servers.ts';
 
@@ -131,12 +132,11 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const dir = resolve(positionals[0] ?? '.');
   if (existsSync(join(dir, CONFIG_FILE))) throw new ConfigError(`${join(dir, CONFIG_FILE)} already exists: this folder has a project (edit it, or init another folder)`);
   const questions = values.yes || !process.stdin.isTTY ? undefined : new TerminalQuestions();
-  // Ctrl+C outside a question (a prompt takes it as a key): exiting runs the pools' exit hook, which stops every server.
-  const onSigint = () => {
+  // Ctrl+C outside a question (a prompt takes it as a key) or SIGTERM: exiting runs the pools' exit hook, which stops every server.
+  const interrupts = new Interrupts(() => {
     process.stderr.write('\ninit interrupted\n');
     process.exit(EXIT.interrupted);
-  };
-  process.on('SIGINT', onSigint);
+  });
   try {
     let servers = serversFromFlags(values, process.cwd());
     if (Object.keys(servers).length === 0) {
@@ -185,7 +185,7 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     }
     throw error;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupts.dispose();
   }
 }
 

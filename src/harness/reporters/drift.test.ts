@@ -4,7 +4,7 @@ import { runRecord } from '../results/records.ts';
 import { reportHtml } from './html.ts';
 import { junitXml } from './junit.ts';
 import { summaryMarkdown } from './markdown.ts';
-import { driftSection, failureDetails, rebaseSummary, staleSummary } from './terminal.ts';
+import { driftSection, failedScenarioLines, rebaseSummary, staleSummary } from './terminal.ts';
 
 const RUN = {
   runId: 'r', startedAt: '2025-10-05T12:00:00.000Z', durationMs: 10, mode: 'replay' as const, authored: false,
@@ -31,7 +31,7 @@ describe('drift in the reports', () => {
       `      ${DATA.diff}`,
       `      risk: ${DATA.risk}`,
     ]);
-    expect(failureDetails(record)).toContain(`    [request_mismatch] data: ${DATA.change}`);
+    expect(failedScenarioLines(record)).toContain(`    [request_mismatch] data: ${DATA.change}`);
   });
 
   it('lists rebase outcomes and the scenarios replaying responses older than their prompt', () => {

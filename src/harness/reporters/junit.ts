@@ -1,6 +1,6 @@
 import type { RunRecord, ScenarioRecord } from '../results/records.ts';
 import { judgeLines } from './answer-grades.ts';
-import { failureDetails, formatInterval, modelOf, passAt, passHat, verdict } from './report-format.ts';
+import { scenarioFailureText, formatInterval, modelOf, passAt, passHat, verdict } from './report-format.ts';
 import { displayPath } from '../results/records.ts';
 
 /** The JUnit suite name CI dashboards group the scenarios under. */
@@ -67,7 +67,7 @@ function testcase(scenario: ScenarioRecord, k: number, root: string | undefined)
   const head = `    <testcase${attributes({ classname, name: scenario.id, file: displayPath(scenario.file, root), time: seconds(time) })}>`;
   const body = [properties(scenario, k)];
   const outcome = verdict(scenario, k);
-  const details = xmlText(failureDetails(scenario));
+  const details = xmlText(scenarioFailureText(scenario));
   if (outcome.status === 'failed' || outcome.status === 'error') {
     const tag = outcome.status === 'failed' ? 'failure' : 'error';
     body.push(`      <${tag}${attributes({ type: outcome.type ?? tag, message: outcome.message ?? '' })}>${details}</${tag}>`);

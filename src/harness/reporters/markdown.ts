@@ -2,7 +2,7 @@ import { resilienceRows } from '../results/resilience-record.ts';
 import { runPassed } from '../results/gates.ts';
 import type { RunRecord, ScenarioRecord } from '../results/records.ts';
 import { judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';
-import { failureDetails, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, modelOf, runUsage, verdict } from './report-format.ts';
+import { scenarioFailureText, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, modelOf, runUsage, verdict } from './report-format.ts';
 import { displayPath } from '../results/records.ts';
 import { failingCells, resilienceHeadline, resilienceMark } from './resilience.ts';
 
@@ -77,7 +77,7 @@ function failures(record: RunRecord, root: string | undefined): string[] {
   if (failed.length === 0) return [];
   return ['', '### Failures', '', ...failed.flatMap((s: ScenarioRecord) => {
     const outcome = verdict(s, record.k);
-    const details = failureDetails(s);
+    const details = scenarioFailureText(s);
     return [
       `- **${inline(s.id)}** (\`${displayPath(s.file, root).replace(/`/g, "'")}\`) — \`${outcome.type ?? 'failed'}\`: ${inline(outcome.message ?? '')}`,
       ...(details ? ['', codeBlock(details).split('\n').map((l) => `  ${l}`).join('\n'), ''] : []),

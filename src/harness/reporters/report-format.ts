@@ -67,7 +67,7 @@ function trialDetails(trial: TrialRecord): string[] {
  * Every failed trial of a scenario with its replay failures (and diffs) and failed checks, as
  * plain text; trials that failed the same way share one entry ("trials 2, 4:").
  */
-export function failureDetails(scenario: ScenarioRecord): string {
+export function scenarioFailureText(scenario: ScenarioRecord): string {
   const groups = new Map<string, number[]>();
   for (const trial of scenario.trials) {
     if (trial.pass) continue;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleScenario, sampleTranscript, sampleTrial } from '../../../test/support/run-records.ts';
 import { runRecord } from '../results/records.ts';
 import { REPORT_TEXT_MAX_CHARS } from '../results/cap.ts';
-import { failureDetails, resultsTable, TABLE_TOOLS_SHOWN } from './terminal.ts';
+import { failedScenarioLines, resultsTable, TABLE_TOOLS_SHOWN } from './terminal.ts';
 
 const RUN = {
   runId: 'r', startedAt: '2025-10-05T12:00:00.000Z', durationMs: 10, mode: 'replay' as const, authored: false,
@@ -33,7 +33,7 @@ describe('the results table', () => {
     const reason = `expected a refund, got ${'x'.repeat(10_000_000)}`;
     const trial = sampleTrial(1, [sampleTranscript('q', [], 'a')], { pass: false, reason, failures: [{ name: 'custom:refund', pass: false, reason }] });
     const record = runRecord(RUN, [sampleScenario('long-reason', [trial], 0)]);
-    const details = failureDetails(record).join('\n');
+    const details = failedScenarioLines(record).join('\n');
     expect(details.length).toBeLessThan(2 * REPORT_TEXT_MAX_CHARS);
     const line = `    [custom:refund] ${reason}`;
     expect(details).toContain(`… [${(line.length - REPORT_TEXT_MAX_CHARS).toLocaleString('en-US')} more characters cut from this report; ${line.length.toLocaleString('en-US')} in all]`);

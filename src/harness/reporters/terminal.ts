@@ -97,7 +97,7 @@ export function judgeSummary(record: RunRecord): string[] {
 }
 
 /** Every failed check and replay diff of each failed scenario's first failing trial. */
-export function failureDetails(record: RunRecord): string[] {
+export function failedScenarioLines(record: RunRecord): string[] {
   return record.scenarios.filter((s) => !s.summary.pass).flatMap((s) => {
     const trial = s.trials.find((t) => !t.pass) ?? s.trials[0];
     if (!trial) return [];

@@ -1,10 +1,6 @@
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { FAULT_KINDS, type FaultKind } from '../../harness/faults/fault.ts';
-import { runFaultMatrix } from '../../harness/resilience/matrix.ts';
-import type { ResilienceRecord } from '../../harness/results/resilience-record.ts';
 import { writesCassettes, type RunMode } from '../../harness/run/run.ts';
-import type { RunOptions } from '../../harness/run/execute.ts';
-import type { ScenarioTrials } from '../../harness/results/scenario-result.ts';
 
 /** The fault kinds of --fault-matrix (all unless --fault-kinds narrows them); undefined without the flag. */
 export function matrixKinds(
@@ -23,20 +19,4 @@ export function matrixKinds(
     throw new ConfigError(`--fault-kinds: unknown kind(s) ${unknown.map((k) => `"${k}"`).join(', ') || '(none given)'}; the kinds are ${FAULT_KINDS.join(', ')}`);
   }
   return [...new Set(kinds)] as FaultKind[];
-}
-
-/** Runs the fault matrix over the suite's unfaulted results, with progress on stderr. */
-export async function runMatrix(
-  runs: readonly ScenarioTrials[], options: RunOptions, kinds: readonly FaultKind[], concurrency: number, tty: boolean,
-): Promise<ResilienceRecord> {
-  const baselines = runs.flatMap(({ loaded, results }) => (results[0] ? [{ loaded, result: results[0] }] : []));
-  const matrix = await runFaultMatrix(baselines, options, {
-    concurrency, kinds,
-    onCell: (cell, done, total) => {
-      const line = `[fault ${done}/${total}] ${cell.pass ? 'pass' : 'FAIL'} ${cell.scenario} × ${cell.tool} × ${cell.kind} (${(cell.duration_ms / 1000).toFixed(2)} s)`;
-      process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
-    },
-  });
-  if (tty) process.stderr.write('\n');
-  return matrix;
 }

@@ -26,7 +26,8 @@ import { defaultK } from '../../harness/results/stats.ts';
 import { AdaptiveLimit } from '../../harness/run/adaptive-limit.ts';
 import { EXIT } from '../exit-codes.ts';
 import { Interrupts } from '../interrupts.ts';
-import { matrixKinds, runMatrix } from './eval-matrix.ts';
+import { matrixKinds } from './eval-matrix.ts';
+import { matrixBaselines, runFaultMatrix, type MatrixCell } from '../../harness/resilience/matrix.ts';
 import { evaluateSuite, newRunId, workerCount } from '../../harness/suite/run-suite.ts';
 import { fraction, wholeNumber } from '../numbers.ts';
 import { openProject, type Project } from '../../harness/suite/project.ts';
@@ -276,7 +277,17 @@ export async function runPass(
       onConfirm: (id, pass) => process.stderr.write(`${tty ? '\r\x1b[2K' : ''}latency re-checked alone: ${pass ? 'pass' : 'FAIL'} ${id}\n`),
     }, { runId, authored: mode === 'author', model: servesCassettes(mode) ? null : (live?.model ?? null), shard: plan.shard ?? null });
     if (tty) process.stderr.write('\n');
-    record.resilience = kinds && !interrupted ? await runMatrix(kept.flatMap((x) => (x.matrix ? [x.matrix] : [])), runOptions(runSettings, { pools, hub, live }), kinds, concurrency, tty) : null;
+    if (kinds && !interrupted) {
+      const onCell = (cell: MatrixCell, done: number, total: number) => {
+        const line = `[fault ${done}/${total}] ${cell.pass ? 'pass' : 'FAIL'} ${cell.scenario} × ${cell.tool} × ${cell.kind} (${(cell.duration_ms / 1000).toFixed(2)} s)`;
+        process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+      };
+      const baselines = matrixBaselines(kept.flatMap((x) => (x.matrix ? [x.matrix] : [])));
+      record.resilience = await runFaultMatrix(baselines, runOptions(runSettings, { pools, hub, live }), { concurrency, kinds, onCell });
+      if (tty) process.stderr.write('\n');
+    } else {
+      record.resilience = null;
+    }
     record.duration_ms = performance.now() - started;
     if (adaptive && adaptive.summary().rate_limited > 0) record.throttle = adaptive.summary();
     collectGarbage();

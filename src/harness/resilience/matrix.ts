@@ -3,7 +3,7 @@ import { COLLISION_SEPARATOR } from '../../orchestrator/constants.ts';
 import { mapLimited } from '../run/concurrency.ts';
 import { type RunOptions } from '../run/execute.ts';
 import { runScenario } from '../suite/run-scenario.ts';
-import { type ScenarioResult } from '../results/scenario-result.ts';
+import type { ScenarioResult, ScenarioTrials } from '../results/scenario-result.ts';
 import type { LoadedScenario } from '../scenario/scenario.ts';
 import { FAULT_KINDS, type Fault, type FaultKind } from '../faults/fault.ts';
 import type { FaultCheck } from '../faults/checks.ts';
@@ -112,6 +112,11 @@ async function runCell(loaded: LoadedScenario, target: CellTarget, options: RunO
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The baselines of the fault matrix: each scenario's unfaulted first trial, as the suite kept it. */
+export function matrixBaselines(runs: readonly ScenarioTrials[]): MatrixBaseline[] {
+  return runs.flatMap(({ loaded, results }) => (results[0] ? [{ loaded, result: results[0] }] : []));
 }
 
 /**

@@ -9,7 +9,7 @@ export type { EvaluateOptions, Evaluation } from './api/evaluate.ts';
 export { SuiteSession } from './api/session.ts';
 export type { ModelEndpoint, SuiteOptions } from './api/session.ts';
 /** How a run gets the model's turns: 'replay' | 'rebase' | 'record' | 'author' | 'live'. */
-export type { RunMode } from './harness/run/run.ts';
+export type { RunMode } from './harness/run/scenario-run.ts';
 
 /** Declares a config or a scenario in code, checked as helpdesk.config.json and scenario files are. */
 export { defineConfig, defineScenario } from './api/define.ts';
@@ -30,7 +30,7 @@ export type { LoadedScenario, Scenario, ScenarioFile } from './harness/scenario/
 /** What a run produced: results.json's records, and one scenario's graded run. */
 export type { RunRecord, ScenarioRecord, TrialRecord } from './harness/results/records.ts';
 export type { ScenarioResult } from './harness/results/scenario-result.ts';
-export type { ObservedCall, ScenarioRun } from './harness/run/run.ts';
+export type { ObservedCall, ScenarioRun } from './harness/run/scenario-run.ts';
 export type { GradeResult } from './harness/grading/score.ts';
 export type { Transcript, TranscriptEvent } from './orchestrator/transcript.ts';
 export type { ErrorEnvelope } from './shared/envelope.ts';

@@ -4,7 +4,7 @@ import { ErrorEnvelopeSchema } from '../src/shared/envelope.ts';
 import { runQuery } from '../src/orchestrator/agent-loop.ts';
 import type { ToolRouter } from '../src/orchestrator/tool-router.ts';
 import { builtinServers } from '../src/orchestrator/builtin-servers.ts';
-import type { ChatMessage, ChatRequest, ChatResponse, ModelClient } from '../src/orchestrator/chat.ts';
+import type { ChatMessage, ChatRequest, ChatResponse, ModelClient } from '../src/orchestrator/model-client.ts';
 import { ModelError } from '../src/orchestrator/errors.ts';
 import { systemPrompt } from '../src/orchestrator/prompt.ts';
 import { ScriptedModel, type ScriptedTurn } from '../src/orchestrator/scripted-model.ts';

@@ -9,7 +9,7 @@ import { PoolCache } from '../harness/run/pools.ts';
 import { openProject, type Project } from '../harness/suite/project.ts';
 import { ReplayHub } from '../harness/cassettes/replay-hub.ts';
 import { runOptions, type RunOptions } from '../harness/run/execute.ts';
-import { asksModel, modeOf, servesCassettes, type RunMode } from '../harness/run/run.ts';
+import { asksModel, modeOf, servesCassettes, type RunMode } from '../harness/run/scenario-run.ts';
 import { runScenario } from '../harness/suite/run-scenario.ts';
 import { type ScenarioResult } from '../harness/results/scenario-result.ts';
 import type { LoadedScenario } from '../harness/scenario/scenario.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArguments, runQuery } from './agent-loop.ts';
-import type { ChatRequest, ChatResponse, ModelClient, Usage } from './chat.ts';
+import type { ChatRequest, ChatResponse, ModelClient, Usage } from './model-client.ts';
 import { ModelError } from './errors.ts';
 import type { ToolCallOutcome, ToolRouter } from './tool-router.ts';
 import type { TranscriptEvent } from './transcript.ts';

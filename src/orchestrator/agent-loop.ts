@@ -1,6 +1,6 @@
 import type { ErrorEnvelope } from '../shared/envelope.ts';
 import { isJsonObject, jsonKind } from '../shared/json-kind.ts';
-import type { AssistantMessage, ChatMessage, ModelClient, ToolCall, Usage } from './chat.ts';
+import type { AssistantMessage, ChatMessage, ModelClient, ToolCall, Usage } from './model-client.ts';
 import { MAX_ITERATIONS } from './constants.ts';
 import { malformedArgumentsEnvelope } from './envelopes.ts';
 import { ModelError } from './errors.ts';

@@ -1,7 +1,7 @@
 import OpenAI, {
   APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError,
 } from 'openai';
-import { ChatResponseSchema, type ChatRequest, type ChatResponse, type ModelClient } from './chat.ts';
+import { ChatResponseSchema, type ChatRequest, type ChatResponse, type ModelClient } from './model-client.ts';
 import { MODEL_MAX_RETRIES, MODEL_TIMEOUT_MS } from './constants.ts';
 import { ConfigError, ModelError } from './errors.ts';
 

@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResponse, ModelClient } from './chat.ts';
+import type { ChatRequest, ChatResponse, ModelClient } from './model-client.ts';
 import { ModelError } from './errors.ts';
 
 /** One scripted model turn: tool calls, a final answer, or a failure. */

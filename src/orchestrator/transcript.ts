@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorEnvelopeSchema } from '../shared/envelope.ts';
-import { UsageSchema } from './chat.ts';
+import { UsageSchema } from './model-client.ts';
 
 /** Why a query ended. */
 export const STOP_REASONS = ['final_answer', 'max_iterations', 'model_error', 'aborted'] as const;

@@ -1,7 +1,7 @@
 import { gradeErrors, gradeTools } from '../harness/grading/graders.ts';
 import { gradeGroundedness } from '../harness/grading/groundedness.ts';
 import { matchArguments, matchText } from '../harness/grading/matchers.ts';
-import type { ScenarioRun } from '../harness/run/run.ts';
+import type { ScenarioRun } from '../harness/run/scenario-run.ts';
 import type { ScenarioResult } from '../harness/results/scenario-result.ts';
 import { ErrorExpectationSchema, ToolsExpectationSchema } from '../harness/scenario/scenario.ts';
 

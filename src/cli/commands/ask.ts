@@ -6,7 +6,7 @@ import { wholeNumber } from '../numbers.ts';
 import { describeEvent, describeStop } from '../format.ts';
 import { Interrupts } from '../interrupts.ts';
 import { openProject } from '../../harness/suite/project.ts';
-import { openModel, openPool } from '../session.ts';
+import { openModel, openPool } from '../open.ts';
 import { readSettings, today } from '../settings.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runQuery } from '../../orchestrator/agent-loop.ts';
-import type { ChatMessage, ModelClient } from '../../orchestrator/chat.ts';
+import type { ChatMessage, ModelClient } from '../../orchestrator/model-client.ts';
 import { writableRoot } from '../../orchestrator/builtin-servers.ts';
 import { MODEL_MAX_RETRIES } from '../../orchestrator/constants.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
@@ -16,7 +16,7 @@ import { EXIT } from '../exit-codes.ts';
 import { describeEvent, describeServers, describeStop } from '../format.ts';
 import { Interrupts } from '../interrupts.ts';
 import { openProject, saveTarget } from '../../harness/suite/project.ts';
-import { openModel, openPool } from '../session.ts';
+import { openModel, openPool } from '../open.ts';
 import { readSettings, today, type Settings } from '../settings.ts';
 import { renderTable } from '../../harness/reporters/table.ts';
 import { TerminalUi } from '../terminal-ui.ts';

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { FAULT_KINDS, type FaultKind } from '../../harness/faults/fault.ts';
-import { writesCassettes, type RunMode } from '../../harness/run/run.ts';
+import { writesCassettes, type RunMode } from '../../harness/run/scenario-run.ts';
 
 /** The fault kinds of --fault-matrix (all unless --fault-kinds narrows them); undefined without the flag. */
 export function matrixKinds(

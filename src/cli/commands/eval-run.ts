@@ -6,7 +6,7 @@ import { checkApiKey } from '../../orchestrator/openai-model.ts';
 import { compareRuns, DEFAULT_THRESHOLDS, loadBaseline } from '../../harness/results/baseline.ts';
 import { evaluateGates, runPassed, type GateOptions } from '../../harness/results/gates.ts';
 import { runOptions } from '../../harness/run/execute.ts';
-import { asksModel, servesCassettes, writesCassettes, type RunMode } from '../../harness/run/run.ts';
+import { asksModel, servesCassettes, writesCassettes, type RunMode } from '../../harness/run/scenario-run.ts';
 import { PoolCache } from '../../harness/run/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
 import { resilienceTerminal } from '../../harness/reporters/resilience.ts';
@@ -163,7 +163,7 @@ export interface EvalPlan {
 }
 
 /** What a run keeps open across its passes: the settings, the live endpoint, the servers and the replay hub. */
-export interface EvalSession {
+export interface EvalResources {
   readonly plan: EvalPlan;
   readonly settings: Settings;
   readonly live: LiveEndpoint | undefined;
@@ -215,7 +215,7 @@ export function selectScenarios(plan: EvalPlan): { scenarios: LoadedScenario[]; 
 }
 
 /** The settings, the live endpoint (live and record mode), fresh server pools and (replay) the hub. */
-export function openSession(plan: EvalPlan): EvalSession {
+export function openResources(plan: EvalPlan): EvalResources {
   const settings = readSettings(plan.env);
   let live: LiveEndpoint | undefined;
   // Live model requests in flight adapt to the endpoint's rate limit (429s lower it, answers raise it).
@@ -237,9 +237,9 @@ export function newPools(plan: EvalPlan, settings: Settings): PoolCache {
   return new PoolCache(plan.project.root, settings.serverEnv, plan.env, plan.project.servers);
 }
 
-export async function closeSession(session: EvalSession): Promise<void> {
-  session.hub?.close();
-  await session.pools.close();
+export async function closeResources(resources: EvalResources): Promise<void> {
+  resources.hub?.close();
+  await resources.pools.close();
 }
 
 /**
@@ -248,9 +248,9 @@ export async function closeSession(session: EvalSession): Promise<void> {
  * flight and writes a partial report. Returns the exit code.
  */
 export async function runPass(
-  session: EvalSession, scenarios: readonly LoadedScenario[], invalid: readonly InvalidScenarioFile[], interrupts?: Interrupts,
+  resources: EvalResources, scenarios: readonly LoadedScenario[], invalid: readonly InvalidScenarioFile[], interrupts?: Interrupts,
 ): Promise<number> {
-  const { plan, pools, hub, live, adaptive, settings } = session;
+  const { plan, pools, hub, live, adaptive, settings } = resources;
   const { values, env, project, mode, trials, k, kinds, concurrency, recordingsDir } = plan;
   const reportsDir = project.reportsDir;
   const judge = live && scenarios.some((s) => s.scenario.expect.judge?.length) ? judgeEndpoint(settings, live, values['judge-model']) : undefined;

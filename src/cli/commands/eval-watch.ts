@@ -6,7 +6,7 @@ import { ConfigError } from '../../orchestrator/errors.ts';
 import { isScenarioFile } from '../../harness/scenario/source.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Project } from '../../harness/suite/project.ts';
-import { closeSession, evalInterrupts, openSession, planEval, runPass, selectScenarios, type EvalPlan, type EvalSession } from './eval-run.ts';
+import { closeResources, evalInterrupts, openResources, planEval, runPass, selectScenarios, type EvalPlan, type EvalResources } from './eval-run.ts';
 import { Interrupts } from '../interrupts.ts';
 
 // `helpdesk eval --watch`: a watcher process and a long-lived eval process it starts. The eval
@@ -177,7 +177,7 @@ async function evalProcess(first: EvalPlan): Promise<number> {
   // Each pass rewrites one report folder instead of adding a run per save.
   const values = { ...first.values, 'report-dir': first.values['report-dir'] ?? join(first.project.reportsDir, 'watch') };
   let plan: EvalPlan = { ...first, values };
-  let session: EvalSession = openSession(plan);
+  let resources: EvalResources = openResources(plan);
   let stop: (code: number) => void = () => {};
   const stopped = new Promise<number>((resolve) => { stop = resolve; });
   let running: Promise<void> = Promise.resolve();
@@ -192,9 +192,9 @@ async function evalProcess(first: EvalPlan): Promise<number> {
       if (scope === 'all' && paths !== 'start') {
         // The config, the prompt or a server changed: read the project again and start fresh servers.
         const next = planEval(values, first.env);
-        await closeSession(session);
+        await closeResources(resources);
         plan = next;
-        session = openSession(plan);
+        resources = openResources(plan);
       }
       const selection = selectScenarios(plan);
       const chosen = scope === 'all' ? selection : {
@@ -202,7 +202,7 @@ async function evalProcess(first: EvalPlan): Promise<number> {
         invalid: selection.invalid.filter((bad) => scope.files.has(bad.file) || scope.ids.has(bad.id)),
       };
       if (chosen.scenarios.length + chosen.invalid.length === 0) process.stdout.write('no selected scenario uses what changed\n');
-      else if ((await runPass(session, chosen.scenarios, chosen.invalid, interrupts)) === EXIT.interrupted) return stop(EXIT.interrupted);
+      else if ((await runPass(resources, chosen.scenarios, chosen.invalid, interrupts)) === EXIT.interrupted) return stop(EXIT.interrupted);
     } catch (error) {
       // A broken config or folder is reported and watched until it is fixed.
       process.stderr.write(`helpdesk: ${(error as Error).message}\n`);
@@ -233,7 +233,7 @@ async function evalProcess(first: EvalPlan): Promise<number> {
     process.off('message', onMessage);
     interrupts.dispose();
     await running.catch(() => undefined);
-    await closeSession(session);
+    await closeResources(resources);
     closing = true;
     process.disconnect?.();
   }

@@ -8,7 +8,7 @@ import { collectGarbage, keepHeapSmall } from '../../harness/suite/heap.ts';
 import { EXIT } from '../exit-codes.ts';
 import { openProject } from '../../harness/suite/project.ts';
 import { newRunId } from '../../harness/suite/run-suite.ts';
-import { closeSession, finish, openSession, verdictOf, OPTIONS, planEval, runPass, selectScenarios, type Values } from './eval-run.ts';
+import { closeResources, finish, openResources, verdictOf, OPTIONS, planEval, runPass, selectScenarios, type Values } from './eval-run.ts';
 import { watchEval } from './eval-watch.ts';
 
 export const EVAL_HELP = `Usage: helpdesk eval [mode] [filters] [options]
@@ -134,10 +134,10 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     process.stdout.write(`${renderTable(['scenario', 'tags', 'cassette', 'description'], rows, [32, 22, 10, 60])}\n${scenarios.length} scenarios${invalid.length ? `, ${invalid.length} invalid file(s)` : ''}\n`);
     return EXIT.ok;
   }
-  const session = openSession(plan);
+  const resources = openResources(plan);
   try {
-    return await runPass(session, scenarios, invalid);
+    return await runPass(resources, scenarios, invalid);
   } finally {
-    await closeSession(session);
+    await closeResources(resources);
   }
 }

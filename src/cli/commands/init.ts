@@ -13,7 +13,7 @@ import { actionsSecretName, dotEnvLines, withPlaceholders } from '../../harness/
 import { scenarioSchemaText } from '../../harness/scenario/scenario.ts';
 import { EXIT } from '../exit-codes.ts';
 import { CONFIG_FILE, openProject, saveTarget } from '../../harness/suite/project.ts';
-import { openPool } from '../session.ts';
+import { openPool } from '../open.ts';
 import { readSettings, type Settings } from '../settings.ts';
 import { TerminalQuestions } from '../terminal-ui.ts';
 import { QuestionsClosed, type Questions } from '../ui.ts';

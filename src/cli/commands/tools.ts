@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { openProject } from '../../harness/suite/project.ts';
-import { openPool } from '../session.ts';
+import { openPool } from '../open.ts';
 import { readSettings } from '../settings.ts';
 import { renderTable } from '../../harness/reporters/table.ts';
 import { EXIT } from '../exit-codes.ts';

@@ -3,7 +3,7 @@ import type { Transcript } from '../../orchestrator/transcript.ts';
 import type { Scenario } from '../scenario/scenario.ts';
 import { gradeGrounded, gradeJudges } from './answer-checks.ts';
 import { judgeName } from '../judge/request.ts';
-import type { ScenarioRun } from '../run/run.ts';
+import type { ScenarioRun } from '../run/scenario-run.ts';
 
 const transcript = (answer: string | null): Transcript => ({
   version: 1, query: 'q', model: 'm', started_at: '', duration_ms: 1, stop_reason: answer === null ? 'model_error' : 'final_answer',

@@ -2,7 +2,7 @@ import type { Scenario } from '../scenario/scenario.ts';
 import { gradeGroundedness } from './groundedness.ts';
 import { judgeName } from '../judge/request.ts';
 import { judgeCheck } from '../judge/verdict.ts';
-import type { ScenarioRun } from '../run/run.ts';
+import type { ScenarioRun } from '../run/scenario-run.ts';
 import type { GradeResult } from './score.ts';
 
 /** The groundedness check (on unless the scenario turns it off); none when no turn answered. */

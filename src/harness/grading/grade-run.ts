@@ -1,4 +1,4 @@
-import type { ScenarioRun } from '../run/run.ts';
+import type { ScenarioRun } from '../run/scenario-run.ts';
 import type { LoadedScenario } from '../scenario/scenario.ts';
 import { gradeCustom } from './custom.ts';
 import { grade } from './graders.ts';

@@ -1,6 +1,6 @@
-import type { ChatRequest } from '../../orchestrator/chat.ts';
+import type { ChatRequest } from '../../orchestrator/model-client.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
-import type { ObservedCall } from '../run/run.ts';
+import type { ObservedCall } from '../run/scenario-run.ts';
 
 /** What a custom grader receives: the run as the built-in graders see it. */
 export interface GraderInput {

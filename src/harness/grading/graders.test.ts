@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage, ChatRequest } from '../../orchestrator/chat.ts';
+import type { ChatMessage, ChatRequest } from '../../orchestrator/model-client.ts';
 import type { Transcript, TranscriptEvent } from '../../orchestrator/transcript.ts';
 import type { ErrorEnvelope } from '../../shared/envelope.ts';
 import { DEFAULT_BUDGETS, grade, gradeErrors, gradeLatency, gradeOutcome, gradeTools } from './graders.ts';
-import { observedCalls, type ObservedCall, type ScenarioRun } from '../run/run.ts';
+import { observedCalls, type ObservedCall, type ScenarioRun } from '../run/scenario-run.ts';
 import { type GradeResult } from './score.ts';
 import { parseScenario, ScenarioSchema, type Scenario } from '../scenario/scenario.ts';
 

@@ -1,10 +1,10 @@
 import type { ErrorEnvelope } from '../../shared/envelope.ts';
-import type { ChatRequest } from '../../orchestrator/chat.ts';
+import type { ChatRequest } from '../../orchestrator/model-client.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { matchArguments, matchText, matchValue, type Check } from './matchers.ts';
 import type { ErrorExpectation, ExpectedCall, Scenario, ToolsExpectation } from '../scenario/scenario.ts';
 import { gradeGrounded, gradeJudges } from './answer-checks.ts';
-import type { ObservedCall, ScenarioRun } from '../run/run.ts';
+import type { ObservedCall, ScenarioRun } from '../run/scenario-run.ts';
 import type { GradeResult } from './score.ts';
 
 /** ARCHITECTURE.md's performance figures, the default latency budgets. */

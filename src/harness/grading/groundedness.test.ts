@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../orchestrator/chat.ts';
+import type { ChatRequest } from '../../orchestrator/model-client.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { gradeGroundedness, toldTexts } from './groundedness.ts';
 

@@ -1,4 +1,4 @@
-import type { ChatRequest } from '../../orchestrator/chat.ts';
+import type { ChatRequest } from '../../orchestrator/model-client.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { evidenceOf, factsOf, sumOfSome, supported, type Fact } from './facts.ts';
 

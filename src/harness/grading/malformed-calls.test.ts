@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Transcript, TranscriptEvent } from '../../orchestrator/transcript.ts';
 import { gradeTools } from './graders.ts';
-import { observedCalls, type ObservedCall } from '../run/run.ts';
+import { observedCalls, type ObservedCall } from '../run/scenario-run.ts';
 import { type GradeResult } from './score.ts';
 import { ScenarioSchema } from '../scenario/scenario.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest, ChatResponse, ModelClient } from '../../orchestrator/chat.ts';
+import type { ChatRequest, ChatResponse, ModelClient } from '../../orchestrator/model-client.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { judgeRequest, judgeSections, JUDGE_TOOL_RESULT_CHARS } from './request.ts';
 import { askJudge, judgeCheck, parseVerdict } from './verdict.ts';

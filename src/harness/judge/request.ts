@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChatRequest } from '../../orchestrator/chat.ts';
+import type { ChatRequest } from '../../orchestrator/model-client.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import type { JudgeExpectation } from '../scenario/scenario.ts';
 

@@ -1,4 +1,4 @@
-import type { ModelClient, Usage } from '../../orchestrator/chat.ts';
+import type { ModelClient, Usage } from '../../orchestrator/model-client.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { judgeRequest, JudgeVerdictSchema, type JudgeSpec } from './request.ts';
 import type { z } from 'zod';

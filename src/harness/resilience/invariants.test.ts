@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Transcript } from '../../orchestrator/transcript.ts';
-import type { ObservedCall } from '../run/run.ts';
+import type { ObservedCall } from '../run/scenario-run.ts';
 import type { ScenarioResult } from '../results/scenario-result.ts';
 import type { FaultReport } from '../faults/fault.ts';
 import { cellInvariants, type CellTarget } from './invariants.ts';

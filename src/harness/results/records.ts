@@ -1,7 +1,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { TranscriptSchema, type Transcript } from '../../orchestrator/transcript.ts';
-import type { Mode } from '../run/run.ts';
+import type { Mode } from '../run/scenario-run.ts';
 import type { JudgeCall } from '../judge/verdict.ts';
 import { costUsd, PRICE_TABLE } from './prices.ts';
 import { groupDrifts } from '../cassettes/drift-groups.ts';

@@ -2,7 +2,7 @@ import type { Cassette } from '../cassettes/cassette.ts';
 import type { ReplayFailure } from '../cassettes/replay-hub.ts';
 import type { FaultReport } from '../faults/fault.ts';
 import type { GradeResult } from '../grading/score.ts';
-import type { Mode, ScenarioRun } from '../run/run.ts';
+import type { Mode, ScenarioRun } from '../run/scenario-run.ts';
 import type { LoadedScenario } from '../scenario/scenario.ts';
 
 /** What a rebase did with one cassette. */

@@ -1,20 +1,20 @@
 import { formatDay, parseInstant } from '../../shared/clock.ts';
 import { runQuery } from '../../orchestrator/agent-loop.ts';
 import type { ToolRouter } from '../../orchestrator/tool-router.ts';
-import type { ChatMessage, ChatRequest, ModelClient } from '../../orchestrator/chat.ts';
+import type { ChatMessage, ChatRequest, ModelClient } from '../../orchestrator/model-client.ts';
 import { systemPrompt } from '../../orchestrator/prompt.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { cassettePath, type Cassette } from '../cassettes/cassette.ts';
 import type { ReplayFailure, ReplayHub } from '../cassettes/replay-hub.ts';
 import type { FaultReport } from '../faults/fault.ts';
 import { FaultPlan } from '../faults/plan.ts';
-import { closeFaultedPool, unreachableFaults } from '../faults/session.ts';
+import { closeFaultedPool, unreachableFaults } from '../faults/faulted-pool.ts';
 import { judgeName } from '../judge/request.ts';
 import { askJudge, type JudgeCall } from '../judge/verdict.ts';
 import type { LoadedScenario, Scenario } from '../scenario/scenario.ts';
 import { liveModel, recordModel, replayModel, type LiveEndpoint, type ModelSetup, type SetupFailure } from './model-setup.ts';
 import type { OpenedPool, PoolCache } from './pools.ts';
-import { modeOf, observedCalls, type Mode, type RunMode, type ScenarioRun } from './run.ts';
+import { modeOf, observedCalls, type Mode, type RunMode, type ScenarioRun } from './scenario-run.ts';
 
 /** How to run scenarios. */
 export interface RunOptions {

@@ -1,4 +1,4 @@
-import type { ModelClient } from '../../orchestrator/chat.ts';
+import type { ModelClient } from '../../orchestrator/model-client.ts';
 import { MODEL_MAX_RETRIES } from '../../orchestrator/constants.ts';
 import type { OpenAIFunctionTool } from '../../orchestrator/openai-tools.ts';
 import { OpenAIModel } from '../../orchestrator/openai-model.ts';

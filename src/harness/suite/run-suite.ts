@@ -4,7 +4,7 @@ import { runQuietly, waitsForQuietRun } from './confirm-latency.ts';
 import { poolKey } from '../run/pools.ts';
 import { runRecord, type RunInfo, type RunRecord, type ScenarioRecord } from '../results/records.ts';
 import type { RunOptions } from '../run/execute.ts';
-import { modeOf } from '../run/run.ts';
+import { modeOf } from '../run/scenario-run.ts';
 import { failedResult } from '../results/scenario-result.ts';
 import { parseScenario, type LoadedScenario } from '../scenario/scenario.ts';
 import type { InvalidScenarioFile } from '../scenario/load-suite.ts';

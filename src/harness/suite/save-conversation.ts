@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ServersConfig } from '../../orchestrator/config.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { cassettePath, toolsHash, writeCassette, type Interaction } from '../cassettes/cassette.ts';
-import { observedCalls, type ObservedCall } from '../run/run.ts';
+import { observedCalls, type ObservedCall } from '../run/scenario-run.ts';
 import { PoolCache } from '../run/pools.ts';
 import { ReplayHub } from '../cassettes/replay-hub.ts';
 import { runScenario } from './run-scenario.ts';

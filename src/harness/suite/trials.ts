@@ -1,6 +1,6 @@
 import { cassettePath, writeCassette } from '../cassettes/cassette.ts';
 import { mapLimited } from '../run/concurrency.ts';
-import { modeOf } from '../run/run.ts';
+import { modeOf } from '../run/scenario-run.ts';
 import type { RunOptions } from '../run/execute.ts';
 import { runScenario } from './run-scenario.ts';
 import { crashed, type ScenarioResult, type ScenarioTrials } from '../results/scenario-result.ts';

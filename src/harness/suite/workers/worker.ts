@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PoolCache } from '../../run/pools.ts';
 import { ReplayHub } from '../../cassettes/replay-hub.ts';
 import { runOptions } from '../../run/execute.ts';
-import { modeOf, servesCassettes } from '../../run/run.ts';
+import { modeOf, servesCassettes } from '../../run/scenario-run.ts';
 import { runScenario } from '../run-scenario.ts';
 import { runQuietly, waitsForQuietRun } from '../confirm-latency.ts';
 import { type ScenarioResult } from '../../results/scenario-result.ts';

@@ -1,5 +1,5 @@
 import type { ErrorEnvelope } from '../../shared/envelope.ts';
-import type { ChatRequest } from '../../orchestrator/chat.ts';
+import type { ChatRequest } from '../../orchestrator/model-client.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import type { JudgeCall } from '../judge/verdict.ts';
 

@@ -20,6 +20,10 @@ export default strykerRun({
     'src/orchestrator/scripted-model.ts',
     'src/orchestrator/tool-registry.ts',
     'src/harness/grading/**/*.ts',
+    // A grader thread's own code runs in a worker thread, where the switch that turns a mutant on
+    // (a global of the test's thread) cannot reach: no test could ever catch a mutant there.
+    '!src/harness/grading/grader-thread.ts',
+    'src/harness/judge/*.ts',
     'src/harness/cassettes/contract.ts',
     'src/harness/cassettes/drift-groups.ts',
     'src/harness/cassettes/json-diff.ts',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  envelopeFromErrorResult, malformedArgumentsEnvelope, serverUnavailableEnvelope, similarNames, toolCallFailedEnvelope,
-  toolTimeoutEnvelope, unknownToolEnvelope,
+  argumentsTooLargeEnvelope, envelopeFromErrorResult, malformedArgumentsEnvelope, resultTooLargeEnvelope, serverCrashedEnvelope,
+  serverUnavailableEnvelope, similarNames, toolCallFailedEnvelope, toolTimeoutEnvelope, unknownToolEnvelope,
 } from './envelopes.ts';
 
 const KNOWN = ['get_customer', 'get_customer_tickets', 'search_tickets', 'get_ticket', 'list_invoices', 'get_asset'];
@@ -21,6 +21,12 @@ describe('similarNames', () => {
   it('keeps short plurals and words of three letters as they are', () => {
     expect(similarNames('get_bus', ['get_bu', 'get_bus', 'get_os'], 5)).toEqual(['get_bus']);
     expect(similarNames('get_oss', ['get_os', 'get_oss'], 5)).toEqual(['get_oss']);
+  });
+
+  it('splits names at any run of characters other than letters and digits, keeping digits and the letters a and z', () => {
+    expect(similarNames('get_zone9', ['list_zone9s', 'get_zone', 'get_9'])).toEqual(['list_zone9s']);
+    expect(similarNames('show__area0', ['get-area0', 'get_area'], 5)).toEqual(['get-area0']);
+    expect(similarNames('fetch v2 Zebra', ['list_zebras', 'get_v2', 'get_v'], 5)).toEqual(['get_v2', 'list_zebras']);
   });
 
   it('returns five at most by default and does not change the list it was given', () => {
@@ -71,6 +77,44 @@ describe('orchestrator envelopes', () => {
       .toBe('The billing server stopped and could not be restarted; its tools cannot answer now.');
   });
 
+  it('says a call\'s arguments are too large, in grouped bytes, and that it was not sent', () => {
+    expect(argumentsTooLargeEnvelope('kb', 'search_kb', 1_234_567, 65_536)).toEqual({
+      error: 'Arguments for search_kb are too large',
+      reason: 'The arguments are 1,234,567 bytes of JSON; a tool call may carry at most 65,536 bytes. The call was not sent.',
+      suggested_actions: ['Call search_kb again with short arguments: IDs and filters, not documents.'],
+      retryable: true,
+      follow_up_tools: ['search_kb'],
+      context: { server: 'kb', tool: 'search_kb', bytes: 1_234_567, limit_bytes: 65_536 },
+    });
+  });
+
+  it('says a result is too large, by how much, and what to do', () => {
+    expect(resultTooLargeEnvelope('tickets', 'search_tickets', 2_000_001, 100_000)).toEqual({
+      error: 'Result of search_tickets is too large',
+      reason: 'The tickets server answered with 2,000,001 bytes; at most 100,000 bytes of a tool result are passed on.',
+      suggested_actions: ['Call the tool again with narrower arguments (a filter, a shorter period), or continue without this result.'],
+      retryable: true,
+      context: { server: 'tickets', tool: 'search_tickets', bytes: 2_000_001, limit_bytes: 100_000 },
+    });
+  });
+
+  it('says a server stopped during a call, with why when known, and that the call was not sent again', () => {
+    expect(serverCrashedEnvelope('billing', 'list_invoices', 'exit code 137')).toEqual({
+      error: 'Server billing stopped during the call to list_invoices',
+      reason: 'The billing server ended before answering (exit code 137). The call was not sent again, since it may be what stopped the server; the server is restarted for the next call.',
+      suggested_actions: [
+        'Call list_invoices once more if its result is needed; if it fails again, answer without it and say so.',
+        'Use tools of other servers where they can help.',
+      ],
+      retryable: true,
+      follow_up_tools: ['list_invoices'],
+      context: { server: 'billing', tool: 'list_invoices' },
+    });
+    expect(serverCrashedEnvelope('billing', 'list_invoices', undefined).reason)
+      .toBe('The billing server ended before answering. The call was not sent again, since it may be what stopped the server; the server is restarted for the next call.');
+    expect(serverCrashedEnvelope('billing', 'list_invoices', '').reason).toMatch(/^The billing server ended before answering\. /);
+  });
+
   it('says a call timed out after how long', () => {
     expect(toolTimeoutEnvelope('kb', 'search_kb', 250)).toEqual({
       error: 'Tool search_kb timed out',
@@ -105,6 +149,10 @@ describe('orchestrator envelopes', () => {
     };
     expect(envelopeFromErrorResult('tickets', 'get_ticket', 'database is locked', { not: 'an envelope' })).toEqual(wrapped);
     expect(envelopeFromErrorResult('tickets', 'get_ticket', '{"error": 1}', undefined)).toEqual({ ...wrapped, reason: '{"error": 1}' });
+    expect(envelopeFromErrorResult('tickets', 'get_ticket', JSON.stringify(own), { not: 'an envelope' })).toEqual(cleaned);
+    expect(envelopeFromErrorResult('tickets', 'get_ticket', '"just a string"', undefined)).toEqual({ ...wrapped, reason: '"just a string"' });
+    const almost = JSON.stringify({ ...own, hint: 'not a field of the envelope' });
+    expect(envelopeFromErrorResult('tickets', 'get_ticket', almost, undefined)).toEqual({ ...wrapped, reason: almost });
     expect(envelopeFromErrorResult('tickets', 'get_ticket', '  \n', undefined).reason).toBe('The server gave no details.');
     expect(envelopeFromErrorResult('tickets', 'get_ticket', ' padded ', undefined).reason).toBe(' padded ');
   });

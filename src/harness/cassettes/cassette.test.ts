@@ -1,9 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { canonicalJson, cassettePath, changedTools, readCassette, toolsHash, writeCassette, type Cassette } from './cassette.ts';
 import { firstDifference } from './json-diff.ts';
+import { ConfigError } from '../../orchestrator/errors.ts';
+
+vi.mock('node:crypto', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:crypto')>();
+  return { ...actual, createHash: vi.fn(actual.createHash) };
+});
 
 let dir: string;
 
@@ -20,6 +27,16 @@ const tool = (name: string, description = `${name} does things`, properties: Rec
 });
 
 const TOOLS = [tool('search_tickets', 'Find tickets.', { priority: { type: 'string' } }), tool('lookup_customer')];
+
+/** What `fn` throws. */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
 
 function cassette(extra: Partial<Cassette> = {}): Cassette {
   return {
@@ -55,6 +72,21 @@ describe('cassettes', () => {
     expect(toolsHash(undefined)).toBe(toolsHash([]));
   });
 
+  it('hashes one tool list once however often it is asked (a pool hands every scenario the same list), and any other value each time', () => {
+    const list = structuredClone(TOOLS);
+    const hashed = () => vi.mocked(createHash).mock.calls.length;
+    const before = hashed();
+    const hash = toolsHash(list);
+    expect(toolsHash(list)).toBe(hash);
+    expect(toolsHash(list)).toBe(hash);
+    expect(hashed() - before).toBe(1);
+    expect(toolsHash(structuredClone(list))).toBe(hash);
+    expect(hashed() - before).toBe(2);
+    expect(toolsHash('not a list')).toBe(toolsHash('not a list'));
+    expect(toolsHash('not a list')).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(hashed() - before).toBe(5);
+  });
+
   it('finds no difference between equal values in another key order', () => {
     expect(firstDifference({ a: 1, b: [1, { c: 2, d: 3 }] }, { b: [1, { d: 3, c: 2 }], a: 1 })).toBeUndefined();
   });
@@ -84,6 +116,7 @@ describe('cassettes', () => {
     expect(changedTools(before, after)).toEqual(['check_warranty (added)', 'get_invoice (changed)', 'search_tickets (removed)']);
     expect(changedTools(before, structuredClone(before).reverse())).toEqual([]);
     expect(changedTools(undefined, [tool('a')])).toEqual(['a (added)']);
+    expect(changedTools([{ type: 'web_search' }, tool('a')], [tool('a')])).toEqual(['? (removed)']);
   });
 
   it('writes a cassette readably and reads it back unchanged', () => {
@@ -121,6 +154,17 @@ describe('cassettes', () => {
     expect(message).toContain('Unrecognized key: "headers"');
   });
 
+  it('lists every bad field of a cassette as "path: problem", separated by semicolons', () => {
+    const path = join(dir, 'two-problems.json');
+    writeFileSync(path, JSON.stringify({ ...cassette(), max_retries: -1, interactions: [{ request: {}, response: { status: 'ok', body: {} } }] }));
+    const error = thrown(() => readCassette(path));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({
+      code: 'invalid_cassette',
+      message: `${path}: not a valid cassette: max_retries: Too small: expected number to be >=0; interactions.0.response.status: Invalid input: expected number, received string`,
+    });
+  });
+
   it('rejects an interaction without a response status', () => {
     const path = join(dir, 'no-status.json');
     const broken = cassette();
@@ -131,6 +175,10 @@ describe('cassettes', () => {
   it('rejects a cassette that is not JSON, naming the file', () => {
     const path = join(dir, 'truncated.json');
     writeFileSync(path, '{ "format": 1, "interactions": [');
-    expect(() => readCassette(path)).toThrow(path);
+    const error = thrown(() => readCassette(path));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe('invalid_cassette');
+    expect((error as ConfigError).message.startsWith(`${path}: not valid JSON: `)).toBe(true);
+    expect((error as ConfigError).cause).toBeInstanceOf(SyntaxError);
   });
 });

@@ -1,8 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { customCheckName, gradeCustom } from './custom.ts';
+import { GRADER_MODULE_MAX_BYTES } from './grader-limits.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'custom-graders-'));
 const scenarioFile = join(dir, 'scenario.json');
@@ -84,5 +87,40 @@ describe('custom graders', () => {
     expect(customCheckName({ module: 'checks/tone.cts', export: 'default' })).toBe('custom:tone');
     expect(customCheckName({ module: 'checks/tone.ts.bak', export: 'default' })).toBe('custom:tone.ts.bak');
     expect(customCheckName({ module: 'tone.xjs', export: 'default' })).toBe('custom:tone.xjs');
+  });
+});
+
+describe('custom graders: what is not a grader module', () => {
+  const reasonFor = async (module: string) => {
+    const [result] = await gradeCustom([{ module, export: 'default' }], scenarioFile, input);
+    expect(result).toMatchObject({ pass: false, score: 0 });
+    return result?.reason;
+  };
+
+  it('refuses a directory, a FIFO, a character device and a socket before any thread reads them', async () => {
+    mkdirSync(join(dir, 'folder.mjs'));
+    expect(await reasonFor('folder.mjs')).toBe(`the grader failed: cannot load grader ${join(dir, 'folder.mjs')}: not a regular file (a directory)`);
+    execFileSync('mkfifo', [join(dir, 'pipe.mjs')]);
+    expect(await reasonFor('pipe.mjs')).toBe(`the grader failed: cannot load grader ${join(dir, 'pipe.mjs')}: not a regular file (a FIFO)`);
+    expect(await reasonFor('/dev/null')).toBe('the grader failed: cannot load grader /dev/null: not a regular file (a character device)');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(join(dir, 'socket.mjs'), resolve));
+    try {
+      expect(await reasonFor('socket.mjs')).toBe(`the grader failed: cannot load grader ${join(dir, 'socket.mjs')}: not a regular file (a socket)`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('refuses a module past the size limit, saying its size, and loads one of exactly the limit', async () => {
+    const grader = "export default () => ({ pass: true, message: 'big but allowed' });\n";
+    writeFileSync(join(dir, 'limit.mjs'), grader + '/'.repeat(GRADER_MODULE_MAX_BYTES - grader.length));
+    expect(await gradeCustom([{ module: 'limit.mjs', export: 'default' }], scenarioFile, input)).toEqual([{ name: 'custom:limit', pass: true, reason: 'big but allowed' }]);
+    writeFileSync(join(dir, 'huge.mjs'), '/'.repeat(5.3 * 1024 * 1024));
+    expect(await reasonFor('huge.mjs')).toBe(`the grader failed: cannot load grader ${join(dir, 'huge.mjs')}: it is 5.3 MB; a grader module may be at most 4 MB`);
+  });
+
+  it('says why a module path cannot be read at all', async () => {
+    expect(await reasonFor('missing.mjs')).toBe(`the grader failed: cannot load grader ${join(dir, 'missing.mjs')}: ENOENT: no such file or directory, stat '${join(dir, 'missing.mjs')}'`);
   });
 });

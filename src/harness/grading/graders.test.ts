@@ -173,6 +173,26 @@ describe('graders', () => {
     expect(gradeTools(exp, calls([...LOOKUP], [...SEARCH])).every((r) => r.pass)).toBe(true);
   });
 
+  it('exact: a different number of calls fails the check', () => {
+    expect(sequence({ mode: 'exact', calls: [{ name: 'lookup_customer' }] }, calls([...LOOKUP], [...LOOKUP]))).toEqual({
+      name: 'tools', pass: false, reason: 'expected [lookup_customer] (exact), got [lookup_customer, lookup_customer]: 2 calls instead of 1',
+    });
+  });
+
+  it('unordered: says when every call is expected but not as many times as made', () => {
+    expect(sequence({ mode: 'unordered', calls: [{ name: 'lookup_customer' }, { name: 'lookup_customer' }] }, calls([...LOOKUP]))).toEqual({
+      name: 'tools', pass: false,
+      reason: 'expected [lookup_customer, lookup_customer] (unordered), got [lookup_customer]: a call is expected a different number of times',
+    });
+  });
+
+  it('says no tool was called when a call expected by its arguments alone is missing from an empty run', () => {
+    expect(sequence({ mode: 'subset', calls: [{ args: { customer_id: 'CUST-001' } }] }, [])).toEqual({
+      name: 'tools', pass: false,
+      reason: 'expected [any tool with {"customer_id":"CUST-001"}] (subset), got []: no call has the arguments {"customer_id":"CUST-001"} (no tool was called)',
+    });
+  });
+
   it('grades nothing about tools without a tools expectation, and no sequence without expected calls', () => {
     expect(gradeTools(undefined, calls([...SEARCH]))).toEqual([]);
     expect(gradeTools(tools({ count: { max: 0 } }), calls([...SEARCH])).map((r) => r.name)).toEqual(['tool_count']);
@@ -214,10 +234,36 @@ describe('error expectations', () => {
   });
 
   it('fails when the tool was not called, or when every call of it succeeded', () => {
-    expect(errorCheck({}, errorRun({ calls: calls(['search_tickets']) })).reason)
-      .toBe('expected an error envelope from get_ticket_details, but get_ticket_details was not called');
-    expect(errorCheck({}, errorRun({ calls: calls(['get_ticket_details', { ticket_id: 'TKT-1001' }]) })).reason)
-      .toBe('expected an error envelope from get_ticket_details, but every call succeeded');
+    expect(errorCheck({}, errorRun({ calls: calls(['search_tickets']) }))).toEqual({
+      name: 'error:get_ticket_details', pass: false, reason: 'expected an error envelope from get_ticket_details, but get_ticket_details was not called',
+    });
+    expect(errorCheck({}, errorRun({ calls: calls(['get_ticket_details', { ticket_id: 'TKT-1001' }]) }))).toEqual({
+      name: 'error:get_ticket_details', pass: false, reason: 'expected an error envelope from get_ticket_details, but every call succeeded',
+    });
+  });
+
+  it('grades no error expectation when the scenario has none', () => {
+    expect(gradeErrors(undefined, errorRun())).toEqual([]);
+  });
+
+  it('lists the follow-up tools an envelope names, or none, when one expected is missing', () => {
+    const envelope = (follow: string[] | undefined): ErrorEnvelope => {
+      const { follow_up_tools: _, ...rest } = NOT_FOUND;
+      return follow ? { ...rest, follow_up_tools: follow } : rest;
+    };
+    const failedWith = (e: ErrorEnvelope) => errorRun({
+      calls: calls(['get_ticket_details', { ticket_id: 'TKT-9999' }, { isError: true, envelope: e }]),
+      requests: [request({ role: 'tool', tool_call_id: 'call_0', content: JSON.stringify(e) })],
+    });
+    const exp = { envelope: { follow_up_tools: ['lookup_customer'] } };
+    expect(errorCheck(exp, failedWith(envelope(undefined))).reason).toBe('get_ticket_details: follow_up_tools lacks lookup_customer (got [])');
+    expect(errorCheck(exp, failedWith(envelope(['search_tickets', 'get_sla_terms']))).reason)
+      .toBe('get_ticket_details: follow_up_tools lacks lookup_customer (got [search_tickets, get_sla_terms])');
+  });
+
+  it('does not count the failed call itself as the call then_called asks for', () => {
+    expect(errorCheck({ then_called: 'get_ticket_details' }, errorRun({ calls: calls(['get_ticket_details', { ticket_id: 'TKT-9999' }, { isError: true, envelope: NOT_FOUND }]) })).reason)
+      .toBe('get_ticket_details: the model did not call get_ticket_details afterwards (it called [])');
   });
 
   it('names each envelope field that differs', () => {
@@ -388,6 +434,26 @@ describe('latency', () => {
     expect(only(gradeLatency(undefined, run({ mode: 'live', transcripts: turns })), 'latency:query'))
       .toEqual({ name: 'latency:query', pass: false, reason: 'query 20000 ms (budget 15000 ms)' });
     expect(only(gradeLatency(undefined, run({ mode: 'record', transcripts: turns })), 'latency:query').pass).toBe(false);
+  });
+
+  it('names the first of the slowest calls, and leaves calls that waited for a server restart untimed, counting them', () => {
+    const observed = calls(
+      ['lookup_customer', {}, { durationMs: 40 }], ['search_tickets', {}, { durationMs: 2500, serverRestarted: true }],
+      ['get_invoice', {}, { durationMs: 40 }], ['get_sla_terms', {}, { durationMs: 9000, serverRestarted: true }],
+    );
+    expect(only(gradeLatency(undefined, run({ calls: observed })), 'latency:tool_call')).toEqual({
+      name: 'latency:tool_call', pass: true,
+      reason: 'slowest tool call lookup_customer 40.0 ms (budget 200 ms); 2 call(s) that waited for a server restart not timed',
+    });
+  });
+
+  it('takes only the model responses\' time out of a replayed query', () => {
+    const toolResult: TranscriptEvent = {
+      type: 'tool_result', at_ms: 0, iteration: 1, id: 'c', name: 't', server: 's', duration_ms: 30, is_error: false, content: '',
+    };
+    const turn = transcript({ duration_ms: 100, events: [{ type: 'user', at_ms: 0, content: 'q' }, modelResponse(40), toolResult] });
+    expect(only(gradeLatency(undefined, run({ mode: 'replay', transcripts: [turn] })), 'latency:query'))
+      .toEqual({ name: 'latency:query', pass: true, reason: 'query 60 ms without model time (budget 15000 ms)' });
   });
 
   it('grades no tool-call latency when no tool was called', () => {

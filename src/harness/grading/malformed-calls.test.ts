@@ -94,4 +94,26 @@ describe('calls with malformed arguments', () => {
       ['expect.tools.calls.0.args', 'a call with malformed_arguments has no arguments to expect'],
     ]);
   });
+
+  it('fail an expected call that is not marked, quoting the raw arguments up to 80 characters', () => {
+    const exp = tools({ mode: 'exact', calls: [{ name: 'get_ticket_details', malformed_arguments: true }, { name: 'get_ticket_details' }] });
+    const malformed = (index: number, raw: string): ObservedCall => ({ ...call(index, 'get_ticket_details', null), malformedArguments: raw });
+    const reason = (raw: string) => gradeTools(exp, [MALFORMED, malformed(1, raw)])[0]?.reason;
+    const summary = 'expected [get_ticket_details (malformed arguments), get_ticket_details] (exact), got [get_ticket_details (malformed arguments), get_ticket_details (malformed arguments)]';
+    expect(reason(RAW)).toBe(`${summary}: call 2: its arguments were malformed: ${RAW}`);
+    const fits = `{"q": "${'x'.repeat(73)}`;
+    expect(fits).toHaveLength(80);
+    expect(reason(fits)).toBe(`${summary}: call 2: its arguments were malformed: ${fits}`);
+    expect(reason(`${fits}y`)).toBe(`${summary}: call 2: its arguments were malformed: ${fits.slice(0, 79)}…`);
+  });
+
+  it('are each named in the note, and a tool\'s own count notes only its own', () => {
+    const other = { ...call(1, 'search_tickets', null), malformedArguments: '{"q":' };
+    const results = byName(gradeTools(tools({ count: { min: 0 }, per_tool: { get_ticket_details: { min: 0 }, lookup_customer: { min: 0 } } }), [MALFORMED, other]));
+    expect(results.tool_count?.reason)
+      .toBe(`expected at least 0 tool calls, got 0; left out: 2 calls with malformed arguments, which never reached a server (get_ticket_details ${RAW}, search_tickets {"q":)`);
+    expect(results['count:get_ticket_details']?.reason)
+      .toBe(`expected at least 0 call(s) of get_ticket_details, got 0; left out: 1 call with malformed arguments, which never reached a server (get_ticket_details ${RAW})`);
+    expect(results['count:lookup_customer']?.reason).toBe('expected at least 0 call(s) of lookup_customer, got 0');
+  });
 });

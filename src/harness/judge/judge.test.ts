@@ -167,4 +167,31 @@ describe('judge', () => {
     expect(failing.durationMs).toBeLessThan(5_000);
     expect(failing).toMatchObject({ usage: null, verdict: undefined, model: 'j', error: 'the judge call failed: down' });
   });
+
+  it('shows an earlier turn without an answer as an empty reply, and grades the last turn\'s answer of many, or none', () => {
+    const turns = [{ ...transcript('first?', 'one'), answer: null }, transcript('second?', 'two'), transcript('third?', 'three')];
+    const sections = judgeSections(judgeRequest(SPEC, turns, 'j'));
+    expect(sections.get('Conversation')).toBe('user: first?\nassistant: \nuser: second?\nassistant: two\nuser: third?');
+    expect(sections.get('Answer to grade')).toBe('three');
+    const none = judgeSections(judgeRequest(SPEC, [], 'j'));
+    expect([none.get('Conversation'), none.get('Tool calls and results'), none.get('Answer to grade')]).toEqual(['', '(no tool was called)', '']);
+  });
+
+  it('trims the spaces around a section\'s heading', () => {
+    expect([...judgeSections({ messages: [{ role: 'user', content: '## Rubric  \nbe brief\n## Answer to grade  ' }] })])
+      .toEqual([['Rubric', 'be brief'], ['Answer to grade', '']]);
+  });
+
+  it('takes the fences off a padded reply, and keeps fences inside the verdict\'s text', () => {
+    expect(parseVerdict('  ```json\n{"score":1,"pass":true,"reasons":[]}\n```  ')).toEqual({ score: 1, pass: true, reasons: [] });
+    expect(parseVerdict('{"score":1,"pass":true,"reasons":["cites ```json\\n``` as asked"]}')).toEqual({ score: 1, pass: true, reasons: ['cites ```json\n``` as asked'] });
+  });
+
+  it('names the nested path of what is wrong in a reply', () => {
+    expect(parseVerdict('{"score":0.5,"pass":true,"reasons":["ok", 2]}')).toBe('the judge\'s reply is not a verdict (reasons.1: Invalid input: expected string, received number)');
+  });
+
+  it('fails the check, with no score, when the judge was not asked', () => {
+    expect(judgeCheck(0.7, undefined)).toEqual({ pass: false, score: 0, reason: 'the judge was not asked (the run ended without an answer to grade)' });
+  });
 });

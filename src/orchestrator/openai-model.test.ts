@@ -33,6 +33,11 @@ describe('the OpenAI adapter', () => {
     [429, { error: { message: 'slow down' } }, 'rate_limit', 'rate-limiting this key (HTTP 429)'],
     [503, { error: { message: 'down' } }, 'server', 'failed with HTTP 503'],
     [400, { error: { message: 'unknown model' } }, 'bad_request', 'refused the request (HTTP 400)'],
+    // What vLLM and Ollama answer when they cannot take tools: the message says how to get them.
+    [400, { error: { message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set' } }, 'bad_request',
+      'The model API refused the request (HTTP 400): 400 "auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set. vLLM takes tools only when started with --enable-auto-tool-choice and the --tool-call-parser of the model'],
+    [400, { error: { message: 'registry.ollama.ai/library/gemma2:2b does not support tools' } }, 'bad_request',
+      'does not support tools. This model cannot call tools; choose one that can (Ollama lists them under the "tools" tag)'],
     [200, { id: 'x' }, 'malformed_reply', 'not a chat completion (choices'],
     [200, '{"choices": [', 'malformed_reply', 'the body is not valid JSON'],
   ])('turns HTTP %i into a model error of kind %s that says what happened', async (status, body, kind, says) => {

@@ -42,6 +42,20 @@ export function checkApiKey(
   return key;
 }
 
+/**
+ * What to do when an OpenAI-compatible server refuses the tools themselves, by what each says:
+ * vLLM serves tool calls only when started for them, Ollama only for models trained for them.
+ */
+function toolAdvice(message: string): string {
+  if (/enable-auto-tool-choice|tool-call-parser/.test(message)) {
+    return '. vLLM takes tools only when started with --enable-auto-tool-choice and the --tool-call-parser of the model (e.g. hermes for Qwen, llama3_json for Llama 3.1+, mistral).';
+  }
+  if (/does not support tools/i.test(message)) {
+    return '. This model cannot call tools; choose one that can (Ollama lists them under the "tools" tag), e.g. qwen3 or llama3.1.';
+  }
+  return '';
+}
+
 function describe(error: unknown): ModelError {
   if (error instanceof ModelError) return error;
   if (error instanceof APIUserAbortError) return new ModelError('aborted', 'The model request was cancelled.', undefined, { cause: error });
@@ -62,7 +76,7 @@ function describe(error: unknown): ModelError {
     if (status !== undefined && status >= 500) {
       return new ModelError('server', `The model API failed with HTTP ${status}.`, status, { cause: error });
     }
-    return new ModelError('bad_request', `The model API refused the request (HTTP ${status ?? '?'}): ${error.message}`, status, { cause: error });
+    return new ModelError('bad_request', `The model API refused the request (HTTP ${status ?? '?'}): ${error.message}${toolAdvice(error.message)}`, status, { cause: error });
   }
   if (error instanceof SyntaxError) {
     return new ModelError('malformed_reply', `The model API sent a reply that is not a chat completion (the body is not valid JSON: ${error.message}).`, undefined, { cause: error });

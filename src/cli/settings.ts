@@ -44,8 +44,8 @@ export function loadDotEnv(env: NodeJS.ProcessEnv, dir: string = process.cwd()):
   }
 }
 
-/** Reads the settings; `nowFlag` (from --now) wins over HELPDESK_NOW. */
-export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string): Settings {
+/** Reads the settings; `nowFlag` (from --now) wins over HELPDESK_NOW, `modelFlag` (--model) over OPENAI_MODEL. */
+export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string, modelFlag?: string): Settings {
   const now = nowFlag ?? (env.HELPDESK_NOW || undefined);
   let clock: Clock;
   try {
@@ -57,7 +57,7 @@ export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string): Settings
   return {
     apiKey: env.OPENAI_API_KEY,
     baseURL: env.OPENAI_BASE_URL || undefined,
-    model: env.OPENAI_MODEL || DEFAULT_MODEL,
+    model: modelFlag || env.OPENAI_MODEL || DEFAULT_MODEL,
     now,
     clock,
     logLevel: parseLogLevel(env.HELPDESK_LOG_LEVEL, 'warn'),

@@ -19,6 +19,7 @@ Options:
   --verbose              show each model and tool call on stderr as it happens
   --max-iterations <n>   model calls allowed for the question (default 10)
   --tool-timeout <ms>    timeout of each tool call (default 10000)
+  --model <name>         the model (default OPENAI_MODEL, else gpt-4o-mini)
   --now <ISO-8601>       pin the clock, e.g. 2025-10-05T12:00:00Z (or HELPDESK_NOW)
   --config <file>        a config file: its mcpServers (merged over the built-in servers
                          unless builtinServers is false) and system prompt; default
@@ -34,7 +35,7 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     allowPositionals: true,
     options: {
       json: { type: 'boolean' }, verbose: { type: 'boolean' }, 'max-iterations': { type: 'string' },
-      'tool-timeout': { type: 'string' }, now: { type: 'string' }, config: { type: 'string' },
+      'tool-timeout': { type: 'string' }, now: { type: 'string' }, config: { type: 'string' }, model: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -47,7 +48,7 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   if (question === '') throw new ConfigError('ask needs a question, e.g. helpdesk ask "What are the critical tickets for customer CUST-001?"');
   const maxIterations = wholeNumber(values['max-iterations'], '--max-iterations', 1);
   const toolTimeout = wholeNumber(values['tool-timeout'], '--tool-timeout', 1);
-  const settings = readSettings(env, values.now);
+  const settings = readSettings(env, values.now, values.model);
   const model = openModel(settings);
   const project = openProject(values.config, env);
   const pool = await openPool(settings, project.servers, toolTimeout);

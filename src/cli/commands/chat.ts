@@ -41,6 +41,7 @@ follow-up questions work. Each tool call is shown live with its server and time.
 ${PROMPT_COMMANDS}
 
 Options:
+  --model <name>     the model (default OPENAI_MODEL, else gpt-4o-mini)
   --now <ISO-8601>   pin the clock, e.g. 2025-10-05T12:00:00Z (or HELPDESK_NOW)
   --config <file>    a config file: its mcpServers (merged over the built-in servers unless
                      builtinServers is false), system prompt and folders; default
@@ -210,7 +211,7 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const { values } = parseArgs({
     args: argv,
     options: {
-      now: { type: 'string' }, config: { type: 'string' }, scenarios: { type: 'string' }, recordings: { type: 'string' },
+      now: { type: 'string' }, config: { type: 'string' }, scenarios: { type: 'string' }, recordings: { type: 'string' }, model: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -219,7 +220,7 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     process.stdout.write(`${CHAT_HELP}\n`);
     return EXIT.ok;
   }
-  const settings = readSettings(env, values.now);
+  const settings = readSettings(env, values.now, values.model);
   let model: ModelClient | undefined;
   let modelProblem: string | undefined;
   const recorder = new Recorder();

@@ -40,7 +40,7 @@ export const OPTIONS = {
   'min-pass-rate': { type: 'string' }, 'max-flaky': { type: 'string' }, baseline: { type: 'string' },
   'fail-on-regression': { type: 'boolean' }, 'report-dir': { type: 'string' }, out: { type: 'string' },
   concurrency: { type: 'string' }, scenarios: { type: 'string' }, recordings: { type: 'string' },
-  list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'judge-model': { type: 'string' },
+  list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'judge-model': { type: 'string' }, model: { type: 'string' },
   'fault-matrix': { type: 'boolean' }, 'fault-kinds': { type: 'string' }, workers: { type: 'string' }, config: { type: 'string' },
   watch: { type: 'boolean' }, 'watch-child': { type: 'boolean' },
 } as const;
@@ -180,6 +180,9 @@ export function planEval(values: Values, env: NodeJS.ProcessEnv, project: Projec
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 1) ?? 4;
   const trials = wholeNumber(values.trials, '--trials', 1) ?? 1;
   if (trials > 1 && servesCassettes(mode)) throw new ConfigError('--trials needs --live or --record: a replay gives the same answer every time');
+  if (values.model !== undefined && !asksModel(mode)) {
+    throw new ConfigError('--model chooses the model of --live and --record runs; replay, --rebase and --author use the model each cassette or script names');
+  }
   if (trials > 1 && mode === 'author') throw new ConfigError('--trials cannot be combined with --author: a script gives the same answer every time');
   const kinds = matrixKinds(values['fault-matrix'] === true, values['fault-kinds'], { mode, trials });
   const k = wholeNumber(values.k, '--k', 1) ?? defaultK(trials);
@@ -216,7 +219,7 @@ export function selectScenarios(plan: EvalPlan): { scenarios: LoadedScenario[]; 
 
 /** The settings, the live endpoint (live and record mode), fresh server pools and (replay) the hub. */
 export function openResources(plan: EvalPlan): EvalResources {
-  const settings = readSettings(plan.env);
+  const settings = readSettings(plan.env, undefined, plan.values.model);
   let live: LiveEndpoint | undefined;
   // Live model requests in flight adapt to the endpoint's rate limit (429s lower it, answers raise it).
   let adaptive: AdaptiveLimit | undefined;

@@ -21,6 +21,7 @@ Modes:
   --record           call the live model and write the cassettes of the selected scenarios
   --author           write the cassettes from each scenario's "script" (no model, no key)
   --live             call the live model without cassettes
+  --model <name>     the model of --live and --record (default OPENAI_MODEL, else gpt-4o-mini)
   --rebase           replay the recorded model decisions against today's servers, prompt and
                      tools, and rewrite each cassette whose scenario still passes (offline, no key)
 Filters (combine; a scenario must match each given kind):

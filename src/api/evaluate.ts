@@ -60,7 +60,7 @@ async function evaluateOpened(session: SuiteSession, options: EvaluateOptions): 
   const { journal } = opened;
   try {
     const { record } = await evaluateSuite(suite.scenarios, suite.invalid, {
-      run, journal, root: project.root, cwd, serverEnv: session.serverEnv, headerEnv: session.env, servers: project.servers, trials, k,
+      run, journal, root: project.root, cwd, serverEnv: session.serverEnv, headerEnv: session.env, servers: project.servers, prices: project.prices, trials, k,
       concurrency: options.concurrency ?? 4,
       // Worker threads load their scenarios from files: scenarios declared in code run in this thread.
       workers: session.inCode ? 1 : workerCount(undefined, { live: run.live !== undefined, trials, scenarios: suite.scenarios.length }),

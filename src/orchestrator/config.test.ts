@@ -258,6 +258,15 @@ describe('readConfigFile: variables', () => {
 
   it('gives a config from a value no path, its folder as dir, and resolves paths against that folder', () => {
     const file = configFrom({ mcpServers: {}, reports: 'out' }, { name: 'inline', dir }, BUILTINS);
-    expect(file).toEqual({ path: undefined, dir, servers: BUILTINS, systemPrompt: undefined, scenarios: undefined, recordings: undefined, reports: join(dir, 'out') });
+    expect(file).toEqual({ path: undefined, dir, servers: BUILTINS, systemPrompt: undefined, scenarios: undefined, recordings: undefined, reports: join(dir, 'out'), prices: undefined });
+  });
+
+  it('takes model prices in USD per million tokens and refuses a price that is not one, naming where', () => {
+    const prices = { 'qwen3:8b': { input: 0.02, output: 0.08 } };
+    expect(configFrom({ mcpServers: {}, prices }, { name: 'inline', dir }, BUILTINS).prices).toEqual(prices);
+    expect(() => configFrom({ mcpServers: {}, prices: { m: { input: -1, output: 1 } } }, { name: 'inline', dir }, BUILTINS))
+      .toThrow('Invalid config inline:\n  prices.m.input: Too small: expected number to be >=0');
+    expect(() => configFrom({ mcpServers: {}, prices: { m: { input: 1, output: 1, currency: 'EUR' } } }, { name: 'inline', dir }, BUILTINS))
+      .toThrow(/prices\.m: Unrecognized key: "currency"/);
   });
 });

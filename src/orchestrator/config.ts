@@ -79,6 +79,13 @@ export const ConfigFileSchema = z
     scenarios: z.string().min(1).optional().describe('The scenario folder (default scenarios/ beside this file).'),
     recordings: z.string().min(1).optional().describe('The cassette folder (default recordings/ beside this file).'),
     reports: z.string().min(1).optional().describe('Where eval writes its reports (default reports/ beside this file).'),
+    prices: z
+      .record(
+        z.string().min(1),
+        z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict(),
+      )
+      .optional()
+      .describe('Model prices in US dollars per million tokens ({ "model": { "input": 0.2, "output": 0.8 } }), added to the built-in table or replacing its entry: the cost columns of the reports use them.'),
   })
   .strict();
 
@@ -96,6 +103,8 @@ export interface ConfigFile {
   readonly scenarios: string | undefined;
   readonly recordings: string | undefined;
   readonly reports: string | undefined;
+  /** The config's own model prices (USD per million tokens), when it gives any. */
+  readonly prices: Readonly<Record<string, { readonly input: number; readonly output: number }>> | undefined;
 }
 
 /** Servers by name, in start order. */
@@ -147,5 +156,6 @@ export function configFrom(
   return {
     path: undefined, dir: base, servers,
     systemPrompt: at(file.systemPrompt), scenarios: at(file.scenarios), recordings: at(file.recordings), reports: at(file.reports),
+    prices: file.prices,
   };
 }

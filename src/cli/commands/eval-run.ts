@@ -270,7 +270,7 @@ export async function runPass(
   try {
     const runSettings = { mode, recordingsDir, promptTemplate: project.promptTemplate };
     const { record, kept, interrupted } = await evaluateSuite(scenarios, invalid, {
-      run: runOptions(runSettings, { pools, hub, live, judge, signal }), journal, root: project.root, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, servers: project.servers, trials, k, concurrency,
+      run: runOptions(runSettings, { pools, hub, live, judge, signal }), journal, root: project.root, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, servers: project.servers, prices: project.prices, trials, k, concurrency,
       workers: workerCount(plan.workers, { live: live !== undefined, trials, scenarios: scenarios.length }),
       matrix: kinds !== undefined && kinds !== null,
       onResult: (id, pass, durationMs, trial, done, total) => {

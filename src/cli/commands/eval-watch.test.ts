@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../orchestrator/builtin-servers.ts';
 import type { Project } from '../../harness/suite/project.ts';
+import { priceTable } from '../../harness/results/prices.ts';
 import { affected, watchedFolders } from './eval-watch.ts';
 
 const dir = '/work/evals';
@@ -12,6 +13,7 @@ const project: Project = {
     remote: { url: 'http://127.0.0.1:9/mcp', args: [], env: {}, disabled: false },
   },
   scenariosDir: join(dir, 'scenarios'), recordingsDir: join(dir, 'recordings'), reportsDir: join(dir, 'reports'),
+  prices: priceTable(undefined),
 };
 const plan = { scenariosDir: project.scenariosDir, recordingsDir: project.recordingsDir };
 

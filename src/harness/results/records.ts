@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { TranscriptSchema, type Transcript } from '../../orchestrator/transcript.ts';
 import type { Mode } from '../run/scenario-run.ts';
 import type { JudgeCall } from '../judge/verdict.ts';
-import { costUsd, PRICE_TABLE } from './prices.ts';
+import { costUsd, PRICE_TABLE, type Prices } from './prices.ts';
 import { groupDrifts } from '../cassettes/drift-groups.ts';
 import type { ScenarioResult } from './scenario-result.ts';
 import type { LoadedScenario, Scenario } from '../scenario/scenario.ts';
@@ -210,7 +210,7 @@ function modelMs(transcripts: readonly Transcript[]): number[] {
 }
 
 /** One trial's record. */
-export function trialRecord(result: ScenarioResult, scenario: Scenario, trial: number): TrialRecord {
+export function trialRecord(result: ScenarioResult, scenario: Scenario, trial: number, prices: Prices = PRICE_TABLE.per_million_tokens): TrialRecord {
   const transcripts = [...(result.run?.transcripts ?? [])];
   const usage = transcripts.reduce(
     (sum, t) => ({
@@ -221,7 +221,7 @@ export function trialRecord(result: ScenarioResult, scenario: Scenario, trial: n
     { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
   );
   const model = transcripts[0]?.model;
-  const judge = judgeRecord(result.run?.judge ?? []);
+  const judge = judgeRecord(result.run?.judge ?? [], prices);
   return {
     trial,
     pass: result.pass,
@@ -242,7 +242,7 @@ export function trialRecord(result: ScenarioResult, scenario: Scenario, trial: n
       discovery_ms: result.run?.discoveryMs ?? 0,
     },
     usage,
-    cost_usd: model ? costUsd(model, usage.prompt_tokens, usage.completion_tokens) : null,
+    cost_usd: model ? costUsd(model, usage.prompt_tokens, usage.completion_tokens, prices) : null,
     score: result.score,
     judge,
     rebase: result.rebase ? { outcome: result.rebase.outcome, reasons: [...result.rebase.reasons] } : null,
@@ -255,14 +255,14 @@ export function trialRecord(result: ScenarioResult, scenario: Scenario, trial: n
 const NO_USAGE = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 
 /** The judge calls of a trial with their tokens, cost and time (null when nothing was judged). */
-function judgeRecord(calls: readonly JudgeCall[]): TrialRecord['judge'] {
+function judgeRecord(calls: readonly JudgeCall[], prices: Prices): TrialRecord['judge'] {
   if (calls.length === 0) return null;
   const usage = calls.reduce((sum, c) => ({
     prompt_tokens: sum.prompt_tokens + (c.usage?.prompt_tokens ?? 0),
     completion_tokens: sum.completion_tokens + (c.usage?.completion_tokens ?? 0),
     total_tokens: sum.total_tokens + (c.usage?.total_tokens ?? 0),
   }), NO_USAGE);
-  const costs = calls.map((c) => (c.usage ? costUsd(c.model, c.usage.prompt_tokens, c.usage.completion_tokens) : 0));
+  const costs = calls.map((c) => (c.usage ? costUsd(c.model, c.usage.prompt_tokens, c.usage.completion_tokens, prices) : 0));
   return {
     calls: calls.map((c) => ({
       name: c.name, model: c.model, ms: c.durationMs, usage: c.usage,
@@ -343,6 +343,8 @@ export interface RunInfo {
   readonly trials: number;
   readonly k: number;
   readonly shard: { index: number; count: number } | null;
+  /** The price table's name as the reports show it (default the built-in table's version). */
+  readonly priceTable?: string;
 }
 
 /** Builds the run record; gates are added by the caller once they are evaluated. */
@@ -358,7 +360,7 @@ export function runRecord(info: RunInfo, scenarios: readonly ScenarioRecord[], g
     trials: info.trials,
     k: info.k,
     shard: info.shard,
-    price_table: PRICE_TABLE.version,
+    price_table: info.priceTable ?? PRICE_TABLE.version,
     scenarios: [...scenarios].sort((a, b) => a.id.localeCompare(b.id)),
     totals: totals(scenarios),
     gates,

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { builtinServers, PROJECT_ROOT, writableRoot } from '../../orchestrator/builtin-servers.ts';
 import { configFrom, readConfigFile, type ConfigFile, type ConfigInput, type ServersConfig } from '../../orchestrator/config.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
+import { priceTable, type PriceTable } from '../results/prices.ts';
 import type { SaveTarget } from './save-conversation.ts';
 
 /** The config file a command reads from the folder it runs in when no --config is given. */
@@ -25,6 +26,8 @@ export interface Project {
   readonly scenariosDir: string;
   readonly recordingsDir: string;
   readonly reportsDir: string;
+  /** The prices of the cost estimates: the built-in table, with the config's `prices` over it. */
+  readonly prices: PriceTable;
 }
 
 /**
@@ -40,6 +43,7 @@ export function openProject(config: string | ConfigInput | undefined, env: NodeJ
     return {
       root: PROJECT_ROOT, configPath, servers: builtins, promptTemplate: undefined, promptPath: undefined,
       scenariosDir: join(PROJECT_ROOT, 'scenarios'), recordingsDir: join(PROJECT_ROOT, 'recordings'), reportsDir: join(writableRoot(cwd), 'reports'),
+      prices: priceTable(undefined),
     };
   }
   return fromConfig(readConfigFile(configPath, builtins, env));
@@ -53,6 +57,7 @@ function fromConfig(file: ConfigFile): Project {
     scenariosDir: file.scenarios ?? join(file.dir, 'scenarios'),
     recordingsDir: file.recordings ?? join(file.dir, 'recordings'),
     reportsDir: file.reports ?? join(file.dir, 'reports'),
+    prices: priceTable(file.prices),
   };
 }
 

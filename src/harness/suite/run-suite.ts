@@ -2,6 +2,7 @@ import type { ServersConfig } from '../../orchestrator/config.ts';
 import { availableParallelism } from 'node:os';
 import { runQuietly, waitsForQuietRun } from './confirm-latency.ts';
 import { poolKey } from '../run/pools.ts';
+import type { PriceTable } from '../results/prices.ts';
 import { runRecord, type RunInfo, type RunRecord, type ScenarioRecord } from '../results/records.ts';
 import type { RunOptions } from '../run/execute.ts';
 import { modeOf } from '../run/scenario-run.ts';
@@ -59,6 +60,8 @@ export interface SuiteOptions {
   readonly workers: number;
   /** The fault matrix follows: keep each scenario's calls. */
   readonly matrix: boolean;
+  /** The prices of the cost estimates (default: the built-in table). */
+  readonly prices?: PriceTable | undefined;
   /** A scenario (trial) ran: the progress line. */
   readonly onResult: (id: string, pass: boolean, durationMs: number, trial: number, done: number, total: number) => void;
   /** A latency-only failure was run again alone. */
@@ -78,7 +81,7 @@ export async function runSuite(scenarios: readonly LoadedScenario[], options: Su
 
 /** A scenario's trials settled in this thread: the whole record to the journal, the thin copy and (fault matrix) the calls kept. */
 function settleHere(trials: ScenarioTrials, options: SuiteOptions): Settled {
-  return { record: options.journal.keep(recordOf(trials, options.k, options.root)), matrix: options.matrix ? slim(trials) : undefined };
+  return { record: options.journal.keep(recordOf(trials, options.k, options.root, options.prices?.prices)), matrix: options.matrix ? slim(trials) : undefined };
 }
 
 async function inThisThread(scenarios: readonly LoadedScenario[], options: SuiteOptions): Promise<Settled[]> {
@@ -102,7 +105,7 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
   await runInWorkers({
     mode: run.mode, recordingsDir: run.recordingsDir, root: options.root, cwd: options.cwd, serverEnv: options.serverEnv,
     headerEnv: options.headerEnv, servers: options.servers, promptTemplate: run.promptTemplate,
-    matrix: options.matrix, k: options.k, prepare: [...firstOfPool.values()],
+    matrix: options.matrix, k: options.k, prices: options.prices?.prices, prepare: [...firstOfPool.values()],
     jobs: scenarios.map((s) => ({ file: s.file, id: s.scenario.id })), exitOnScenario: options.exitOnScenario,
   }, options.workers, options.concurrency, {
     onProgress: (index, pass, durationMs) => {
@@ -166,7 +169,7 @@ export async function evaluateSuite(
   const kept = await runSuite(scenarios, options);
   const interrupted = run.signal?.aborted === true;
   const records = [...kept.map((x) => x.record), ...(interrupted ? [] : invalid.map((bad) => invalidFileRecord(bad, { mode: run.mode, journal, k, root })))];
-  const record = runRecord({ ...info, startedAt, durationMs: performance.now() - started, mode: modeOf(run.mode), trials: options.trials, k }, records);
+  const record = runRecord({ ...info, startedAt, durationMs: performance.now() - started, mode: modeOf(run.mode), trials: options.trials, k, ...(options.prices ? { priceTable: options.prices.version } : {}) }, records);
   if (interrupted) record.partial = { ran: records.length, selected: scenarios.length };
   return { record, kept, interrupted };
 }

@@ -1,5 +1,6 @@
 import type { ServersConfig } from '../../../orchestrator/config.ts';
 import type { RunSettings } from '../../run/execute.ts';
+import type { Prices } from '../../results/prices.ts';
 import type { ScenarioRecord } from '../../results/records.ts';
 import type { ScenarioResult } from '../../results/scenario-result.ts';
 
@@ -16,6 +17,8 @@ export interface WorkerSetup extends RunSettings {
   /** The fault matrix follows: send back each result without transcripts. */
   readonly matrix: boolean;
   readonly k: number;
+  /** The prices of the cost estimates (undefined: the built-in table). */
+  readonly prices: Prices | undefined;
   /** Scenarios this worker runs at once. */
   readonly concurrency: number;
   /** The selected scenarios, by index: the file to load and the case's ID. */

@@ -52,7 +52,7 @@ function reportPids(): void {
 }
 
 function send(index: number, run: ScenarioTrials): void {
-  const { line, thin } = journalEntry(recordOf(run, setup.k, setup.root));
+  const { line, thin } = journalEntry(recordOf(run, setup.k, setup.root, setup.prices));
   const matrix: ScenarioResult[] | undefined = setup.matrix ? slim(run).results : undefined;
   post({ type: 'record', index, line, thin, ...(matrix ? { matrix } : {}) });
 }

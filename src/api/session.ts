@@ -100,7 +100,7 @@ export class SuiteSession implements AsyncDisposable {
     if (this.#run) return this.#run;
     const hub = servesCassettes(this.mode) ? new ReplayHub() : undefined;
     hub?.open();
-    this.#run = runOptions({ mode: this.mode, recordingsDir: this.#recordingsDir, promptTemplate: this.project.promptTemplate }, {
+    this.#run = runOptions({ mode: this.mode, recordingsDir: this.#recordingsDir, promptTemplate: this.project.promptTemplate, modelSettings: this.project.modelSettings }, {
       pools: new PoolCache(this.project.root, this.serverEnv, this.env, this.project.servers), hub, live: this.#live, signal: this.#signal,
     });
     return this.#run;

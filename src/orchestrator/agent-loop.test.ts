@@ -25,6 +25,23 @@ describe('agent loop without servers', () => {
     });
   });
 
+  it('sends the sampling settings it is given, in wire names, and parallel_tool_calls only beside tools', async () => {
+    const settings = { temperature: 0.2, seed: 7, parallel_tool_calls: false, max_tokens: 512 };
+    const bare = new ScriptedModel([{ answer: 'Hello.' }]);
+    await runQuery({ model: bare, tools: noTools, query: 'Hi', systemPrompt: 'Be brief.', settings });
+    expect(bare.requests[0]).toEqual({
+      model: 'scripted-model',
+      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }],
+      temperature: 0.2, seed: 7, max_completion_tokens: 512,
+    });
+    const tool = { type: 'function' as const, function: { name: 'get_article', description: 'd', parameters: { type: 'object', properties: {} } } };
+    const withTools: ToolRouter = { ...noTools, openAITools: () => [tool] };
+    const tooled = new ScriptedModel([{ answer: 'Hello.' }]);
+    await runQuery({ model: tooled, tools: withTools, query: 'Hi', systemPrompt: 'Be brief.', settings: { parallel_tool_calls: false } });
+    expect(tooled.requests[0]).toMatchObject({ tools: [tool], tool_choice: 'auto', parallel_tool_calls: false });
+    expect(Object.keys(tooled.requests[0] ?? {})).toEqual(['model', 'messages', 'tools', 'tool_choice', 'parallel_tool_calls']);
+  });
+
   it('reads empty arguments as none and rejects what is not one JSON object, saying why', () => {
     expect(parseArguments(call(''))).toEqual({ ok: true, args: {} });
     expect(parseArguments(call('{"article_id":"KB-001"}'))).toEqual({ ok: true, args: { article_id: 'KB-001' } });

@@ -1,6 +1,6 @@
 import type { ErrorEnvelope } from '../shared/envelope.ts';
 import { isJsonObject, jsonKind } from '../shared/json-kind.ts';
-import type { AssistantMessage, ChatMessage, ModelClient, ToolCall, Usage } from './model-client.ts';
+import { settingsFields, type AssistantMessage, type ChatMessage, type ModelClient, type ModelSettings, type ToolCall, type Usage } from './model-client.ts';
 import { MAX_ITERATIONS } from './constants.ts';
 import { malformedArgumentsEnvelope } from './envelopes.ts';
 import { ModelError } from './errors.ts';
@@ -16,6 +16,8 @@ export interface QueryOptions {
   /** The conversation so far (starting with its system message); empty for a fresh one. */
   readonly history?: readonly ChatMessage[];
   readonly maxIterations?: number;
+  /** Sampling settings sent with every model request (none by default). */
+  readonly settings?: ModelSettings | undefined;
   readonly signal?: AbortSignal;
   /** Called for every transcript event as it is recorded (the chat UI shows them live). */
   readonly onEvent?: (event: TranscriptEvent) => void;
@@ -91,14 +93,17 @@ class QueryRun {
 
   /** One model call; the reply's message, or why the query must stop. */
   async askModel(): Promise<AssistantMessage | StopReason> {
-    const { model, tools, signal } = this.#options;
+    const { model, tools, signal, settings } = this.#options;
     const iteration = this.iterations;
     const offered = tools.openAITools();
     this.record({ type: 'model_request', at_ms: this.at(), iteration, messages: this.messages.length, tools: offered.length });
     const asked = performance.now();
     try {
       const response = await model.complete(
-        { model: model.model, messages: [...this.messages], ...(offered.length > 0 ? { tools: offered, tool_choice: 'auto' as const } : {}) },
+        {
+          model: model.model, messages: [...this.messages], ...(offered.length > 0 ? { tools: offered, tool_choice: 'auto' as const } : {}),
+          ...settingsFields(settings, offered.length > 0),
+        },
         signal ? { signal } : {},
       );
       const choice = response.choices[0];

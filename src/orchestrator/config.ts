@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { ModelSettingsSchema, type ModelSettings } from './model-client.ts';
 
 const STDIO_ONLY = ['args', 'env', 'cwd', 'memoryLimitMb'] as const;
 
@@ -79,6 +80,7 @@ export const ConfigFileSchema = z
     scenarios: z.string().min(1).optional().describe('The scenario folder (default scenarios/ beside this file).'),
     recordings: z.string().min(1).optional().describe('The cassette folder (default recordings/ beside this file).'),
     reports: z.string().min(1).optional().describe('Where eval writes its reports (default reports/ beside this file).'),
+    model: ModelSettingsSchema.optional().describe('Sampling settings sent with every model request (temperature, seed, parallel_tool_calls, max_tokens); a scenario\'s `model` overrides each.'),
     prices: z
       .record(
         z.string().min(1),
@@ -103,6 +105,8 @@ export interface ConfigFile {
   readonly scenarios: string | undefined;
   readonly recordings: string | undefined;
   readonly reports: string | undefined;
+  /** Sampling settings for every model request, when the config gives any. */
+  readonly model: ModelSettings | undefined;
   /** The config's own model prices (USD per million tokens), when it gives any. */
   readonly prices: Readonly<Record<string, { readonly input: number; readonly output: number }>> | undefined;
 }
@@ -157,5 +161,6 @@ export function configFrom(
     path: undefined, dir: base, servers,
     systemPrompt: at(file.systemPrompt), scenarios: at(file.scenarios), recordings: at(file.recordings), reports: at(file.reports),
     prices: file.prices,
+    model: file.model,
   };
 }

@@ -57,7 +57,43 @@ export type ChatMessage =
   | { role: 'tool'; tool_call_id: string; content: string };
 
 /**
- * One chat-completions request. No sampling parameters: some models reject non-default ones.
+ * The sampling settings a project or a scenario may set (config `model`, scenario `model`). None is
+ * sent unless set: some models reject non-default values. They are part of every request, so a
+ * cassette records them and replay refuses a run whose settings changed.
+ */
+export const ModelSettingsSchema = z
+  .object({
+    temperature: z.number().min(0).max(2).optional().describe('Sampling temperature (0 to 2).'),
+    seed: z.number().int().optional().describe('Seed for sampling, where the endpoint honours it.'),
+    parallel_tool_calls: z.boolean().optional().describe('Whether the model may call several tools in one response (sent only with tools).'),
+    max_tokens: z.number().int().min(1).optional().describe('The most tokens one response may have (sent as max_completion_tokens).'),
+  })
+  .strict();
+
+export type ModelSettings = z.output<typeof ModelSettingsSchema>;
+
+/** Settings over others, key by key (a scenario's over its project's). */
+export function mergeSettings(base: ModelSettings | undefined, over: ModelSettings | undefined): ModelSettings | undefined {
+  const merged: ModelSettings = { ...base };
+  for (const key of ['temperature', 'seed', 'parallel_tool_calls', 'max_tokens'] as const) {
+    if (over?.[key] !== undefined) Object.assign(merged, { [key]: over[key] });
+  }
+  return Object.keys(merged).length === 0 ? undefined : merged;
+}
+
+/** The request fields of settings: only the set ones, in wire names; parallel_tool_calls only beside tools. */
+export function settingsFields(settings: ModelSettings | undefined, withTools: boolean): Record<string, unknown> {
+  if (!settings) return {};
+  return {
+    ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
+    ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
+    ...(settings.max_tokens !== undefined ? { max_completion_tokens: settings.max_tokens } : {}),
+    ...(withTools && settings.parallel_tool_calls !== undefined ? { parallel_tool_calls: settings.parallel_tool_calls } : {}),
+  };
+}
+
+/**
+ * One chat-completions request. No sampling parameter unless a project or scenario sets it.
  * Without tools there is no tool_choice either (the API refuses one on its own).
  */
 export interface ChatRequest {
@@ -65,6 +101,10 @@ export interface ChatRequest {
   readonly messages: readonly ChatMessage[];
   readonly tools?: readonly OpenAIFunctionTool[];
   readonly tool_choice?: 'auto';
+  readonly temperature?: number;
+  readonly seed?: number;
+  readonly parallel_tool_calls?: boolean;
+  readonly max_completion_tokens?: number;
   /** Structured output (the judge asks for a JSON verdict); the agent loop never sets it. */
   readonly response_format?: { readonly type: 'json_schema'; readonly json_schema: Readonly<Record<string, unknown>> };
 }

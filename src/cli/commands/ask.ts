@@ -61,7 +61,7 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   try {
     const { transcript } = await runQuery({
       model, tools: pool, query: question, systemPrompt: systemPrompt(today(settings), project.promptTemplate),
-      signal: interrupts.begin(),
+      signal: interrupts.begin(), settings: project.modelSettings,
       ...(maxIterations ? { maxIterations } : {}),
       ...(values.verbose ? { onEvent: (event) => { const line = describeEvent(event); if (line) process.stderr.write(`${line}\n`); } } : {}),
     });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runQuery } from '../../orchestrator/agent-loop.ts';
-import type { ChatMessage, ModelClient } from '../../orchestrator/model-client.ts';
+import type { ChatMessage, ModelClient, ModelSettings } from '../../orchestrator/model-client.ts';
 import { writableRoot } from '../../orchestrator/builtin-servers.ts';
 import { MODEL_MAX_RETRIES } from '../../orchestrator/constants.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
@@ -68,6 +68,8 @@ export interface ChatContext {
   readonly recorder?: Recorder | undefined;
   /** Where /save writes (defaults to this repository's scenarios/ and recordings/). */
   readonly saveTo?: SaveTarget;
+  /** The project's sampling settings for each model request. */
+  readonly modelSettings?: ModelSettings | undefined;
   /** The project's system prompt ("{{today}}" marks the date); default the built-in one. */
   readonly promptTemplate?: string | undefined;
 }
@@ -122,7 +124,7 @@ async function question(ctx: ChatContext, text: string, conversation: Conversati
   const signal = ctx.interrupts.begin();
   try {
     const { transcript, messages } = await runQuery({
-      model: ctx.model, tools: ctx.pool, query: text, history: conversation.history, signal,
+      model: ctx.model, tools: ctx.pool, query: text, history: conversation.history, signal, settings: ctx.modelSettings,
       systemPrompt: systemPrompt(today(ctx.settings), ctx.promptTemplate),
       onEvent: (event) => {
         const line = describeEvent(event);
@@ -253,7 +255,7 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       ...(values.scenarios ? { scenariosDir: resolve(values.scenarios) } : {}),
       ...(values.recordings ? { recordingsDir: resolve(values.recordings) } : {}),
     };
-    await chatLoop({ ui, pool, model, modelProblem, settings, interrupts, recorder, saveTo, promptTemplate: project.promptTemplate });
+    await chatLoop({ ui, pool, model, modelProblem, settings, interrupts, recorder, saveTo, promptTemplate: project.promptTemplate, modelSettings: project.modelSettings });
     ui.print('Goodbye.');
   } finally {
     interrupts.dispose();

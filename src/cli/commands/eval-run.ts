@@ -268,7 +268,7 @@ export async function runPass(
   const own = interrupts ? undefined : evalInterrupts(() => process.exit(EXIT.interrupted));
   const signal = (interrupts ?? (own as Interrupts)).begin();
   try {
-    const runSettings = { mode, recordingsDir, promptTemplate: project.promptTemplate };
+    const runSettings = { mode, recordingsDir, promptTemplate: project.promptTemplate, modelSettings: project.modelSettings };
     const { record, kept, interrupted } = await evaluateSuite(scenarios, invalid, {
       run: runOptions(runSettings, { pools, hub, live, judge, signal }), journal, root: project.root, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, servers: project.servers, prices: project.prices, trials, k, concurrency,
       workers: workerCount(plan.workers, { live: live !== undefined, trials, scenarios: scenarios.length }),

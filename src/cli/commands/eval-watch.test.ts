@@ -13,7 +13,7 @@ const project: Project = {
     remote: { url: 'http://127.0.0.1:9/mcp', args: [], env: {}, disabled: false },
   },
   scenariosDir: join(dir, 'scenarios'), recordingsDir: join(dir, 'recordings'), reportsDir: join(dir, 'reports'),
-  prices: priceTable(undefined),
+  prices: priceTable(undefined), modelSettings: undefined,
 };
 const plan = { scenariosDir: project.scenariosDir, recordingsDir: project.recordingsDir };
 

@@ -1,7 +1,7 @@
 import { formatDay, parseInstant } from '../../shared/clock.ts';
 import { runQuery } from '../../orchestrator/agent-loop.ts';
 import type { ToolRouter } from '../../orchestrator/tool-router.ts';
-import type { ChatMessage, ChatRequest, ModelClient } from '../../orchestrator/model-client.ts';
+import { mergeSettings, type ChatMessage, type ChatRequest, type ModelClient, type ModelSettings } from '../../orchestrator/model-client.ts';
 import { systemPrompt } from '../../orchestrator/prompt.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { cassettePath, type Cassette } from '../cassettes/cassette.ts';
@@ -44,6 +44,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** The project's system prompt ("{{today}}" marks the date); default the built-in helpdesk's. */
   readonly promptTemplate?: string | undefined;
+  /** The project's sampling settings; a scenario's `model` overrides each. */
+  readonly modelSettings?: ModelSettings | undefined;
 }
 
 /** The parts of a run's options that are plain data: what a worker thread is given. */
@@ -51,6 +53,7 @@ export interface RunSettings {
   readonly mode: RunMode;
   readonly recordingsDir: string;
   readonly promptTemplate: string | undefined;
+  readonly modelSettings?: ModelSettings | undefined;
 }
 
 /** What a thread owns for its runs: its server pools, its replay hub, the endpoints, the signal. */
@@ -67,6 +70,7 @@ export function runOptions(settings: RunSettings, parts: RunParts): RunOptions {
   const { hub, live, judge, signal } = parts;
   return {
     mode: settings.mode, recordingsDir: settings.recordingsDir, promptTemplate: settings.promptTemplate, pools: parts.pools,
+    ...(settings.modelSettings ? { modelSettings: settings.modelSettings } : {}),
     ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(signal ? { signal } : {}),
   };
 }
@@ -128,12 +132,17 @@ class RequestLog implements ModelClient {
   }
 }
 
-async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRouter, maxIterations: number, signal?: AbortSignal, promptTemplate?: string): Promise<Transcript[]> {
+async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRouter, options: RunOptions): Promise<Transcript[]> {
   const transcripts: Transcript[] = [];
   let history: ChatMessage[] = [];
-  const prompt = systemPrompt(formatDay(parseInstant(scenario.now)), promptTemplate);
+  const prompt = systemPrompt(formatDay(parseInstant(scenario.now)), options.promptTemplate);
+  const maxIterations = options.maxIterations ?? scenario.model.max_iterations;
+  const settings = mergeSettings(options.modelSettings, scenario.model);
+  const { signal } = options;
   for (const turn of scenario.turns) {
-    const { transcript, messages } = await runQuery({ model, tools: router, query: turn, history, systemPrompt: prompt, maxIterations, ...(signal ? { signal } : {}) });
+    const { transcript, messages } = await runQuery({
+      model, tools: router, query: turn, history, systemPrompt: prompt, maxIterations, settings, ...(signal ? { signal } : {}),
+    });
     transcripts.push(transcript);
     history = messages;
     if (transcript.stop_reason !== 'final_answer') break;
@@ -219,7 +228,7 @@ async function runOn(loaded: LoadedScenario, options: RunOptions, opened: Opened
   let transcripts: Transcript[] = [];
   let crash: string | undefined;
   try {
-    transcripts = await runTurns(scenario, model, router, options.maxIterations ?? scenario.model.max_iterations, options.signal, options.promptTemplate);
+    transcripts = await runTurns(scenario, model, router, options);
   } catch (error) {
     crash = error instanceof Error ? error.message : String(error);
   }

@@ -5,6 +5,7 @@ import { DATASET_NOW, parseInstant } from '../../shared/clock.ts';
 import { ServerConfigSchema } from '../../orchestrator/config.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { MAX_ITERATIONS } from '../../orchestrator/constants.ts';
+import { ModelSettingsSchema } from '../../orchestrator/model-client.ts';
 import { STOP_REASONS } from '../../orchestrator/transcript.ts';
 import { FaultSchema } from '../faults/fault.ts';
 import { describeIssues, parseScenarioSource, scenarioFileId, SourceError } from './source.ts';
@@ -166,7 +167,10 @@ export const ScenarioSchema = z
     turns: TurnsSchema.optional().describe('The user turns, in order; later turns continue the conversation. Give turns or variations.'),
     variations: z.array(VariationSchema).min(1).optional().describe('Several phrasings of the question, each run, recorded and reported as its own case <id>.<variation>.'),
     now: z.string().default(DATASET_NOW).refine((v) => { try { parseInstant(v); return true; } catch { return false; } }, 'must be an ISO-8601 instant').describe('The pinned clock.'),
-    model: z.object({ name: z.string().optional(), max_iterations: z.number().int().min(1).max(50).default(MAX_ITERATIONS) }).strict().default({ max_iterations: MAX_ITERATIONS }),
+    model: ModelSettingsSchema.extend({ name: z.string().optional(), max_iterations: z.number().int().min(1).max(50).default(MAX_ITERATIONS) })
+      .strict()
+      .default({ max_iterations: MAX_ITERATIONS })
+      .describe('The model of this scenario: its name, its iteration cap, and sampling settings over the config\'s `model`.'),
     servers: z.record(z.string(), ServerConfigSchema).optional().describe('Extra or replaced servers (mcpServers format) for this scenario.'),
     tool_timeout_ms: z.number().int().positive().optional(),
     faults: z.array(FaultSchema).min(1).optional().describe('Failures injected between the orchestrator and the servers during this scenario (each run gets fresh servers).'),

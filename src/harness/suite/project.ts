@@ -4,6 +4,7 @@ import { builtinServers, PROJECT_ROOT, writableRoot } from '../../orchestrator/b
 import { configFrom, readConfigFile, type ConfigFile, type ConfigInput, type ServersConfig } from '../../orchestrator/config.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { priceTable, type PriceTable } from '../results/prices.ts';
+import type { ModelSettings } from '../../orchestrator/model-client.ts';
 import type { SaveTarget } from './save-conversation.ts';
 
 /** The config file a command reads from the folder it runs in when no --config is given. */
@@ -28,6 +29,8 @@ export interface Project {
   readonly reportsDir: string;
   /** The prices of the cost estimates: the built-in table, with the config's `prices` over it. */
   readonly prices: PriceTable;
+  /** The config's sampling settings for every model request (a scenario's `model` overrides each). */
+  readonly modelSettings: ModelSettings | undefined;
 }
 
 /**
@@ -43,7 +46,7 @@ export function openProject(config: string | ConfigInput | undefined, env: NodeJ
     return {
       root: PROJECT_ROOT, configPath, servers: builtins, promptTemplate: undefined, promptPath: undefined,
       scenariosDir: join(PROJECT_ROOT, 'scenarios'), recordingsDir: join(PROJECT_ROOT, 'recordings'), reportsDir: join(writableRoot(cwd), 'reports'),
-      prices: priceTable(undefined),
+      prices: priceTable(undefined), modelSettings: undefined,
     };
   }
   return fromConfig(readConfigFile(configPath, builtins, env));
@@ -58,6 +61,7 @@ function fromConfig(file: ConfigFile): Project {
     recordingsDir: file.recordings ?? join(file.dir, 'recordings'),
     reportsDir: file.reports ?? join(file.dir, 'reports'),
     prices: priceTable(file.prices),
+    modelSettings: file.model,
   };
 }
 
@@ -65,7 +69,7 @@ function fromConfig(file: ConfigFile): Project {
 export function saveTarget(project: Project, serverEnv: Readonly<Record<string, string>>): SaveTarget {
   return {
     scenariosDir: project.scenariosDir, recordingsDir: project.recordingsDir, root: project.root,
-    servers: project.servers, serverEnv, promptTemplate: project.promptTemplate,
+    servers: project.servers, serverEnv, promptTemplate: project.promptTemplate, modelSettings: project.modelSettings,
   };
 }
 

@@ -104,7 +104,7 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
   let done = 0;
   await runInWorkers({
     mode: run.mode, recordingsDir: run.recordingsDir, root: options.root, cwd: options.cwd, serverEnv: options.serverEnv,
-    headerEnv: options.headerEnv, servers: options.servers, promptTemplate: run.promptTemplate,
+    headerEnv: options.headerEnv, servers: options.servers, promptTemplate: run.promptTemplate, modelSettings: run.modelSettings,
     matrix: options.matrix, k: options.k, prices: options.prices?.prices, prepare: [...firstOfPool.values()],
     jobs: scenarios.map((s) => ({ file: s.file, id: s.scenario.id })), exitOnScenario: options.exitOnScenario,
   }, options.workers, options.concurrency, {

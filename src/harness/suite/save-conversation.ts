@@ -2,6 +2,7 @@ import { ConfigError } from '../../orchestrator/errors.ts';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServersConfig } from '../../orchestrator/config.ts';
+import type { ModelSettings } from '../../orchestrator/model-client.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { cassettePath, toolsHash, writeCassette, type Interaction } from '../cassettes/cassette.ts';
 import { observedCalls, type ObservedCall } from '../run/scenario-run.ts';
@@ -29,6 +30,8 @@ export interface SaveTarget {
   /** The project's servers and system prompt (default: the built-in ones). */
   readonly servers?: ServersConfig;
   readonly promptTemplate?: string | undefined;
+  /** The project's sampling settings (the conversation was held with them, so its replay uses them too). */
+  readonly modelSettings?: ModelSettings | undefined;
   /** The environment the servers start with (an allowlist: PATH, HOME, ...). */
   readonly serverEnv?: Readonly<Record<string, string>>;
 }
@@ -83,7 +86,7 @@ async function replayOn(pools: PoolCache, file: string, target: SaveTarget): Pro
   const hub = new ReplayHub();
   hub.open();
   try {
-    return await runScenario(loadScenarioFile(file, target.root), { mode: 'replay', hub, pools, recordingsDir: target.recordingsDir, promptTemplate: target.promptTemplate });
+    return await runScenario(loadScenarioFile(file, target.root), { mode: 'replay', hub, pools, recordingsDir: target.recordingsDir, promptTemplate: target.promptTemplate, modelSettings: target.modelSettings });
   } finally {
     hub.close();
   }
@@ -107,7 +110,7 @@ export function replayScenarioFile(file: string, target: SaveTarget): Promise<Sc
 /** Writes a scenario's cassette from its script (no model), then replays it on the same servers: is it green? */
 export function authorScenarioFile(file: string, target: SaveTarget): Promise<{ authored: ScenarioResult; replay: ScenarioResult | undefined }> {
   return onFreshServers(target, async (pools) => {
-    const authored = await runScenario(loadScenarioFile(file, target.root), { mode: 'author', pools, recordingsDir: target.recordingsDir, promptTemplate: target.promptTemplate });
+    const authored = await runScenario(loadScenarioFile(file, target.root), { mode: 'author', pools, recordingsDir: target.recordingsDir, promptTemplate: target.promptTemplate, modelSettings: target.modelSettings });
     return { authored, replay: authored.pass ? await replayOn(pools, file, target) : undefined };
   });
 }

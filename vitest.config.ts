@@ -1,7 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-// The scenario suite grades latency budgets (a tool call within 200 ms), so it runs in a group of
-// its own, never beside the tests that start browsers, terminals and many processes.
+// Three tiers, each a project that runs on its own with `npx vitest run --project <name>`:
+//   unit         in-process tests beside the code (src/, servers/) and test/unit/
+//   integration  test/integration/: real server processes, the CLI as a child process, HTTP on loopback
+//   e2e          test/e2e/: a fresh clone and the packed package, Chromium, tmux, the MCP conformance suite
+// The scenario suite grades latency budgets (a tool call within 200 ms), so it runs as a fourth
+// project in a group of its own, after the others, never beside the tests that start browsers,
+// terminals and many processes.
+const SCENARIO_SUITE = 'test/integration/scenario-suite.test.ts';
+
 export default defineConfig({
   test: {
     testTimeout: 20_000,
@@ -12,21 +19,19 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: {
-          name: 'tests',
-          include: ['src/**/*.test.ts', 'servers/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/scenarios.test.ts', 'test/fresh-clone.test.ts'],
-          sequence: { groupOrder: 0 },
-        },
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'servers/**/*.test.ts', 'test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
-        test: { name: 'scenarios', include: ['test/scenarios.test.ts'], sequence: { groupOrder: 1 } },
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], exclude: [SCENARIO_SUITE], sequence: { groupOrder: 0 } },
       },
       {
-        // A clone and its npm install, after everything else: the walk a newcomer takes.
         extends: true,
-        test: { name: 'fresh-clone', include: ['test/fresh-clone.test.ts'], sequence: { groupOrder: 2 } },
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'scenarios', include: [SCENARIO_SUITE], sequence: { groupOrder: 1 } },
       },
     ],
   },

@@ -6,12 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { isAlive } from '../support/processes.ts';
-import { hasTmux, TmuxSession } from '../support/tmux.ts';
 import { ROOT } from '../servers.ts';
 
 // `helpdesk init` against a server we did not write (@modelcontextprotocol/server-everything
 // from npm, a pinned dev dependency), then everything the harness does, run in the new project's
-// folder as its user would: author, replay, record against a live endpoint, faults.
+// folder as its user would: author, replay, record against a live endpoint, faults. Its questions
+// in a terminal are test/e2e/init-terminal.test.ts.
 
 const HELPDESK = resolve(ROOT, 'src', 'cli', 'helpdesk.mjs');
 const EVERYTHING = join(ROOT, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
@@ -22,14 +22,12 @@ interface Run { readonly code: number | null; readonly stdout: string; readonly 
 
 let work: string;
 let fake: FakeOpenAI | undefined;
-const sessions: TmuxSession[] = [];
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), 'helpdesk-init-'));
 });
 afterEach(async () => {
   await fake?.close();
   fake = undefined;
-  await Promise.allSettled(sessions.splice(0).map((s) => s.kill()));
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -195,55 +193,7 @@ describe('helpdesk init', () => {
     expect(existsSync(join(work, 'stalled'))).toBe(false);
   });
 
-  it.runIf(hasTmux)('asks for the server, the tool and its arguments in a terminal', { timeout: 60_000 }, async () => {
-    const session = await initInTerminal('asked');
-    await session.press('Enter');
-    await session.waitFor(/Command line that starts it/);
-    await session.type(`node ${EVERYTHING} stdio`);
-    await session.waitFor(/Add another server/);
-    await session.type('n');
-    await session.waitFor(/Which tool should the example scenario use/, 20_000);
-    // The list starts at the default tool; get-sum is further down. Each Down waits for the list to
-    // redraw before the screen is read again: a press read against the old screen went past get-sum.
-    for (let i = 0; i < 12; i += 1) {
-      const before = await session.screen();
-      if (/❯ get-sum/.test(before)) break;
-      await session.press('Down');
-      for (let wait = 0; wait < 80 && (await session.screen()) === before; wait += 1) await new Promise((r) => setTimeout(r, 25));
-    }
-    await session.press('Enter');
-    await session.waitFor(/Arguments of get-sum \(JSON\)/);
-    await session.type('{"a": 1, "b": 2}');
-    await session.waitFor(/The question the example asks/);
-    await session.type('');
-    const screen = await session.waitFor(/replayed it: pass/, 30_000);
-    expect(await session.exited()).toBe(0);
-    expect(screen).toContain('1 server(s) started: 13 tools');
-    const scenario = readFileSync(join(work, 'asked', 'scenarios', 'everything-get-sum-example.yaml'), 'utf8');
-    expect(scenario).toContain('arguments: {"a":1,"b":2}');
-    expect(scenario).toContain('Please use get-sum with a 1, b 2 and tell me what it says.');
-  });
-
-  it.runIf(hasTmux)('writes nothing when the person leaves the questions with Ctrl+C', { timeout: 30_000 }, async () => {
-    const session = await initInTerminal('left');
-    await session.press('C-c');
-    expect(await session.exited()).toBe(130);
-    expect(await session.screen()).toContain('init cancelled: nothing was written');
-    expect(existsSync(join(work, 'left'))).toBe(false);
-  });
 });
-
-/** `helpdesk init <folder>` in a terminal, the first server named "everything": it waits at "How is it reached?". */
-async function initInTerminal(folder: string): Promise<TmuxSession> {
-  const session = await TmuxSession.start({
-    command: process.execPath, args: [HELPDESK, 'init', folder], cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, TERM: 'xterm-256color' },
-  });
-  sessions.push(session);
-  await session.waitFor(/Server name/, 15_000);
-  await session.type('everything');
-  await session.waitFor(/How is it reached/);
-  return session;
-}
 
 /** The env a workflow's `helpdesk eval` step gets on GitHub, each `${{ secrets.NAME }}` filled from `secrets` (unset: empty). */
 function workflowEvalEnv(path: string, secrets: Record<string, string>): Record<string, string> {

@@ -22,6 +22,7 @@ export default defineConfig({
       'test/integration/chat-save-cli.test.ts',
       'test/integration/process-groups.test.ts',
       'test/integration/trials-cli.test.ts',
+      'test/integration/shards-cli.test.ts',
     ],
   },
 });

@@ -10,8 +10,8 @@ import { ROOT } from '../servers.ts';
 // README's walk: the package packed, installed into an empty project as npm installs any package
 // (a copy, no link, no source tree), `helpdesk init` against a third-party server from npm, run
 // line by line as the README gives it; then what a team does there with the package: a
-// TypeScript grader and a vitest file that import it, its types checked by tsc. It runs in a group
-// of its own (vitest.config.ts): an install is heavy. CI runs it on Node 24 and on Node 22.
+// TypeScript grader and a vitest file that import it, its types checked by tsc. CI runs it on
+// Node 24 and on Node 22.
 
 const OLD_NODE = '/usr/bin/node';
 const INSTALL_MS = 300_000;

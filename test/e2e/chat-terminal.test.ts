@@ -9,6 +9,7 @@ import { ROOT, SERVERS } from '../servers.ts';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/fake-openai.ts';
 import { hasTmux, TmuxSession } from '../support/tmux.ts';
 import { isAlive } from '../support/processes.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // The chat as a person uses it: in a real pseudo-terminal (tmux), against real server processes
 // and an OpenAI-compatible fake on 127.0.0.1. Without tmux the terminal tests skip; CI installs it.
@@ -69,7 +70,7 @@ async function childServers(parent: number): Promise<{ pid: number; args: string
 }
 
 function baseEnv(): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, TERM: 'xterm-256color', HELPDESK_NOW: DATASET_NOW };
+  return childEnv({ HOME: process.env.HOME ?? cwd, TERM: 'xterm-256color', HELPDESK_NOW: DATASET_NOW });
 }
 
 /** Starts the chat in a terminal and waits for its first prompt and its five servers. */
@@ -266,7 +267,7 @@ describe('helpdesk chat', () => {
 
   it('reads lines from a pipe when stdin is not a terminal: /call then /quit', async () => {
     const child = spawn(process.execPath, [HELPDESK, 'chat'], {
-      cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, HELPDESK_NOW: DATASET_NOW }, stdio: ['pipe', 'pipe', 'pipe'],
+      cwd, env: childEnv({ HOME: process.env.HOME ?? cwd, HELPDESK_NOW: DATASET_NOW }), stdio: ['pipe', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     let stdout = '';

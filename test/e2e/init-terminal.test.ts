@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasTmux, TmuxSession } from '../support/tmux.ts';
 import { ROOT } from '../servers.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // `helpdesk init` as a person answers its questions in a real pseudo-terminal (tmux), against a
 // server we did not write (@modelcontextprotocol/server-everything from npm). Without tmux these
@@ -66,7 +67,7 @@ describe('helpdesk init in a terminal', () => {
 /** `helpdesk init <folder>` in a terminal, the first server named "everything": it waits at "How is it reached?". */
 async function initInTerminal(folder: string): Promise<TmuxSession> {
   const session = await TmuxSession.start({
-    command: process.execPath, args: [HELPDESK, 'init', folder], cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, TERM: 'xterm-256color' },
+    command: process.execPath, args: [HELPDESK, 'init', folder], cwd: work, env: childEnv({ HOME: work, TERM: 'xterm-256color' }),
   });
   sessions.push(session);
   await session.waitFor(/Server name/, 15_000);

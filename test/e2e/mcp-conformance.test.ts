@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../servers.ts';
 import { serveAll } from '../support/serve-all.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // The official MCP conformance suite (server mode, pinned as a dev dependency) against each of the
 // five servers over Streamable HTTP, served by one `servers/all` process on loopback. Scenarios
@@ -29,7 +30,7 @@ afterAll(() => {
 describe('the MCP conformance suite, server mode', () => {
   it.each(['tickets', 'customers', 'billing', 'kb', 'assets'])('passes every applicable scenario against the %s server', (server) => {
     const run = spawnSync(process.execPath, [SUITE, 'server', '--url', `${base}/${server}/mcp`, '--expected-failures', BASELINE], {
-      cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+      cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: childEnv({ NO_COLOR: '1' }),
     });
     const output = `${run.stdout}${run.stderr}`;
     expect(run.status, output.slice(-3000)).toBe(0);

@@ -8,6 +8,7 @@ import { TranscriptSchema } from '../../src/orchestrator/transcript.ts';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/fake-openai.ts';
 import { ROOT, SERVERS } from '../servers.ts';
 import { isAlive, serversStartedWith } from '../support/processes.ts';
+import { childEnv } from '../support/child-env.ts';
 
 const HELPDESK = resolve(ROOT, 'src', 'cli', 'helpdesk.ts');
 const QUESTION = 'What are the critical tickets for customer CUST-001?';
@@ -78,7 +79,7 @@ function liveEnv(server: FakeOpenAI, extra: Record<string, string | undefined> =
 
 /** Runs `helpdesk ...args` as a child process (HELPDESK_NOW unique unless given) and collects its output and exit. */
 async function helpdesk(args: string[], options: RunOptions = {}): Promise<Run> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HELPDESK_NOW: uniqueNow() };
+  const env: Record<string, string> = childEnv({ HELPDESK_NOW: uniqueNow() });
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
   clocks.push(env.HELPDESK_NOW ?? '');
   const started = performance.now();

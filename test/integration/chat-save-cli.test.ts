@@ -7,6 +7,7 @@ import { CassetteSchema } from '../../src/harness/cassette.ts';
 import { loadScenarioFile } from '../../src/harness/scenario.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { ROOT } from '../servers.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // /save in the chat, with piped stdin (one line per question) and a local OpenAI-compatible model.
 const CLI = resolve(ROOT, 'src/cli/helpdesk.ts');
@@ -27,7 +28,7 @@ function chat(lines: string[]): Promise<{ code: number | null; stdout: string; s
   return new Promise((done) => {
     const child = spawn(process.execPath, [CLI, 'chat', '--scenarios', join(dir, 'scenarios'), '--recordings', join(dir, 'recordings')], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake?.url ?? '', HELPDESK_NOW: '2025-10-05T12:00:00Z' },
+      env: childEnv({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake?.url ?? '', HELPDESK_NOW: '2025-10-05T12:00:00Z' }),
     });
     let stdout = '';
     let stderr = '';

@@ -9,6 +9,7 @@ import { scriptedResponse } from '../../src/orchestrator/scripted-model.ts';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/fake-openai.ts';
 import { ROOT } from '../servers.ts';
 import { isAlive, serversStartedWith } from '../support/processes.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // `helpdesk eval` as a user runs it: a child process with its scenario and cassette folders in
 // a temporary directory (never the repository's scenarios/ and recordings/).
@@ -93,7 +94,7 @@ async function fakeOpenAI(replies: readonly FakeReply[]): Promise<FakeOpenAI> {
  */
 async function evalRun(args: string[], env: Record<string, string> = {}, during?: (child: ChildProcess) => Promise<void>): Promise<Run> {
   const child = spawn(process.execPath, [HELPDESK, 'eval', ...args, '--scenarios', scenarios, '--recordings', recordings, '--report-dir', join(work, 'report')], {
-    cwd: work, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: work, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
   let stdout = '';

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../servers.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // `helpdesk eval --watch` in a project of a third-party server (set up by `helpdesk init`), as a
 // person uses it: edits to a scenario, a cassette, the prompt and helpdesk's own code, then Ctrl+C.
@@ -22,7 +23,7 @@ let exited: Promise<number | null>;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'helpdesk-watch-'));
   project = join(work, 'evals');
-  const init = await promisify(execFile)(process.execPath, [HELPDESK, 'init', project, '--server', `everything=node ${EVERYTHING} stdio`], { cwd: work, env: { PATH: process.env.PATH ?? '' } });
+  const init = await promisify(execFile)(process.execPath, [HELPDESK, 'init', project, '--server', `everything=node ${EVERYTHING} stdio`], { cwd: work, env: childEnv() });
   expect(init.stdout).toContain('replayed it: pass');
 }, 60_000);
 
@@ -65,7 +66,7 @@ async function serversOfProject(): Promise<number[]> {
 
 describe('helpdesk eval --watch', () => {
   it('runs what each change touches, keeps watching through a broken file, and stops on Ctrl+C', { timeout: 120_000 }, async () => {
-    watcher = spawn(process.execPath, [HELPDESK, 'eval', '--watch'], { cwd: project, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    watcher = spawn(process.execPath, [HELPDESK, 'eval', '--watch'], { cwd: project, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     watcher.stdout?.on('data', (chunk) => { out += chunk; });
     watcher.stderr?.on('data', (chunk) => { out += chunk; });
     exited = new Promise((done) => watcher?.on('close', (code) => done(code)));
@@ -126,7 +127,7 @@ describe('helpdesk eval --watch', () => {
     for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
       const reports = join(project, 'reports', 'watch');
       rmSync(reports, { recursive: true, force: true });
-      const child = spawn(process.execPath, [HELPDESK, 'eval', '--watch'], { cwd: project, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [HELPDESK, 'eval', '--watch'], { cwd: project, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
       const gone = new Promise((resolve) => child.on('exit', resolve));
       // Killed while the eval process runs its first pass (its servers starting or the scenario running).
       let evalPid: number | undefined;
@@ -157,7 +158,7 @@ describe('helpdesk eval --watch', () => {
   });
 
   it('refuses a mode it cannot repeat offline', async () => {
-    const run = await promisify(execFile)(process.execPath, [HELPDESK, 'eval', '--watch', '--record'], { cwd: project, env: { PATH: process.env.PATH ?? '' } }).catch((error: { code: number; stderr: string }) => error);
+    const run = await promisify(execFile)(process.execPath, [HELPDESK, 'eval', '--watch', '--record'], { cwd: project, env: childEnv() }).catch((error: { code: number; stderr: string }) => error);
     expect(run).toMatchObject({ code: 2, stderr: 'helpdesk: --watch replays the suite after each change; it cannot be combined with --record, --live, --author, --rebase, --fault-matrix or --list\n' });
   });
 });

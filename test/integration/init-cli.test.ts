@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { isAlive } from '../support/processes.ts';
 import { ROOT } from '../servers.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // `helpdesk init` against a server we did not write (@modelcontextprotocol/server-everything
 // from npm, a pinned dev dependency), then everything the harness does, run in the new project's
@@ -33,7 +34,7 @@ afterEach(async () => {
 
 /** `helpdesk ...args` in `cwd`, with only PATH and `env` set and stdin not a terminal. */
 function helpdesk(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(process.execPath, [HELPDESK, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [HELPDESK, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => { stdout += chunk; });
@@ -178,7 +179,7 @@ describe('helpdesk init', () => {
     const pidFile = join(work, 'server.pid');
     // A "server" that never answers: init is still waiting for it when Ctrl+C comes.
     const script = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000)`;
-    const child = spawn(process.execPath, [HELPDESK, 'init', 'stalled', '--server', `stuck=node -e ${JSON.stringify(script)}`], { cwd: work, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [HELPDESK, 'init', 'stalled', '--server', `stuck=node -e ${JSON.stringify(script)}`], { cwd: work, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => { stderr += chunk; });
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));

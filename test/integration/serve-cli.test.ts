@@ -7,6 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../servers.ts';
 import { childPids, isRunning } from '../support/processes.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // `helpdesk serve` as a user runs it: the command, its servers/all child, and the signals that end them.
 
@@ -42,7 +43,7 @@ interface Serving {
 /** Starts `helpdesk serve --port 0` (in a process group of its own when `detached`) and waits for its five URLs. */
 async function serve(detached = false, env: Record<string, string> = {}): Promise<Serving> {
   const command = spawn(process.execPath, [HELPDESK, 'serve', '--port', '0'], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached,
+    cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'], detached,
   });
   started.add(command.pid ?? 0);
   let stderr = '';

@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATASET_NOW } from '../../src/shared/clock.ts';
 import { ROOT, bundleOf } from '../servers.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // The servers as network services: each bundle with --http, over real HTTP on loopback.
 
@@ -25,7 +26,7 @@ interface Running {
 /** Starts a server bundle with --http on a free port and waits for the URL it prints. */
 async function start(name: string, flags: string[] = [], env: Record<string, string> = {}): Promise<Running> {
   const child = spawn(process.execPath, [bundleOf(name), '--http', '--port', '0', '--now', DATASET_NOW, ...flags], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'],
   });
   children.add(child);
   let stderr = '';
@@ -177,7 +178,7 @@ describe('servers over Streamable HTTP', () => {
 
   it('exits 2 naming the setting when HELPDESK_HTTP_MAX_SESSIONS is not a positive whole number', async () => {
     const child = spawn(process.execPath, [bundleOf('kb'), '--http', '--port', '0'], {
-      cwd: ROOT, env: { PATH: process.env.PATH ?? '', HELPDESK_HTTP_MAX_SESSIONS: '0' }, stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: ROOT, env: childEnv({ HELPDESK_HTTP_MAX_SESSIONS: '0' }), stdio: ['ignore', 'ignore', 'pipe'],
     });
     children.add(child);
     let stderr = '';

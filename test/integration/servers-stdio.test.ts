@@ -6,11 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { DATASET_NOW } from '../../src/shared/clock.ts';
 import { ROOT, SERVERS, bundleOf } from '../servers.ts';
 import { isAlive } from '../support/processes.ts';
+import { childEnv } from '../support/child-env.ts';
 
 /** Sends raw JSON-RPC lines to a server process and collects everything it writes. */
 async function rawSession(args: string[], lines: unknown[], env: Record<string, string> = {}, untilId?: number) {
   const child = spawn(process.execPath, args, {
-    cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ...env },
+    cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: childEnv(env),
   });
   let stdout = '';
   let stderr = '';

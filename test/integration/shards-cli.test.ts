@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunRecordSchema } from '../../src/harness/results.ts';
 import { ROOT } from '../servers.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // `helpdesk eval --shard i/n` and `helpdesk merge` through the real CLI: the shards split the suite
 // and their merged results are the totals of one whole run.
@@ -27,7 +28,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
     // A report folder inside the test's own directory unless the test names one (the last --report-dir wins).
     const child = spawn(process.execPath, [CLI, 'eval', '--scenarios', join(dir, 'scenarios'), '--recordings', join(dir, 'recordings'), '--report-dir', join(dir, 'reports-default'), ...args], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HELPDESK_MODEL_RETRIES: '0' },
+      env: childEnv({ HELPDESK_MODEL_RETRIES: '0' }),
     });
     let stdout = '';
     let stderr = '';

@@ -7,6 +7,7 @@ import type { ServersConfig } from '../../src/orchestrator/config.ts';
 import { ServerPool } from '../../src/orchestrator/server-pool.ts';
 import { DATASET_NOW } from '../../src/shared/clock.ts';
 import { ROOT } from '../servers.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // A server we did not write — @modelcontextprotocol/server-everything from npm, pinned as a dev
 // dependency — driven by the orchestrator over stdio and over Streamable HTTP, beside our tickets server.
@@ -68,7 +69,7 @@ describe('@modelcontextprotocol/server-everything, driven by the orchestrator', 
   it('over Streamable HTTP: the same, at its URL', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [EVERYTHING, 'streamableHttp'], {
-      cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: ROOT, env: childEnv({ PORT: String(port) }), stdio: ['ignore', 'ignore', 'pipe'],
     });
     children.add(child);
     await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunRecordSchema, type RunRecord } from '../../src/harness/results.ts';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/fake-openai.ts';
 import { ROOT } from '../servers.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // Trial runs through the real CLI against a local OpenAI-compatible endpoint that answers
 // inconsistently on purpose; expected statistics are computed by hand in each test. Shards and
@@ -44,7 +45,7 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
     // A report folder inside the test's own directory unless the test names one (the last --report-dir wins).
     const child = spawn(process.execPath, [CLI, 'eval', '--scenarios', join(dir, 'scenarios'), '--recordings', join(dir, 'recordings'), '--report-dir', join(dir, 'reports-default'), ...args], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HELPDESK_MODEL_RETRIES: '0', ...env },
+      env: childEnv({ HELPDESK_MODEL_RETRIES: '0', ...env }),
     });
     let stdout = '';
     let stderr = '';

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../servers.ts';
 import { isRunning } from '../support/processes.ts';
 import { BASE_RUN, HEAD_RUN, writeViewerRuns } from '../support/viewer-runs.ts';
+import { childEnv } from '../support/child-env.ts';
 
 const HELPDESK = resolve(ROOT, 'src', 'cli', 'helpdesk.mjs');
 /** Longest the command may take to print its URL, or to exit once asked. */
@@ -24,7 +25,7 @@ interface Started {
 
 /** Spawns `node src/cli/helpdesk.mjs ...args` and resolves once it printed its first line (or exited). */
 function helpdesk(args: string[], cwd = parent): Promise<Started> {
-  const child = spawn(process.execPath, [HELPDESK, ...args], { cwd, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [HELPDESK, ...args], { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let stdout = '';
   let stderr = '';

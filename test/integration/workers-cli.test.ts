@@ -8,6 +8,7 @@ import { ResultJournal } from '../../src/harness/stream/journal.ts';
 import { evaluateSuite } from '../../src/harness/suite-runner.ts';
 import { serversStartedWith } from '../support/processes.ts';
 import { ROOT } from '../servers.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // The whole built-in suite (faults, url servers, variations, judges and custom graders
 // included) through the CLI, in the main thread one at a time and in two worker threads four at
@@ -31,7 +32,7 @@ interface Verdict {
 
 async function evalRun(name: string, args: string[], interruptAfter?: string): Promise<{ code: number | null; stderr: string; dir: string }> {
   const dir = join(work, name);
-  const child = spawn(process.execPath, [HELPDESK, 'eval', ...args, '--report-dir', dir], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [HELPDESK, 'eval', ...args, '--report-dir', dir], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr += chunk;

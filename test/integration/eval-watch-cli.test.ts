@@ -141,10 +141,14 @@ describe('helpdesk eval --watch', () => {
       child.kill(signal);
       await gone;
       const killedAt = Date.now();
-      await new Promise((r) => setTimeout(r, 1_500));
-      const { stdout } = await promisify(execFile)('ps', ['-ww', '-eo', 'pid,args']);
-      // Ended (a zombie whose parent, the watcher, is gone counts as ended).
-      expect(stdout.split('\n').filter((line) => line.trim().startsWith(`${evalPid} `) && !line.includes('<defunct>')), `${signal}: eval process ${evalPid}`).toEqual([]);
+      // Ended (a zombie whose parent, the watcher, is gone counts as ended), servers too: polled
+      // rather than looked at once after a fixed wait, which a loaded machine overran.
+      const running = async () => (await promisify(execFile)('ps', ['-ww', '-eo', 'pid,args'])).stdout.split('\n')
+        .filter((line) => line.trim().startsWith(`${evalPid} `) && !line.includes('<defunct>'));
+      for (const until = Date.now() + 5_000; Date.now() < until && ((await running()).length > 0 || (await serversOfProject()).length > 0);) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await running(), `${signal}: eval process ${evalPid}`).toEqual([]);
       expect(await serversOfProject(), signal).toEqual([]);
       // Nothing written by a process whose watcher is gone.
       let written: number | undefined;

@@ -1,22 +1,25 @@
 import { defineConfig } from 'vitest/config';
 
-// Three tiers, each a project that runs on its own with `npx vitest run --project <name>`:
+// The tiers, each a project that also runs alone (`npx vitest run --project <name>`):
 //   unit         in-process tests beside the code (src/, servers/) and test/unit/
 //   integration  test/integration/: real server processes, the CLI as a child process, HTTP on loopback
 //   e2e          test/e2e/: a fresh clone and the packed package, Chromium, tmux, the MCP conformance suite
-// The scenario suite grades latency budgets (a tool call within 200 ms), so it runs as a fourth
-// project in a group of its own, after the others, never beside the tests that start browsers,
-// terminals and many processes.
-const SCENARIO_SUITE = 'test/integration/scenario-suite.test.ts';
+//   harness      test/harness/: scenarios run and graded in the test's own process over real servers
+//   scenarios    test/harness/scenario-suite.test.ts: the scenario suite, one test per scenario
+// The first three run two files at a time. The last two run one file at a time, after the others:
+// their verdicts include the latency budgets (servers up within 3 s, discovered within 1 s, a tool
+// call within 200 ms), which a file starting processes on the other core can push a run past. The
+// CLI's eval re-checks a latency failure alone before it reports one; a run in the test process
+// does not, so it gets the machine to itself.
+const SCENARIO_SUITE = 'test/harness/scenario-suite.test.ts';
 
 export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // Two test files at a time. Vitest's default on a 2-core machine is one (cores - 1), which left a
-    // core idle while a file waited on its child processes. The three tiers share one group, so a
-    // long e2e file runs beside integration and unit files rather than after them.
+    // Vitest's default on a 2-core machine is one file at a time (cores - 1), which left a core idle
+    // while a file waited on its child processes.
     maxWorkers: 2,
     globalSetup: ['test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
@@ -35,7 +38,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], exclude: [SCENARIO_SUITE], sequence: { groupOrder: 0 } },
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -43,7 +46,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'scenarios', include: [SCENARIO_SUITE], sequence: { groupOrder: 1 } },
+        test: { name: 'harness', include: ['test/harness/**/*.test.ts'], exclude: [SCENARIO_SUITE], maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: { name: 'scenarios', include: [SCENARIO_SUITE], maxWorkers: 1, sequence: { groupOrder: 1 } },
       },
     ],
   },

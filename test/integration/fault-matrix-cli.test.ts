@@ -8,7 +8,7 @@ import { childEnv } from '../support/child-env.ts';
 
 // The bounded fault matrix of `npm test`: one multi-server scenario × its five tools × every
 // fault kind, through the CLI; the whole suite's matrix is `npm run eval -- --fault-matrix`. The
-// matrix against a broken orchestrator, in-process, is fault-matrix-catches.test.ts.
+// matrix against a broken orchestrator, in-process, is test/harness/fault-matrix-catches.test.ts.
 
 const HELPDESK = resolve(ROOT, 'src', 'cli', 'helpdesk.ts');
 let work: string;

@@ -13,7 +13,7 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: [
-      'test/integration/scenario-suite.test.ts',
+      'test/harness/scenario-suite.test.ts',
       'test/e2e/chat-terminal.test.ts',
       'test/integration/ask-and-tools-cli.test.ts',
       'test/integration/eval-cli.test.ts',

@@ -9,7 +9,7 @@ import { useReplayBench } from '../support/replay-bench.ts';
 
 // The fault matrix in-process, over the real servers, against a deliberately broken orchestrator:
 // it must fail the cells the break shows in, and end a cell whose run never ends. The matrix
-// through the CLI is fault-matrix-cli.test.ts.
+// through the CLI is test/integration/fault-matrix-cli.test.ts.
 
 describe('the fault matrix catches a broken orchestrator', () => {
   const bench = useReplayBench('fault-matrix');

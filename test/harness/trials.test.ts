@@ -11,7 +11,7 @@ import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { ROOT } from '../servers.ts';
 
 // Trials in-process, over the real servers: order, the worker count, a crashing trial, and which
-// trial's cassette a recording keeps. The CLI's view of trials is in trials-cli.test.ts.
+// trial's cassette a recording keeps. The CLI's view of trials is in test/integration/trials-cli.test.ts.
 
 const QUESTION = 'What are the critical tickets for customer CUST-001?';
 const SEARCH = { name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } };

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { serverEntry } from '../../src/orchestrator/builtin-servers.ts';
 import { DATASET_NOW } from '../../src/shared/clock.ts';
+import { childEnv } from './child-env.ts';
 
 /**
  * Starts servers/all (the five servers over Streamable HTTP, `helpdesk serve`'s process) and
@@ -8,7 +9,7 @@ import { DATASET_NOW } from '../../src/shared/clock.ts';
  */
 export async function serveAll(options: { port?: number; env?: Record<string, string> } = {}): Promise<{ base: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [serverEntry('all'), '--port', String(options.port ?? 0), '--now', DATASET_NOW], {
-    env: { PATH: process.env.PATH ?? '', ...options.env }, stdio: ['ignore', 'ignore', 'pipe'],
+    env: childEnv(options.env), stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   const base = await new Promise<string>((resolve, reject) => {

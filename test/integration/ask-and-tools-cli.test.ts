@@ -118,6 +118,13 @@ function withUsage(turn: Exclude<ScriptedTurn, { error: unknown }>, index: numbe
 }
 
 describe('helpdesk CLI as a child process', () => {
+  it('asks the model --model names, over OPENAI_MODEL', async () => {
+    const server = await fakeOpenAI(WORKED_EXAMPLE);
+    const run = await helpdesk(['ask', '--model', 'local-qwen', QUESTION], { env: liveEnv(server, { OPENAI_MODEL: 'gpt-4.1' }) });
+    expect(run.code, run.stderr).toBe(0);
+    expect(server.requests.map((r) => r.body.model)).toEqual(['local-qwen', 'local-qwen']);
+  });
+
   it('answers the worked example with the tickets the real server returned', async () => {
     const server = await fakeOpenAI(WORKED_EXAMPLE);
     const run = await helpdesk(['ask', QUESTION], { env: liveEnv(server) });

@@ -245,6 +245,39 @@ describe('helpdesk eval', () => {
     expect(replayed.stderr).toMatch(/^\[1\/1\] pass worked-example \(\d+\.\d\d s\)\n$/);
   });
 
+  it('records with --model and the config\'s sampling settings and prices: sent, kept in the cassette, priced, and a changed setting refused on replay', async () => {
+    writeScenario('worked-example', WORKED_EXAMPLE);
+    const config = (temperature: number) => JSON.stringify({
+      mcpServers: {}, model: { temperature, seed: 42 }, prices: { 'local-qwen': { input: 1, output: 2 } },
+    });
+    writeFileSync(join(work, 'helpdesk.config.json'), config(0));
+    // Each reply reports 1,000 prompt and 500 completion tokens: $0.002 a reply at the config's price.
+    const priced = WORKED_EXAMPLE_REPLIES.map((reply, i) => {
+      const turn = (reply as { turn: Parameters<typeof scriptedResponse>[0] }).turn;
+      return { status: 200, json: { ...scriptedResponse(turn, 'local-qwen', i), usage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 } } };
+    });
+    const server = await fakeOpenAI(priced);
+
+    const recorded = await evalRun(['--record', '--model', 'local-qwen'], { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.url, HELPDESK_MODEL_RETRIES: '0' });
+    expect(recorded.code, recorded.stdout + recorded.stderr).toBe(0);
+    expect(server.requests.map((r) => [r.body.model, r.body.temperature, r.body.seed])).toEqual([['local-qwen', 0, 42], ['local-qwen', 0, 42]]);
+    const cassette = JSON.parse(readFileSync(join(recordings, 'worked-example.json'), 'utf8'));
+    expect(cassette.model).toBe('local-qwen');
+    expect(cassette.interactions.map((i: { request: { temperature: number } }) => i.request.temperature)).toEqual([0, 0]);
+    const results = JSON.parse(readFileSync(join(work, 'report', 'results.json'), 'utf8'));
+    expect(results.price_table).toBe('2026-11-01+project');
+    expect(results.scenarios[0].trials[0].cost_usd).toBeCloseTo(0.004, 10);
+    expect(readFileSync(join(work, 'report', 'summary.md'), 'utf8')).toContain('$0.0040');
+
+    await server.close();
+    expect((await evalRun([])).code).toBe(0);
+    writeFileSync(join(work, 'helpdesk.config.json'), config(0.7));
+    const changed = await evalRun([]);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain('[request_mismatch]');
+    expect(changed.stdout).toContain('temperature');
+  });
+
   it('records a live cassette without the API key, and the recording replays offline', async () => {
     writeScenario('worked-example', WORKED_EXAMPLE);
     const server = await fakeOpenAI(WORKED_EXAMPLE_REPLIES);

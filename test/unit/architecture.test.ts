@@ -122,3 +122,20 @@ describe('dependency direction', () => {
     }
   });
 });
+
+/** Every test file below `dir`. */
+function testFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : testFiles(path);
+    return name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+describe('the unit tier', () => {
+  it('mocks no module and stubs no global or variable: its files share worker processes (vitest.config.ts, isolate: false)', () => {
+    const unit = ['src', 'servers', 'test/unit'].flatMap((dir) => testFiles(join(ROOT, dir)));
+    const shared = unit.filter((file) => /\bvi\.(?:mock|doMock|stubEnv|stubGlobal)\(/.test(readFileSync(file, 'utf8')));
+    expect(shared.map((file) => relative(ROOT, file))).toEqual([]);
+  });
+});

@@ -46,7 +46,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'harness', include: ['test/harness/**/*.test.ts'], exclude: [SCENARIO_SUITE], maxWorkers: 1, sequence: { groupOrder: 1 } },
+        test: {
+          name: 'harness',
+          include: ['test/harness/**/*.test.ts'],
+          exclude: [SCENARIO_SUITE],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
       },
       {
         extends: true,

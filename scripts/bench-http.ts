@@ -27,23 +27,27 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** SESSIONS clients in sessions of their own, all calling at once: per-call p50/p99 and errors. */
-export async function concurrentSessions(url: string): Promise<{ p50: number; p99: number; errors: number; calls: number; wallMs: number }> {
+export async function concurrentSessions(
+  url: string,
+): Promise<{ p50: number; p99: number; errors: number; calls: number; wallMs: number }> {
   const clients = await Promise.all(Array.from({ length: SESSIONS }, () => httpClient(url)));
   const times: number[] = [];
   let errors = 0;
   const started = performance.now();
-  await Promise.all(clients.map(async (client) => {
-    for (let i = 0; i < CALLS_PER_SESSION; i += 1) {
-      const t = performance.now();
-      try {
-        const result = await client.callTool({ name: 'get_ticket_details', arguments: ARGS });
-        if (result.isError || !JSON.stringify(result.content).includes('TKT-1001')) errors += 1;
-      } catch {
-        errors += 1;
+  await Promise.all(
+    clients.map(async (client) => {
+      for (let i = 0; i < CALLS_PER_SESSION; i += 1) {
+        const t = performance.now();
+        try {
+          const result = await client.callTool({ name: 'get_ticket_details', arguments: ARGS });
+          if (result.isError || !JSON.stringify(result.content).includes('TKT-1001')) errors += 1;
+        } catch {
+          errors += 1;
+        }
+        times.push(performance.now() - t);
       }
-      times.push(performance.now() - t);
-    }
-  }));
+    }),
+  );
   const wallMs = performance.now() - started;
   await Promise.allSettled(clients.map((c) => c.close()));
   times.sort((a, b) => a - b);

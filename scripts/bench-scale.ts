@@ -57,10 +57,28 @@ export async function runScale(n: number, workers: number, options: { open: bool
     const suite = generateSuite(n, join(dir, 'suite'));
     const report = join(dir, 'report');
     const started = performance.now();
-    const child = spawn(process.execPath, [HELPDESK, 'eval', '--scenarios', suite.scenarios, '--recordings', suite.recordings, '--report-dir', report,
-      '--workers', String(workers), '--concurrency', String(options.concurrency ?? 4)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'ignore'] });
+    const child = spawn(
+      process.execPath,
+      [
+        HELPDESK,
+        'eval',
+        '--scenarios',
+        suite.scenarios,
+        '--recordings',
+        suite.recordings,
+        '--report-dir',
+        report,
+        '--workers',
+        String(workers),
+        '--concurrency',
+        String(options.concurrency ?? 4),
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'ignore'] },
+    );
     let peak = 0;
-    const sampler = setInterval(() => { peak = Math.max(peak, peakRss(child.pid as number)); }, 20);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, peakRss(child.pid as number));
+    }, 20);
     const code = await new Promise<number | null>((done) => child.on('exit', done));
     clearInterval(sampler);
     const wallMs = performance.now() - started;
@@ -68,7 +86,13 @@ export async function runScale(n: number, workers: number, options: { open: bool
     const results = JSON.parse(readFileSync(join(report, 'results.json'), 'utf8')) as { totals: { passed: number } };
     const size = (name: string) => statSync(join(report, name)).size / 1e6;
     return {
-      n, workers, wallMs, peakRssMb: peak, passed: results.totals.passed, htmlMb: size('report.html'), resultsMb: size('results.json'),
+      n,
+      workers,
+      wallMs,
+      peakRssMb: peak,
+      passed: results.totals.passed,
+      htmlMb: size('report.html'),
+      resultsMb: size('results.json'),
       openMs: options.open ? await openTime(join(report, 'report.html')) : null,
     };
   } finally {
@@ -107,7 +131,9 @@ async function thinkingEndpoint(delayMs: number): Promise<{ server: Server; url:
   let count = 0;
   const server = createServer((req, res) => {
     let body = '';
-    req.on('data', (chunk) => { body += chunk; });
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
     req.on('end', () => {
       const request = JSON.parse(body) as { messages: { role: string; content: unknown }[] };
       const last = request.messages.at(-1);
@@ -131,7 +157,10 @@ async function thinkingEndpoint(delayMs: number): Promise<{ server: Server; url:
 }
 
 /** 50 live queries at once on one pool: lost or misrouted answers, and what the orchestrator adds per query. */
-export async function liveConcurrency(queries = 50, delayMs = 200): Promise<{ lost: number; misrouted: number; toolP99: number; loopP99: number; wallMs: number }> {
+export async function liveConcurrency(
+  queries = 50,
+  delayMs = 200,
+): Promise<{ lost: number; misrouted: number; toolP99: number; loopP99: number; wallMs: number }> {
   const { server, url } = await thinkingEndpoint(delayMs);
   const pool = await ServerPool.open(builtinServers(process.execPath), { baseEnv: { HELPDESK_NOW: DATASET_NOW } });
   try {
@@ -144,13 +173,15 @@ export async function liveConcurrency(queries = 50, delayMs = 200): Promise<{ lo
     const model = new OpenAIModel({ apiKey: 'bench-local-endpoint', baseURL: url, model: 'bench-model', maxRetries: 0 });
     const prompt = systemPrompt('2025-10-05');
     const started = performance.now();
-    const runs = await Promise.all(Array.from({ length: queries }, async (_, i) => {
-      const id = ids[i % ids.length] as string;
-      const { transcript } = await runQuery({ model, tools: pool, query: `What is the status of ticket ${id}?`, systemPrompt: prompt });
-      const modelMs = transcript.events.reduce((sum, e) => sum + (e.type === 'model_response' ? e.duration_ms : 0), 0);
-      const toolMs = transcript.events.reduce((sum, e) => sum + (e.type === 'tool_result' ? e.duration_ms : 0), 0);
-      return { id, answer: transcript.answer, toolMs, loopMs: transcript.duration_ms - modelMs - toolMs };
-    }));
+    const runs = await Promise.all(
+      Array.from({ length: queries }, async (_, i) => {
+        const id = ids[i % ids.length] as string;
+        const { transcript } = await runQuery({ model, tools: pool, query: `What is the status of ticket ${id}?`, systemPrompt: prompt });
+        const modelMs = transcript.events.reduce((sum, e) => sum + (e.type === 'model_response' ? e.duration_ms : 0), 0);
+        const toolMs = transcript.events.reduce((sum, e) => sum + (e.type === 'tool_result' ? e.duration_ms : 0), 0);
+        return { id, answer: transcript.answer, toolMs, loopMs: transcript.duration_ms - modelMs - toolMs };
+      }),
+    );
     const wallMs = performance.now() - started;
     const lost = runs.filter((r) => !r.answer).length;
     const misrouted = runs.filter((r) => r.answer && r.answer !== `${r.id}: ${subjects.get(r.id)}`).length;

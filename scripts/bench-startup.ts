@@ -14,7 +14,10 @@ const runs = Number(process.env.BENCH_RUNS ?? 9);
 
 type Launch = { label: string; args: (server: string) => string[] };
 const LAUNCHES: Launch[] = [
-  { label: 'tsx servers/<name>/index.ts', args: (s) => [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'servers', s, 'index.ts')] },
+  {
+    label: 'tsx servers/<name>/index.ts',
+    args: (s) => [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'servers', s, 'index.ts')],
+  },
   { label: 'node servers/<name>/index.ts (type stripping)', args: (s) => [resolve(root, 'servers', s, 'index.ts')] },
   { label: 'node dist/servers/<name>.mjs (bundle, default)', args: (s) => [resolve(root, 'dist/servers', `${s}.mjs`)] },
 ];

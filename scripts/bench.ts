@@ -24,7 +24,6 @@ import { ARGS, CALLS_PER_SESSION, SESSIONS, concurrentSessions, httpClient, http
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 
-
 const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
 
 /** Median per-call latency over `count` sequential calls, in rounds so one slow moment does not dominate. */
@@ -45,7 +44,11 @@ async function perCall(call: () => Promise<unknown>, count: number): Promise<num
  * drift in the machine's speed hits both alike. Returns each one's median per-call time and the
  * median of the per-round ratios b/a.
  */
-async function paired(a: () => Promise<unknown>, b: () => Promise<unknown>, count: number): Promise<{ a: number; b: number; ratio: number }> {
+async function paired(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  count: number,
+): Promise<{ a: number; b: number; ratio: number }> {
   for (let i = 0; i < 200; i += 1) {
     await a();
     await b();
@@ -84,7 +87,11 @@ async function main(): Promise<void> {
   const opens: number[] = [];
   for (let i = 0; i < RUNS; i += 1) {
     let pool: ServerPool | undefined;
-    opens.push(await time(async () => { pool = await ServerPool.open(config, { baseEnv: env }); }));
+    opens.push(
+      await time(async () => {
+        pool = await ServerPool.open(config, { baseEnv: env });
+      }),
+    );
     await pool?.close();
   }
   const startup = median(opens);
@@ -122,15 +129,42 @@ async function main(): Promise<void> {
   child.kill('SIGTERM');
 
   const rows: [string, string, string, string][] = [
-    ['start-up: five servers + discovery (ServerPool.open)', fmt(startup), `${(startup / nodeBaseline).toFixed(1)}× node -e 0`, `target < 600 ms; ARCHITECTURE 2-3 s → ${(2500 / startup).toFixed(1)}× faster`],
+    [
+      'start-up: five servers + discovery (ServerPool.open)',
+      fmt(startup),
+      `${(startup / nodeBaseline).toFixed(1)}× node -e 0`,
+      `target < 600 ms; ARCHITECTURE 2-3 s → ${(2500 / startup).toFixed(1)}× faster`,
+    ],
     ['discovery: tools/list on a running server', fmt(discovery), '', 'ARCHITECTURE < 1 s'],
     ['raw SDK Client.callTool (baseline)', fmt(calls.a), '1.00×', ''],
-    ['routed ServerPool.callTool', fmt(calls.b), `${calls.ratio.toFixed(2)}× raw`, 'target ≤ 1.20× raw (median of paired rounds); ARCHITECTURE 50-200 ms'],
-    ['HTTP: raw SDK client over Streamable HTTP (baseline)', fmt(overHttp.a), '1.00×', `${transports.ratio.toFixed(2)}× the raw stdio call (${fmt(transports.a)})`],
-    ['HTTP: routed ServerPool.callTool to a url server', fmt(overHttp.b), `${overHttp.ratio.toFixed(2)}× raw HTTP`, 'target ≤ 1.20× raw HTTP'],
-    [`HTTP: ${SESSIONS} sessions at once, ${CALLS_PER_SESSION} calls each`, `p50 ${fmt(load.p50)}`, `p99 ${fmt(load.p99)}`, `${load.errors} errors of ${load.calls} calls (target 0); ${Math.round(load.calls / (load.wallMs / 1000))} calls/s`],
+    [
+      'routed ServerPool.callTool',
+      fmt(calls.b),
+      `${calls.ratio.toFixed(2)}× raw`,
+      'target ≤ 1.20× raw (median of paired rounds); ARCHITECTURE 50-200 ms',
+    ],
+    [
+      'HTTP: raw SDK client over Streamable HTTP (baseline)',
+      fmt(overHttp.a),
+      '1.00×',
+      `${transports.ratio.toFixed(2)}× the raw stdio call (${fmt(transports.a)})`,
+    ],
+    [
+      'HTTP: routed ServerPool.callTool to a url server',
+      fmt(overHttp.b),
+      `${overHttp.ratio.toFixed(2)}× raw HTTP`,
+      'target ≤ 1.20× raw HTTP',
+    ],
+    [
+      `HTTP: ${SESSIONS} sessions at once, ${CALLS_PER_SESSION} calls each`,
+      `p50 ${fmt(load.p50)}`,
+      `p99 ${fmt(load.p99)}`,
+      `${load.errors} errors of ${load.calls} calls (target 0); ${Math.round(load.calls / (load.wallMs / 1000))} calls/s`,
+    ],
   ];
-  console.log(`mcp-helpdesk bench: ${RUNS} start-ups, ${CALLS} calls per series; node ${process.version}; baseline node -e 0 = ${fmt(nodeBaseline)}`);
+  console.log(
+    `mcp-helpdesk bench: ${RUNS} start-ups, ${CALLS} calls per series; node ${process.version}; baseline node -e 0 = ${fmt(nodeBaseline)}`,
+  );
   for (const [what, value, ratio, target] of rows) {
     console.log(`${what.padEnd(54)} ${value.padStart(11)}  ${ratio.padEnd(18)} ${target}`);
   }
@@ -149,16 +183,26 @@ async function scaleTable(): Promise<void> {
   const live = await liveConcurrency();
   const base = runs[0] as ScaleRun;
   const per = (r: ScaleRun) => r.wallMs / r.n;
-  console.log(`\nreplayed suites (helpdesk eval on N generated scenarios, --concurrency 4; per scenario against N = ${base.n} in this run)`);
-  console.log(`${'N'.padStart(7)} ${'wall'.padStart(9)} ${'per scenario'.padStart(13)} ${'ratio'.padStart(7)} ${'peak RSS'.padStart(9)} ${'report.html'.padStart(12)} ${'results.json'.padStart(13)} ${'opens in'.padStart(9)}  passed`);
+  console.log(
+    `\nreplayed suites (helpdesk eval on N generated scenarios, --concurrency 4; per scenario against N = ${base.n} in this run)`,
+  );
+  console.log(
+    `${'N'.padStart(7)} ${'wall'.padStart(9)} ${'per scenario'.padStart(13)} ${'ratio'.padStart(7)} ${'peak RSS'.padStart(9)} ${'report.html'.padStart(12)} ${'results.json'.padStart(13)} ${'opens in'.padStart(9)}  passed`,
+  );
   for (const r of runs) {
-    console.log(`${String(r.n).padStart(7)} ${fmt(r.wallMs).padStart(9)} ${fmt(per(r)).padStart(13)} ${`${(per(r) / per(base)).toFixed(2)}×`.padStart(7)} ${`${r.peakRssMb.toFixed(0)} MB`.padStart(9)}`
-      + ` ${`${r.htmlMb.toFixed(1)} MB`.padStart(12)} ${`${r.resultsMb.toFixed(1)} MB`.padStart(13)} ${(r.openMs === null ? 'n/a' : fmt(r.openMs)).padStart(9)}  ${r.passed}/${r.n}`);
+    console.log(
+      `${String(r.n).padStart(7)} ${fmt(r.wallMs).padStart(9)} ${fmt(per(r)).padStart(13)} ${`${(per(r) / per(base)).toFixed(2)}×`.padStart(7)} ${`${r.peakRssMb.toFixed(0)} MB`.padStart(9)}` +
+        ` ${`${r.htmlMb.toFixed(1)} MB`.padStart(12)} ${`${r.resultsMb.toFixed(1)} MB`.padStart(13)} ${(r.openMs === null ? 'n/a' : fmt(r.openMs)).padStart(9)}  ${r.passed}/${r.n}`,
+    );
   }
   const alone = runs.find((r) => r.n === mid) as ScaleRun;
-  console.log(`${mid} scenarios in 2 worker threads: ${fmt(threads.wallMs)} (${(alone.wallMs / threads.wallMs).toFixed(2)}× the speed of 1 thread), peak RSS ${threads.peakRssMb.toFixed(0)} MB, ${threads.passed}/${threads.n} passed`);
-  console.log(`50 live queries at once on one pool, endpoint answering in 200 ms: ${live.lost} lost, ${live.misrouted} misrouted (target 0); orchestrator time per query (end to end − model − tools) p99 ${fmt(live.loopP99)} (target ≤ 10 ms);`
-    + ` tool calls p99 ${fmt(live.toolP99)} (the burst of 50 queued at one server process); all done in ${fmt(live.wallMs)}`);
+  console.log(
+    `${mid} scenarios in 2 worker threads: ${fmt(threads.wallMs)} (${(alone.wallMs / threads.wallMs).toFixed(2)}× the speed of 1 thread), peak RSS ${threads.peakRssMb.toFixed(0)} MB, ${threads.passed}/${threads.n} passed`,
+  );
+  console.log(
+    `50 live queries at once on one pool, endpoint answering in 200 ms: ${live.lost} lost, ${live.misrouted} misrouted (target 0); orchestrator time per query (end to end − model − tools) p99 ${fmt(live.loopP99)} (target ≤ 10 ms);` +
+      ` tool calls p99 ${fmt(live.toolP99)} (the burst of 50 queued at one server process); all done in ${fmt(live.wallMs)}`,
+  );
 }
 
 await main();

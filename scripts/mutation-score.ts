@@ -21,7 +21,10 @@ interface Report {
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
-interface Tally { detected: number; undetected: number }
+interface Tally {
+  detected: number;
+  undetected: number;
+}
 const score = (t: Tally) => (t.detected + t.undetected === 0 ? Number.NaN : (100 * t.detected) / (t.detected + t.undetected));
 const add = (into: Map<string, Tally>, key: string, mutant: Mutant) => {
   const tally = into.get(key) ?? { detected: 0, undetected: 0 };
@@ -44,8 +47,9 @@ for (const run of RUNS) {
   // A report can carry verdicts of files its run no longer mutates (kept by the incremental file):
   // only the files the run's config names count, so no file is counted twice.
   const { default: config } = (await import(`../test/mutation/${run}.config.mjs`)) as { default: { mutate: string[] } };
-  const owned = (name: string) => config.mutate.some((glob) => !glob.startsWith('!') && matchesGlob(name, glob))
-    && !config.mutate.some((glob) => glob.startsWith('!') && matchesGlob(name, glob.slice(1)));
+  const owned = (name: string) =>
+    config.mutate.some((glob) => !glob.startsWith('!') && matchesGlob(name, glob)) &&
+    !config.mutate.some((glob) => glob.startsWith('!') && matchesGlob(name, glob.slice(1)));
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     const name = relative(root, resolve(root, file));
     if (!owned(name)) continue;
@@ -58,7 +62,9 @@ for (const run of RUNS) {
       if (UNDETECTED.has(mutant.status)) {
         const line = mutant.location.start.line;
         const code = (lines[line - 1] ?? '').trim().slice(0, 70);
-        survivors.push(`${name}:${line}  ${mutant.status === 'NoCoverage' ? 'no test covers' : 'survived'}  ${mutant.mutatorName}  ${code}`);
+        survivors.push(
+          `${name}:${line}  ${mutant.status === 'NoCoverage' ? 'no test covers' : 'survived'}  ${mutant.mutatorName}  ${code}`,
+        );
       }
     }
   }
@@ -68,7 +74,8 @@ if (missing.length === RUNS.length) {
   console.error('mutation-score: no report in reports/mutation/; run `npm run mutate` first');
   process.exit(2);
 }
-const row = (key: string, t: Tally) => `${score(t).toFixed(1).padStart(6)} %  ${String(t.detected).padStart(5)} caught  ${String(t.undetected).padStart(4)} not  ${key}`;
+const row = (key: string, t: Tally) =>
+  `${score(t).toFixed(1).padStart(6)} %  ${String(t.detected).padStart(5)} caught  ${String(t.undetected).padStart(4)} not  ${key}`;
 console.log('Mutation score (killed + timed out) / (killed + timed out + survived + not covered):\n');
 for (const [key, t] of [...byFolder].sort(([a], [b]) => a.localeCompare(b))) console.log(row(key, t));
 console.log('');

@@ -7,7 +7,6 @@ import { isMain } from './is-main.ts';
 
 export const SCHEMA_PATH = resolve(import.meta.dirname, '..', 'scenarios', 'scenario.schema.json');
 
-
 if (isMain(import.meta.url)) {
   writeFileSync(SCHEMA_PATH, scenarioSchemaText());
   process.stderr.write(`wrote ${SCHEMA_PATH}\n`);

@@ -22,9 +22,15 @@ export default ({ answer, options }) => {
  * @type {import('mcp-helpdesk').Grader}
  */
 export const citesQueriedIds = ({ calls, answer }) => {
-  const asked = [...new Set(calls.flatMap((c) => Object.values(c.arguments ?? {}).filter((v) => typeof v === 'string' && /^[A-Z]+-\d/.test(v))))];
+  const asked = [
+    ...new Set(calls.flatMap((c) => Object.values(c.arguments ?? {}).filter((v) => typeof v === 'string' && /^[A-Z]+-\d/.test(v)))),
+  ];
   const missing = asked.filter((id) => !answer.includes(id));
   return missing.length === 0
     ? { pass: true, message: `cites ${asked.join(', ') || 'no queried ID'}` }
-    : { pass: false, score: 1 - missing.length / asked.length, message: `does not cite ${missing.join(', ')}, which the tools were asked about` };
+    : {
+        pass: false,
+        score: 1 - missing.length / asked.length,
+        message: `does not cite ${missing.join(', ')}, which the tools were asked about`,
+      };
 };

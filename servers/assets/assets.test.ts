@@ -34,9 +34,7 @@ async function outputShapes(name: string): Promise<JsonShape[]> {
 describe('asset server', () => {
   it('lists exactly the four asset tools with strict input schemas', async () => {
     const { tools } = await s.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual([
-      'lookup_asset', 'check_warranty', 'get_software_licenses', 'get_asset_history',
-    ]);
+    expect(tools.map((t) => t.name)).toEqual(['lookup_asset', 'check_warranty', 'get_software_licenses', 'get_asset_history']);
     for (const tool of tools) expect(tool.inputSchema.additionalProperties).toBe(false);
   });
 
@@ -44,18 +42,36 @@ describe('asset server', () => {
     const r = await s.call('lookup_asset', { asset_id: 'AST-SRV-001' });
     expect(r.isError).toBe(false);
     expect(r.data).toMatchObject({
-      asset_id: 'AST-SRV-001', serial_number: 'VMW-789-XYZ-456', hostname: 'sql-prod-01.dataflow.local',
-      asset_type: 'server', customer_id: 'CUST-002', manufacturer: 'HPE', model: 'ProLiant DL380 Gen10',
-      status: 'active', location: 'DataFlow Data Center - Rack 12', purchase_date: '2023-06-20',
-      assigned_to: 'Infrastructure Team', last_maintenance: '2025-09-15',
+      asset_id: 'AST-SRV-001',
+      serial_number: 'VMW-789-XYZ-456',
+      hostname: 'sql-prod-01.dataflow.local',
+      asset_type: 'server',
+      customer_id: 'CUST-002',
+      manufacturer: 'HPE',
+      model: 'ProLiant DL380 Gen10',
+      status: 'active',
+      location: 'DataFlow Data Center - Rack 12',
+      purchase_date: '2023-06-20',
+      assigned_to: 'Infrastructure Team',
+      last_maintenance: '2025-09-15',
       specs: { cpu: '2x Intel Xeon Gold 6226R', ram_gb: 256, storage: '8x 1.2TB SAS HDD (RAID 10)', os: 'Ubuntu Server 22.04 LTS' },
     });
     expect(r.data.warranty).toEqual({
-      status: 'active', start_date: '2023-06-20', end_date: '2026-06-20', coverage_type: '24x7 4-hour response',
-      remaining_days: 257, is_expired: false, expires_soon: false,
+      status: 'active',
+      start_date: '2023-06-20',
+      end_date: '2026-06-20',
+      coverage_type: '24x7 4-hour response',
+      remaining_days: 257,
+      is_expired: false,
+      expires_soon: false,
     });
     expect(r.data.software_licenses).toEqual([
-      { software: 'Microsoft SQL Server 2022 Enterprise', license_key: 'XXXXX-XXXXX-XXXXX-XXXXX', expiration: '2026-06-01', type: 'perpetual' },
+      {
+        software: 'Microsoft SQL Server 2022 Enterprise',
+        license_key: 'XXXXX-XXXXX-XXXXX-XXXXX',
+        expiration: '2026-06-01',
+        type: 'perpetual',
+      },
     ]);
     expect(r.structured).toEqual(r.data);
   });
@@ -66,14 +82,28 @@ describe('asset server', () => {
     expect(r.data).toEqual({
       assets: [
         {
-          asset_id: 'AST-SRV-002', serial_number: 'SRV-INV-2023-445', hostname: 'web-app-01.innovatesys.net',
-          asset_type: 'server', customer_id: 'CUST-004', manufacturer: 'Supermicro', model: 'SuperServer 1029P',
-          status: 'active', warranty_status: 'expired', warranty_end_date: '2025-08-22',
+          asset_id: 'AST-SRV-002',
+          serial_number: 'SRV-INV-2023-445',
+          hostname: 'web-app-01.innovatesys.net',
+          asset_type: 'server',
+          customer_id: 'CUST-004',
+          manufacturer: 'Supermicro',
+          model: 'SuperServer 1029P',
+          status: 'active',
+          warranty_status: 'expired',
+          warranty_end_date: '2025-08-22',
         },
         {
-          asset_id: 'AST-WKS-005', serial_number: 'FRAMEWORK-13-GEN3-55443', hostname: 'laptop-innovate-mobile',
-          asset_type: 'laptop', customer_id: 'CUST-004', manufacturer: 'Framework', model: 'Laptop 13 (Intel 13th Gen)',
-          status: 'active', warranty_status: 'expired', warranty_end_date: '2025-05-20',
+          asset_id: 'AST-WKS-005',
+          serial_number: 'FRAMEWORK-13-GEN3-55443',
+          hostname: 'laptop-innovate-mobile',
+          asset_type: 'laptop',
+          customer_id: 'CUST-004',
+          manufacturer: 'Framework',
+          model: 'Laptop 13 (Intel 13th Gen)',
+          status: 'active',
+          warranty_status: 'expired',
+          warranty_end_date: '2025-05-20',
         },
       ],
       total_count: 2,
@@ -83,7 +113,8 @@ describe('asset server', () => {
   it('returns the full record of AST-WKS-003, the only warranty expiring soon at the dataset date', async () => {
     const r = await s.call('lookup_asset', { warranty_status: 'expiring_soon' });
     expect(r.data).toMatchObject({
-      asset_id: 'AST-WKS-003', hostname: 'dev-wks-cloudfirst-05',
+      asset_id: 'AST-WKS-003',
+      hostname: 'dev-wks-cloudfirst-05',
       warranty: { status: 'expiring_soon', end_date: '2025-11-05', remaining_days: 30, expires_soon: true },
     });
   });
@@ -91,8 +122,15 @@ describe('asset server', () => {
   it('lists the nine active warranties at the dataset date in inventory order', async () => {
     const r = await s.call('lookup_asset', { warranty_status: 'active' });
     expect(r.data.assets.map((a: { asset_id: string }) => a.asset_id)).toEqual([
-      'AST-WKS-001', 'AST-SRV-001', 'AST-WKS-002', 'AST-NET-001', 'AST-SRV-003',
-      'AST-SRV-004', 'AST-WKS-004', 'AST-SRV-005', 'AST-STOR-001',
+      'AST-WKS-001',
+      'AST-SRV-001',
+      'AST-WKS-002',
+      'AST-NET-001',
+      'AST-SRV-003',
+      'AST-SRV-004',
+      'AST-WKS-004',
+      'AST-SRV-005',
+      'AST-STOR-001',
     ]);
     expect(r.data.total_count).toBe(9);
   });
@@ -100,8 +138,13 @@ describe('asset server', () => {
   it('derives the warranty filter from the clock: seven expired on 2026-11-24', async () => {
     const r = await callAt(LATER, 'lookup_asset', { warranty_status: 'expired' });
     expect(r.data.assets.map((a: { asset_id: string; warranty_status: string }) => [a.asset_id, a.warranty_status])).toEqual([
-      ['AST-SRV-001', 'expired'], ['AST-WKS-002', 'expired'], ['AST-SRV-002', 'expired'], ['AST-WKS-003', 'expired'],
-      ['AST-SRV-004', 'expired'], ['AST-STOR-001', 'expired'], ['AST-WKS-005', 'expired'],
+      ['AST-SRV-001', 'expired'],
+      ['AST-WKS-002', 'expired'],
+      ['AST-SRV-002', 'expired'],
+      ['AST-WKS-003', 'expired'],
+      ['AST-SRV-004', 'expired'],
+      ['AST-STOR-001', 'expired'],
+      ['AST-WKS-005', 'expired'],
     ]);
     expect(r.data.total_count).toBe(7);
   });
@@ -109,7 +152,8 @@ describe('asset server', () => {
   it('lists AST-WKS-002 and AST-WKS-003 as expiring soon on 2025-10-11', async () => {
     const r = await callAt('2025-10-11T12:00:00Z', 'lookup_asset', { warranty_status: 'expiring_soon' });
     expect(r.data.assets.map((a: { asset_id: string; warranty_end_date: string }) => [a.asset_id, a.warranty_end_date])).toEqual([
-      ['AST-WKS-002', '2025-11-10'], ['AST-WKS-003', '2025-11-05'],
+      ['AST-WKS-002', '2025-11-10'],
+      ['AST-WKS-003', '2025-11-05'],
     ]);
   });
 
@@ -130,9 +174,7 @@ describe('asset server', () => {
     const servers = await s.call('lookup_asset', { asset_type: 'server', warranty_status: 'expired' });
     expect(servers.data).toMatchObject({ asset_id: 'AST-SRV-002', warranty: { status: 'expired', remaining_days: -45 } });
     const laterServers = await callAt(LATER, 'lookup_asset', { asset_type: 'server', warranty_status: 'expired' });
-    expect(laterServers.data.assets.map((a: { asset_id: string }) => a.asset_id)).toEqual([
-      'AST-SRV-001', 'AST-SRV-002', 'AST-SRV-004',
-    ]);
+    expect(laterServers.data.assets.map((a: { asset_id: string }) => a.asset_id)).toEqual(['AST-SRV-001', 'AST-SRV-002', 'AST-SRV-004']);
   });
 
   it.each([
@@ -154,7 +196,8 @@ describe('asset server', () => {
     const r = await s.call('lookup_asset', { customer_id: 'CUST-999', warranty_status: 'expired' });
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'No assets found matching criteria', retryable: true,
+      error: 'No assets found matching criteria',
+      retryable: true,
       context: { search_criteria: { customer_id: 'CUST-999', warranty_status: 'expired' } },
     });
   });
@@ -166,21 +209,39 @@ describe('asset server', () => {
     const r = await s.call('lookup_asset', args);
     expect(r.isError).toBe(true);
     expect(r.data.reason).toBe(reason);
-    expect(r.data.context.expected_arguments).toContain(
-      'warranty_status (string, optional, one of active|expiring_soon|expired)',
-    );
+    expect(r.data.context.expected_arguments).toContain('warranty_status (string, optional, one of active|expiring_soon|expired)');
   });
 
   it.each([
-    ['lookup_asset', [
-      ['asset_id', 'serial_number', 'hostname', 'asset_type', 'customer_id', 'manufacturer', 'model', 'status', 'location',
-        'purchase_date', 'warranty', 'specs', 'assigned_to', 'last_maintenance'],
-      ['assets', 'total_count'],
-    ]],
-    ['get_software_licenses', [
-      ['asset_id', 'hostname', 'licenses', 'total_licenses'],
-      ['customer_id', 'licenses', 'total_licenses', 'total_assets_with_licenses'],
-    ]],
+    [
+      'lookup_asset',
+      [
+        [
+          'asset_id',
+          'serial_number',
+          'hostname',
+          'asset_type',
+          'customer_id',
+          'manufacturer',
+          'model',
+          'status',
+          'location',
+          'purchase_date',
+          'warranty',
+          'specs',
+          'assigned_to',
+          'last_maintenance',
+        ],
+        ['assets', 'total_count'],
+      ],
+    ],
+    [
+      'get_software_licenses',
+      [
+        ['asset_id', 'hostname', 'licenses', 'total_licenses'],
+        ['customer_id', 'licenses', 'total_licenses', 'total_assets_with_licenses'],
+      ],
+    ],
   ])('declares the two answer shapes of %s, each with its required fields, beside the envelope', async (name, required) => {
     const shapes = await outputShapes(name);
     expect(shapes).toHaveLength(3);
@@ -215,14 +276,28 @@ describe('asset server', () => {
     expect(r.data).toEqual({
       assets: [
         {
-          asset_id: 'AST-SRV-003', serial_number: 'HPE-DL360-G10-789456', hostname: 'dc01.megacorp.local',
-          asset_type: 'server', customer_id: 'CUST-007', manufacturer: 'HPE', model: 'ProLiant DL360 Gen10', status: 'active',
-          warranty_status: 'active', warranty_end_date: '2027-03-10',
+          asset_id: 'AST-SRV-003',
+          serial_number: 'HPE-DL360-G10-789456',
+          hostname: 'dc01.megacorp.local',
+          asset_type: 'server',
+          customer_id: 'CUST-007',
+          manufacturer: 'HPE',
+          model: 'ProLiant DL360 Gen10',
+          status: 'active',
+          warranty_status: 'active',
+          warranty_end_date: '2027-03-10',
         },
         {
-          asset_id: 'AST-SRV-004', serial_number: 'DELL-R740-XD-998877', hostname: 'docker-host-01.megacorp.local',
-          asset_type: 'server', customer_id: 'CUST-007', manufacturer: 'Dell', model: 'PowerEdge R740xd', status: 'active',
-          warranty_status: 'active', warranty_end_date: '2026-07-15',
+          asset_id: 'AST-SRV-004',
+          serial_number: 'DELL-R740-XD-998877',
+          hostname: 'docker-host-01.megacorp.local',
+          asset_type: 'server',
+          customer_id: 'CUST-007',
+          manufacturer: 'Dell',
+          model: 'PowerEdge R740xd',
+          status: 'active',
+          warranty_status: 'active',
+          warranty_end_date: '2026-07-15',
         },
       ],
       total_count: 2,
@@ -248,7 +323,9 @@ describe('asset server', () => {
     const clash = await s.call('lookup_asset', { customer_id: 'CUST-001', hostname: 'megacorp' });
     expect(clash.isError).toBe(true);
     expect(clash.data).toMatchObject({
-      error: 'No assets found matching criteria', retryable: true, follow_up_tools: ['lookup_asset'],
+      error: 'No assets found matching criteria',
+      retryable: true,
+      follow_up_tools: ['lookup_asset'],
       context: { search_criteria: { customer_id: 'CUST-001', hostname: 'megacorp' } },
     });
   });
@@ -257,7 +334,9 @@ describe('asset server', () => {
     const r = await s.call('lookup_asset', { asset_id: 'AST-SRV-099' });
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'No assets found matching criteria', retryable: true, follow_up_tools: ['lookup_asset'],
+      error: 'No assets found matching criteria',
+      retryable: true,
+      follow_up_tools: ['lookup_asset'],
       context: { search_criteria: { asset_id: 'AST-SRV-099' } },
     });
     expect(r.data.suggested_actions).toHaveLength(2);
@@ -268,7 +347,9 @@ describe('asset server', () => {
     const r = await s.call('lookup_asset', {});
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'Missing asset search criteria', retryable: true, follow_up_tools: ['lookup_asset'],
+      error: 'Missing asset search criteria',
+      retryable: true,
+      follow_up_tools: ['lookup_asset'],
       context: {
         expected_arguments: ['asset_id', 'serial_number', 'hostname', 'customer_id', 'asset_type', 'warranty_status'],
       },
@@ -280,9 +361,7 @@ describe('asset server', () => {
     const r = await s.call('lookup_asset', { asset_id: 'AST-999' });
     expect(r.isError).toBe(true);
     expect(r.data.reason).toContain("'asset_id' must look like AST-SRV-001");
-    expect(r.data.context.expected_arguments).toContain(
-      'asset_id (string, optional, pattern ^AST-(?:WKS|SRV|NET|STOR)-\\d{3}$)',
-    );
+    expect(r.data.context.expected_arguments).toContain('asset_id (string, optional, pattern ^AST-(?:WKS|SRV|NET|STOR)-\\d{3}$)');
   });
 
   it('rejects a hostname longer than 200 characters', async () => {
@@ -315,26 +394,48 @@ describe('asset server', () => {
   });
 
   it.each([
-    ['AST-WKS-001', 466, 'active'], ['AST-SRV-001', 257, 'active'], ['AST-WKS-002', 35, 'active'],
-    ['AST-SRV-002', -45, 'expired'], ['AST-WKS-003', 30, 'expiring_soon'], ['AST-NET-001', 603, 'active'],
-    ['AST-SRV-003', 520, 'active'], ['AST-SRV-004', 282, 'active'], ['AST-WKS-004', 510, 'active'],
-    ['AST-SRV-005', 525, 'active'], ['AST-STOR-001', 339, 'active'], ['AST-WKS-005', -139, 'expired'],
+    ['AST-WKS-001', 466, 'active'],
+    ['AST-SRV-001', 257, 'active'],
+    ['AST-WKS-002', 35, 'active'],
+    ['AST-SRV-002', -45, 'expired'],
+    ['AST-WKS-003', 30, 'expiring_soon'],
+    ['AST-NET-001', 603, 'active'],
+    ['AST-SRV-003', 520, 'active'],
+    ['AST-SRV-004', 282, 'active'],
+    ['AST-WKS-004', 510, 'active'],
+    ['AST-SRV-005', 525, 'active'],
+    ['AST-STOR-001', 339, 'active'],
+    ['AST-WKS-005', -139, 'expired'],
   ])('warranty of %s at the dataset date: %i days, %s', async (id, days, status) => {
     const r = await s.call('check_warranty', { asset_id: id });
     expect(r.data.warranty).toMatchObject({
-      status, remaining_days: days, is_expired: status === 'expired', expires_soon: status === 'expiring_soon',
+      status,
+      remaining_days: days,
+      is_expired: status === 'expired',
+      expires_soon: status === 'expiring_soon',
     });
   });
 
   it.each([
-    ['AST-WKS-001', 51, false], ['AST-SRV-001', -158, true], ['AST-WKS-002', -380, true],
-    ['AST-SRV-002', -460, true], ['AST-WKS-003', -385, true], ['AST-NET-001', 188, false],
-    ['AST-SRV-003', 105, false], ['AST-SRV-004', -133, true], ['AST-WKS-004', 95, false],
-    ['AST-SRV-005', 110, false], ['AST-STOR-001', -76, true], ['AST-WKS-005', -554, true],
+    ['AST-WKS-001', 51, false],
+    ['AST-SRV-001', -158, true],
+    ['AST-WKS-002', -380, true],
+    ['AST-SRV-002', -460, true],
+    ['AST-WKS-003', -385, true],
+    ['AST-NET-001', 188, false],
+    ['AST-SRV-003', 105, false],
+    ['AST-SRV-004', -133, true],
+    ['AST-WKS-004', 95, false],
+    ['AST-SRV-005', 110, false],
+    ['AST-STOR-001', -76, true],
+    ['AST-WKS-005', -554, true],
   ])('warranty of %s on 2026-11-24: %i days, expired %s', async (id, days, expired) => {
     const r = await callAt(LATER, 'check_warranty', { asset_id: id });
     expect(r.data.warranty).toMatchObject({
-      status: expired ? 'expired' : 'active', remaining_days: days, is_expired: expired, expires_soon: false,
+      status: expired ? 'expired' : 'active',
+      remaining_days: days,
+      is_expired: expired,
+      expires_soon: false,
     });
   });
 
@@ -346,11 +447,19 @@ describe('asset server', () => {
   it('reports the warranty of AST-SRV-001 with the asset it belongs to', async () => {
     const r = await s.call('check_warranty', { asset_id: 'AST-SRV-001' });
     expect(r.data).toEqual({
-      asset_id: 'AST-SRV-001', serial_number: 'VMW-789-XYZ-456', hostname: 'sql-prod-01.dataflow.local',
-      manufacturer: 'HPE', model: 'ProLiant DL380 Gen10',
+      asset_id: 'AST-SRV-001',
+      serial_number: 'VMW-789-XYZ-456',
+      hostname: 'sql-prod-01.dataflow.local',
+      manufacturer: 'HPE',
+      model: 'ProLiant DL380 Gen10',
       warranty: {
-        status: 'active', start_date: '2023-06-20', end_date: '2026-06-20', coverage_type: '24x7 4-hour response',
-        remaining_days: 257, is_expired: false, expires_soon: false,
+        status: 'active',
+        start_date: '2023-06-20',
+        end_date: '2026-06-20',
+        coverage_type: '24x7 4-hour response',
+        remaining_days: 257,
+        is_expired: false,
+        expires_soon: false,
       },
     });
   });
@@ -359,8 +468,10 @@ describe('asset server', () => {
     const r = await s.call('check_warranty', { asset_id: 'AST-NET-009' });
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'Asset AST-NET-009 not found', retryable: true,
-      follow_up_tools: ['lookup_asset'], context: { asset_id: 'AST-NET-009' },
+      error: 'Asset AST-NET-009 not found',
+      retryable: true,
+      follow_up_tools: ['lookup_asset'],
+      context: { asset_id: 'AST-NET-009' },
     });
     expect(r.data.asset_id).toBeUndefined();
   });
@@ -388,10 +499,38 @@ describe('asset server', () => {
     expect(r.data).toEqual({
       customer_id: 'CUST-007',
       licenses: [
-        { asset_id: 'AST-SRV-003', hostname: 'dc01.megacorp.local', software: 'Windows Server 2019 Standard', license_key: 'WIN-SRV-2019-XXX', expiration: 'perpetual', type: 'perpetual' },
-        { asset_id: 'AST-SRV-003', hostname: 'dc01.megacorp.local', software: 'Veeam Backup & Replication', license_key: 'VEEAM-XXX-YYY', expiration: '2026-03-01', type: 'subscription' },
-        { asset_id: 'AST-SRV-004', hostname: 'docker-host-01.megacorp.local', software: 'Red Hat Enterprise Linux', license_key: 'RHEL-SUB-XXXXX', expiration: '2026-07-15', type: 'subscription' },
-        { asset_id: 'AST-SRV-004', hostname: 'docker-host-01.megacorp.local', software: 'Docker Enterprise', license_key: 'DOCKER-EE-XXXXX', expiration: '2026-01-01', type: 'subscription' },
+        {
+          asset_id: 'AST-SRV-003',
+          hostname: 'dc01.megacorp.local',
+          software: 'Windows Server 2019 Standard',
+          license_key: 'WIN-SRV-2019-XXX',
+          expiration: 'perpetual',
+          type: 'perpetual',
+        },
+        {
+          asset_id: 'AST-SRV-003',
+          hostname: 'dc01.megacorp.local',
+          software: 'Veeam Backup & Replication',
+          license_key: 'VEEAM-XXX-YYY',
+          expiration: '2026-03-01',
+          type: 'subscription',
+        },
+        {
+          asset_id: 'AST-SRV-004',
+          hostname: 'docker-host-01.megacorp.local',
+          software: 'Red Hat Enterprise Linux',
+          license_key: 'RHEL-SUB-XXXXX',
+          expiration: '2026-07-15',
+          type: 'subscription',
+        },
+        {
+          asset_id: 'AST-SRV-004',
+          hostname: 'docker-host-01.megacorp.local',
+          software: 'Docker Enterprise',
+          license_key: 'DOCKER-EE-XXXXX',
+          expiration: '2026-01-01',
+          type: 'subscription',
+        },
       ],
       total_licenses: 4,
       total_assets_with_licenses: 2,
@@ -401,7 +540,8 @@ describe('asset server', () => {
   it('lists the licenses of one asset', async () => {
     const r = await s.call('get_software_licenses', { asset_id: 'AST-WKS-003' });
     expect(r.data).toEqual({
-      asset_id: 'AST-WKS-003', hostname: 'dev-wks-cloudfirst-05',
+      asset_id: 'AST-WKS-003',
+      hostname: 'dev-wks-cloudfirst-05',
       licenses: [
         { software: 'VMware Workstation Pro', license_key: 'VMW-XXXXX-XXXXX', expiration: 'perpetual', type: 'perpetual' },
         { software: 'Visual Studio Enterprise 2022', license_key: 'VS-ENT-XXXXX', expiration: '2026-01-15', type: 'subscription' },
@@ -441,8 +581,10 @@ describe('asset server', () => {
     const r = await s.call('get_software_licenses', {});
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'Missing software license lookup criteria', retryable: true,
-      follow_up_tools: ['get_software_licenses'], context: { expected_arguments: ['asset_id', 'customer_id'] },
+      error: 'Missing software license lookup criteria',
+      retryable: true,
+      follow_up_tools: ['get_software_licenses'],
+      context: { expected_arguments: ['asset_id', 'customer_id'] },
     });
   });
 
@@ -450,8 +592,10 @@ describe('asset server', () => {
     const r = await s.call('get_software_licenses', { asset_id: 'AST-STOR-002' });
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'Asset AST-STOR-002 not found', retryable: true,
-      follow_up_tools: ['lookup_asset'], context: { asset_id: 'AST-STOR-002' },
+      error: 'Asset AST-STOR-002 not found',
+      retryable: true,
+      follow_up_tools: ['lookup_asset'],
+      context: { asset_id: 'AST-STOR-002' },
     });
   });
 
@@ -470,12 +614,18 @@ describe('asset server', () => {
   it('shows the three events of AST-SRV-001 newest first and its age of 838 days', async () => {
     const r = await s.call('get_asset_history', { asset_id: 'AST-SRV-001' });
     expect(r.data).toMatchObject({
-      asset_id: 'AST-SRV-001', serial_number: 'VMW-789-XYZ-456', hostname: 'sql-prod-01.dataflow.local',
-      current_status: 'active', total_events: 3, asset_age_days: 838,
+      asset_id: 'AST-SRV-001',
+      serial_number: 'VMW-789-XYZ-456',
+      hostname: 'sql-prod-01.dataflow.local',
+      current_status: 'active',
+      total_events: 3,
+      asset_age_days: 838,
     });
     const events = r.data.history.map((e: { date: string; event_type: string }) => [e.date, e.event_type]);
     expect(events).toEqual([
-      ['2025-09-15', 'maintenance'], ['2023-06-20', 'purchase'], ['2023-06-20', 'warranty_start'],
+      ['2025-09-15', 'maintenance'],
+      ['2023-06-20', 'purchase'],
+      ['2023-06-20', 'warranty_start'],
     ]);
     expect(r.data.history[0].details).toEqual({ maintenance_date: '2025-09-15' });
     expect(r.data.history[1].details).toEqual({ purchase_date: '2023-06-20', location: 'DataFlow Data Center - Rack 12' });
@@ -497,8 +647,10 @@ describe('asset server', () => {
     const r = await s.call('get_asset_history', { asset_id: 'AST-WKS-999' });
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'Asset AST-WKS-999 not found', retryable: true,
-      follow_up_tools: ['lookup_asset'], context: { asset_id: 'AST-WKS-999' },
+      error: 'Asset AST-WKS-999 not found',
+      retryable: true,
+      follow_up_tools: ['lookup_asset'],
+      context: { asset_id: 'AST-WKS-999' },
     });
   });
 

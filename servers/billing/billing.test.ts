@@ -30,29 +30,69 @@ async function outputShapes(name: string): Promise<JsonShape[]> {
 }
 
 const UNPAID = [
-  'INV-2025-002', 'INV-2025-004', 'INV-2025-006', 'INV-2025-007', 'INV-2025-008',
-  'INV-2025-009', 'INV-2025-010', 'INV-2025-012', 'INV-2024-075', 'INV-2025-013',
+  'INV-2025-002',
+  'INV-2025-004',
+  'INV-2025-006',
+  'INV-2025-007',
+  'INV-2025-008',
+  'INV-2025-009',
+  'INV-2025-010',
+  'INV-2025-012',
+  'INV-2024-075',
+  'INV-2025-013',
 ];
 
 describe('billing server', () => {
   it('lists exactly the four billing tools', async () => {
     const { tools } = await s.client.listTools();
     expect(tools.map((t) => t.name)).toEqual([
-      'get_invoice', 'check_payment_status', 'get_billing_history', 'calculate_outstanding_balance',
+      'get_invoice',
+      'check_payment_status',
+      'get_billing_history',
+      'calculate_outstanding_balance',
     ]);
   });
 
   it.each([
-    ['get_invoice', [
-      ['invoice_id', 'customer_id', 'ticket_id', 'amount', 'currency', 'status', 'issue_date', 'due_date', 'paid_date',
-        'description', 'line_items', 'is_overdue', 'days_overdue'],
-      ['customer_id', 'invoices', 'total_invoices'],
-    ]],
-    ['check_payment_status', [
-      ['invoice_id', 'customer_id', 'payment_status', 'amount', 'currency', 'issue_date', 'due_date', 'paid_date',
-        'is_overdue', 'days_overdue'],
-      ['customer_id', 'summary', 'overdue_invoices'],
-    ]],
+    [
+      'get_invoice',
+      [
+        [
+          'invoice_id',
+          'customer_id',
+          'ticket_id',
+          'amount',
+          'currency',
+          'status',
+          'issue_date',
+          'due_date',
+          'paid_date',
+          'description',
+          'line_items',
+          'is_overdue',
+          'days_overdue',
+        ],
+        ['customer_id', 'invoices', 'total_invoices'],
+      ],
+    ],
+    [
+      'check_payment_status',
+      [
+        [
+          'invoice_id',
+          'customer_id',
+          'payment_status',
+          'amount',
+          'currency',
+          'issue_date',
+          'due_date',
+          'paid_date',
+          'is_overdue',
+          'days_overdue',
+        ],
+        ['customer_id', 'summary', 'overdue_invoices'],
+      ],
+    ],
   ])('declares the invoice and customer answers of %s as two shapes with their required fields', async (name, required) => {
     const shapes = await outputShapes(name);
     expect(shapes).toHaveLength(3);
@@ -73,14 +113,22 @@ describe('billing server', () => {
     const r = await s.call('get_invoice', { invoice_id: 'INV-2025-002' });
     expect(r.isError).toBe(false);
     expect(r.data).toEqual({
-      invoice_id: 'INV-2025-002', customer_id: 'CUST-002', ticket_id: 'TKT-1002', amount: 850, currency: 'USD',
-      status: 'pending', issue_date: '2025-10-01', due_date: '2025-10-31', paid_date: null,
+      invoice_id: 'INV-2025-002',
+      customer_id: 'CUST-002',
+      ticket_id: 'TKT-1002',
+      amount: 850,
+      currency: 'USD',
+      status: 'pending',
+      issue_date: '2025-10-01',
+      due_date: '2025-10-31',
+      paid_date: null,
       description: 'Critical incident - Linux server disk space emergency response',
       line_items: [
         { description: 'Emergency response fee', amount: 250 },
         { description: 'Engineer hours (4h)', amount: 600 },
       ],
-      is_overdue: false, days_overdue: 0,
+      is_overdue: false,
+      days_overdue: 0,
     });
   });
 
@@ -96,9 +144,7 @@ describe('billing server', () => {
   it('lists all invoices of a customer in dataset order', async () => {
     const r = await s.call('get_invoice', { customer_id: 'CUST-002' });
     expect(r.data.customer_id).toBe('CUST-002');
-    expect(r.data.invoices.map((i: { invoice_id: string }) => i.invoice_id)).toEqual([
-      'INV-2025-002', 'INV-2025-007', 'INV-2024-075',
-    ]);
+    expect(r.data.invoices.map((i: { invoice_id: string }) => i.invoice_id)).toEqual(['INV-2025-002', 'INV-2025-007', 'INV-2024-075']);
     expect(r.data.total_invoices).toBe(3);
     expect(r.data.invoices[2]).toMatchObject({ ticket_id: null, amount: 1800, status: 'overdue' });
     expect(r.data.hint).toBeUndefined();
@@ -121,8 +167,10 @@ describe('billing server', () => {
     const r = await s.call('get_invoice', { invoice_id: 'INV-2025-999' });
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'Invoice INV-2025-999 not found', retryable: true,
-      follow_up_tools: ['calculate_outstanding_balance', 'get_invoice'], context: { invoice_id: 'INV-2025-999' },
+      error: 'Invoice INV-2025-999 not found',
+      retryable: true,
+      follow_up_tools: ['calculate_outstanding_balance', 'get_invoice'],
+      context: { invoice_id: 'INV-2025-999' },
     });
     expect(r.data.suggested_actions).toHaveLength(2);
     expect(r.data.invoice_id).toBeUndefined();
@@ -134,7 +182,8 @@ describe('billing server', () => {
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
       error: tool === 'get_invoice' ? 'Missing invoice lookup criteria' : 'Missing payment status lookup criteria',
-      retryable: true, follow_up_tools: [tool],
+      retryable: true,
+      follow_up_tools: [tool],
       context: { expected_arguments: ['invoice_id', 'customer_id'] },
     });
     expect(r.data.suggested_actions).toHaveLength(2);
@@ -173,9 +222,16 @@ describe('billing server', () => {
   it('reports the payment status of one invoice', async () => {
     const r = await s.call('check_payment_status', { invoice_id: 'INV-2024-075' });
     expect(r.data).toEqual({
-      invoice_id: 'INV-2024-075', customer_id: 'CUST-002', payment_status: 'overdue', amount: 1800,
-      currency: 'USD', issue_date: '2024-11-15', due_date: '2024-12-15', paid_date: null,
-      is_overdue: true, days_overdue: 294,
+      invoice_id: 'INV-2024-075',
+      customer_id: 'CUST-002',
+      payment_status: 'overdue',
+      amount: 1800,
+      currency: 'USD',
+      issue_date: '2024-11-15',
+      due_date: '2024-12-15',
+      paid_date: null,
+      is_overdue: true,
+      days_overdue: 294,
     });
   });
 
@@ -213,8 +269,10 @@ describe('billing server', () => {
     const r = await s.call('check_payment_status', { invoice_id: 'INV-2025-999' });
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'Invoice INV-2025-999 not found', retryable: true,
-      follow_up_tools: ['get_invoice'], context: { invoice_id: 'INV-2025-999' },
+      error: 'Invoice INV-2025-999 not found',
+      retryable: true,
+      follow_up_tools: ['get_invoice'],
+      context: { invoice_id: 'INV-2025-999' },
     });
     expect(r.data.suggested_actions).toHaveLength(2);
   });
@@ -231,12 +289,19 @@ describe('billing server', () => {
   ])('%s owes the reference amounts at the dataset date', async (customer_id, owed, overdue, unpaid, late, billed, paid, pending) => {
     const balance = await s.call('calculate_outstanding_balance', { customer_id });
     expect(balance.data).toMatchObject({
-      customer_id, outstanding_balance: owed, currency: 'USD', overdue_amount: overdue,
-      number_of_unpaid_invoices: unpaid, number_of_overdue_invoices: late,
+      customer_id,
+      outstanding_balance: owed,
+      currency: 'USD',
+      overdue_amount: overdue,
+      number_of_unpaid_invoices: unpaid,
+      number_of_overdue_invoices: late,
     });
     const history = await s.call('get_billing_history', { customer_id });
     expect(history.data.summary).toEqual({
-      total_invoices: history.data.invoices.length, total_billed: billed, total_paid: paid, total_pending: pending,
+      total_invoices: history.data.invoices.length,
+      total_billed: billed,
+      total_paid: paid,
+      total_pending: pending,
       currency: 'USD',
     });
   });
@@ -275,8 +340,12 @@ describe('billing server', () => {
     const r = await s.call('calculate_outstanding_balance', { customer_id: 'CUST-999' });
     expect(r.isError).toBe(false);
     expect(r.data).toMatchObject({
-      customer_id: 'CUST-999', outstanding_balance: 0, overdue_amount: 0, number_of_unpaid_invoices: 0,
-      number_of_overdue_invoices: 0, unpaid_invoices: [],
+      customer_id: 'CUST-999',
+      outstanding_balance: 0,
+      overdue_amount: 0,
+      number_of_unpaid_invoices: 0,
+      number_of_overdue_invoices: 0,
+      unpaid_invoices: [],
     });
     expect(r.data.hint).toMatch(/No invoices were found for customer CUST-999/);
   });
@@ -287,8 +356,24 @@ describe('billing server', () => {
     ['2025-10-25T12:00:00Z', ['INV-2025-007', 'INV-2025-010', 'INV-2024-075']],
     ['2025-10-31T12:00:00Z', ['INV-2025-002', 'INV-2025-007', 'INV-2025-008', 'INV-2025-010', 'INV-2024-075']],
     ['2025-11-01T12:00:00Z', ['INV-2025-002', 'INV-2025-007', 'INV-2025-008', 'INV-2025-009', 'INV-2025-010', 'INV-2024-075']],
-    ['2025-11-02T12:00:00Z', ['INV-2025-002', 'INV-2025-004', 'INV-2025-007', 'INV-2025-008', 'INV-2025-009', 'INV-2025-010', 'INV-2024-075']],
-    ['2025-11-03T12:00:00Z', ['INV-2025-002', 'INV-2025-004', 'INV-2025-006', 'INV-2025-007', 'INV-2025-008', 'INV-2025-009', 'INV-2025-010', 'INV-2025-012', 'INV-2024-075']],
+    [
+      '2025-11-02T12:00:00Z',
+      ['INV-2025-002', 'INV-2025-004', 'INV-2025-007', 'INV-2025-008', 'INV-2025-009', 'INV-2025-010', 'INV-2024-075'],
+    ],
+    [
+      '2025-11-03T12:00:00Z',
+      [
+        'INV-2025-002',
+        'INV-2025-004',
+        'INV-2025-006',
+        'INV-2025-007',
+        'INV-2025-008',
+        'INV-2025-009',
+        'INV-2025-010',
+        'INV-2025-012',
+        'INV-2024-075',
+      ],
+    ],
     ['2025-11-04T12:00:00Z', UNPAID],
     ['2026-11-15T12:00:00Z', UNPAID],
   ])('at %s exactly the reference invoices are overdue', async (instant, expected) => {
@@ -359,14 +444,16 @@ describe('billing server', () => {
     const r = await s.call('get_billing_history', { customer_id: 'CUST-001', start_date: '2025-10-05', end_date: '2025-09-01' });
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'Invalid date range', retryable: true, follow_up_tools: ['get_billing_history'],
+      error: 'Invalid date range',
+      retryable: true,
+      follow_up_tools: ['get_billing_history'],
       context: { customer_id: 'CUST-001', start_date: '2025-10-05', end_date: '2025-09-01' },
     });
   });
 
   it.each([
-    [{ customer_id: 'CUST-001', start_date: '2025-02-30' }, "'start_date' must be a real calendar date (got \"2025-02-30\")."],
-    [{ customer_id: 'CUST-001', end_date: '05/10/2025' }, "'end_date' must be a date written YYYY-MM-DD (got \"05/10/2025\")."],
+    [{ customer_id: 'CUST-001', start_date: '2025-02-30' }, '\'start_date\' must be a real calendar date (got "2025-02-30").'],
+    [{ customer_id: 'CUST-001', end_date: '05/10/2025' }, '\'end_date\' must be a date written YYYY-MM-DD (got "05/10/2025").'],
     [{ customer_id: 'CUST-001', start_date: 20251001 }, "'start_date' must be a string (got 20251001)."],
     [{ start_date: '2025-10-01' }, "missing required argument 'customer_id'."],
     [{ customer_id: 'CUST-001', status: 'paid' }, "unknown argument 'status'."],
@@ -385,7 +472,7 @@ describe('billing server', () => {
 
   it.each([
     [{}, "missing required argument 'customer_id'."],
-    [{ customer_id: 'CUST-1' }, "'customer_id' must look like CUST-001 (got \"CUST-1\")."],
+    [{ customer_id: 'CUST-1' }, '\'customer_id\' must look like CUST-001 (got "CUST-1").'],
     [{ customer_id: 2 }, "'customer_id' must be a string (got 2)."],
     [{ customer_id: 'CUST-001', currency: 'EUR' }, "unknown argument 'currency'."],
   ])('calculate_outstanding_balance rejects %j', async (args, reason) => {

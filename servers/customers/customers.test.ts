@@ -13,12 +13,22 @@ afterAll(() => s.close());
 const ID_TOOLS = ['check_customer_status', 'get_sla_terms', 'list_customer_contacts'] as const;
 
 const TECHCORP = {
-  customer_id: 'CUST-001', company_name: 'TechCorp Industries', email: 'support@techcorp.com',
-  phone: '+1-555-0101', tier: 'premium', status: 'active', account_manager: 'Alice Johnson',
-  created_date: '2023-05-15', last_activity: '2025-10-05',
+  customer_id: 'CUST-001',
+  company_name: 'TechCorp Industries',
+  email: 'support@techcorp.com',
+  phone: '+1-555-0101',
+  tier: 'premium',
+  status: 'active',
+  account_manager: 'Alice Johnson',
+  created_date: '2023-05-15',
+  last_activity: '2025-10-05',
   sla_terms: {
-    level: 'platinum', response_time_hours: 1, resolution_time_hours: 8, support_hours: '24/7',
-    dedicated_support: true, escalation_contacts: ['manager@techcorp.com', 'cto@techcorp.com'],
+    level: 'platinum',
+    response_time_hours: 1,
+    resolution_time_hours: 8,
+    support_hours: '24/7',
+    dedicated_support: true,
+    escalation_contacts: ['manager@techcorp.com', 'cto@techcorp.com'],
   },
   contacts: [
     { name: 'David Chen', email: 'david.chen@techcorp.com', role: 'IT Director', phone: '+1-555-0102' },
@@ -29,9 +39,7 @@ const TECHCORP = {
 describe('customer server', () => {
   it('lists exactly the four customer tools', async () => {
     const { tools } = await s.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual([
-      'lookup_customer', 'check_customer_status', 'get_sla_terms', 'list_customer_contacts',
-    ]);
+    expect(tools.map((t) => t.name)).toEqual(['lookup_customer', 'check_customer_status', 'get_sla_terms', 'list_customer_contacts']);
   });
 
   it('does not promise customer statuses the data does not have', async () => {
@@ -46,14 +54,11 @@ describe('customer server', () => {
     expect(r.structured).toEqual(r.data);
   });
 
-  it.each(['TechCorp', 'techcorp', 'TECHCORP INDUSTRIES', 'Corp Ind'])(
-    'resolves company name "%s" to CUST-001',
-    async (company_name) => {
-      const r = await s.call('lookup_customer', { company_name });
-      expect(r.data.customer_id).toBe('CUST-001');
-      expect(r.data.company_name).toBe('TechCorp Industries');
-    },
-  );
+  it.each(['TechCorp', 'techcorp', 'TECHCORP INDUSTRIES', 'Corp Ind'])('resolves company name "%s" to CUST-001', async (company_name) => {
+    const r = await s.call('lookup_customer', { company_name });
+    expect(r.data.customer_id).toBe('CUST-001');
+    expect(r.data.company_name).toBe('TechCorp Industries');
+  });
 
   it('returns the first of several company-name matches and names the others', async () => {
     const r = await s.call('lookup_customer', { company_name: 'corp' });
@@ -77,7 +82,9 @@ describe('customer server', () => {
 
   it('finds a customer when every given criterion agrees', async () => {
     const r = await s.call('lookup_customer', {
-      customer_id: 'CUST-005', email: 'tech@cloudfirst.cloud', company_name: 'cloud',
+      customer_id: 'CUST-005',
+      email: 'tech@cloudfirst.cloud',
+      company_name: 'cloud',
     });
     expect(r.data).toMatchObject({ customer_id: 'CUST-005', company_name: 'CloudFirst Inc', account_manager: 'Bob Martinez' });
   });
@@ -86,7 +93,9 @@ describe('customer server', () => {
     const r = await s.call('lookup_customer', { customer_id: 'CUST-002', company_name: 'TechCorp' });
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'Customer not found', retryable: true, follow_up_tools: ['lookup_customer'],
+      error: 'Customer not found',
+      retryable: true,
+      follow_up_tools: ['lookup_customer'],
       context: { search_criteria: { customer_id: 'CUST-002', company_name: 'TechCorp' } },
     });
     expect(r.data.suggested_actions).toHaveLength(2);
@@ -98,7 +107,9 @@ describe('customer server', () => {
     const r = await s.call('lookup_customer', { customer_id: 'CUST-999' });
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'Customer not found', retryable: true, follow_up_tools: ['lookup_customer'],
+      error: 'Customer not found',
+      retryable: true,
+      follow_up_tools: ['lookup_customer'],
       context: { search_criteria: { customer_id: 'CUST-999' } },
     });
   });
@@ -117,9 +128,9 @@ describe('customer server', () => {
   });
 
   it.each([
-    [{ customer_id: 'CUST-1' }, "'customer_id' must look like CUST-001 (got \"CUST-1\")."],
+    [{ customer_id: 'CUST-1' }, '\'customer_id\' must look like CUST-001 (got "CUST-1").'],
     [{ email: 42 }, "'email' must be a string (got 42)."],
-    [{ company_name: '' }, "'company_name' must be at least 1 character long (got \"\")."],
+    [{ company_name: '' }, '\'company_name\' must be at least 1 character long (got "").'],
     [{ company_name: 'x'.repeat(201) }, "'company_name' must be at most 200 characters long (got 201 characters)."],
     [{ company_name: 'TechCorp', name: 'TechCorp' }, "unknown argument 'name'."],
     [{ customer_id: null }, "'customer_id' must be a string (got null)."],
@@ -134,8 +145,13 @@ describe('customer server', () => {
     const r = await s.call('check_customer_status', { customer_id: 'CUST-003' });
     expect(r.isError).toBe(false);
     expect(r.data).toEqual({
-      customer_id: 'CUST-003', company_name: 'Global Enterprises Ltd', status: 'active', tier: 'standard',
-      account_manager: 'Carol White', last_activity: '2025-10-03', created_date: '2024-01-10',
+      customer_id: 'CUST-003',
+      company_name: 'Global Enterprises Ltd',
+      status: 'active',
+      tier: 'standard',
+      account_manager: 'Carol White',
+      last_activity: '2025-10-03',
+      created_date: '2024-01-10',
     });
   });
 
@@ -151,7 +167,12 @@ describe('customer server', () => {
   ])('reports %s as an active %s account of %s', async (id, tier, manager, created, last) => {
     const r = await s.call('check_customer_status', { customer_id: id });
     expect(r.data).toMatchObject({
-      customer_id: id, status: 'active', tier, account_manager: manager, created_date: created, last_activity: last,
+      customer_id: id,
+      status: 'active',
+      tier,
+      account_manager: manager,
+      created_date: created,
+      last_activity: last,
     });
   });
 
@@ -168,10 +189,16 @@ describe('customer server', () => {
     const r = await s.call('get_sla_terms', { customer_id: 'CUST-001' });
     expect(r.isError).toBe(false);
     expect(r.data).toEqual({
-      customer_id: 'CUST-001', company_name: 'TechCorp Industries', tier: 'premium',
+      customer_id: 'CUST-001',
+      company_name: 'TechCorp Industries',
+      tier: 'premium',
       sla_terms: {
-        level: 'platinum', response_time_hours: 1, resolution_time_hours: 8, support_hours: '24/7',
-        dedicated_support: true, escalation_contacts: ['manager@techcorp.com', 'cto@techcorp.com'],
+        level: 'platinum',
+        response_time_hours: 1,
+        resolution_time_hours: 8,
+        support_hours: '24/7',
+        dedicated_support: true,
+        escalation_contacts: ['manager@techcorp.com', 'cto@techcorp.com'],
       },
     });
   });
@@ -188,8 +215,12 @@ describe('customer server', () => {
   ])('gives %s a %s SLA with the reference hours', async (id, level, response, resolution, hours, dedicated, escalation) => {
     const r = await s.call('get_sla_terms', { customer_id: id });
     expect(r.data.sla_terms).toEqual({
-      level, response_time_hours: response, resolution_time_hours: resolution, support_hours: hours,
-      dedicated_support: dedicated, escalation_contacts: escalation,
+      level,
+      response_time_hours: response,
+      resolution_time_hours: resolution,
+      support_hours: hours,
+      dedicated_support: dedicated,
+      escalation_contacts: escalation,
     });
   });
 
@@ -197,7 +228,9 @@ describe('customer server', () => {
     const r = await s.call('list_customer_contacts', { customer_id: 'CUST-007' });
     expect(r.isError).toBe(false);
     expect(r.data).toEqual({
-      customer_id: 'CUST-007', company_name: 'MegaCorp International', total_contacts: 3,
+      customer_id: 'CUST-007',
+      company_name: 'MegaCorp International',
+      total_contacts: 3,
       contacts: [
         { name: 'Patricia Lee', email: 'patricia.l@megacorp.com', role: 'Director of IT', phone: '+1-555-0702' },
         { name: 'Daniel Kim', email: 'daniel.k@megacorp.com', role: 'Senior SysAdmin', phone: '+1-555-0703' },
@@ -228,8 +261,10 @@ describe('customer server', () => {
     const r = await s.call(tool, { customer_id: 'CUST-999' });
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'Customer CUST-999 not found', retryable: true,
-      follow_up_tools: ['lookup_customer'], context: { customer_id: 'CUST-999' },
+      error: 'Customer CUST-999 not found',
+      retryable: true,
+      follow_up_tools: ['lookup_customer'],
+      context: { customer_id: 'CUST-999' },
     });
     expect(r.data.suggested_actions).toHaveLength(actions);
     expect(r.data).not.toHaveProperty('customer_id');
@@ -239,7 +274,7 @@ describe('customer server', () => {
   it.each(ID_TOOLS)('%s rejects a malformed customer ID with the expected format', async (tool) => {
     const r = await s.call(tool, { customer_id: 'cust-001' });
     expect(r.isError).toBe(true);
-    expect(r.data.reason).toBe("'customer_id' must look like CUST-001 (got \"cust-001\").");
+    expect(r.data.reason).toBe('\'customer_id\' must look like CUST-001 (got "cust-001").');
     expect(r.data.context.expected_arguments).toEqual(['customer_id (string, required, pattern ^CUST-\\d{3}$)']);
   });
 
@@ -259,7 +294,7 @@ describe('customer server', () => {
   it.each(ID_TOOLS)('%s rejects an over-long customer ID', async (tool) => {
     const r = await s.call(tool, { customer_id: 'CUST-0001' });
     expect(r.isError).toBe(true);
-    expect(r.data.reason).toBe("'customer_id' must look like CUST-001 (got \"CUST-0001\").");
+    expect(r.data.reason).toBe('\'customer_id\' must look like CUST-001 (got "CUST-0001").');
   });
 
   it.each(ID_TOOLS)('%s rejects unknown arguments and lists the expected one', async (tool) => {

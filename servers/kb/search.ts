@@ -34,11 +34,7 @@ function wordScore(entry: Searchable, word: string): number {
  * Ranks articles for a free-text query: each query word is scored on its own and the scores
  * add up, so an article matching more of the words ranks higher.
  */
-export function searchArticles(
-  query: string,
-  category: Article['category'] | undefined,
-  max: number,
-): { item: Article; score: number }[] {
+export function searchArticles(query: string, category: Article['category'] | undefined, max: number): { item: Article; score: number }[] {
   const words = searchWords(query);
   if (words.length === 0) return [];
   const candidates = SEARCHABLE.filter((entry) => category === undefined || entry.article.category === category);

@@ -20,13 +20,20 @@ export function portable(schema: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(schema)) {
     const empty = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
-    out[key] = key === 'additionalProperties' && empty ? true : key === 'properties' || key === '$defs' ? mapValues(value, portable) : portable(value);
+    out[key] =
+      key === 'additionalProperties' && empty
+        ? true
+        : key === 'properties' || key === '$defs'
+          ? mapValues(value, portable)
+          : portable(value);
   }
   const { type, ...others } = out;
   if (!Array.isArray(type)) return out;
   const { description, title, default: fallback, ...constraints } = others;
   return {
-    ...(description !== undefined ? { description } : {}), ...(title !== undefined ? { title } : {}), ...(fallback !== undefined ? { default: fallback } : {}),
+    ...(description !== undefined ? { description } : {}),
+    ...(title !== undefined ? { title } : {}),
+    ...(fallback !== undefined ? { default: fallback } : {}),
     anyOf: type.map((one) => (one === 'null' ? { type: 'null' } : { type: one, ...constraints })),
   };
 }

@@ -31,14 +31,21 @@ describe('resources, prompts, completion and logging of the servers', () => {
     const { client } = await session(tickets);
     const first = await client.listResources();
     expect(first.resources).toHaveLength(10);
-    expect(first.resources[0]).toEqual({ uri: 'helpdesk://tickets/TKT-1001', name: 'TKT-1001', title: expect.stringMatching(/^TKT-1001: /), mimeType: 'application/json' });
+    expect(first.resources[0]).toEqual({
+      uri: 'helpdesk://tickets/TKT-1001',
+      name: 'TKT-1001',
+      title: expect.stringMatching(/^TKT-1001: /),
+      mimeType: 'application/json',
+    });
     expect(first.nextCursor).toBe('10');
     const second = await client.listResources({ cursor: first.nextCursor });
     expect(second.resources.map((r) => r.name)).toEqual(['TKT-1011', 'TKT-1012', 'TKT-1013', 'TKT-1014', 'TKT-1015']);
     expect(second.nextCursor).toBeUndefined();
     expect((await rejection(client.listResources({ cursor: 'x' }))).code).toBe(-32602);
     const { resourceTemplates } = await client.listResourceTemplates();
-    expect(resourceTemplates).toEqual([expect.objectContaining({ uriTemplate: 'helpdesk://tickets/{ticket_id}', name: 'ticket', mimeType: 'application/json' })]);
+    expect(resourceTemplates).toEqual([
+      expect.objectContaining({ uriTemplate: 'helpdesk://tickets/{ticket_id}', name: 'ticket', mimeType: 'application/json' }),
+    ]);
   });
 
   it('reads a record by URI (JSON or Markdown) and answers an unknown one with -32002 naming it', async () => {
@@ -57,22 +64,38 @@ describe('resources, prompts, completion and logging of the servers', () => {
     const { client } = await session(tickets);
     const { prompts } = await client.listPrompts();
     expect(prompts.map((p) => [p.name, p.arguments?.map((a) => `${a.name}${a.required ? '*' : ''}`)])).toEqual([
-      ['triage_ticket', ['ticket_id*']], ['priority_report', ['priority*']],
+      ['triage_ticket', ['ticket_id*']],
+      ['priority_report', ['priority*']],
     ]);
     const triage = await client.getPrompt({ name: 'triage_ticket', arguments: { ticket_id: 'tkt-1001' } });
     expect(triage.messages[0]?.content).toMatchObject({ type: 'text', text: expect.stringContaining('Triage support ticket TKT-1001') });
-    expect((await rejection(client.getPrompt({ name: 'triage_ticket', arguments: {} }))).message).toContain('Missing required argument "ticket_id" of prompt triage_ticket');
-    expect((await rejection(client.getPrompt({ name: 'triage_ticket', arguments: { ticket_id: 'TKT-9' } }))).message).toContain('Unknown ticket "TKT-9"');
-    expect((await rejection(client.getPrompt({ name: 'nope' }))).message).toContain('Unknown prompt "nope"; prompts: triage_ticket, priority_report');
+    expect((await rejection(client.getPrompt({ name: 'triage_ticket', arguments: {} }))).message).toContain(
+      'Missing required argument "ticket_id" of prompt triage_ticket',
+    );
+    expect((await rejection(client.getPrompt({ name: 'triage_ticket', arguments: { ticket_id: 'TKT-9' } }))).message).toContain(
+      'Unknown ticket "TKT-9"',
+    );
+    expect((await rejection(client.getPrompt({ name: 'nope' }))).message).toContain(
+      'Unknown prompt "nope"; prompts: triage_ticket, priority_report',
+    );
   });
 
   it('completes prompt arguments and template variables by prefix, case-insensitively', async () => {
     const { client } = await session(tickets);
-    const priorities = await client.complete({ ref: { type: 'ref/prompt', name: 'priority_report' }, argument: { name: 'priority', value: 'c' } });
+    const priorities = await client.complete({
+      ref: { type: 'ref/prompt', name: 'priority_report' },
+      argument: { name: 'priority', value: 'c' },
+    });
     expect(priorities.completion).toEqual({ values: ['critical'], total: 1, hasMore: false });
-    const ids = await client.complete({ ref: { type: 'ref/resource', uri: 'helpdesk://tickets/{ticket_id}' }, argument: { name: 'ticket_id', value: 'tkt-101' } });
+    const ids = await client.complete({
+      ref: { type: 'ref/resource', uri: 'helpdesk://tickets/{ticket_id}' },
+      argument: { name: 'ticket_id', value: 'tkt-101' },
+    });
     expect(ids.completion.values).toEqual(['TKT-1010', 'TKT-1011', 'TKT-1012', 'TKT-1013', 'TKT-1014', 'TKT-1015']);
-    const assetIds = await (await session(assets)).client.complete({ ref: { type: 'ref/prompt', name: 'asset_review' }, argument: { name: 'asset_id', value: 'AST-STOR' } });
+    const assetIds = await (await session(assets)).client.complete({
+      ref: { type: 'ref/prompt', name: 'asset_review' },
+      argument: { name: 'asset_id', value: 'AST-STOR' },
+    });
     expect(assetIds.completion.values.every((v) => v.startsWith('AST-STOR'))).toBe(true);
     expect(assetIds.completion.total).toBeGreaterThan(0);
   });

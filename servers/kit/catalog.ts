@@ -1,7 +1,15 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  CompleteRequestSchema, ErrorCode, GetPromptRequestSchema, ListPromptsRequestSchema, ListResourcesRequestSchema,
-  ListResourceTemplatesRequestSchema, McpError, ReadResourceRequestSchema, type Prompt, type Resource,
+  CompleteRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  type Prompt,
+  type Resource,
 } from '@modelcontextprotocol/sdk/types.js';
 
 /** Records a server offers as resources: one URI per record, from a template with one variable. */
@@ -74,18 +82,32 @@ export function known(values: readonly string[], given: string | undefined, what
 export function registerCatalog(server: Server, catalog: Catalog): void {
   const collections = (catalog.collections ?? []).map((c) => ({ ...c, ...variableOf(c.uriTemplate) }));
   const prompts = catalog.prompts ?? [];
-  const all = collections.flatMap((c) => c.records.map((record): Resource => ({
-    uri: `${c.prefix}${c.idOf(record)}`, name: c.idOf(record), title: c.titleOf(record), mimeType: c.mimeType,
-  })));
+  const all = collections.flatMap((c) =>
+    c.records.map(
+      (record): Resource => ({
+        uri: `${c.prefix}${c.idOf(record)}`,
+        name: c.idOf(record),
+        title: c.titleOf(record),
+        mimeType: c.mimeType,
+      }),
+    ),
+  );
 
   server.setRequestHandler(ListResourcesRequestSchema, (request) => {
     const offset = request.params?.cursor === undefined ? 0 : Number(request.params.cursor);
-    if (!Number.isInteger(offset) || offset < 0 || offset > all.length) throw new McpError(ErrorCode.InvalidParams, `Invalid cursor "${request.params?.cursor}"`);
+    if (!Number.isInteger(offset) || offset < 0 || offset > all.length)
+      throw new McpError(ErrorCode.InvalidParams, `Invalid cursor "${request.params?.cursor}"`);
     const next = offset + RESOURCE_PAGE_SIZE;
     return { resources: all.slice(offset, next), ...(next < all.length ? { nextCursor: String(next) } : {}) };
   });
   server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
-    resourceTemplates: collections.map((c) => ({ uriTemplate: c.uriTemplate, name: c.name, title: c.title, description: c.description, mimeType: c.mimeType })),
+    resourceTemplates: collections.map((c) => ({
+      uriTemplate: c.uriTemplate,
+      name: c.name,
+      title: c.title,
+      description: c.description,
+      mimeType: c.mimeType,
+    })),
   }));
   server.setRequestHandler(ReadResourceRequestSchema, (request) => {
     const { uri } = request.params;
@@ -99,17 +121,26 @@ export function registerCatalog(server: Server, catalog: Catalog): void {
   });
 
   server.setRequestHandler(ListPromptsRequestSchema, () => ({
-    prompts: prompts.map((p): Prompt => ({
-      name: p.name, title: p.title, description: p.description,
-      arguments: p.arguments.map((a) => ({ name: a.name, description: a.description, required: a.required })),
-    })),
+    prompts: prompts.map(
+      (p): Prompt => ({
+        name: p.name,
+        title: p.title,
+        description: p.description,
+        arguments: p.arguments.map((a) => ({ name: a.name, description: a.description, required: a.required })),
+      }),
+    ),
   }));
   server.setRequestHandler(GetPromptRequestSchema, (request) => {
     const prompt = prompts.find((p) => p.name === request.params.name);
-    if (!prompt) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt "${request.params.name}"; prompts: ${prompts.map((p) => p.name).join(', ')}`);
+    if (!prompt)
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Unknown prompt "${request.params.name}"; prompts: ${prompts.map((p) => p.name).join(', ')}`,
+      );
     const args = request.params.arguments ?? {};
     for (const a of prompt.arguments) {
-      if (a.required && !args[a.name]) throw new McpError(ErrorCode.InvalidParams, `Missing required argument "${a.name}" of prompt ${prompt.name}`);
+      if (a.required && !args[a.name])
+        throw new McpError(ErrorCode.InvalidParams, `Missing required argument "${a.name}" of prompt ${prompt.name}`);
     }
     return { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text: prompt.render(args) } }] };
   });
@@ -117,7 +148,11 @@ export function registerCatalog(server: Server, catalog: Catalog): void {
   server.setRequestHandler(CompleteRequestSchema, (request) => {
     const { ref, argument } = request.params;
     if (ref.type === 'ref/prompt') {
-      const values = prompts.find((p) => p.name === ref.name)?.arguments.find((a) => a.name === argument.name)?.values?.() ?? [];
+      const values =
+        prompts
+          .find((p) => p.name === ref.name)
+          ?.arguments.find((a) => a.name === argument.name)
+          ?.values?.() ?? [];
       return { completion: complete(values, argument.value) };
     }
     const collection = collections.find((c) => c.uriTemplate === ref.uri && c.variable === argument.name);

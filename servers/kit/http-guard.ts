@@ -64,7 +64,9 @@ export function refusal(request: IncomingMessage, options: GuardOptions): Refusa
     const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
     if (!sameToken(given, options.token)) {
       return {
-        status: 401, code: -32001, message: header === '' ? 'Unauthorized: a bearer token is required' : 'Unauthorized: the bearer token is wrong',
+        status: 401,
+        code: -32001,
+        message: header === '' ? 'Unauthorized: a bearer token is required' : 'Unauthorized: the bearer token is wrong',
         headers: { 'www-authenticate': 'Bearer' },
       };
     }

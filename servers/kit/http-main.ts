@@ -6,8 +6,12 @@ import { serveHttp, type HttpEndpoint } from './http.ts';
 export const DEFAULT_HTTP_PORT = 3100;
 
 const FLAGS = {
-  http: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' }, stateless: { type: 'boolean' },
-  'allow-origin': { type: 'string', multiple: true }, now: { type: 'string' },
+  http: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  stateless: { type: 'boolean' },
+  'allow-origin': { type: 'string', multiple: true },
+  now: { type: 'string' },
 } as const;
 
 /** A positive whole number from the environment, undefined when unset or empty; anything else exits 2 saying so. */
@@ -29,7 +33,12 @@ function positiveSetting(name: string, unit: string, logger: Logger): number | u
  * to stderr; SIGTERM or SIGINT drain and exit 0, and so does the loss of the parent's IPC
  * channel when there is one.
  */
-export async function runHttp(component: string, endpoints: readonly HttpEndpoint[], argv: readonly string[], logger: Logger): Promise<void> {
+export async function runHttp(
+  component: string,
+  endpoints: readonly HttpEndpoint[],
+  argv: readonly string[],
+  logger: Logger,
+): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
@@ -49,8 +58,14 @@ export async function runHttp(component: string, endpoints: readonly HttpEndpoin
   let service;
   try {
     service = await serveHttp(endpoints, {
-      host, port, stateless: values.stateless === true, token, allowedOrigins: values['allow-origin'] ?? [], logger,
-      ...(idleMs ? { idleMs } : {}), ...(maxSessions ? { maxSessions } : {}),
+      host,
+      port,
+      stateless: values.stateless === true,
+      token,
+      allowedOrigins: values['allow-origin'] ?? [],
+      logger,
+      ...(idleMs ? { idleMs } : {}),
+      ...(maxSessions ? { maxSessions } : {}),
     });
   } catch (error) {
     logger.error(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
@@ -58,7 +73,9 @@ export async function runHttp(component: string, endpoints: readonly HttpEndpoin
   }
   const shown = host.includes(':') ? `[${host}]` : host;
   for (const endpoint of endpoints) {
-    process.stderr.write(`${component}: MCP over Streamable HTTP at http://${shown}:${service.port}${endpoint.path}${token ? ' (bearer token required)' : ''}\n`);
+    process.stderr.write(
+      `${component}: MCP over Streamable HTTP at http://${shown}:${service.port}${endpoint.path}${token ? ' (bearer token required)' : ''}\n`,
+    );
   }
   let stopping = false;
   const stop = () => {

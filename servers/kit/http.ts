@@ -62,7 +62,10 @@ function reply(res: ServerResponse, status: number, code: number, message: strin
 }
 
 /** The body as JSON, or a refusal: too large (413), not JSON (400). */
-async function readJson(req: IncomingMessage, limit: number): Promise<{ body: unknown } | { status: number; code: number; message: string }> {
+async function readJson(
+  req: IncomingMessage,
+  limit: number,
+): Promise<{ body: unknown } | { status: number; code: number; message: string }> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -104,7 +107,14 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
   let port = options.port;
   const log = options.logger;
 
-  const refuse = (req: IncomingMessage, res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}) => {
+  const refuse = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    code: number,
+    message: string,
+    headers: Record<string, string> = {},
+  ) => {
     log.warn(`${req.method} ${req.url}: ${status} ${message}`);
     reply(res, status, code, message, headers);
   };
@@ -120,9 +130,13 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
     const server = endpoint.build();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => { sessions.set(id, { path: endpoint.path, transport, server, lastSeen: Date.now() }); },
+      onsessioninitialized: (id) => {
+        sessions.set(id, { path: endpoint.path, transport, server, lastSeen: Date.now() });
+      },
     });
-    transport.onclose = () => { if (transport.sessionId) sessions.delete(transport.sessionId); };
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
     await server.connect(transport);
     return transport;
   };
@@ -130,7 +144,10 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
   const stateless = async (endpoint: HttpEndpoint, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> => {
     const server = endpoint.build();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on('close', () => { void transport.close(); void server.close(); });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
   };
@@ -143,7 +160,14 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
     if (!endpoint) return refuse(req, res, 404, -32601, `Not found: no MCP server at ${path} (try ${[...byPath.keys()].join(', ')})`);
     const method = req.method ?? '';
     if (!['POST', 'GET', 'DELETE'].includes(method) || (options.stateless && method !== 'POST')) {
-      return refuse(req, res, 405, -32000, `Method not allowed: ${method}${options.stateless ? ' (this server is stateless: POST only)' : ''}`, { allow: options.stateless ? 'POST' : 'POST, GET, DELETE' });
+      return refuse(
+        req,
+        res,
+        405,
+        -32000,
+        `Method not allowed: ${method}${options.stateless ? ' (this server is stateless: POST only)' : ''}`,
+        { allow: options.stateless ? 'POST' : 'POST, GET, DELETE' },
+      );
     }
     let body: unknown;
     if (method === 'POST') {
@@ -168,7 +192,13 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
     const session = sessions.get(id);
     if (session && session.path !== path) log.warn(`session ${id} of ${session.path} used at ${path}`);
     if (!session || session.path !== path) {
-      return refuse(req, res, 404, -32001, `Session not found at ${path}: it ended, was reclaimed, or was opened at another path; initialize a new one`);
+      return refuse(
+        req,
+        res,
+        404,
+        -32001,
+        `Session not found at ${path}: it ended, was reclaimed, or was opened at another path; initialize a new one`,
+      );
     }
     session.lastSeen = Date.now();
     await session.transport.handleRequest(req, res, body);
@@ -178,7 +208,14 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
   /** An initialize: a new session, unless the cap is reached (counting those being opened). */
   const initialize = async (endpoint: HttpEndpoint, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> => {
     if (sessions.size + opening >= maxSessions) {
-      return refuse(req, res, 503, -32000, `Service Unavailable: too many open sessions (${maxSessions}); end one with DELETE, or retry once an idle one is reclaimed`, { 'retry-after': String(secondsUntilReclaim()) });
+      return refuse(
+        req,
+        res,
+        503,
+        -32000,
+        `Service Unavailable: too many open sessions (${maxSessions}); end one with DELETE, or retry once an idle one is reclaimed`,
+        { 'retry-after': String(secondsUntilReclaim()) },
+      );
     }
     opening += 1;
     try {
@@ -200,7 +237,9 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
     // Calls in flight are POSTs; a GET is a notification stream that stays open by design.
     if (req.method === 'POST') {
       inFlight += 1;
-      res.once('close', () => { inFlight -= 1; });
+      res.once('close', () => {
+        inFlight -= 1;
+      });
     }
     handle(req, res).catch((error: unknown) => {
       log.error(`${req.method} ${req.url}: ${(error as Error).message}`);
@@ -224,7 +263,9 @@ export async function serveHttp(endpoints: readonly HttpEndpoint[], options: Htt
   sweep.unref();
 
   return {
-    get port() { return port; },
+    get port() {
+      return port;
+    },
     sessions: () => sessions.size,
     async close() {
       clearInterval(sweep);

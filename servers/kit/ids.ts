@@ -5,10 +5,7 @@ import { isCalendarDay } from '../../src/shared/clock.ts';
 export const MAX_TEXT = 200;
 
 function idField(pattern: RegExp, example: string, what: string) {
-  return z
-    .string()
-    .regex(pattern, `must look like ${example}`)
-    .describe(`${what}, e.g. ${example}.`);
+  return z.string().regex(pattern, `must look like ${example}`).describe(`${what}, e.g. ${example}.`);
 }
 
 /** Ticket IDs look like TKT-1001. */
@@ -20,8 +17,7 @@ export const invoiceId = (what = 'Invoice ID') => idField(/^INV-\d{4}-\d{3}$/, '
 /** KB article IDs look like KB-001. */
 export const articleId = (what = 'Knowledge-base article ID') => idField(/^KB-\d{3}$/, 'KB-001', what);
 /** Asset IDs look like AST-SRV-001 (types WKS, SRV, NET, STOR). */
-export const assetId = (what = 'Asset ID') =>
-  idField(/^AST-(?:WKS|SRV|NET|STOR)-\d{3}$/, 'AST-SRV-001', what);
+export const assetId = (what = 'Asset ID') => idField(/^AST-(?:WKS|SRV|NET|STOR)-\d{3}$/, 'AST-SRV-001', what);
 
 /** Free text, trimmed of nothing, bounded in length. */
 export const text = (what: string) => z.string().min(1).max(MAX_TEXT).describe(what);
@@ -36,10 +32,4 @@ export const day = (what: string) =>
 
 /** An optional whole-number result limit with a default. */
 export const limit = (fallback: number, max: number) =>
-  z
-    .number()
-    .int()
-    .min(1)
-    .max(max)
-    .default(fallback)
-    .describe(`Maximum number of results (1-${max}, default ${fallback}).`);
+  z.number().int().min(1).max(max).default(fallback).describe(`Maximum number of results (1-${max}, default ${fallback}).`);

@@ -13,7 +13,9 @@ async function session(limit: number) {
   transport.onerror = (e) => errors.push(e.message);
   transport.ondrop = (size) => drops.push(size);
   let written = '';
-  stdout.on('data', (chunk) => { written += chunk; });
+  stdout.on('data', (chunk) => {
+    written += chunk;
+  });
   await transport.start();
   const settle = () => new Promise((r) => setImmediate(r));
   return { stdin, transport, messages, errors, drops, written: () => written, settle };
@@ -21,7 +23,7 @@ async function session(limit: number) {
 
 const ping = (id: number) => JSON.stringify({ jsonrpc: '2.0', id, method: 'ping' });
 
-describe('the servers\' line transport', () => {
+describe("the servers' line transport", () => {
   it('reads messages split across chunks, several in one chunk, and CRLF line ends', async () => {
     const s = await session(1_000);
     const text = `${ping(1)}\r\n${ping(2)}\n${ping(3)}\n`;
@@ -50,7 +52,9 @@ describe('the servers\' line transport', () => {
     await s.settle();
     expect(s.drops).toEqual([big.length]);
     expect(JSON.parse(s.written().split('\n')[0] ?? '')).toEqual({
-      jsonrpc: '2.0', id: 'req-7', error: { code: -32600, message: `Message too large: ${big.length} bytes; one message may have at most 100 bytes` },
+      jsonrpc: '2.0',
+      id: 'req-7',
+      error: { code: -32600, message: `Message too large: ${big.length} bytes; one message may have at most 100 bytes` },
     });
     expect(s.messages).toEqual([{ jsonrpc: '2.0', id: 8, method: 'ping' }]);
   });

@@ -114,7 +114,8 @@ export class LineTransport implements Transport {
     const id = /"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")\s*}\s*\r?$/.exec(tail)?.[1];
     if (id === undefined) return;
     void this.send({
-      jsonrpc: '2.0', id: JSON.parse(id) as string | number,
+      jsonrpc: '2.0',
+      id: JSON.parse(id) as string | number,
       error: { code: -32600, message: `Message too large: ${bytes(size)} bytes; one message may have at most ${bytes(this.#limit)} bytes` },
     });
   }

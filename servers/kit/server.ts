@@ -1,11 +1,6 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-  type CallToolResult,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Clock } from '../../src/shared/clock.ts';
 import { z } from 'zod';
 import { ErrorEnvelopeSchema, makeEnvelope, type ErrorEnvelope } from '../../src/shared/envelope.ts';
@@ -147,7 +142,9 @@ export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
       return errorResult(unknownToolEnvelope(spec.name, name, names));
     }
     if (rawArgs !== undefined && !isJsonObject(rawArgs)) {
-      return errorResult(invalidArgumentsEnvelope(name, [`the arguments must be one JSON object, got ${jsonKind(rawArgs)}`], inputSchemaOf(tool)));
+      return errorResult(
+        invalidArgumentsEnvelope(name, [`the arguments must be one JSON object, got ${jsonKind(rawArgs)}`], inputSchemaOf(tool)),
+      );
     }
     const input = rawArgs ?? {};
     const parsed = tool.input.safeParse(input);

@@ -41,7 +41,9 @@ export async function runStdio(component: string, build: (deps: ServerDeps) => S
   const server = build(deps);
   const transport = new LineTransport(process.stdin, process.stdout);
   transport.ondrop = (size) => {
-    logger.error(`dropped a message of ${size.toLocaleString('en-US')} bytes on stdin: one message may have at most ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes; serving on`);
+    logger.error(
+      `dropped a message of ${size.toLocaleString('en-US')} bytes on stdin: one message may have at most ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes; serving on`,
+    );
   };
   let closing = false;
   const stop = (code: number): void => {

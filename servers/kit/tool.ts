@@ -49,8 +49,6 @@ export interface ToolDefinition<I extends ObjectSchema = ObjectSchema, O extends
  * Declares a tool. The identity function exists for inference: `run` gets the parsed
  * argument type and must return the output type or a `toolError`.
  */
-export function defineTool<I extends ObjectSchema, O extends OutputSchema>(
-  definition: ToolDefinition<I, O>,
-): ToolDefinition<I, O> {
+export function defineTool<I extends ObjectSchema, O extends OutputSchema>(definition: ToolDefinition<I, O>): ToolDefinition<I, O> {
   return definition;
 }

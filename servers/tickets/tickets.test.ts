@@ -15,9 +15,7 @@ const ids = (tickets: { ticket_id: string }[]) => tickets.map((t) => t.ticket_id
 describe('ticket server', () => {
   it('lists exactly the four ticket tools', async () => {
     const { tools } = await s.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual([
-      'search_tickets', 'get_ticket_details', 'get_ticket_metrics', 'find_similar_tickets',
-    ]);
+    expect(tools.map((t) => t.name)).toEqual(['search_tickets', 'get_ticket_details', 'get_ticket_metrics', 'find_similar_tickets']);
   });
 
   it('finds the two critical tickets of CUST-001 (the worked example)', async () => {
@@ -34,13 +32,27 @@ describe('ticket server', () => {
   });
 
   it.each([
-    ['BSOD', ['1001']], ['blue screen', ['1001']], ['network', ['1004', '1008']], ['disk', ['1002', '1008']],
-    ['ssh', ['1007']], ['vpn', ['1013']], ['windows', ['1001', '1004', '1006', '1009', '1011', '1014']],
-    ['linux', ['1002', '1005', '1007', '1010', '1012', '1015']], ['kernel', ['1003', '1015']],
-    ['performance', ['1004', '1006', '1007', '1012']], ['dns', ['1007', '1013']], ['backup', ['1008']],
-    ['critical', ['1001']], ['driver', ['1001', '1015']], ['bitlocker', ['1009']],
-    ['update', ['1003', '1005', '1009', '1013', '1015']], ['server', ['1002', '1004', '1007', '1010', '1011', '1012']],
-    ['macos', ['1003', '1008', '1013']], ['slow', ['1004', '1007', '1012']], ['cpu', ['1012']], ['migration', ['1010']],
+    ['BSOD', ['1001']],
+    ['blue screen', ['1001']],
+    ['network', ['1004', '1008']],
+    ['disk', ['1002', '1008']],
+    ['ssh', ['1007']],
+    ['vpn', ['1013']],
+    ['windows', ['1001', '1004', '1006', '1009', '1011', '1014']],
+    ['linux', ['1002', '1005', '1007', '1010', '1012', '1015']],
+    ['kernel', ['1003', '1015']],
+    ['performance', ['1004', '1006', '1007', '1012']],
+    ['dns', ['1007', '1013']],
+    ['backup', ['1008']],
+    ['critical', ['1001']],
+    ['driver', ['1001', '1015']],
+    ['bitlocker', ['1009']],
+    ['update', ['1003', '1005', '1009', '1013', '1015']],
+    ['server', ['1002', '1004', '1007', '1010', '1011', '1012']],
+    ['macos', ['1003', '1008', '1013']],
+    ['slow', ['1004', '1007', '1012']],
+    ['cpu', ['1012']],
+    ['migration', ['1010']],
   ])('query "%s" matches the reference tickets', async (query, expected) => {
     const r = await s.call('search_tickets', { query });
     expect(ids(r.data.tickets)).toEqual(expected);
@@ -91,8 +103,10 @@ describe('ticket server', () => {
     const r = await s.call('get_ticket_details', { ticket_id: 'TKT-9999' });
     expect(r.isError).toBe(true);
     expect(r.data).toMatchObject({
-      error: 'Ticket TKT-9999 not found', retryable: true,
-      follow_up_tools: ['search_tickets'], context: { ticket_id: 'TKT-9999' },
+      error: 'Ticket TKT-9999 not found',
+      retryable: true,
+      follow_up_tools: ['search_tickets'],
+      context: { ticket_id: 'TKT-9999' },
     });
     expect(r.structured).toEqual(r.data);
   });
@@ -117,8 +131,14 @@ describe('ticket server', () => {
   ])('metrics for %s at the dataset date', async (period, start, total, open, progress, resolved, avg) => {
     const r = await s.call('get_ticket_metrics', { time_period: period });
     expect(r.data).toMatchObject({
-      time_period: period, start_date: start, end_date: '2025-10-05', total_tickets: total, open_tickets: open,
-      in_progress_tickets: progress, resolved_tickets: resolved, avg_resolution_time_hours: avg,
+      time_period: period,
+      start_date: start,
+      end_date: '2025-10-05',
+      total_tickets: total,
+      open_tickets: open,
+      in_progress_tickets: progress,
+      resolved_tickets: resolved,
+      avg_resolution_time_hours: avg,
     });
   });
 
@@ -127,8 +147,13 @@ describe('ticket server', () => {
     const r = await later.call('get_ticket_metrics', {});
     await later.close();
     expect(r.data).toMatchObject({
-      time_period: 'last_7_days', start_date: '2025-09-29', total_tickets: 13, open_tickets: 6,
-      in_progress_tickets: 5, resolved_tickets: 2, avg_resolution_time_hours: 24,
+      time_period: 'last_7_days',
+      start_date: '2025-09-29',
+      total_tickets: 13,
+      open_tickets: 6,
+      in_progress_tickets: 5,
+      resolved_tickets: 2,
+      avg_resolution_time_hours: 24,
     });
   });
 
@@ -136,8 +161,13 @@ describe('ticket server', () => {
     const r = await s.call('find_similar_tickets', { ticket_id: 'TKT-1001', limit: 8 });
     const got = r.data.similar_tickets.map((t: { ticket_id: string; similarity_score: number }) => [t.ticket_id, t.similarity_score]);
     expect(got).toEqual([
-      ['TKT-1014', 70], ['TKT-1009', 50], ['TKT-1002', 40], ['TKT-1003', 30], ['TKT-1006', 20],
-      ['TKT-1004', 10], ['TKT-1011', 10],
+      ['TKT-1014', 70],
+      ['TKT-1009', 50],
+      ['TKT-1002', 40],
+      ['TKT-1003', 30],
+      ['TKT-1006', 20],
+      ['TKT-1004', 10],
+      ['TKT-1011', 10],
     ]);
     expect(r.data.similar_tickets[0].common_tags).toEqual(['windows']);
     expect(r.data.total_found).toBe(7);
@@ -146,7 +176,13 @@ describe('ticket server', () => {
   it('cuts similar tickets to the default limit of five', async () => {
     const r = await s.call('find_similar_tickets', { ticket_id: 'TKT-1005' });
     const got = r.data.similar_tickets.map((t: { ticket_id: string; similarity_score: number }) => [t.ticket_id, t.similarity_score]);
-    expect(got).toEqual([['TKT-1003', 30], ['TKT-1007', 30], ['TKT-1015', 30], ['TKT-1002', 20], ['TKT-1010', 20]]);
+    expect(got).toEqual([
+      ['TKT-1003', 30],
+      ['TKT-1007', 30],
+      ['TKT-1015', 30],
+      ['TKT-1002', 20],
+      ['TKT-1010', 20],
+    ]);
   });
 
   it('rejects a zero limit with the allowed range', async () => {

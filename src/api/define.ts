@@ -16,7 +16,8 @@ function problems(error: z.ZodError): string[] {
  */
 export function defineScenario(scenario: ScenarioInput): ScenarioInput {
   const parsed = ScenarioSchema.safeParse(scenario);
-  if (!parsed.success) throw new ScenarioFileError(`scenario ${String((scenario as { id?: unknown }).id ?? '(no id)')}`, problems(parsed.error));
+  if (!parsed.success)
+    throw new ScenarioFileError(`scenario ${String((scenario as { id?: unknown }).id ?? '(no id)')}`, problems(parsed.error));
   return scenario;
 }
 

@@ -24,7 +24,12 @@ export interface EvaluateOptions extends SuiteOptions {
   /** Write results.json, junit.xml, summary.md and report.html here (relative to `cwd`); default no files. */
   readonly reportDir?: string;
   /** Each finished scenario (trial), as it finishes. */
-  readonly onResult?: (result: { readonly id: string; readonly pass: boolean; readonly durationMs: number; readonly trial: number }) => void;
+  readonly onResult?: (result: {
+    readonly id: string;
+    readonly pass: boolean;
+    readonly durationMs: number;
+    readonly trial: number;
+  }) => void;
 }
 
 /** A finished evaluation: the record results.json holds (each scenario whole), and the gates' verdict. */
@@ -59,15 +64,29 @@ async function evaluateOpened(session: SuiteSession, options: EvaluateOptions): 
   const opened = openRunJournal(reportDir);
   const { journal } = opened;
   try {
-    const { record } = await evaluateSuite(suite.scenarios, suite.invalid, {
-      run, journal, root: project.root, cwd, serverEnv: session.serverEnv, headerEnv: session.env, servers: project.servers, prices: project.prices, trials, k,
-      concurrency: options.concurrency ?? 4,
-      // Worker threads load their scenarios from files: scenarios declared in code run in this thread.
-      workers: session.inCode ? 1 : workerCount(undefined, { live: run.live !== undefined, trials, scenarios: suite.scenarios.length }),
-      matrix: false,
-      onResult: (id, pass, durationMs, trial) => options.onResult?.({ id, pass, durationMs, trial }),
-      onConfirm: () => {},
-    }, { runId: newRunId(session.mode), authored: session.mode === 'author', model: run.live?.model ?? null, shard: null });
+    const { record } = await evaluateSuite(
+      suite.scenarios,
+      suite.invalid,
+      {
+        run,
+        journal,
+        root: project.root,
+        cwd,
+        serverEnv: session.serverEnv,
+        headerEnv: session.env,
+        servers: project.servers,
+        prices: project.prices,
+        trials,
+        k,
+        concurrency: options.concurrency ?? 4,
+        // Worker threads load their scenarios from files: scenarios declared in code run in this thread.
+        workers: session.inCode ? 1 : workerCount(undefined, { live: run.live !== undefined, trials, scenarios: suite.scenarios.length }),
+        matrix: false,
+        onResult: (id, pass, durationMs, trial) => options.onResult?.({ id, pass, durationMs, trial }),
+        onConfirm: () => {},
+      },
+      { runId: newRunId(session.mode), authored: session.mode === 'author', model: run.live?.model ?? null, shard: null },
+    );
     record.gates = evaluateGates(record, options.gates ?? {});
     const reports = scratch === undefined ? await writeReports(record, reportDir, { root: project.root, journal }) : [];
     const full: RunRecord = { ...record, scenarios: record.scenarios.map((s) => journal.full(s)) };

@@ -57,7 +57,10 @@ function liveEndpoint(model: ModelEndpoint | undefined, env: Readonly<Record<str
   const baseURL = model?.baseURL ?? (env.OPENAI_BASE_URL || undefined);
   return {
     apiKey: checkApiKey(model?.apiKey ?? env.OPENAI_API_KEY, baseURL),
-    baseURL, model: model?.model ?? (env.OPENAI_MODEL || DEFAULT_MODEL), timeoutMs: model?.timeoutMs, maxRetries: model?.maxRetries,
+    baseURL,
+    model: model?.model ?? (env.OPENAI_MODEL || DEFAULT_MODEL),
+    timeoutMs: model?.timeoutMs,
+    maxRetries: model?.maxRetries,
   };
 }
 
@@ -86,8 +89,13 @@ export class SuiteSession implements AsyncDisposable {
     this.mode = options.mode ?? 'replay';
     this.project = openProject(options.config, this.env as NodeJS.ProcessEnv, this.cwd);
     this.inCode = Array.isArray(options.scenarios);
-    this.suite = this.inCode ? selectCases(casesOf(options.scenarios as readonly ScenarioInput[], this.cwd), options.filter)
-      : loadSuite(typeof options.scenarios === 'string' ? resolve(this.cwd, options.scenarios) : this.project.scenariosDir, options.filter ?? {}, this.cwd);
+    this.suite = this.inCode
+      ? selectCases(casesOf(options.scenarios as readonly ScenarioInput[], this.cwd), options.filter)
+      : loadSuite(
+          typeof options.scenarios === 'string' ? resolve(this.cwd, options.scenarios) : this.project.scenariosDir,
+          options.filter ?? {},
+          this.cwd,
+        );
     this.serverEnv = serverEnvironment(this.env);
     const needsModel = asksModel(this.mode);
     this.#live = needsModel ? liveEndpoint(options.model, this.env) : undefined;
@@ -100,9 +108,20 @@ export class SuiteSession implements AsyncDisposable {
     if (this.#run) return this.#run;
     const hub = servesCassettes(this.mode) ? new ReplayHub() : undefined;
     hub?.open();
-    this.#run = runOptions({ mode: this.mode, recordingsDir: this.#recordingsDir, promptTemplate: this.project.promptTemplate, modelSettings: this.project.modelSettings }, {
-      pools: new PoolCache(this.project.root, this.serverEnv, this.env, this.project.servers), hub, live: this.#live, signal: this.#signal,
-    });
+    this.#run = runOptions(
+      {
+        mode: this.mode,
+        recordingsDir: this.#recordingsDir,
+        promptTemplate: this.project.promptTemplate,
+        modelSettings: this.project.modelSettings,
+      },
+      {
+        pools: new PoolCache(this.project.root, this.serverEnv, this.env, this.project.servers),
+        hub,
+        live: this.#live,
+        signal: this.#signal,
+      },
+    );
     return this.#run;
   }
 
@@ -111,7 +130,9 @@ export class SuiteSession implements AsyncDisposable {
     const found = this.suite.scenarios.find((c) => c.scenario.id === id);
     if (found) return found;
     const ids = this.suite.scenarios.map((c) => c.scenario.id);
-    throw new ConfigError(`no scenario "${id}" in the suite (${ids.length === 0 ? 'it has none' : `it has ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`})`);
+    throw new ConfigError(
+      `no scenario "${id}" in the suite (${ids.length === 0 ? 'it has none' : `it has ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`})`,
+    );
   }
 
   /** Runs one case and grades it; a failure of the harness itself is a failed result with its error, never a throw. */

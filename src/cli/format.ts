@@ -46,7 +46,8 @@ export function describeStop(transcript: Transcript): string {
 
 /** A one-line health summary per server. */
 export function describeServers(servers: readonly ServerStatus[]): string[] {
-  return servers.map((s) =>
-    `${s.name.padEnd(10)} ${s.state.padEnd(11)} ${String(s.tools).padStart(2)} tools  pid ${s.pid ?? '-'}${s.restarts ? `  restarts ${s.restarts}` : ''}${s.lastError ? `  (${s.lastError})` : ''}`,
+  return servers.map(
+    (s) =>
+      `${s.name.padEnd(10)} ${s.state.padEnd(11)} ${String(s.tools).padStart(2)} tools  pid ${s.pid ?? '-'}${s.restarts ? `  restarts ${s.restarts}` : ''}${s.lastError ? `  (${s.lastError})` : ''}`,
   );
 }

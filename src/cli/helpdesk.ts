@@ -70,7 +70,9 @@ function report(error: unknown): number {
     return EXIT.usage;
   }
   if (error instanceof ServerStartError) {
-    process.stderr.write(`helpdesk: ${error.message}\n${error.stderr ? `  last stderr lines:\n    ${error.stderr.split('\n').join('\n    ')}\n` : ''}  The other servers were stopped.\n`);
+    process.stderr.write(
+      `helpdesk: ${error.message}\n${error.stderr ? `  last stderr lines:\n    ${error.stderr.split('\n').join('\n    ')}\n` : ''}  The other servers were stopped.\n`,
+    );
     return EXIT.serverStart;
   }
   if (error instanceof ModelError) {

@@ -17,7 +17,9 @@ export function openPool(settings: Settings, servers: ServersConfig, toolTimeout
 export function openModel(settings: Settings, fetch?: typeof globalThis.fetch): OpenAIModel {
   const apiKey = checkApiKey(settings.apiKey, settings.baseURL);
   return new OpenAIModel({
-    apiKey, model: settings.model, baseURL: settings.baseURL,
+    apiKey,
+    model: settings.model,
+    baseURL: settings.baseURL,
     ...(fetch ? { fetch } : {}),
     ...(settings.modelTimeoutMs !== undefined ? { timeoutMs: settings.modelTimeoutMs } : {}),
     ...(settings.modelRetries !== undefined ? { maxRetries: settings.modelRetries } : {}),

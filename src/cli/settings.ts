@@ -77,4 +77,3 @@ export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string, modelFlag
 export function today(settings: Settings): string {
   return formatDay(settings.clock.now());
 }
-

@@ -37,12 +37,23 @@ export class TerminalQuestions implements Questions {
     }
   }
 
-  text(message: string, options: { readonly default?: string; readonly validate?: (value: string) => string | true } = {}): Promise<string> {
-    return this.#asked(() => input({ message, ...(options.default !== undefined ? { default: options.default } : {}), ...(options.validate ? { validate: options.validate } : {}) }));
+  text(
+    message: string,
+    options: { readonly default?: string; readonly validate?: (value: string) => string | true } = {},
+  ): Promise<string> {
+    return this.#asked(() =>
+      input({
+        message,
+        ...(options.default !== undefined ? { default: options.default } : {}),
+        ...(options.validate ? { validate: options.validate } : {}),
+      }),
+    );
   }
 
   choose<T>(message: string, choices: readonly Choice<T>[], defaultValue?: T): Promise<T> {
-    return this.#asked(() => select<T>({ message, choices: [...choices], ...(defaultValue !== undefined ? { default: defaultValue } : {}), pageSize: 12 }));
+    return this.#asked(() =>
+      select<T>({ message, choices: [...choices], ...(defaultValue !== undefined ? { default: defaultValue } : {}), pageSize: 12 }),
+    );
   }
 
   confirm(message: string, defaultValue: boolean): Promise<boolean> {

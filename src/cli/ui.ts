@@ -38,7 +38,6 @@ export class LineUi implements Ui {
   }
 }
 
-
 /** One choice of a question. */
 export interface Choice<T> {
   readonly name: string;
@@ -80,7 +79,10 @@ export class ScriptedQuestions implements Questions {
     return this.#answers.shift();
   }
 
-  async text(message: string, options: { readonly default?: string; readonly validate?: (value: string) => string | true } = {}): Promise<string> {
+  async text(
+    message: string,
+    options: { readonly default?: string; readonly validate?: (value: string) => string | true } = {},
+  ): Promise<string> {
     const answer = this.#next(message);
     const value = typeof answer === 'string' ? answer : (options.default ?? '');
     const verdict = options.validate?.(value) ?? true;

@@ -49,7 +49,7 @@ describe('the error taxonomy: each failure the harness throws says who is at fau
     expect(scenario.message).toMatch(/^bad-scenario\.yaml:/);
   });
 
-  it('gives the viewer\'s, the storage\'s and the harness\'s own failures their families and codes', () => {
+  it("gives the viewer's, the storage's and the harness's own failures their families and codes", () => {
     expect(new UnknownRunError('r1')).toMatchObject({ code: 'unknown_run', message: 'no run "r1" in the served folder' });
     expect(new UnknownRunError('r1')).toBeInstanceOf(ConfigError);
     expect(new UnreadableResultsError('no results.json')).toMatchObject({ code: 'unreadable_results', name: 'UnreadableResultsError' });

@@ -21,7 +21,10 @@ describe('agent loop without servers', () => {
     expect(transcript.answer).toBe('Hello.');
     expect(model.requests[0]).toEqual({
       model: 'scripted-model',
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
     });
   });
 
@@ -31,10 +34,18 @@ describe('agent loop without servers', () => {
     await runQuery({ model: bare, tools: noTools, query: 'Hi', systemPrompt: 'Be brief.', settings });
     expect(bare.requests[0]).toEqual({
       model: 'scripted-model',
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }],
-      temperature: 0.2, seed: 7, max_completion_tokens: 512,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
+      temperature: 0.2,
+      seed: 7,
+      max_completion_tokens: 512,
     });
-    const tool = { type: 'function' as const, function: { name: 'get_article', description: 'd', parameters: { type: 'object', properties: {} } } };
+    const tool = {
+      type: 'function' as const,
+      function: { name: 'get_article', description: 'd', parameters: { type: 'object', properties: {} } },
+    };
     const withTools: ToolRouter = { ...noTools, openAITools: () => [tool] };
     const tooled = new ScriptedModel([{ answer: 'Hello.' }]);
     await runQuery({ model: tooled, tools: withTools, query: 'Hi', systemPrompt: 'Be brief.', settings: { parallel_tool_calls: false } });
@@ -60,7 +71,11 @@ describe('agent loop without servers', () => {
 function fakeRouter(answers: Record<string, (args: Record<string, unknown>, signal?: AbortSignal) => Promise<ToolCallOutcome>>) {
   const calls: { name: string; args: Record<string, unknown>; signal: AbortSignal | undefined }[] = [];
   const router: ToolRouter = {
-    openAITools: () => Object.keys(answers).map((name) => ({ type: 'function', function: { name, description: name, parameters: { type: 'object', properties: {} } } })),
+    openAITools: () =>
+      Object.keys(answers).map((name) => ({
+        type: 'function',
+        function: { name, description: name, parameters: { type: 'object', properties: {} } },
+      })),
     serverOf: (name) => (name in answers ? `${name}-server` : undefined),
     callTool: (name, args, signal) => {
       calls.push({ name, args, signal });
@@ -95,21 +110,34 @@ function replies(...turns: (ChatResponse | Error)[]) {
   return { model, requests };
 }
 
-const usage = (prompt: number, completion: number) => ({ prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion });
+const usage = (prompt: number, completion: number) => ({
+  prompt_tokens: prompt,
+  completion_tokens: completion,
+  total_tokens: prompt + completion,
+});
 
 function toolTurn(calls: [id: string, name: string, args: string][], extra: { usage?: Usage; content?: string } = {}): ChatResponse {
   return {
-    choices: [{
-      index: 0,
-      message: { role: 'assistant', content: extra.content ?? null, tool_calls: calls.map(([id, name, args]) => ({ id, type: 'function' as const, function: { name, arguments: args } })) },
-      finish_reason: 'tool_calls',
-    }],
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: extra.content ?? null,
+          tool_calls: calls.map(([id, name, args]) => ({ id, type: 'function' as const, function: { name, arguments: args } })),
+        },
+        finish_reason: 'tool_calls',
+      },
+    ],
     ...(extra.usage ? { usage: extra.usage } : {}),
   };
 }
 
 function answerTurn(content: string | null, extra: { usage?: Usage } = {}): ChatResponse {
-  return { choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], ...(extra.usage ? { usage: extra.usage } : {}) };
+  return {
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    ...(extra.usage ? { usage: extra.usage } : {}),
+  };
 }
 
 /** Events without their timings, which are checked on their own. */
@@ -123,41 +151,113 @@ function untimed(events: readonly TranscriptEvent[]) {
 describe('agent loop, event by event', () => {
   it('records every event of a two-turn query, sums the usage and answers tool results in call order', async () => {
     const { router, calls } = fakeRouter({
-      get_ticket: () => new Promise((resolve) => setTimeout(() => resolve({ server: 'get_ticket-server', tool: 'get_ticket', content: '{"id":"TKT-1"}', durationMs: 4 }), 20)),
+      get_ticket: () =>
+        new Promise((resolve) =>
+          setTimeout(() => resolve({ server: 'get_ticket-server', tool: 'get_ticket', content: '{"id":"TKT-1"}', durationMs: 4 }), 20),
+        ),
       search_tickets: () => failing('search_tickets'),
     });
     const { model, requests } = replies(
-      toolTurn([['a', 'get_ticket', '{"ticket_id":"TKT-1"}'], ['b', 'search_tickets', '{}']], { usage: usage(3, 5), content: 'Looking.' }),
+      toolTurn(
+        [
+          ['a', 'get_ticket', '{"ticket_id":"TKT-1"}'],
+          ['b', 'search_tickets', '{}'],
+        ],
+        { usage: usage(3, 5), content: 'Looking.' },
+      ),
       answerTurn('TKT-1 is open.', { usage: usage(7, 11) }),
     );
     const seen: TranscriptEvent[] = [];
     const started = Date.now();
-    const { transcript, messages } = await runQuery({ model, tools: router, query: 'Status of TKT-1?', systemPrompt: 'Be exact.', onEvent: (e) => seen.push(e) });
+    const { transcript, messages } = await runQuery({
+      model,
+      tools: router,
+      query: 'Status of TKT-1?',
+      systemPrompt: 'Be exact.',
+      onEvent: (e) => seen.push(e),
+    });
 
     expect(untimed(transcript.events)).toEqual([
       { type: 'user', content: 'Status of TKT-1?' },
       { type: 'model_request', iteration: 1, messages: 2, tools: 2 },
       {
-        type: 'model_response', iteration: 1, duration_ms: 'timed', content: 'Looking.', finish_reason: 'tool_calls', usage: usage(3, 5),
-        tool_calls: [{ id: 'a', name: 'get_ticket', arguments: '{"ticket_id":"TKT-1"}' }, { id: 'b', name: 'search_tickets', arguments: '{}' }],
+        type: 'model_response',
+        iteration: 1,
+        duration_ms: 'timed',
+        content: 'Looking.',
+        finish_reason: 'tool_calls',
+        usage: usage(3, 5),
+        tool_calls: [
+          { id: 'a', name: 'get_ticket', arguments: '{"ticket_id":"TKT-1"}' },
+          { id: 'b', name: 'search_tickets', arguments: '{}' },
+        ],
       },
-      { type: 'tool_call', iteration: 1, id: 'a', name: 'get_ticket', server: 'get_ticket-server', arguments: { ticket_id: 'TKT-1' }, raw_arguments: '{"ticket_id":"TKT-1"}' },
-      { type: 'tool_call', iteration: 1, id: 'b', name: 'search_tickets', server: 'search_tickets-server', arguments: {}, raw_arguments: '{}' },
-      { type: 'tool_result', iteration: 1, id: 'a', name: 'get_ticket', server: 'get_ticket-server', duration_ms: 'timed', is_error: false, content: '{"id":"TKT-1"}' },
       {
-        type: 'tool_result', iteration: 1, id: 'b', name: 'search_tickets', server: 'search_tickets-server', duration_ms: 'timed', is_error: true,
-        content: JSON.stringify((await failing('x')).envelope), envelope: (await failing('x')).envelope,
+        type: 'tool_call',
+        iteration: 1,
+        id: 'a',
+        name: 'get_ticket',
+        server: 'get_ticket-server',
+        arguments: { ticket_id: 'TKT-1' },
+        raw_arguments: '{"ticket_id":"TKT-1"}',
+      },
+      {
+        type: 'tool_call',
+        iteration: 1,
+        id: 'b',
+        name: 'search_tickets',
+        server: 'search_tickets-server',
+        arguments: {},
+        raw_arguments: '{}',
+      },
+      {
+        type: 'tool_result',
+        iteration: 1,
+        id: 'a',
+        name: 'get_ticket',
+        server: 'get_ticket-server',
+        duration_ms: 'timed',
+        is_error: false,
+        content: '{"id":"TKT-1"}',
+      },
+      {
+        type: 'tool_result',
+        iteration: 1,
+        id: 'b',
+        name: 'search_tickets',
+        server: 'search_tickets-server',
+        duration_ms: 'timed',
+        is_error: true,
+        content: JSON.stringify((await failing('x')).envelope),
+        envelope: (await failing('x')).envelope,
       },
       { type: 'model_request', iteration: 2, messages: 5, tools: 2 },
-      { type: 'model_response', iteration: 2, duration_ms: 'timed', content: 'TKT-1 is open.', tool_calls: [], finish_reason: 'stop', usage: usage(7, 11) },
+      {
+        type: 'model_response',
+        iteration: 2,
+        duration_ms: 'timed',
+        content: 'TKT-1 is open.',
+        tool_calls: [],
+        finish_reason: 'stop',
+        usage: usage(7, 11),
+      },
       { type: 'final_answer', content: 'TKT-1 is open.' },
     ]);
     expect(seen).toEqual(transcript.events);
     expect(transcript.events.filter((e) => e.type === 'tool_result').map((e) => e.duration_ms)).toEqual([4, 2]);
-    expect(calls.map((c) => [c.name, c.args])).toEqual([['get_ticket', { ticket_id: 'TKT-1' }], ['search_tickets', {}]]);
+    expect(calls.map((c) => [c.name, c.args])).toEqual([
+      ['get_ticket', { ticket_id: 'TKT-1' }],
+      ['search_tickets', {}],
+    ]);
     expect(transcript).toMatchObject({
-      version: 1, query: 'Status of TKT-1?', model: 'fake-model', stop_reason: 'final_answer', iterations: 2, max_iterations: 10,
-      answer: 'TKT-1 is open.', usage: { prompt_tokens: 10, completion_tokens: 16, total_tokens: 26 },
+      version: 1,
+      query: 'Status of TKT-1?',
+      model: 'fake-model',
+      stop_reason: 'final_answer',
+      iterations: 2,
+      max_iterations: 10,
+      answer: 'TKT-1 is open.',
+      usage: { prompt_tokens: 10, completion_tokens: 16, total_tokens: 26 },
     });
     expect(Date.parse(transcript.started_at)).toBeGreaterThanOrEqual(started - 1);
     expect(Date.parse(transcript.started_at)).toBeLessThanOrEqual(Date.now());
@@ -167,7 +267,8 @@ describe('agent loop, event by event', () => {
       { role: 'system', content: 'Be exact.' },
       { role: 'user', content: 'Status of TKT-1?' },
       {
-        role: 'assistant', content: 'Looking.',
+        role: 'assistant',
+        content: 'Looking.',
         tool_calls: [
           { id: 'a', type: 'function', function: { name: 'get_ticket', arguments: '{"ticket_id":"TKT-1"}' } },
           { id: 'b', type: 'function', function: { name: 'search_tickets', arguments: '{}' } },
@@ -183,7 +284,10 @@ describe('agent loop, event by event', () => {
   });
 
   it('times every event from the start of the query, never negative and never past its end', async () => {
-    const { router } = fakeRouter({ get_ticket: () => new Promise((resolve) => setTimeout(() => resolve({ server: 's', tool: 'get_ticket', content: '{}', durationMs: 30 }), 30)) });
+    const { router } = fakeRouter({
+      get_ticket: () =>
+        new Promise((resolve) => setTimeout(() => resolve({ server: 's', tool: 'get_ticket', content: '{}', durationMs: 30 }), 30)),
+    });
     const slowModel: ModelClient = {
       model: 'slow',
       complete: async (request) => {
@@ -212,21 +316,43 @@ describe('agent loop, event by event', () => {
     const { transcript, messages } = await runQuery({ model, tools: noTools, query: 'q', systemPrompt: 's' });
     expect(transcript.answer).toBe('');
     expect(transcript.stop_reason).toBe('final_answer');
-    expect(transcript.events.at(-2)).toMatchObject({ type: 'model_response', content: null, finish_reason: null, usage: null, tool_calls: [] });
+    expect(transcript.events.at(-2)).toMatchObject({
+      type: 'model_response',
+      content: null,
+      finish_reason: null,
+      usage: null,
+      tool_calls: [],
+    });
     expect(messages.at(-1)).toEqual({ role: 'assistant', content: '' });
   });
 
   it('answers malformed arguments with an envelope without calling the tool, and goes on', async () => {
     const { router, calls } = fakeRouter({ get_ticket: (args) => ok('get_ticket', JSON.stringify(args)) });
-    const { model, requests } = replies(toolTurn([['a', 'get_ticket', '[1]'], ['b', 'get_ticket', '{"ticket_id":"TKT-2"}']]), answerTurn('ok'));
+    const { model, requests } = replies(
+      toolTurn([
+        ['a', 'get_ticket', '[1]'],
+        ['b', 'get_ticket', '{"ticket_id":"TKT-2"}'],
+      ]),
+      answerTurn('ok'),
+    );
     const { transcript } = await runQuery({ model, tools: router, query: 'q', systemPrompt: 's' });
     expect(calls.map((c) => c.args)).toEqual([{ ticket_id: 'TKT-2' }]);
     const [bad, good] = transcript.events.filter((e) => e.type === 'tool_result');
-    expect(bad).toMatchObject({ id: 'a', server: 'get_ticket-server', is_error: true, duration_ms: 0, envelope: { error: 'Malformed arguments for get_ticket', reason: 'The arguments must be one JSON object; got an array.' } });
+    expect(bad).toMatchObject({
+      id: 'a',
+      server: 'get_ticket-server',
+      is_error: true,
+      duration_ms: 0,
+      envelope: { error: 'Malformed arguments for get_ticket', reason: 'The arguments must be one JSON object; got an array.' },
+    });
     expect(good).toMatchObject({ id: 'b', is_error: false, content: '{"ticket_id":"TKT-2"}' });
     expect(good).not.toHaveProperty('envelope');
     expect(transcript.events.find((e) => e.type === 'tool_call' && e.id === 'a')).toMatchObject({ arguments: null, raw_arguments: '[1]' });
-    expect(requests[1]?.request.messages.at(-2)).toEqual({ role: 'tool', tool_call_id: 'a', content: JSON.stringify(bad?.type === 'tool_result' ? bad.envelope : null) });
+    expect(requests[1]?.request.messages.at(-2)).toEqual({
+      role: 'tool',
+      tool_call_id: 'a',
+      content: JSON.stringify(bad?.type === 'tool_result' ? bad.envelope : null),
+    });
   });
 
   it('names the kind of what the arguments were when they are JSON but not an object', () => {
@@ -254,7 +380,11 @@ describe('agent loop, event by event', () => {
   });
 
   it('continues a conversation from its history without a second system message, and starts a fresh one on an empty history', async () => {
-    const history = [{ role: 'system' as const, content: 'Old prompt.' }, { role: 'user' as const, content: 'Hi' }, { role: 'assistant' as const, content: 'Hello.' }];
+    const history = [
+      { role: 'system' as const, content: 'Old prompt.' },
+      { role: 'user' as const, content: 'Hi' },
+      { role: 'assistant' as const, content: 'Hello.' },
+    ];
     const first = replies(answerTurn('Again.'));
     const { messages } = await runQuery({ model: first.model, tools: noTools, query: 'And now?', systemPrompt: 'New prompt.', history });
     expect(first.requests[0]?.request.messages).toEqual([...history, { role: 'user', content: 'And now?' }]);
@@ -263,13 +393,19 @@ describe('agent loop, event by event', () => {
 
     const fresh = replies(answerTurn('Hi.'));
     await runQuery({ model: fresh.model, tools: noTools, query: 'Hello', systemPrompt: 'New prompt.', history: [] });
-    expect(fresh.requests[0]?.request.messages).toEqual([{ role: 'system', content: 'New prompt.' }, { role: 'user', content: 'Hello' }]);
+    expect(fresh.requests[0]?.request.messages).toEqual([
+      { role: 'system', content: 'New prompt.' },
+      { role: 'user', content: 'Hello' },
+    ]);
   });
 
   it('ends with model_error, saying what the model API did, and hands back the history unchanged', async () => {
     const history = [{ role: 'system' as const, content: 'S' }];
     const cases: [ChatResponse | Error, { kind: string; status: number | null; message: string }][] = [
-      [{ choices: [] } as unknown as ChatResponse, { kind: 'malformed_reply', status: null, message: 'The model API sent a reply without choices.' }],
+      [
+        { choices: [] } as unknown as ChatResponse,
+        { kind: 'malformed_reply', status: null, message: 'The model API sent a reply without choices.' },
+      ],
       [new ModelError('rate_limit', 'Slow down.', 429), { kind: 'rate_limit', status: 429, message: 'Slow down.' }],
       [new TypeError('fetch failed'), { kind: 'connection', status: null, message: 'TypeError: fetch failed' }],
     ];
@@ -310,13 +446,21 @@ describe('agent loop, event by event', () => {
   it('ends with aborted when a tool call is cancelled, and with the history unchanged', async () => {
     const controller = new AbortController();
     const { router } = fakeRouter({
-      get_ticket: (_args, signal) => new Promise((_resolve, reject) => {
-        signal?.addEventListener('abort', () => reject(new Error('cancelled')));
-        setTimeout(() => controller.abort(), 5);
-      }),
+      get_ticket: (_args, signal) =>
+        new Promise((_resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(new Error('cancelled')));
+          setTimeout(() => controller.abort(), 5);
+        }),
     });
     const { model, requests } = replies(toolTurn([['a', 'get_ticket', '{}']]), answerTurn('never'));
-    const { transcript, messages } = await runQuery({ model, tools: router, query: 'q', systemPrompt: 's', signal: controller.signal, history: [{ role: 'system', content: 'S' }] });
+    const { transcript, messages } = await runQuery({
+      model,
+      tools: router,
+      query: 'q',
+      systemPrompt: 's',
+      signal: controller.signal,
+      history: [{ role: 'system', content: 'S' }],
+    });
     expect(transcript.stop_reason).toBe('aborted');
     expect(transcript.events.map((e) => e.type)).toEqual(['user', 'model_request', 'model_response', 'tool_call']);
     expect(requests).toHaveLength(1);
@@ -333,6 +477,8 @@ describe('agent loop, event by event', () => {
   it('lets a tool router failure that is not a cancellation escape, since the router promises never to throw', async () => {
     const { router } = fakeRouter({ get_ticket: () => Promise.reject(new Error('router bug')) });
     const { model } = replies(toolTurn([['a', 'get_ticket', '{}']]));
-    await expect(runQuery({ model, tools: router, query: 'q', systemPrompt: 's', signal: new AbortController().signal })).rejects.toThrow('router bug');
+    await expect(runQuery({ model, tools: router, query: 'q', systemPrompt: 's', signal: new AbortController().signal })).rejects.toThrow(
+      'router bug',
+    );
   });
 });

@@ -1,6 +1,14 @@
 import type { ErrorEnvelope } from '../shared/envelope.ts';
 import { isJsonObject, jsonKind } from '../shared/json-kind.ts';
-import { settingsFields, type AssistantMessage, type ChatMessage, type ModelClient, type ModelSettings, type ToolCall, type Usage } from './model-client.ts';
+import {
+  settingsFields,
+  type AssistantMessage,
+  type ChatMessage,
+  type ModelClient,
+  type ModelSettings,
+  type ToolCall,
+  type Usage,
+} from './model-client.ts';
 import { MAX_ITERATIONS } from './constants.ts';
 import { malformedArgumentsEnvelope } from './envelopes.ts';
 import { ModelError } from './errors.ts';
@@ -77,7 +85,8 @@ class QueryRun {
 
   constructor(options: QueryOptions) {
     this.#options = options;
-    this.#history = options.history && options.history.length > 0 ? [...options.history] : [{ role: 'system', content: options.systemPrompt }];
+    this.#history =
+      options.history && options.history.length > 0 ? [...options.history] : [{ role: 'system', content: options.systemPrompt }];
     this.messages = [...this.#history, { role: 'user', content: options.query }];
     this.record({ type: 'user', at_ms: this.at(), content: options.query });
   }
@@ -101,7 +110,9 @@ class QueryRun {
     try {
       const response = await model.complete(
         {
-          model: model.model, messages: [...this.messages], ...(offered.length > 0 ? { tools: offered, tool_choice: 'auto' as const } : {}),
+          model: model.model,
+          messages: [...this.messages],
+          ...(offered.length > 0 ? { tools: offered, tool_choice: 'auto' as const } : {}),
           ...settingsFields(settings, offered.length > 0),
         },
         signal ? { signal } : {},
@@ -110,16 +121,27 @@ class QueryRun {
       if (!choice) throw new ModelError('malformed_reply', 'The model API sent a reply without choices.');
       this.usage = addUsage(this.usage, response.usage);
       this.record({
-        type: 'model_response', at_ms: this.at(), iteration, duration_ms: performance.now() - asked,
+        type: 'model_response',
+        at_ms: this.at(),
+        iteration,
+        duration_ms: performance.now() - asked,
         content: choice.message.content ?? null,
         tool_calls: (choice.message.tool_calls ?? []).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })),
-        finish_reason: choice.finish_reason ?? null, usage: response.usage ?? null,
+        finish_reason: choice.finish_reason ?? null,
+        usage: response.usage ?? null,
       });
       return choice.message;
     } catch (error) {
       if (isAbort(error, signal)) return 'aborted';
       const failure = error instanceof ModelError ? error : new ModelError('connection', String(error), undefined, { cause: error });
-      this.record({ type: 'model_error', at_ms: this.at(), iteration, kind: failure.kind, status: failure.status ?? null, message: failure.message });
+      this.record({
+        type: 'model_error',
+        at_ms: this.at(),
+        iteration,
+        kind: failure.kind,
+        status: failure.status ?? null,
+        message: failure.message,
+      });
       return 'model_error';
     }
   }
@@ -138,9 +160,16 @@ class QueryRun {
       const outcome = outcomes[i] as ToolCallOutcome;
       this.messages.push({ role: 'tool', tool_call_id: call.id, content: outcome.content });
       this.record({
-        type: 'tool_result', at_ms: this.at(), iteration: this.iterations, id: call.id, name: call.function.name,
-        server: outcome.server ?? null, duration_ms: outcome.durationMs, is_error: outcome.envelope !== undefined,
-        content: outcome.content, ...(outcome.envelope ? { envelope: outcome.envelope } : {}),
+        type: 'tool_result',
+        at_ms: this.at(),
+        iteration: this.iterations,
+        id: call.id,
+        name: call.function.name,
+        server: outcome.server ?? null,
+        duration_ms: outcome.durationMs,
+        is_error: outcome.envelope !== undefined,
+        content: outcome.content,
+        ...(outcome.envelope ? { envelope: outcome.envelope } : {}),
         ...(outcome.restarted ? { server_restarted: true as const } : {}),
       });
     });
@@ -152,11 +181,23 @@ class QueryRun {
     const name = call.function.name;
     const parsed = parseArguments(call);
     this.record({
-      type: 'tool_call', at_ms: this.at(), iteration: this.iterations, id: call.id, name, server: tools.serverOf(name) ?? null,
-      arguments: parsed.ok ? parsed.args : null, raw_arguments: call.function.arguments,
+      type: 'tool_call',
+      at_ms: this.at(),
+      iteration: this.iterations,
+      id: call.id,
+      name,
+      server: tools.serverOf(name) ?? null,
+      arguments: parsed.ok ? parsed.args : null,
+      raw_arguments: call.function.arguments,
     });
     if (!parsed.ok) {
-      return { server: tools.serverOf(name), tool: name, content: JSON.stringify(parsed.envelope), envelope: parsed.envelope, durationMs: 0 };
+      return {
+        server: tools.serverOf(name),
+        tool: name,
+        content: JSON.stringify(parsed.envelope),
+        envelope: parsed.envelope,
+        durationMs: 0,
+      };
     }
     return tools.callTool(name, parsed.args, signal);
   }
@@ -165,9 +206,17 @@ class QueryRun {
   result(stopReason: StopReason, maxIterations: number): QueryResult {
     const { model, query } = this.#options;
     const transcript: Transcript = {
-      version: 1, query, model: model.model, started_at: this.#startedAt, duration_ms: performance.now() - this.#start,
-      stop_reason: stopReason, iterations: this.iterations, max_iterations: maxIterations, answer: this.answer,
-      usage: this.usage, events: this.events,
+      version: 1,
+      query,
+      model: model.model,
+      started_at: this.#startedAt,
+      duration_ms: performance.now() - this.#start,
+      stop_reason: stopReason,
+      iterations: this.iterations,
+      max_iterations: maxIterations,
+      answer: this.answer,
+      usage: this.usage,
+      events: this.events,
     };
     const keep = stopReason === 'final_answer' || stopReason === 'max_iterations';
     return { transcript, messages: keep ? this.messages : this.#history };

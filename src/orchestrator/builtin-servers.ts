@@ -49,7 +49,10 @@ function mtimeOf(path: string): number | undefined {
 export function builtinServers(execPath: string, root: string = PROJECT_ROOT): ServersConfig {
   const sourceNewest = sourcesNewest(root);
   return Object.fromEntries(
-    BUILTIN_SERVER_NAMES.map((name) => [name, { command: execPath, args: [serverEntry(name, root, sourceNewest)], env: {}, disabled: false }]),
+    BUILTIN_SERVER_NAMES.map((name) => [
+      name,
+      { command: execPath, args: [serverEntry(name, root, sourceNewest)], env: {}, disabled: false },
+    ]),
   );
 }
 

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtinServers } from './builtin-servers.ts';
-import { configFrom, httpUrl, readConfigFile, resolveVariables, ServerConfigSchema, type ServerConfig, type ServersConfig } from './config.ts';
+import {
+  configFrom,
+  httpUrl,
+  readConfigFile,
+  resolveVariables,
+  ServerConfigSchema,
+  type ServerConfig,
+  type ServersConfig,
+} from './config.ts';
 import { ConfigError } from './errors.ts';
 
 let dir: string;
@@ -68,35 +76,50 @@ describe('readConfigFile: servers', () => {
     const path = configFile({ mcpServers: { 'bad name!': { command: 'x' }, tickets: { command: '', toolTimeoutMs: 0 } }, extra: 1 });
     const lines = failure(path).message.split('\n');
     expect(lines[0]).toBe(`Invalid config ${path}:`);
-    expect(lines.slice(1)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^ {2}mcpServers\.bad name!: server names use letters, digits, "_" and "-" \(at most 32\)$/),
-      expect.stringMatching(/^ {2}mcpServers\.tickets\.command: /),
-      expect.stringMatching(/^ {2}mcpServers\.tickets\.toolTimeoutMs: /),
-      expect.stringMatching(/^ {2}\(top level\): .*extra/),
-    ]));
+    expect(lines.slice(1)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ {2}mcpServers\.bad name!: server names use letters, digits, "_" and "-" \(at most 32\)$/),
+        expect.stringMatching(/^ {2}mcpServers\.tickets\.command: /),
+        expect.stringMatching(/^ {2}mcpServers\.tickets\.toolTimeoutMs: /),
+        expect.stringMatching(/^ {2}\(top level\): .*extra/),
+      ]),
+    );
   });
 });
 
 describe('readConfigFile', () => {
-  it('starts only the file\'s servers when builtinServers is false, and resolves the project paths against the file', () => {
+  it("starts only the file's servers when builtinServers is false, and resolves the project paths against the file", () => {
     const path = configFile({
-      mcpServers: { wiki: { command: 'uvx', args: ['wiki-mcp'] } }, builtinServers: false,
-      systemPrompt: 'prompts/system.md', scenarios: 'evals', recordings: '../cassettes',
+      mcpServers: { wiki: { command: 'uvx', args: ['wiki-mcp'] } },
+      builtinServers: false,
+      systemPrompt: 'prompts/system.md',
+      scenarios: 'evals',
+      recordings: '../cassettes',
     });
     const file = readConfigFile(path, BUILTINS);
     expect(Object.keys(file.servers)).toEqual(['wiki']);
-    expect(file).toMatchObject({ dir, systemPrompt: join(dir, 'prompts', 'system.md'), scenarios: join(dir, 'evals'), recordings: join(dir, '..', 'cassettes'), reports: undefined });
+    expect(file).toMatchObject({
+      dir,
+      systemPrompt: join(dir, 'prompts', 'system.md'),
+      scenarios: join(dir, 'evals'),
+      recordings: join(dir, '..', 'cassettes'),
+      reports: undefined,
+    });
   });
 
   it('refuses a file that leaves no server to start, naming the file', () => {
     const path = configFile({ mcpServers: {}, builtinServers: false });
-    expect(() => readConfigFile(path, BUILTINS)).toThrow(`Invalid config ${path}: no server is left to start (mcpServers is empty and builtinServers is false)`);
+    expect(() => readConfigFile(path, BUILTINS)).toThrow(
+      `Invalid config ${path}: no server is left to start (mcpServers is empty and builtinServers is false)`,
+    );
   });
 
   it('names a mistyped project field by its path', () => {
     const path = configFile({ mcpServers: {}, builtinServers: 'no', systemPrompt: '' });
     const lines = failure(path).message.split('\n').slice(1);
-    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^ {2}builtinServers: .*boolean/), expect.stringMatching(/^ {2}systemPrompt: /)]));
+    expect(lines).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^ {2}builtinServers: .*boolean/), expect.stringMatching(/^ {2}systemPrompt: /)]),
+    );
   });
 });
 
@@ -151,15 +174,19 @@ function problems(mcpServers: Record<string, unknown>): string[] {
   throw new Error('expected a ConfigError');
 }
 
-describe('a server\'s config: command or url', () => {
-  it('takes an http or https url with headers, and gives it as the server\'s HTTP endpoint', () => {
-    const file = configFrom({
-      mcpServers: {
-        wiki: { url: 'http://127.0.0.1:3100/wiki/mcp', headers: { 'X-Team': 'support' } },
-        docs: { url: 'https://docs.example.com/mcp' },
+describe("a server's config: command or url", () => {
+  it("takes an http or https url with headers, and gives it as the server's HTTP endpoint", () => {
+    const file = configFrom(
+      {
+        mcpServers: {
+          wiki: { url: 'http://127.0.0.1:3100/wiki/mcp', headers: { 'X-Team': 'support' } },
+          docs: { url: 'https://docs.example.com/mcp' },
+        },
+        builtinServers: false,
       },
-      builtinServers: false,
-    }, { name: 'inline', dir }, BUILTINS);
+      { name: 'inline', dir },
+      BUILTINS,
+    );
     expect(file.servers).toEqual({
       wiki: { url: 'http://127.0.0.1:3100/wiki/mcp', headers: { 'X-Team': 'support' }, args: [], env: {}, disabled: false },
       docs: { url: 'https://docs.example.com/mcp', args: [], env: {}, disabled: false },
@@ -169,11 +196,12 @@ describe('a server\'s config: command or url', () => {
   });
 
   it('refuses a server with both command and url', () => {
-    expect(problems({ wiki: { command: 'node', url: 'http://127.0.0.1:3100/mcp' } }))
-      .toEqual(['  mcpServers.wiki.url: give command (stdio) or url (HTTP), not both']);
+    expect(problems({ wiki: { command: 'node', url: 'http://127.0.0.1:3100/mcp' } })).toEqual([
+      '  mcpServers.wiki.url: give command (stdio) or url (HTTP), not both',
+    ]);
   });
 
-  it('refuses a url that is not http:// or https://, whatever the scheme\'s name contains', () => {
+  it("refuses a url that is not http:// or https://, whatever the scheme's name contains", () => {
     expect(problems({ a: { url: 'ftp://example.com/mcp' } })).toEqual(['  mcpServers.a.url: url must be http:// or https://']);
     expect(problems({ a: { url: 'xhttp://example.com/mcp' } })).toEqual(['  mcpServers.a.url: url must be http:// or https://']);
     expect(problems({ a: { url: 'httpss://example.com/mcp' } })).toEqual(['  mcpServers.a.url: url must be http:// or https://']);
@@ -192,31 +220,46 @@ describe('a server\'s config: command or url', () => {
   it('lets a url server give empty args and env (what the defaults are), and a timeout', () => {
     const parsed = ServerConfigSchema.parse({ url: 'http://h/mcp', args: [], env: {}, toolTimeoutMs: 500 });
     expect(parsed).toEqual({ url: 'http://h/mcp', args: [], env: {}, disabled: false, toolTimeoutMs: 500 });
-    expect(problems({ a: { url: 'http://h/mcp', env: { A: '1' } } })).toEqual(['  mcpServers.a.env: env applies to servers started with command, not to a url']);
-    expect(problems({ a: { url: 'http://h/mcp', args: ['x'] } })).toEqual(['  mcpServers.a.args: args applies to servers started with command, not to a url']);
+    expect(problems({ a: { url: 'http://h/mcp', env: { A: '1' } } })).toEqual([
+      '  mcpServers.a.env: env applies to servers started with command, not to a url',
+    ]);
+    expect(problems({ a: { url: 'http://h/mcp', args: ['x'] } })).toEqual([
+      '  mcpServers.a.args: args applies to servers started with command, not to a url',
+    ]);
   });
 
   it('refuses headers without a url', () => {
-    expect(problems({ a: { command: 'node', headers: { Authorization: 'Bearer x' } } })).toEqual(['  mcpServers.a.headers: headers apply to a url']);
+    expect(problems({ a: { command: 'node', headers: { Authorization: 'Bearer x' } } })).toEqual([
+      '  mcpServers.a.headers: headers apply to a url',
+    ]);
   });
 
   it('refuses a server with neither command nor url, unless it is disabled', () => {
-    expect(problems({ a: { args: ['x'] } })).toEqual(['  mcpServers.a.command: give command (a program to start) or url (a Streamable HTTP endpoint)']);
+    expect(problems({ a: { args: ['x'] } })).toEqual([
+      '  mcpServers.a.command: give command (a program to start) or url (a Streamable HTTP endpoint)',
+    ]);
     expect(ServerConfigSchema.safeParse({ disabled: true }).success).toBe(true);
-    expect(configFrom({ mcpServers: { tickets: { disabled: true } } }, { name: 'inline', dir }, BUILTINS).servers).toEqual({ billing: BUILTINS.billing });
+    expect(configFrom({ mcpServers: { tickets: { disabled: true } } }, { name: 'inline', dir }, BUILTINS).servers).toEqual({
+      billing: BUILTINS.billing,
+    });
   });
 });
 
 describe('resolveVariables', () => {
   const server: ServerConfig = {
-    url: 'http://h/mcp', args: [], env: { TOKEN: '${WIKI_TOKEN}', PLAIN: 'no $WIKI_TOKEN or ${1X} here' }, disabled: false,
+    url: 'http://h/mcp',
+    args: [],
+    env: { TOKEN: '${WIKI_TOKEN}', PLAIN: 'no $WIKI_TOKEN or ${1X} here' },
+    disabled: false,
     headers: { Authorization: 'Bearer ${WIKI_TOKEN}', 'X-Pair': '${A_1}:${_b}' },
   };
 
   it('fills every ${NAME} of env and header values from the environment, and nothing else', () => {
     const env = { WIKI_TOKEN: 's3cret', A_1: 'left', _b: 'right' };
     expect(resolveVariables('wiki', server, env)).toEqual({
-      url: 'http://h/mcp', args: [], disabled: false,
+      url: 'http://h/mcp',
+      args: [],
+      disabled: false,
       env: { TOKEN: 's3cret', PLAIN: 'no $WIKI_TOKEN or ${1X} here' },
       headers: { Authorization: 'Bearer s3cret', 'X-Pair': 'left:right' },
     });
@@ -225,48 +268,76 @@ describe('resolveVariables', () => {
   });
 
   it('adds no headers to a server without them', () => {
-    const resolved = resolveVariables('tickets', { command: 'node', args: ['t.js'], env: { HOME_DIR: '${HOME_DIR}' }, disabled: false }, { HOME_DIR: '/h' });
+    const resolved = resolveVariables(
+      'tickets',
+      { command: 'node', args: ['t.js'], env: { HOME_DIR: '${HOME_DIR}' }, disabled: false },
+      { HOME_DIR: '/h' },
+    );
     expect(resolved).toEqual({ command: 'node', args: ['t.js'], env: { HOME_DIR: '/h' }, disabled: false });
     expect(resolved).not.toHaveProperty('headers');
   });
 
   it('refuses a variable that is not set or empty, naming the server, the value and the variable', () => {
-    const onlyHeader: ServerConfig = { url: 'http://h/mcp', args: [], env: {}, disabled: false, headers: { Authorization: 'Bearer ${WIKI_TOKEN}' } };
+    const onlyHeader: ServerConfig = {
+      url: 'http://h/mcp',
+      args: [],
+      env: {},
+      disabled: false,
+      headers: { Authorization: 'Bearer ${WIKI_TOKEN}' },
+    };
     const unset = () => resolveVariables('wiki', onlyHeader, {});
     expect(unset).toThrow(ConfigError);
     expect(unset).toThrow(new ConfigError('server wiki: header Authorization uses ${WIKI_TOKEN}, which is not set in the environment'));
-    expect(() => resolveVariables('wiki', onlyHeader, { WIKI_TOKEN: '' }))
-      .toThrow('server wiki: header Authorization uses ${WIKI_TOKEN}, which is not set in the environment');
-    expect(() => resolveVariables('local', { command: 'node', args: [], env: { KEY: 'x${API_KEY}' }, disabled: false }, { OTHER: '1' }))
-      .toThrow('server local: env KEY uses ${API_KEY}, which is not set in the environment');
+    expect(() => resolveVariables('wiki', onlyHeader, { WIKI_TOKEN: '' })).toThrow(
+      'server wiki: header Authorization uses ${WIKI_TOKEN}, which is not set in the environment',
+    );
+    expect(() =>
+      resolveVariables('local', { command: 'node', args: [], env: { KEY: 'x${API_KEY}' }, disabled: false }, { OTHER: '1' }),
+    ).toThrow('server local: env KEY uses ${API_KEY}, which is not set in the environment');
   });
 });
 
 describe('readConfigFile: variables', () => {
-  it('fills the servers\' variables from the environment it is given', () => {
-    const path = configFile({ mcpServers: { wiki: { url: 'http://h/mcp', headers: { Authorization: 'Bearer ${T}' } } }, builtinServers: false });
+  it("fills the servers' variables from the environment it is given", () => {
+    const path = configFile({
+      mcpServers: { wiki: { url: 'http://h/mcp', headers: { Authorization: 'Bearer ${T}' } } },
+      builtinServers: false,
+    });
     const file = readConfigFile(path, BUILTINS, { T: 'tok' });
     expect(file.servers.wiki?.headers).toEqual({ Authorization: 'Bearer tok' });
     expect(file.path).toBe(path);
-    expect(() => readConfigFile(path, BUILTINS)).toThrow('server wiki: header Authorization uses ${T}, which is not set in the environment');
+    expect(() => readConfigFile(path, BUILTINS)).toThrow(
+      'server wiki: header Authorization uses ${T}, which is not set in the environment',
+    );
   });
 
-  it('leaves a disabled server\'s variables alone: it is not started', () => {
+  it("leaves a disabled server's variables alone: it is not started", () => {
     const path = configFile({ mcpServers: { tickets: { command: 'node', env: { K: '${MISSING}' }, disabled: true } } });
     expect(readConfigFile(path, BUILTINS, {}).servers).toEqual({ billing: BUILTINS.billing });
   });
 
   it('gives a config from a value no path, its folder as dir, and resolves paths against that folder', () => {
     const file = configFrom({ mcpServers: {}, reports: 'out' }, { name: 'inline', dir }, BUILTINS);
-    expect(file).toEqual({ path: undefined, dir, servers: BUILTINS, systemPrompt: undefined, scenarios: undefined, recordings: undefined, reports: join(dir, 'out'), prices: undefined });
+    expect(file).toEqual({
+      path: undefined,
+      dir,
+      servers: BUILTINS,
+      systemPrompt: undefined,
+      scenarios: undefined,
+      recordings: undefined,
+      reports: join(dir, 'out'),
+      prices: undefined,
+    });
   });
 
   it('takes model prices in USD per million tokens and refuses a price that is not one, naming where', () => {
     const prices = { 'qwen3:8b': { input: 0.02, output: 0.08 } };
     expect(configFrom({ mcpServers: {}, prices }, { name: 'inline', dir }, BUILTINS).prices).toEqual(prices);
-    expect(() => configFrom({ mcpServers: {}, prices: { m: { input: -1, output: 1 } } }, { name: 'inline', dir }, BUILTINS))
-      .toThrow('Invalid config inline:\n  prices.m.input: Too small: expected number to be >=0');
-    expect(() => configFrom({ mcpServers: {}, prices: { m: { input: 1, output: 1, currency: 'EUR' } } }, { name: 'inline', dir }, BUILTINS))
-      .toThrow(/prices\.m: Unrecognized key: "currency"/);
+    expect(() => configFrom({ mcpServers: {}, prices: { m: { input: -1, output: 1 } } }, { name: 'inline', dir }, BUILTINS)).toThrow(
+      'Invalid config inline:\n  prices.m.input: Too small: expected number to be >=0',
+    );
+    expect(() =>
+      configFrom({ mcpServers: {}, prices: { m: { input: 1, output: 1, currency: 'EUR' } } }, { name: 'inline', dir }, BUILTINS),
+    ).toThrow(/prices\.m: Unrecognized key: "currency"/);
   });
 });

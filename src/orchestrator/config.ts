@@ -14,10 +14,20 @@ export const ServerConfigSchema = z
   .object({
     command: z.string().min(1).optional().describe('Program to start, e.g. "node" or "uvx" (stdio).'),
     args: z.array(z.string()).default([]).describe('Arguments for the program.'),
-    env: z.record(z.string(), z.string()).default({}).describe('Extra environment variables for this server only; "${NAME}" in a value is replaced by the environment variable NAME (e.g. "${WIKI_TOKEN}", kept in .env rather than in the file).'),
+    env: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe(
+        'Extra environment variables for this server only; "${NAME}" in a value is replaced by the environment variable NAME (e.g. "${WIKI_TOKEN}", kept in .env rather than in the file).',
+      ),
     cwd: z.string().optional().describe('Working directory; relative paths are resolved against the config file.'),
     url: z.string().url().optional().describe('A Streamable HTTP endpoint, e.g. "http://127.0.0.1:3100/tickets/mcp" (instead of command).'),
-    headers: z.record(z.string(), z.string()).optional().describe('HTTP headers sent with every request to url; "${NAME}" is replaced by the environment variable NAME (e.g. "Bearer ${HELPDESK_HTTP_TOKEN}").'),
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe(
+        'HTTP headers sent with every request to url; "${NAME}" is replaced by the environment variable NAME (e.g. "Bearer ${HELPDESK_HTTP_TOKEN}").',
+      ),
     disabled: z.boolean().default(false).describe('Skip this server (also turns off a built-in one).'),
     memoryLimitMb: z.number().int().min(16).max(65_536).optional().describe('Heap limit for node servers, in MB.'),
     toolTimeoutMs: z.number().int().min(1).max(600_000).optional().describe('Timeout of each tool call, in ms.'),
@@ -25,17 +35,24 @@ export const ServerConfigSchema = z
   .strict()
   .superRefine((server, ctx) => {
     if (server.url !== undefined) {
-      if (server.command !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'give command (stdio) or url (HTTP), not both' });
-      if (!/^https?:$/.test(new URL(server.url).protocol)) ctx.addIssue({ code: 'custom', path: ['url'], message: 'url must be http:// or https://' });
+      if (server.command !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['url'], message: 'give command (stdio) or url (HTTP), not both' });
+      if (!/^https?:$/.test(new URL(server.url).protocol))
+        ctx.addIssue({ code: 'custom', path: ['url'], message: 'url must be http:// or https://' });
       for (const field of STDIO_ONLY) {
-        if (field in server && !(field === 'args' && server.args.length === 0) && !(field === 'env' && Object.keys(server.env).length === 0)) {
+        if (
+          field in server &&
+          !(field === 'args' && server.args.length === 0) &&
+          !(field === 'env' && Object.keys(server.env).length === 0)
+        ) {
           ctx.addIssue({ code: 'custom', path: [field], message: `${field} applies to servers started with command, not to a url` });
         }
       }
     } else if (server.command === undefined && !server.disabled) {
       ctx.addIssue({ code: 'custom', path: ['command'], message: 'give command (a program to start) or url (a Streamable HTTP endpoint)' });
     }
-    if (server.headers !== undefined && server.url === undefined) ctx.addIssue({ code: 'custom', path: ['headers'], message: 'headers apply to a url' });
+    if (server.headers !== undefined && server.url === undefined)
+      ctx.addIssue({ code: 'custom', path: ['headers'], message: 'headers apply to a url' });
   });
 
 /** A server reached over Streamable HTTP. */
@@ -49,11 +66,18 @@ export function httpUrl(server: ServerConfig): string | undefined {
  * later).
  */
 export function resolveVariables(name: string, server: ServerConfig, env: Readonly<Record<string, string | undefined>>): ServerConfig {
-  const filled = (kind: string, values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, variable: string) => {
-    const found = env[variable];
-    if (found === undefined || found === '') throw new ConfigError(`server ${name}: ${kind} ${key} uses \${${variable}}, which is not set in the environment`);
-    return found;
-  })]));
+  const filled = (kind: string, values: Record<string, string>) =>
+    Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [
+        key,
+        value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, variable: string) => {
+          const found = env[variable];
+          if (found === undefined || found === '')
+            throw new ConfigError(`server ${name}: ${kind} ${key} uses \${${variable}}, which is not set in the environment`);
+          return found;
+        }),
+      ]),
+    );
   return { ...server, env: filled('env', server.env), ...(server.headers ? { headers: filled('header', server.headers) } : {}) };
 }
 
@@ -71,23 +95,28 @@ export const SERVER_NAME = /^[a-zA-Z0-9_-]{1,32}$/;
 export const ConfigFileSchema = z
   .object({
     $schema: z.string().optional(),
-    mcpServers: z.record(
-      z.string().regex(SERVER_NAME, 'server names use letters, digits, "_" and "-" (at most 32)'),
-      ServerConfigSchema,
-    ),
-    builtinServers: z.boolean().default(true).describe('Start the five built-in helpdesk servers beside mcpServers (false for a project of your own servers).'),
-    systemPrompt: z.string().min(1).optional().describe('A text file with the agent\'s system prompt; "{{today}}" in it becomes the date (the pinned clock in scenarios).'),
+    mcpServers: z.record(z.string().regex(SERVER_NAME, 'server names use letters, digits, "_" and "-" (at most 32)'), ServerConfigSchema),
+    builtinServers: z
+      .boolean()
+      .default(true)
+      .describe('Start the five built-in helpdesk servers beside mcpServers (false for a project of your own servers).'),
+    systemPrompt: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('A text file with the agent\'s system prompt; "{{today}}" in it becomes the date (the pinned clock in scenarios).'),
     scenarios: z.string().min(1).optional().describe('The scenario folder (default scenarios/ beside this file).'),
     recordings: z.string().min(1).optional().describe('The cassette folder (default recordings/ beside this file).'),
     reports: z.string().min(1).optional().describe('Where eval writes its reports (default reports/ beside this file).'),
-    model: ModelSettingsSchema.optional().describe('Sampling settings sent with every model request (temperature, seed, parallel_tool_calls, max_tokens); a scenario\'s `model` overrides each.'),
+    model: ModelSettingsSchema.optional().describe(
+      "Sampling settings sent with every model request (temperature, seed, parallel_tool_calls, max_tokens); a scenario's `model` overrides each.",
+    ),
     prices: z
-      .record(
-        z.string().min(1),
-        z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict(),
-      )
+      .record(z.string().min(1), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict())
       .optional()
-      .describe('Model prices in US dollars per million tokens ({ "model": { "input": 0.2, "output": 0.8 } }), added to the built-in table or replacing its entry: the cost columns of the reports use them.'),
+      .describe(
+        'Model prices in US dollars per million tokens ({ "model": { "input": 0.2, "output": 0.8 } }), added to the built-in table or replacing its entry: the cost columns of the reports use them.',
+      ),
   })
   .strict();
 
@@ -140,7 +169,10 @@ export function readConfigFile(path: string, builtins: ServersConfig, env: Reado
  * `origin.name` names it in errors, and its relative paths start at `origin.dir`.
  */
 export function configFrom(
-  raw: unknown, origin: { readonly name: string; readonly dir: string }, builtins: ServersConfig, env: Readonly<Record<string, string | undefined>> = {},
+  raw: unknown,
+  origin: { readonly name: string; readonly dir: string },
+  builtins: ServersConfig,
+  env: Readonly<Record<string, string | undefined>> = {},
 ): ConfigFile {
   const parsed = ConfigFileSchema.safeParse(raw);
   if (!parsed.success) {
@@ -155,11 +187,17 @@ export function configFrom(
     merged[name] = server.disabled ? located : resolveVariables(name, located, env);
   }
   const servers = Object.fromEntries(Object.entries(merged).filter(([, server]) => !server.disabled));
-  if (Object.keys(servers).length === 0) throw new ConfigError(`Invalid config ${origin.name}: no server is left to start (mcpServers is empty and builtinServers is false)`);
+  if (Object.keys(servers).length === 0)
+    throw new ConfigError(`Invalid config ${origin.name}: no server is left to start (mcpServers is empty and builtinServers is false)`);
   const at = (relative: string | undefined) => (relative === undefined ? undefined : resolve(base, relative));
   return {
-    path: undefined, dir: base, servers,
-    systemPrompt: at(file.systemPrompt), scenarios: at(file.scenarios), recordings: at(file.recordings), reports: at(file.reports),
+    path: undefined,
+    dir: base,
+    servers,
+    systemPrompt: at(file.systemPrompt),
+    scenarios: at(file.scenarios),
+    recordings: at(file.recordings),
+    reports: at(file.reports),
     prices: file.prices,
     model: file.model,
   };

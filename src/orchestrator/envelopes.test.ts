@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  argumentsTooLargeEnvelope, envelopeFromErrorResult, malformedArgumentsEnvelope, resultTooLargeEnvelope, serverCrashedEnvelope,
-  serverUnavailableEnvelope, similarNames, toolCallFailedEnvelope, toolTimeoutEnvelope, unknownToolEnvelope,
+  argumentsTooLargeEnvelope,
+  envelopeFromErrorResult,
+  malformedArgumentsEnvelope,
+  resultTooLargeEnvelope,
+  serverCrashedEnvelope,
+  serverUnavailableEnvelope,
+  similarNames,
+  toolCallFailedEnvelope,
+  toolTimeoutEnvelope,
+  unknownToolEnvelope,
 } from './envelopes.ts';
 
 const KNOWN = ['get_customer', 'get_customer_tickets', 'search_tickets', 'get_ticket', 'list_invoices', 'get_asset'];
@@ -73,11 +81,12 @@ describe('orchestrator envelopes', () => {
       retryable: true,
       context: { server: 'billing', tool: 'list_invoices' },
     });
-    expect(serverUnavailableEnvelope('billing', 'list_invoices', undefined).reason)
-      .toBe('The billing server stopped and could not be restarted; its tools cannot answer now.');
+    expect(serverUnavailableEnvelope('billing', 'list_invoices', undefined).reason).toBe(
+      'The billing server stopped and could not be restarted; its tools cannot answer now.',
+    );
   });
 
-  it('says a call\'s arguments are too large, in grouped bytes, and that it was not sent', () => {
+  it("says a call's arguments are too large, in grouped bytes, and that it was not sent", () => {
     expect(argumentsTooLargeEnvelope('kb', 'search_kb', 1_234_567, 65_536)).toEqual({
       error: 'Arguments for search_kb are too large',
       reason: 'The arguments are 1,234,567 bytes of JSON; a tool call may carry at most 65,536 bytes. The call was not sent.',
@@ -101,7 +110,8 @@ describe('orchestrator envelopes', () => {
   it('says a server stopped during a call, with why when known, and that the call was not sent again', () => {
     expect(serverCrashedEnvelope('billing', 'list_invoices', 'exit code 137')).toEqual({
       error: 'Server billing stopped during the call to list_invoices',
-      reason: 'The billing server ended before answering (exit code 137). The call was not sent again, since it may be what stopped the server; the server is restarted for the next call.',
+      reason:
+        'The billing server ended before answering (exit code 137). The call was not sent again, since it may be what stopped the server; the server is restarted for the next call.',
       suggested_actions: [
         'Call list_invoices once more if its result is needed; if it fails again, answer without it and say so.',
         'Use tools of other servers where they can help.',
@@ -110,8 +120,9 @@ describe('orchestrator envelopes', () => {
       follow_up_tools: ['list_invoices'],
       context: { server: 'billing', tool: 'list_invoices' },
     });
-    expect(serverCrashedEnvelope('billing', 'list_invoices', undefined).reason)
-      .toBe('The billing server ended before answering. The call was not sent again, since it may be what stopped the server; the server is restarted for the next call.');
+    expect(serverCrashedEnvelope('billing', 'list_invoices', undefined).reason).toBe(
+      'The billing server ended before answering. The call was not sent again, since it may be what stopped the server; the server is restarted for the next call.',
+    );
     expect(serverCrashedEnvelope('billing', 'list_invoices', '').reason).toMatch(/^The billing server ended before answering\. /);
   });
 
@@ -135,7 +146,7 @@ describe('orchestrator envelopes', () => {
     });
   });
 
-  it('takes the server\'s own envelope from structured content or from the text, and wraps anything else', () => {
+  it("takes the server's own envelope from structured content or from the text, and wraps anything else", () => {
     const own = { error: 'Ticket not found', reason: 'No TKT-9.', suggested_actions: ['Search.'], retryable: false, context: {} };
     const cleaned = { error: 'Ticket not found', reason: 'No TKT-9.', suggested_actions: ['Search.'], retryable: false };
     expect(envelopeFromErrorResult('tickets', 'get_ticket', 'ignored', own)).toEqual(cleaned);
@@ -150,7 +161,10 @@ describe('orchestrator envelopes', () => {
     expect(envelopeFromErrorResult('tickets', 'get_ticket', 'database is locked', { not: 'an envelope' })).toEqual(wrapped);
     expect(envelopeFromErrorResult('tickets', 'get_ticket', '{"error": 1}', undefined)).toEqual({ ...wrapped, reason: '{"error": 1}' });
     expect(envelopeFromErrorResult('tickets', 'get_ticket', JSON.stringify(own), { not: 'an envelope' })).toEqual(cleaned);
-    expect(envelopeFromErrorResult('tickets', 'get_ticket', '"just a string"', undefined)).toEqual({ ...wrapped, reason: '"just a string"' });
+    expect(envelopeFromErrorResult('tickets', 'get_ticket', '"just a string"', undefined)).toEqual({
+      ...wrapped,
+      reason: '"just a string"',
+    });
     const almost = JSON.stringify({ ...own, hint: 'not a field of the envelope' });
     expect(envelopeFromErrorResult('tickets', 'get_ticket', almost, undefined)).toEqual({ ...wrapped, reason: almost });
     expect(envelopeFromErrorResult('tickets', 'get_ticket', '  \n', undefined).reason).toBe('The server gave no details.');

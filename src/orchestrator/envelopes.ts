@@ -5,7 +5,11 @@ const GENERIC = new Set(['get', 'list', 'check', 'find', 'search', 'lookup', 'ca
 
 /** The nouns of a tool name, singular: get_customer_tickets → [customer, ticket]. */
 function nouns(name: string): string[] {
-  return name.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w && !GENERIC.has(w)).map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w));
+  return name
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w && !GENERIC.has(w))
+    .map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w));
 }
 
 /** Up to `count` known names that share a noun with `name`, best first; else the first ones. */

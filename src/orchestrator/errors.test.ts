@@ -7,14 +7,32 @@ describe('errors', () => {
     const cause = new Error('ENOENT');
     const start = new ServerStartError('kb', 'command not found: kbd', 'stderr line', { cause });
     expect(start).toBeInstanceOf(HelpdeskError);
-    expect({ name: start.name, code: start.code, message: start.message, server: start.server, stderr: start.stderr, cause: start.cause }).toEqual({
-      name: 'ServerStartError', code: 'server_start_failed', message: 'Server "kb" failed to start: command not found: kbd', server: 'kb', stderr: 'stderr line', cause,
+    expect({
+      name: start.name,
+      code: start.code,
+      message: start.message,
+      server: start.server,
+      stderr: start.stderr,
+      cause: start.cause,
+    }).toEqual({
+      name: 'ServerStartError',
+      code: 'server_start_failed',
+      message: 'Server "kb" failed to start: command not found: kbd',
+      server: 'kb',
+      stderr: 'stderr line',
+      cause,
     });
     expect(new ServerStartError('kb', 'x').stderr).toBe('');
     const config = new ConfigError('bad flag');
     expect([config.name, config.code, config.message]).toEqual(['ConfigError', 'config_error', 'bad flag']);
     const model = new ModelError('rate_limit', 'Slow down.', 429, { cause });
-    expect([model.name, model.code, model.kind, model.status, model.cause]).toEqual(['ModelError', 'model_rate_limit', 'rate_limit', 429, cause]);
+    expect([model.name, model.code, model.kind, model.status, model.cause]).toEqual([
+      'ModelError',
+      'model_rate_limit',
+      'rate_limit',
+      429,
+      cause,
+    ]);
   });
 });
 

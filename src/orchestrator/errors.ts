@@ -63,12 +63,4 @@ export class ModelError extends HelpdeskError {
 }
 
 /** What went wrong with the model API, for messages and for the harness's infrastructure count. */
-export type ModelErrorKind =
-  | 'auth'
-  | 'rate_limit'
-  | 'server'
-  | 'timeout'
-  | 'connection'
-  | 'bad_request'
-  | 'malformed_reply'
-  | 'aborted';
+export type ModelErrorKind = 'auth' | 'rate_limit' | 'server' | 'timeout' | 'connection' | 'bad_request' | 'malformed_reply' | 'aborted';

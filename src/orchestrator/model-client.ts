@@ -65,7 +65,10 @@ export const ModelSettingsSchema = z
   .object({
     temperature: z.number().min(0).max(2).optional().describe('Sampling temperature (0 to 2).'),
     seed: z.number().int().optional().describe('Seed for sampling, where the endpoint honours it.'),
-    parallel_tool_calls: z.boolean().optional().describe('Whether the model may call several tools in one response (sent only with tools).'),
+    parallel_tool_calls: z
+      .boolean()
+      .optional()
+      .describe('Whether the model may call several tools in one response (sent only with tools).'),
     max_tokens: z.number().int().min(1).optional().describe('The most tokens one response may have (sent as max_completion_tokens).'),
   })
   .strict();

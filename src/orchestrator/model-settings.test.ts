@@ -2,17 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { mergeSettings, ModelSettingsSchema, settingsFields } from './model-client.ts';
 
 describe('model settings', () => {
-  it('lays a scenario\'s settings over its project\'s key by key, and gives none when neither sets any', () => {
-    expect(mergeSettings({ temperature: 0.5, seed: 1 }, { seed: 2, max_tokens: 100 })).toEqual({ temperature: 0.5, seed: 2, max_tokens: 100 });
-    expect(mergeSettings(undefined, { temperature: 0, parallel_tool_calls: false })).toEqual({ temperature: 0, parallel_tool_calls: false });
+  it("lays a scenario's settings over its project's key by key, and gives none when neither sets any", () => {
+    expect(mergeSettings({ temperature: 0.5, seed: 1 }, { seed: 2, max_tokens: 100 })).toEqual({
+      temperature: 0.5,
+      seed: 2,
+      max_tokens: 100,
+    });
+    expect(mergeSettings(undefined, { temperature: 0, parallel_tool_calls: false })).toEqual({
+      temperature: 0,
+      parallel_tool_calls: false,
+    });
     expect(mergeSettings({ temperature: 1 }, undefined)).toEqual({ temperature: 1 });
     expect(mergeSettings(undefined, undefined)).toBeUndefined();
     expect(mergeSettings({}, {})).toBeUndefined();
   });
 
   it('names the fields as the wire does, only those set', () => {
-    expect(settingsFields({ temperature: 0, seed: 0, max_tokens: 1, parallel_tool_calls: true }, true))
-      .toEqual({ temperature: 0, seed: 0, max_completion_tokens: 1, parallel_tool_calls: true });
+    expect(settingsFields({ temperature: 0, seed: 0, max_tokens: 1, parallel_tool_calls: true }, true)).toEqual({
+      temperature: 0,
+      seed: 0,
+      max_completion_tokens: 1,
+      parallel_tool_calls: true,
+    });
     expect(settingsFields({ parallel_tool_calls: true }, false)).toEqual({});
     expect(settingsFields(undefined, true)).toEqual({});
   });

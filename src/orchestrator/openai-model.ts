@@ -1,6 +1,4 @@
-import OpenAI, {
-  APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError,
-} from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { ChatResponseSchema, type ChatRequest, type ChatResponse, type ModelClient } from './model-client.ts';
 import { MODEL_MAX_RETRIES, MODEL_TIMEOUT_MS } from './constants.ts';
 import { ConfigError, ModelError } from './errors.ts';
@@ -24,7 +22,9 @@ export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
  * key gets a helpful message instead of a 401 after the servers have started.
  */
 export function checkApiKey(
-  apiKey: string | undefined, baseURL: string | undefined, names: { readonly key: string; readonly baseURL: string } = { key: 'OPENAI_API_KEY', baseURL: 'OPENAI_BASE_URL' },
+  apiKey: string | undefined,
+  baseURL: string | undefined,
+  names: { readonly key: string; readonly baseURL: string } = { key: 'OPENAI_API_KEY', baseURL: 'OPENAI_BASE_URL' },
 ): string {
   const key = apiKey?.trim() ?? '';
   if (key === '') {
@@ -37,7 +37,9 @@ export function checkApiKey(
   }
   const official = baseURL === undefined || baseURL === '' || baseURL.startsWith(OPENAI_BASE_URL);
   if (official && !key.startsWith('sk-')) {
-    throw new ConfigError(`${names.key} does not look like an OpenAI key (they start with "sk-"). Set ${names.baseURL} too if you use another provider.`);
+    throw new ConfigError(
+      `${names.key} does not look like an OpenAI key (they start with "sk-"). Set ${names.baseURL} too if you use another provider.`,
+    );
   }
   return key;
 }
@@ -63,7 +65,12 @@ function describe(error: unknown): ModelError {
     return new ModelError('timeout', 'The model API did not answer in time (after retries).', undefined, { cause: error });
   }
   if (error instanceof APIConnectionError) {
-    return new ModelError('connection', `Cannot reach the model API (${error.message.replace(/\.$/, '')}). Check OPENAI_BASE_URL and the network.`, undefined, { cause: error });
+    return new ModelError(
+      'connection',
+      `Cannot reach the model API (${error.message.replace(/\.$/, '')}). Check OPENAI_BASE_URL and the network.`,
+      undefined,
+      { cause: error },
+    );
   }
   if (error instanceof APIError) {
     const status = error.status;
@@ -71,15 +78,27 @@ function describe(error: unknown): ModelError {
       return new ModelError('auth', `The model API rejected the API key (HTTP ${status}). Check OPENAI_API_KEY.`, status, { cause: error });
     }
     if (status === 429) {
-      return new ModelError('rate_limit', 'The model API is rate-limiting this key (HTTP 429). Wait and try again.', status, { cause: error });
+      return new ModelError('rate_limit', 'The model API is rate-limiting this key (HTTP 429). Wait and try again.', status, {
+        cause: error,
+      });
     }
     if (status !== undefined && status >= 500) {
       return new ModelError('server', `The model API failed with HTTP ${status}.`, status, { cause: error });
     }
-    return new ModelError('bad_request', `The model API refused the request (HTTP ${status ?? '?'}): ${error.message}${toolAdvice(error.message)}`, status, { cause: error });
+    return new ModelError(
+      'bad_request',
+      `The model API refused the request (HTTP ${status ?? '?'}): ${error.message}${toolAdvice(error.message)}`,
+      status,
+      { cause: error },
+    );
   }
   if (error instanceof SyntaxError) {
-    return new ModelError('malformed_reply', `The model API sent a reply that is not a chat completion (the body is not valid JSON: ${error.message}).`, undefined, { cause: error });
+    return new ModelError(
+      'malformed_reply',
+      `The model API sent a reply that is not a chat completion (the body is not valid JSON: ${error.message}).`,
+      undefined,
+      { cause: error },
+    );
   }
   return new ModelError('connection', `Model request failed: ${(error as Error)?.message ?? String(error)}`, undefined, { cause: error });
 }
@@ -114,7 +133,10 @@ export class OpenAIModel implements ModelClient {
     const parsed = ChatResponseSchema.safeParse(raw);
     if (!parsed.success) {
       const problem = parsed.error.issues[0];
-      throw new ModelError('malformed_reply', `The model API sent a reply that is not a chat completion (${problem?.path.join('.') || 'top level'}: ${problem?.message}).`);
+      throw new ModelError(
+        'malformed_reply',
+        `The model API sent a reply that is not a chat completion (${problem?.path.join('.') || 'top level'}: ${problem?.message}).`,
+      );
     }
     return parsed.data;
   }

@@ -23,9 +23,30 @@ export const OPENAI_FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 export const MAX_DESCRIPTION = 1024;
 
 const KNOWN_KEYWORDS = new Set([
-  'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'description',
-  'default', 'title', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
-  'multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems', 'anyOf', '$defs', '$ref',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'const',
+  'description',
+  'default',
+  'title',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'anyOf',
+  '$defs',
+  '$ref',
 ]);
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
 const TOP_LEVEL_FORBIDDEN = ['anyOf', 'oneOf', 'allOf', 'enum', 'not'];
@@ -52,7 +73,13 @@ function schemaProblems(schema: unknown, path: string, problems: string[]): void
   for (const type of types) {
     if (typeof type !== 'string' || !TYPES.has(type)) problems.push(`${path}: unknown type ${JSON.stringify(type)}`);
   }
-  if (node.type === undefined && node.anyOf === undefined && node.$ref === undefined && node.enum === undefined && node.const === undefined) {
+  if (
+    node.type === undefined &&
+    node.anyOf === undefined &&
+    node.$ref === undefined &&
+    node.enum === undefined &&
+    node.const === undefined
+  ) {
     problems.push(`${path}: no type`);
   }
   if (Array.isArray(node.enum) && node.enum.length === 0) problems.push(`${path}: empty enum`);
@@ -65,9 +92,10 @@ function schemaProblems(schema: unknown, path: string, problems: string[]): void
     for (const [key, child] of Object.entries(properties)) schemaProblems(child, `${path}.${key}`, problems);
     const required = node.required ?? [];
     if (!Array.isArray(required)) problems.push(`${path}: required must be a list`);
-    else for (const key of required) {
-      if (!Object.hasOwn(properties, String(key))) problems.push(`${path}: required "${key}" is not a property`);
-    }
+    else
+      for (const key of required) {
+        if (!Object.hasOwn(properties, String(key))) problems.push(`${path}: required "${key}" is not a property`);
+      }
   } else if (types.includes('object')) {
     problems.push(`${path}: object without properties`);
   }

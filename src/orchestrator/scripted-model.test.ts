@@ -6,29 +6,44 @@ const request = { model: 'scripted-model', messages: [{ role: 'user' as const, c
 
 describe('ScriptedModel', () => {
   it('answers turn by turn in chat-completions format, numbering ids and calls by turn', async () => {
-    const model = new ScriptedModel([
-      { toolCalls: [{ name: 'get_ticket', arguments: { ticket_id: 'TKT-1' } }, { name: 'search_kb', arguments: '{"q":"vpn"}', id: 'mine' }, { name: 'list', arguments: undefined }], content: 'Looking.' },
-      { answer: 'Done.' },
-    ], 'm-1');
-    expect(await model.complete(request)).toEqual({
-      id: 'chatcmpl-scripted-0', model: 'm-1',
-      choices: [{
-        index: 0,
-        message: {
-          role: 'assistant', content: 'Looking.',
-          tool_calls: [
-            { id: 'call_0_0', type: 'function', function: { name: 'get_ticket', arguments: '{"ticket_id":"TKT-1"}' } },
-            { id: 'mine', type: 'function', function: { name: 'search_kb', arguments: '{"q":"vpn"}' } },
-            { id: 'call_0_2', type: 'function', function: { name: 'list', arguments: '{}' } },
+    const model = new ScriptedModel(
+      [
+        {
+          toolCalls: [
+            { name: 'get_ticket', arguments: { ticket_id: 'TKT-1' } },
+            { name: 'search_kb', arguments: '{"q":"vpn"}', id: 'mine' },
+            { name: 'list', arguments: undefined },
           ],
+          content: 'Looking.',
         },
-        finish_reason: 'tool_calls',
-      }],
+        { answer: 'Done.' },
+      ],
+      'm-1',
+    );
+    expect(await model.complete(request)).toEqual({
+      id: 'chatcmpl-scripted-0',
+      model: 'm-1',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: 'Looking.',
+            tool_calls: [
+              { id: 'call_0_0', type: 'function', function: { name: 'get_ticket', arguments: '{"ticket_id":"TKT-1"}' } },
+              { id: 'mine', type: 'function', function: { name: 'search_kb', arguments: '{"q":"vpn"}' } },
+              { id: 'call_0_2', type: 'function', function: { name: 'list', arguments: '{}' } },
+            ],
+          },
+          finish_reason: 'tool_calls',
+        },
+      ],
       usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
     });
     expect(model.remaining).toBe(1);
     expect(await model.complete(request)).toEqual({
-      id: 'chatcmpl-scripted-1', model: 'm-1',
+      id: 'chatcmpl-scripted-1',
+      model: 'm-1',
       choices: [{ index: 0, message: { role: 'assistant', content: 'Done.' }, finish_reason: 'stop' }],
       usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
     });

@@ -3,35 +3,45 @@ import { ModelError } from './errors.ts';
 
 /** One scripted model turn: tool calls, a final answer, or a failure. */
 export type ScriptedTurn =
-  | { readonly toolCalls: readonly { readonly name: string; readonly arguments: unknown; readonly id?: string }[]; readonly content?: string }
+  | {
+      readonly toolCalls: readonly { readonly name: string; readonly arguments: unknown; readonly id?: string }[];
+      readonly content?: string;
+    }
   | { readonly answer: string }
   | { readonly error: ModelError };
-
 
 /** A scripted turn in chat-completions wire format. */
 export function scriptedResponse(turn: Exclude<ScriptedTurn, { error: ModelError }>, model: string, index: number): ChatResponse {
   const usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   if ('answer' in turn) {
     return {
-      id: `chatcmpl-scripted-${index}`, model,
-      choices: [{ index: 0, message: { role: 'assistant', content: turn.answer }, finish_reason: 'stop' }], usage,
+      id: `chatcmpl-scripted-${index}`,
+      model,
+      choices: [{ index: 0, message: { role: 'assistant', content: turn.answer }, finish_reason: 'stop' }],
+      usage,
     };
   }
   return {
-    id: `chatcmpl-scripted-${index}`, model,
-    choices: [{
-      index: 0,
-      message: {
-        role: 'assistant',
-        content: turn.content ?? null,
-        tool_calls: turn.toolCalls.map((call, i) => ({
-          id: call.id ?? `call_${index}_${i}`,
-          type: 'function' as const,
-          function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {}) },
-        })),
+    id: `chatcmpl-scripted-${index}`,
+    model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: turn.content ?? null,
+          tool_calls: turn.toolCalls.map((call, i) => ({
+            id: call.id ?? `call_${index}_${i}`,
+            type: 'function' as const,
+            function: {
+              name: call.name,
+              arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {}),
+            },
+          })),
+        },
+        finish_reason: 'tool_calls',
       },
-      finish_reason: 'tool_calls',
-    }],
+    ],
     usage,
   };
 }

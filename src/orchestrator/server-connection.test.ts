@@ -2,16 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { ServerStartError } from './errors.ts';
 import { ServerConnection, serverArgs } from './server-connection.ts';
 
-const config = (command: string, args: string[] = [], memoryLimitMb?: number) => ({ command, args, env: {}, disabled: false, ...(memoryLimitMb ? { memoryLimitMb } : {}) });
+const config = (command: string, args: string[] = [], memoryLimitMb?: number) => ({
+  command,
+  args,
+  env: {},
+  disabled: false,
+  ...(memoryLimitMb ? { memoryLimitMb } : {}),
+});
 
 describe('serverArgs', () => {
   it('puts a heap limit first for node servers only, by path or by name, unless one is given', () => {
     expect(serverArgs(config('/opt/node24/bin/node', ['s.js']), 256, '/opt/node24/bin/node')).toEqual(['--max-old-space-size=256', 's.js']);
     expect(serverArgs(config('node', ['s.js']), 256, '/usr/bin/nodejs')).toEqual(['--max-old-space-size=256', 's.js']);
     expect(serverArgs(config('C:/node/node.exe', ['s.js'], 64), 256, '/x/node')).toEqual(['--max-old-space-size=64', 's.js']);
-    expect(serverArgs(config('/usr/bin/node', ['--max-old-space-size=512', 's.js']), 256, '/x')).toEqual(['--max-old-space-size=512', 's.js']);
-    expect(serverArgs(config('node', ['s.js', 'x--max-old-space-size']), 256, '/x')).toEqual(['--max-old-space-size=256', 's.js', 'x--max-old-space-size']);
-    for (const command of ['python3', 'nodemon', 'mynode', 'node.exe.bak', 'uvx']) expect(serverArgs(config(command, ['a']), 256, '/x/node')).toEqual(['a']);
+    expect(serverArgs(config('/usr/bin/node', ['--max-old-space-size=512', 's.js']), 256, '/x')).toEqual([
+      '--max-old-space-size=512',
+      's.js',
+    ]);
+    expect(serverArgs(config('node', ['s.js', 'x--max-old-space-size']), 256, '/x')).toEqual([
+      '--max-old-space-size=256',
+      's.js',
+      'x--max-old-space-size',
+    ]);
+    for (const command of ['python3', 'nodemon', 'mynode', 'node.exe.bak', 'uvx'])
+      expect(serverArgs(config(command, ['a']), 256, '/x/node')).toEqual(['a']);
   });
 });
 
@@ -25,8 +39,15 @@ describe('ServerConnection start-up failures', () => {
       'console.error("y".repeat(500));',
       'process.exit(3);',
     ].join('\n');
-    const connection = new ServerConnection('noisy', config(process.execPath, ['-e', script]), { baseEnv: {}, startTimeoutMs: 5_000, memoryLimitMb: 64 });
-    const error = await connection.start().then(() => undefined, (e: unknown) => e);
+    const connection = new ServerConnection('noisy', config(process.execPath, ['-e', script]), {
+      baseEnv: {},
+      startTimeoutMs: 5_000,
+      memoryLimitMb: 64,
+    });
+    const error = await connection.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ServerStartError);
     expect((error as ServerStartError).message).toBe('Server "noisy" failed to start: the process exited during start-up');
     expect((error as ServerStartError).cause).toBeDefined();
@@ -39,8 +60,15 @@ describe('ServerConnection start-up failures', () => {
   });
 
   it('names a command that does not exist', async () => {
-    const connection = new ServerConnection('ghost', config('/nonexistent/helpdesk-server'), { baseEnv: {}, startTimeoutMs: 5_000, memoryLimitMb: 64 });
-    const error = await connection.start().then(() => undefined, (e: unknown) => e);
+    const connection = new ServerConnection('ghost', config('/nonexistent/helpdesk-server'), {
+      baseEnv: {},
+      startTimeoutMs: 5_000,
+      memoryLimitMb: 64,
+    });
+    const error = await connection.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((error as ServerStartError).message).toBe('Server "ghost" failed to start: command not found: /nonexistent/helpdesk-server');
     expect(connection.state).toBe('unavailable');
   });

@@ -57,7 +57,9 @@ function isNode(command: string, execPath: string): boolean {
 export function serverArgs(config: ServerConfig, memoryLimitMb: number, execPath: string): string[] {
   const limit = config.memoryLimitMb ?? memoryLimitMb;
   const hasLimit = config.args.some((arg) => arg.startsWith('--max-old-space-size'));
-  return config.command !== undefined && isNode(config.command, execPath) && !hasLimit ? [`--max-old-space-size=${limit}`, ...config.args] : [...config.args];
+  return config.command !== undefined && isNode(config.command, execPath) && !hasLimit
+    ? [`--max-old-space-size=${limit}`, ...config.args]
+    : [...config.args];
 }
 
 /**
@@ -146,7 +148,16 @@ export class ServerConnection {
       closeTimeoutMs: SERVER_CLOSE_TIMEOUT_MS,
     });
     transport.stderr.on('data', (chunk: Buffer) => this.#recordStderr(chunk.toString('utf8')));
-    return { transport, server: { name, get pid() { return transport.pid; }, kill: () => transport.kill() } };
+    return {
+      transport,
+      server: {
+        name,
+        get pid() {
+          return transport.pid;
+        },
+        kill: () => transport.kill(),
+      },
+    };
   }
 
   /**
@@ -195,7 +206,10 @@ export class ServerConnection {
     // client's close only adds the session's own bookkeeping. An HTTP session is ended with a
     // DELETE first, as the protocol asks, bounded too.
     if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
-      await Promise.race([transport.terminateSession().catch(() => undefined), new Promise((r) => setTimeout(r, SERVER_CLOSE_TIMEOUT_MS).unref())]);
+      await Promise.race([
+        transport.terminateSession().catch(() => undefined),
+        new Promise((r) => setTimeout(r, SERVER_CLOSE_TIMEOUT_MS).unref()),
+      ]);
     }
     await Promise.allSettled([client?.close(), transport?.close()]);
     if (this.state !== 'unavailable') this.state = 'closed';
@@ -208,7 +222,14 @@ export class ServerConnection {
     let cursor: string | undefined;
     do {
       const page = await client.listTools(cursor ? { cursor } : undefined, { timeout });
-      tools.push(...page.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, ...(t.annotations?.readOnlyHint !== undefined ? { readOnly: t.annotations.readOnlyHint } : {}) })));
+      tools.push(
+        ...page.tools.map((t) => ({
+          name: t.name,
+          description: t.description,
+          inputSchema: t.inputSchema,
+          ...(t.annotations?.readOnlyHint !== undefined ? { readOnly: t.annotations.readOnlyHint } : {}),
+        })),
+      );
       cursor = page.nextCursor;
     } while (cursor);
     return tools;
@@ -237,7 +258,10 @@ export class ServerConnection {
     if (url !== undefined) return { kind: 'unreachable', message: describeHttpFailure(url, error, this.#options.startTimeoutMs) };
     if (/ENOENT/.test(text)) return { kind: 'command_not_found', message: `command not found: ${this.config.command}` };
     if (/timed out|Request timed out/i.test(text)) {
-      return { kind: 'no_handshake', message: `no MCP handshake within ${this.#options.startTimeoutMs} ms (is it an MCP server writing JSON-RPC on stdout?)` };
+      return {
+        kind: 'no_handshake',
+        message: `no MCP handshake within ${this.#options.startTimeoutMs} ms (is it an MCP server writing JSON-RPC on stdout?)`,
+      };
     }
     if (/Connection closed/i.test(text)) return { kind: 'exited', message: 'the process exited during start-up' };
     return { kind: 'other', message: text };
@@ -249,7 +273,8 @@ export function describeHttpFailure(url: string, error: unknown, timeoutMs: numb
   const text = error instanceof Error ? error.message : String(error);
   const status = httpStatus(error);
   const cause = (error as { cause?: { code?: string } } | undefined)?.cause?.code;
-  if (status === 401 || status === 403) return `${url} refused the request (HTTP ${status}): check the server's headers (e.g. its bearer token)`;
+  if (status === 401 || status === 403)
+    return `${url} refused the request (HTTP ${status}): check the server's headers (e.g. its bearer token)`;
   if (status === 404) return `no MCP endpoint at ${url} (HTTP 404): check the path`;
   if (status !== undefined) return `${url} answered HTTP ${status}: ${text.replace(/^Streamable HTTP error: /, '')}`;
   if (cause === 'ECONNREFUSED') return `cannot connect to ${url} (connection refused): is the server running?`;

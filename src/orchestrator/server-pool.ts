@@ -3,12 +3,23 @@ import type { ErrorEnvelope } from '../shared/envelope.ts';
 import type { Logger } from '../shared/log.ts';
 import type { ServersConfig } from './config.ts';
 import {
-  SERVER_MEMORY_LIMIT_MB, SERVER_RESTARTS, SERVER_START_RETRIES, SERVER_START_TIMEOUT_MS, TOOL_ARGUMENTS_MAX_BYTES, TOOL_RESULT_MAX_BYTES,
+  SERVER_MEMORY_LIMIT_MB,
+  SERVER_RESTARTS,
+  SERVER_START_RETRIES,
+  SERVER_START_TIMEOUT_MS,
+  TOOL_ARGUMENTS_MAX_BYTES,
+  TOOL_RESULT_MAX_BYTES,
   TOOL_TIMEOUT_MS,
 } from './constants.ts';
 import {
-  argumentsTooLargeEnvelope, envelopeFromErrorResult, resultTooLargeEnvelope, serverCrashedEnvelope, serverUnavailableEnvelope,
-  toolCallFailedEnvelope, toolTimeoutEnvelope, unknownToolEnvelope,
+  argumentsTooLargeEnvelope,
+  envelopeFromErrorResult,
+  resultTooLargeEnvelope,
+  serverCrashedEnvelope,
+  serverUnavailableEnvelope,
+  toolCallFailedEnvelope,
+  toolTimeoutEnvelope,
+  unknownToolEnvelope,
 } from './envelopes.ts';
 import { ServerStartError } from './errors.ts';
 import { killProcessGroup } from './process-transport.ts';
@@ -86,7 +97,8 @@ function transportFailure(error: unknown): 'in_flight' | 'not_sent' | undefined 
 
 /** A failed call's reason for the model: the server's message, or a sentence for an answer that is not a tool result. */
 function describeCallError(server: string, error: unknown): string {
-  if (error instanceof Error && Array.isArray((error as { issues?: unknown }).issues)) return `The ${server} server answered with something that is not a valid tool result.`;
+  if (error instanceof Error && Array.isArray((error as { issues?: unknown }).issues))
+    return `The ${server} server answered with something that is not a valid tool result.`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -131,7 +143,9 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
   private constructor(servers: Map<string, ServerConnection>, options: PoolSettings) {
     this.#servers = servers;
     this.#options = options;
-    this.registry = new ToolRegistry([...servers.values()].filter((s) => s.state === 'ready').map((s) => ({ server: s.name, tools: s.tools })));
+    this.registry = new ToolRegistry(
+      [...servers.values()].filter((s) => s.state === 'ready').map((s) => ({ server: s.name, tools: s.tools })),
+    );
   }
 
   /** Starts every configured server and discovers its tools. */
@@ -147,9 +161,7 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
       startRetries: options.startRetries ?? SERVER_START_RETRIES,
       wrapTransport: options.wrapTransport,
     };
-    const servers = new Map(
-      Object.entries(config).map(([name, server]) => [name, new ServerConnection(name, server, settings)] as const),
-    );
+    const servers = new Map(Object.entries(config).map(([name, server]) => [name, new ServerConnection(name, server, settings)] as const));
     for (const server of servers.values()) startingServers.add(server);
     try {
       return await ServerPool.#started(servers, settings);
@@ -160,9 +172,7 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
 
   /** Starts the servers: a pool of them, or every one stopped again and the first failure thrown. */
   static async #started(servers: Map<string, ServerConnection>, settings: PoolSettings): Promise<ServerPool> {
-    const started = await Promise.allSettled(
-      [...servers.values()].map((server) => ServerPool.#start(server, settings)),
-    );
+    const started = await Promise.allSettled([...servers.values()].map((server) => ServerPool.#start(server, settings)));
     // A local server that does not start stops everything (a broken install should be loud); a
     // server at a URL that cannot be reached is another machine's outage: it is left out, marked
     // unavailable with its reason, and the others serve — unless none started at all.
@@ -200,7 +210,12 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
         if (server.startFailure !== 'exited') throw error;
         if (attempt >= settings.startRetries) {
           if (attempt === 0) throw error;
-          throw new ServerStartError(server.name, `${server.lastError}, each of the ${attempt + 1} times it was started`, server.stderrTail, { cause: error });
+          throw new ServerStartError(
+            server.name,
+            `${server.lastError}, each of the ${attempt + 1} times it was started`,
+            server.stderrTail,
+            { cause: error },
+          );
         }
         settings.logger?.warn(`server ${server.name} exited during start-up; starting it again`);
       }
@@ -210,15 +225,29 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
   /** Health of every server, in start order. */
   servers(): ServerStatus[] {
     return [...this.#servers.values()].map((s) => ({
-      name: s.name, transport: s.config.url === undefined ? 'stdio' as const : 'http' as const, url: s.config.url, state: s.state, pid: s.pid, tools: s.tools.length, restarts: s.restarts, lastError: s.lastError,
-      startMs: s.startMs, discoveryMs: s.discoveryMs, stderrTail: s.stderrTail,
+      name: s.name,
+      transport: s.config.url === undefined ? ('stdio' as const) : ('http' as const),
+      url: s.config.url,
+      state: s.state,
+      pid: s.pid,
+      tools: s.tools.length,
+      restarts: s.restarts,
+      lastError: s.lastError,
+      startMs: s.startMs,
+      discoveryMs: s.discoveryMs,
+      stderrTail: s.stderrTail,
     }));
   }
 
   /** What each ready server offers besides tools (resources, templates, prompts), by server name. */
   async catalogs(): Promise<Map<string, ServerCatalog>> {
     const ready = [...this.#servers.values()].filter((s) => s.state === 'ready');
-    const listed = await Promise.all(ready.map(async (s) => [s.name, await s.catalog(this.#options.toolTimeoutMs).catch(() => ({ resources: [], templates: [], prompts: [] }))] as const));
+    const listed = await Promise.all(
+      ready.map(
+        async (s) =>
+          [s.name, await s.catalog(this.#options.toolTimeoutMs).catch(() => ({ resources: [], templates: [], prompts: [] }))] as const,
+      ),
+    );
     return new Map(listed);
   }
 
@@ -246,7 +275,12 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
     const started = performance.now();
     let restarted = false;
     const done = (server: string | undefined, content: string, envelope?: ErrorEnvelope): ToolCallOutcome => ({
-      server, tool: name, content, ...(envelope ? { envelope } : {}), durationMs: performance.now() - started, ...(restarted ? { restarted } : {}),
+      server,
+      tool: name,
+      content,
+      ...(envelope ? { envelope } : {}),
+      durationMs: performance.now() - started,
+      ...(restarted ? { restarted } : {}),
     });
     const failed = (server: string | undefined, envelope: ErrorEnvelope) => done(server, JSON.stringify(envelope), envelope);
 
@@ -257,7 +291,8 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
     const timeoutMs = server.config.toolTimeoutMs ?? this.#options.toolTimeoutMs;
 
     const size = Buffer.byteLength(JSON.stringify(args));
-    if (size > TOOL_ARGUMENTS_MAX_BYTES) return failed(server.name, argumentsTooLargeEnvelope(server.name, name, size, TOOL_ARGUMENTS_MAX_BYTES));
+    if (size > TOOL_ARGUMENTS_MAX_BYTES)
+      return failed(server.name, argumentsTooLargeEnvelope(server.name, name, size, TOOL_ARGUMENTS_MAX_BYTES));
 
     // A second attempt only for a call that never reached the server (its pipe was already gone).
     // A call in flight when the server died is never sent again: it may be what killed it.
@@ -271,7 +306,8 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
         const text = resultText(result);
         if (result.isError) return failed(server.name, envelopeFromErrorResult(server.name, name, text, result.structuredContent));
         const resultSize = Buffer.byteLength(text);
-        if (resultSize > TOOL_RESULT_MAX_BYTES) return failed(server.name, resultTooLargeEnvelope(server.name, name, resultSize, TOOL_RESULT_MAX_BYTES));
+        if (resultSize > TOOL_RESULT_MAX_BYTES)
+          return failed(server.name, resultTooLargeEnvelope(server.name, name, resultSize, TOOL_RESULT_MAX_BYTES));
         return done(server.name, text);
       } catch (error) {
         if (signal?.aborted) throw signal.reason ?? error;
@@ -284,7 +320,8 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
         this.#options.logger?.warn(`call to ${name} failed: server ${server.name} is down`, { attempt });
         if (delivery === 'in_flight') {
           if (this.#closed) return failed(server.name, serverUnavailableEnvelope(server.name, name, 'the pool was closed'));
-          if (server.restarts < this.#options.restarts) return failed(server.name, serverCrashedEnvelope(server.name, name, server.lastError));
+          if (server.restarts < this.#options.restarts)
+            return failed(server.name, serverCrashedEnvelope(server.name, name, server.lastError));
           break;
         }
       }

@@ -32,8 +32,16 @@ describe('ToolRegistry', () => {
     ]);
     expect(registry.names()).toEqual(['billing__lookup', 'get_ticket', 'tickets__lookup']);
     expect(registry.get('lookup')).toBeUndefined();
-    expect(registry.get('billing__lookup')).toMatchObject({ server: 'billing', toolName: 'lookup', info: { description: 'billing lookup' } });
-    expect(registry.get('tickets__lookup')).toMatchObject({ server: 'tickets', toolName: 'lookup', info: { description: 'tickets lookup' } });
+    expect(registry.get('billing__lookup')).toMatchObject({
+      server: 'billing',
+      toolName: 'lookup',
+      info: { description: 'billing lookup' },
+    });
+    expect(registry.get('tickets__lookup')).toMatchObject({
+      server: 'tickets',
+      toolName: 'lookup',
+      info: { description: 'tickets lookup' },
+    });
     expect(registry.renamed()).toEqual([
       { server: 'tickets', toolName: 'lookup', publicName: 'tickets__lookup' },
       { server: 'billing', toolName: 'lookup', publicName: 'billing__lookup' },
@@ -74,8 +82,14 @@ describe('ToolRegistry', () => {
     ]);
     const offered = registry.toOpenAI();
     expect(offered).toEqual([
-      { type: 'function', function: { name: 'a__lookup', description: 'lookup does its job', parameters: { type: 'object', properties: {} } } },
-      { type: 'function', function: { name: 'b__lookup', description: 'lookup does its job', parameters: { type: 'object', properties: {} } } },
+      {
+        type: 'function',
+        function: { name: 'a__lookup', description: 'lookup does its job', parameters: { type: 'object', properties: {} } },
+      },
+      {
+        type: 'function',
+        function: { name: 'b__lookup', description: 'lookup does its job', parameters: { type: 'object', properties: {} } },
+      },
     ]);
     expect(registry.toOpenAI()).toBe(offered);
   });

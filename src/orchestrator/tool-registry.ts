@@ -76,4 +76,3 @@ export class ToolRegistry {
     return this.#openAI;
   }
 }
-

@@ -30,16 +30,10 @@ export function fixedClock(instant: Date | string): Clock {
 export function parseInstant(text: string): Date {
   const trimmed = text.trim();
   const hasZone = /(?:[zZ]|[+-]\d{2}:?\d{2})$/.test(trimmed);
-  const candidate = DAY_PATTERN.test(trimmed)
-    ? `${trimmed}T00:00:00Z`
-    : hasZone
-      ? trimmed
-      : `${trimmed}Z`;
+  const candidate = DAY_PATTERN.test(trimmed) ? `${trimmed}T00:00:00Z` : hasZone ? trimmed : `${trimmed}Z`;
   const date = new Date(candidate);
   if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed) || Number.isNaN(date.getTime())) {
-    throw new RangeError(
-      `Invalid instant "${text}": expected ISO-8601 such as ${DATASET_NOW} or 2025-10-05`,
-    );
+    throw new RangeError(`Invalid instant "${text}": expected ISO-8601 such as ${DATASET_NOW} or 2025-10-05`);
   }
   return date;
 }

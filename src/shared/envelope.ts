@@ -9,21 +9,10 @@ export const ErrorEnvelopeSchema = z
   .object({
     error: z.string().min(1).describe('Short statement of what went wrong.'),
     reason: z.string().min(1).describe('Human-readable diagnosis of why it went wrong.'),
-    suggested_actions: z
-      .array(z.string().min(1))
-      .min(1)
-      .describe('Concrete next steps for the caller.'),
-    retryable: z
-      .boolean()
-      .describe('True when trying again with different parameters can help.'),
-    follow_up_tools: z
-      .array(z.string().min(1))
-      .optional()
-      .describe('Tools that are likely to help next.'),
-    context: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe('Identifiers and other facts about the failed call.'),
+    suggested_actions: z.array(z.string().min(1)).min(1).describe('Concrete next steps for the caller.'),
+    retryable: z.boolean().describe('True when trying again with different parameters can help.'),
+    follow_up_tools: z.array(z.string().min(1)).optional().describe('Tools that are likely to help next.'),
+    context: z.record(z.string(), z.unknown()).optional().describe('Identifiers and other facts about the failed call.'),
   })
   .strict();
 

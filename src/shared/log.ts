@@ -22,11 +22,7 @@ const stderrSink: LogSink = (line) => {
  * Builds a logger that writes one line per event, prefixed with the component name, and
  * drops events below `level`.
  */
-export function createLogger(
-  component: string,
-  level: LogLevel = 'info',
-  sink: LogSink = stderrSink,
-): Logger {
+export function createLogger(component: string, level: LogLevel = 'info', sink: LogSink = stderrSink): Logger {
   const emit = (at: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (ORDER[at] < ORDER[level]) return;
     const suffix = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';

@@ -69,10 +69,14 @@ export function describeScenarios(name: string, options: ScenarioTestOptions = {
       });
     }
     for (const loaded of session.suite.scenarios) {
-      it(loaded.scenario.id, async () => {
-        const result = await session.runCase(loaded);
-        if (!result.pass) throw new ScenarioFailedError(result);
-      }, timeout);
+      it(
+        loaded.scenario.id,
+        async () => {
+          const result = await session.runCase(loaded);
+          if (!result.pass) throw new ScenarioFailedError(result);
+        },
+        timeout,
+      );
     }
   });
 }

@@ -31,7 +31,10 @@ function runOf(received: unknown): ScenarioRun {
 
 /** The check as vitest wants it; `.not` gets the same reason, stated the other way round. */
 function result(check: { pass: boolean; reason: string }, what: string): MatcherResult {
-  return { pass: check.pass, message: () => (check.pass ? `expected the run not to have ${what}, but it did: ${check.reason}` : check.reason) };
+  return {
+    pass: check.pass,
+    message: () => (check.pass ? `expected the run not to have ${what}, but it did: ${check.reason}` : check.reason),
+  };
 }
 
 const answer = (run: ScenarioRun) => run.transcripts.at(-1)?.answer ?? '';
@@ -50,12 +53,20 @@ export const helpdeskMatchers = {
   },
 
   /** Some call of `tool` had these arguments (partial: these keys match; exact: these and no others). */
-  toHaveCalledToolWith(received: unknown, tool: string, args: Record<string, unknown>, mode: 'partial' | 'exact' = 'partial'): MatcherResult {
+  toHaveCalledToolWith(
+    received: unknown,
+    tool: string,
+    args: Record<string, unknown>,
+    mode: 'partial' | 'exact' = 'partial',
+  ): MatcherResult {
     const calls = runOf(received).calls.filter((c) => c.name === tool);
     if (calls.length === 0) return result({ pass: false, reason: `expected a call of ${tool}, but it was not called` }, `called ${tool}`);
     const checks = calls.map((c) => matchArguments(args, c.arguments, mode));
     const hit = checks.find((c) => c.pass);
-    return result(hit ?? { pass: false, reason: `${tool}: ${checks.map((c) => c.reason).join('; ')}` }, `called ${tool} with these arguments`);
+    return result(
+      hit ?? { pass: false, reason: `${tool}: ${checks.map((c) => c.reason).join('; ')}` },
+      `called ${tool} with these arguments`,
+    );
   },
 
   /** A call of `tool` returned an error envelope (matching `envelope` when given) and the model received it. */

@@ -46,7 +46,9 @@ afterEach(async () => {
 function killIfAlive(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
-  } catch { /* already gone */ }
+  } catch {
+    /* already gone */
+  }
 }
 
 async function allGone(pids: readonly number[], timeoutMs: number): Promise<boolean> {
@@ -61,10 +63,13 @@ async function allGone(pids: readonly number[], timeoutMs: number): Promise<bool
 /** The server processes the chat started: its child processes, found with ps. */
 async function childServers(parent: number): Promise<{ pid: number; args: string }[]> {
   const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid=,ppid=,args=']);
-  const children = stdout.split('\n').flatMap((line) => {
-    const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    return match && Number(match[2]) === parent ? [{ pid: Number(match[1]), args: match[3] ?? '' }] : [];
-  }).filter((child) => /servers[/\\]\w+/.test(child.args));
+  const children = stdout
+    .split('\n')
+    .flatMap((line) => {
+      const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+      return match && Number(match[2]) === parent ? [{ pid: Number(match[1]), args: match[3] ?? '' }] : [];
+    })
+    .filter((child) => /servers[/\\]\w+/.test(child.args));
   for (const child of children) serverPids.add(child.pid);
   return children;
 }
@@ -200,7 +205,9 @@ describe('helpdesk chat', () => {
     expect(envelope).toMatchObject({ error: 'Ticket TKT-9999 not found', retryable: true, follow_up_tools: ['search_tickets'] });
 
     await session.type('Which tickets are open?');
-    await session.waitFor(/you>\s+Which tickets are open\?\nOPENAI_API_KEY is not set\.[^\n]*\n[^\n]*\/call search_tickets[^\n]*\n\s*you>$/);
+    await session.waitFor(
+      /you>\s+Which tickets are open\?\nOPENAI_API_KEY is not set\.[^\n]*\n[^\n]*\/call search_tickets[^\n]*\n\s*you>$/,
+    );
   });
 
   inTerminal('cancels a slow question on Ctrl+C, answers the next one, and ends on Ctrl+C at the prompt', async () => {
@@ -267,13 +274,19 @@ describe('helpdesk chat', () => {
 
   it('reads lines from a pipe when stdin is not a terminal: /call then /quit', async () => {
     const child = spawn(process.execPath, [HELPDESK, 'chat'], {
-      cwd, env: childEnv({ HOME: process.env.HOME ?? cwd, HELPDESK_NOW: DATASET_NOW }), stdio: ['pipe', 'pipe', 'pipe'],
+      cwd,
+      env: childEnv({ HOME: process.env.HOME ?? cwd, HELPDESK_NOW: DATASET_NOW }),
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
     try {
       child.stdin.write('/call search_tickets {"priority":"critical"}\n');
       const deadline = Date.now() + 12_000;

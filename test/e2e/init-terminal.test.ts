@@ -67,7 +67,10 @@ describe('helpdesk init in a terminal', () => {
 /** `helpdesk init <folder>` in a terminal, the first server named "everything": it waits at "How is it reached?". */
 async function initInTerminal(folder: string): Promise<TmuxSession> {
   const session = await TmuxSession.start({
-    command: process.execPath, args: [HELPDESK, 'init', folder], cwd: work, env: childEnv({ HOME: work, TERM: 'xterm-256color' }),
+    command: process.execPath,
+    args: [HELPDESK, 'init', folder],
+    cwd: work,
+    env: childEnv({ HOME: work, TERM: 'xterm-256color' }),
   });
   sessions.push(session);
   await session.waitFor(/Server name/, 15_000);

@@ -12,8 +12,17 @@ import { childEnv } from '../support/child-env.ts';
 const SUITE = join(ROOT, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
 const BASELINE = join(ROOT, 'test', 'e2e', 'mcp-conformance-expected-failures.yaml');
 const APPLICABLE = [
-  'server-initialize', 'logging-set-level', 'ping', 'completion-complete', 'tools-list', 'tools-call-simple-text',
-  'tools-call-error', 'server-sse-multiple-streams', 'resources-list', 'prompts-list', 'dns-rebinding-protection',
+  'server-initialize',
+  'logging-set-level',
+  'ping',
+  'completion-complete',
+  'tools-list',
+  'tools-call-simple-text',
+  'tools-call-error',
+  'server-sse-multiple-streams',
+  'resources-list',
+  'prompts-list',
+  'dns-rebinding-protection',
 ];
 
 let child: ChildProcess;
@@ -28,13 +37,20 @@ afterAll(() => {
 });
 
 describe('the MCP conformance suite, server mode', () => {
-  it.each(['tickets', 'customers', 'billing', 'kb', 'assets'])('passes every applicable scenario against the %s server', (server) => {
-    const run = spawnSync(process.execPath, [SUITE, 'server', '--url', `${base}/${server}/mcp`, '--expected-failures', BASELINE], {
-      cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: childEnv({ NO_COLOR: '1' }),
-    });
-    const output = `${run.stdout}${run.stderr}`;
-    expect(run.status, output.slice(-3000)).toBe(0);
-    expect(output).toContain('Baseline check passed: all failures are expected.');
-    for (const scenario of APPLICABLE) expect(output, scenario).toMatch(new RegExp(`✓ ${scenario}: \\d+ passed, 0 failed`));
-  }, 150_000);
+  it.each(['tickets', 'customers', 'billing', 'kb', 'assets'])(
+    'passes every applicable scenario against the %s server',
+    (server) => {
+      const run = spawnSync(process.execPath, [SUITE, 'server', '--url', `${base}/${server}/mcp`, '--expected-failures', BASELINE], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: childEnv({ NO_COLOR: '1' }),
+      });
+      const output = `${run.stdout}${run.stderr}`;
+      expect(run.status, output.slice(-3000)).toBe(0);
+      expect(output).toContain('Baseline check passed: all failures are expected.');
+      for (const scenario of APPLICABLE) expect(output, scenario).toMatch(new RegExp(`✓ ${scenario}: \\d+ passed, 0 failed`));
+    },
+    150_000,
+  );
 });

@@ -17,7 +17,8 @@ import { ROOT } from '../servers.ts';
 const missing = chromiumMissing();
 if (missing) console.warn(`test/e2e/report-html-browser.test.ts: browser tests skipped because ${missing}`);
 
-const HOSTILE = 'Hostile description <script>window.__pwned = true; document.title = "pwned"</script><img src="x" onerror="window.__pwned = true">';
+const HOSTILE =
+  'Hostile description <script>window.__pwned = true; document.title = "pwned"</script><img src="x" onerror="window.__pwned = true">';
 
 /**
  * A scenario of the suite, with latency budgets no loaded machine misses: the page is under test here,
@@ -38,8 +39,10 @@ const withUsage = (trial: TrialRecord, prompt: number, completion: number): Tria
 });
 
 /** The same scenario under another ID and description (the cassette is still found by the original ID). */
-const renamed = (loaded: LoadedScenario, id: string, change: Partial<Scenario> = {}): LoadedScenario =>
-  ({ file: loaded.file, scenario: { ...loaded.scenario, ...change, id } });
+const renamed = (loaded: LoadedScenario, id: string, change: Partial<Scenario> = {}): LoadedScenario => ({
+  file: loaded.file,
+  scenario: { ...loaded.scenario, ...change, id },
+});
 
 /**
  * A run record from real replayed scenarios: passing ones (a tool call with arguments, an error
@@ -56,29 +59,53 @@ async function buildRecord(pools: PoolCache, hub: ReplayHub): Promise<RunRecord>
   const critical = load('critical-tickets-cust-001');
   const notFound = load('err-ticket-not-found');
   const mismatch = { ...critical, scenario: { ...critical.scenario, turns: ['What are the critical tickets for customer CUST-002?'] } };
-  const wrongAnswer = { ...critical, scenario: { ...critical.scenario, expect: { ...critical.scenario.expect, answer: { contains: ['TKT-9999'] } } } };
+  const wrongAnswer = {
+    ...critical,
+    scenario: { ...critical.scenario, expect: { ...critical.scenario.expect, answer: { contains: ['TKT-9999'] } } },
+  };
   const broken: LoadedScenario = {
     file: join(ROOT, 'scenarios', 'servers-never-start.json'),
     scenario: {
-      ...critical.scenario, id: 'servers-never-start',
-      servers: Object.fromEntries(['tickets', 'customers', 'billing', 'kb', 'assets'].map((name) => [name, name === 'tickets'
-        ? { command: process.execPath, args: ['-e', 'process.exit(3)'], env: {}, disabled: false }
-        : { command: 'node', args: [], env: {}, disabled: true }])),
+      ...critical.scenario,
+      id: 'servers-never-start',
+      servers: Object.fromEntries(
+        ['tickets', 'customers', 'billing', 'kb', 'assets'].map((name) => [
+          name,
+          name === 'tickets'
+            ? { command: process.execPath, args: ['-e', 'process.exit(3)'], env: {}, disabled: false }
+            : { command: 'node', args: [], env: {}, disabled: true },
+        ]),
+      ),
     },
   };
   const flakyTrials = [...(await trials(critical, 1)), ...(await trials(wrongAnswer, 1)).map((t) => ({ ...t, trial: 2 }))];
   const scenarios = [
     // Authored cassettes carry no token usage; these trials get what a live run would report.
-    scenarioRecord(critical, (await trials(critical, 2)).map((t) => withUsage(t, 12_000, 800)), 1),
+    scenarioRecord(
+      critical,
+      (await trials(critical, 2)).map((t) => withUsage(t, 12_000, 800)),
+      1,
+    ),
     scenarioRecord(notFound, await trials(notFound, 2), 1),
     scenarioRecord(renamed(mismatch, 'critical-tickets-changed-question'), await trials(mismatch, 2), 1),
     scenarioRecord(renamed(critical, 'hostile-description', { description: HOSTILE }), flakyTrials, 1),
     scenarioRecord(broken, await trials(broken, 2), 1),
   ];
-  return runRecord({
-    runId: 'report-html-test', startedAt: new Date().toISOString(), durationMs: 4321, mode: 'replay', authored: false,
-    model: 'gpt-4o-mini', trials: 2, k: 1, shard: null,
-  }, scenarios, [{ name: 'min_pass_rate', pass: false, reason: 'pass rate 62.5% is below 90%' }]);
+  return runRecord(
+    {
+      runId: 'report-html-test',
+      startedAt: new Date().toISOString(),
+      durationMs: 4321,
+      mode: 'replay',
+      authored: false,
+      model: 'gpt-4o-mini',
+      trials: 2,
+      k: 1,
+      shard: null,
+    },
+    scenarios,
+    [{ name: 'min_pass_rate', pass: false, reason: 'pass rate 62.5% is below 90%' }],
+  );
 }
 
 let dir: string;
@@ -137,15 +164,31 @@ describe.skipIf(missing !== null)('report.html in headless Chromium', () => {
     const cards = await page.evaluate<Record<string, string>>(`Object.fromEntries([...document.querySelectorAll('.card')]
       .map((c) => [c.dataset.metric, c.querySelector('.value').textContent]))`);
     expect(cards).toEqual({
-      scenarios: '5', passed: '2', failed: '3', flaky: '1', infra: '1', 'pass-rate': '62.5%', tokens: '25,600', cost: '$0.0046',
+      scenarios: '5',
+      passed: '2',
+      failed: '3',
+      flaky: '1',
+      infra: '1',
+      'pass-rate': '62.5%',
+      tokens: '25,600',
+      cost: '$0.0046',
     });
-    expect(await page.evaluate<string>(`document.querySelector('[data-metric=infra] .name').textContent`)).toBe('infra only · 2 infra trials');
-    const row = await page.evaluate<string[]>(`[...document.querySelectorAll('tr[data-scenario="critical-tickets-cust-001"] td')].map((td) => td.textContent)`);
+    expect(await page.evaluate<string>(`document.querySelector('[data-metric=infra] .name').textContent`)).toBe(
+      'infra only · 2 infra trials',
+    );
+    const row = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('tr[data-scenario="critical-tickets-cust-001"] td')].map((td) => td.textContent)`,
+    );
     expect(row.slice(0, 6)).toEqual(['critical-tickets-cust-001', 'passed', '2/2', '1.00', '1.00', 'stable_pass']);
     expect(row.slice(9, 11)).toEqual(['12,800', '$0.0046']);
-    expect(await page.evaluate<string>(`document.querySelector('tr[data-reason-for="critical-tickets-changed-question"]').textContent`))
-      .toBe('request_mismatch prompt: user turn "What are the critical tickets for customer CUST-001?" (request 1); the model was told something else, so its choices may change; only a live re-record can confirm them');
-    expect(await page.evaluate<string>(`document.querySelector('table.scenarios caption').textContent`)).toContain(`price table ${PRICE_TABLE.version}`);
+    expect(
+      await page.evaluate<string>(`document.querySelector('tr[data-reason-for="critical-tickets-changed-question"]').textContent`),
+    ).toBe(
+      'request_mismatch prompt: user turn "What are the critical tickets for customer CUST-001?" (request 1); the model was told something else, so its choices may change; only a live re-record can confirm them',
+    );
+    expect(await page.evaluate<string>(`document.querySelector('table.scenarios caption').textContent`)).toContain(
+      `price table ${PRICE_TABLE.version}`,
+    );
   });
 
   it('draws p50/p95/p99 bars for end to end, model and each server/tool, and a dot per timed trial', async () => {
@@ -170,11 +213,15 @@ describe.skipIf(missing !== null)('report.html in headless Chromium', () => {
   });
 
   it('shows a tool call in the timeline with its arguments and the error envelope it returned', async () => {
-    const calls = await page.evaluate<string[]>(`[...document.querySelectorAll('#scenario-err-ticket-not-found .tool-call')].map((c) => c.innerText || c.textContent)`);
+    const calls = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('#scenario-err-ticket-not-found .tool-call')].map((c) => c.innerText || c.textContent)`,
+    );
     expect(calls[0]).toContain('"ticket_id": "TKT-9999"');
     expect(calls[0]).toContain('Ticket TKT-9999 not found');
     expect(calls[0]).toContain('search_tickets');
-    const heads = await page.evaluate<string[]>(`[...document.querySelectorAll('#scenario-critical-tickets-cust-001 .step-title')].map((t) => t.textContent)`);
+    const heads = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('#scenario-critical-tickets-cust-001 .step-title')].map((t) => t.textContent)`,
+    );
     expect(heads.slice(0, 3)).toEqual(['model · iteration 1', 'tool · tickets/search_tickets', 'model · iteration 2']);
   });
 
@@ -195,7 +242,8 @@ describe.skipIf(missing !== null)('report.html in headless Chromium', () => {
   });
 
   it('filters the table to failures or an ID and draws only those timelines; a link to a scenario opens its timeline', async () => {
-    const state = async () => page.evaluate<{ rows: string[]; timelines: string[]; info: string }>(`({
+    const state = async () =>
+      page.evaluate<{ rows: string[]; timelines: string[]; info: string }>(`({
       rows: [...document.querySelectorAll('#scenario-rows tr[data-scenario]')].map((r) => r.dataset.scenario),
       timelines: [...document.querySelectorAll('#timelines details.scenario')].map((d) => d.id.slice(9)),
       info: document.getElementById('page-info').textContent,
@@ -204,12 +252,16 @@ describe.skipIf(missing !== null)('report.html in headless Chromium', () => {
     expect(all.rows).toEqual(record.scenarios.map((s) => s.id));
     expect(all.timelines).toEqual(all.rows);
     expect(all.info).toBe(`${record.scenarios.length} of ${record.scenarios.length} scenarios · page 1 of 1`);
-    await page.evaluate(`(() => { const box = document.getElementById('failed-only'); box.checked = true; box.dispatchEvent(new Event('change')); })()`);
+    await page.evaluate(
+      `(() => { const box = document.getElementById('failed-only'); box.checked = true; box.dispatchEvent(new Event('change')); })()`,
+    );
     await page.evaluate(TIMELINES_READY);
     const failed = record.scenarios.filter((s) => !s.summary.pass).map((s) => s.id);
     expect((await state()).rows).toEqual(failed);
     expect((await state()).timelines).toEqual(failed);
-    await page.evaluate(`(() => { const f = document.getElementById('filter'); f.value = 'tickets-c'; f.dispatchEvent(new Event('input')); })()`);
+    await page.evaluate(
+      `(() => { const f = document.getElementById('filter'); f.value = 'tickets-c'; f.dispatchEvent(new Event('input')); })()`,
+    );
     await page.evaluate(TIMELINES_READY);
     expect((await state()).rows).toEqual(['critical-tickets-changed-question']);
     expect((await state()).info).toBe(`1 of ${record.scenarios.length} scenarios · page 1 of 1`);

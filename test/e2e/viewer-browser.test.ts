@@ -21,7 +21,9 @@ async function follow(selector: string, url: RegExp): Promise<string> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     // While the next document replaces this one, evaluating may fail: that is the navigation, so try again.
-    const state = await page.evaluate<{ href: string; ready: string }>('({ href: location.href, ready: document.readyState })').catch(() => undefined);
+    const state = await page
+      .evaluate<{ href: string; ready: string }>('({ href: location.href, ready: document.readyState })')
+      .catch(() => undefined);
     if (state && state.href !== before && url.test(state.href) && state.ready === 'complete') return state.href;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -46,16 +48,34 @@ describe.skipIf(missing !== null)('helpdesk view in headless Chromium', () => {
   it('lists both runs newest first and the unreadable folders with their reasons', async () => {
     const runs = await page.evaluate<[string, string][]>(`[...document.querySelectorAll('table.runs tbody tr')]
       .map((r) => [r.dataset.run, r.dataset.status])`);
-    expect(runs).toEqual([[HEAD_RUN, 'failed'], [BASE_RUN, 'failed'], ['broken-json', 'unreadable'], ['no-results', 'unreadable'], ['wrong-version', 'unreadable']]);
-    expect(await page.evaluate<string>(`document.querySelector('tr[data-run="no-results"] .reason').textContent`)).toBe('unreadable: no results.json');
-    expect(await page.evaluate<[string, string]>(`[document.getElementById('base').value, document.getElementById('head').value]`)).toEqual([BASE_RUN, HEAD_RUN]);
+    expect(runs).toEqual([
+      [HEAD_RUN, 'failed'],
+      [BASE_RUN, 'failed'],
+      ['broken-json', 'unreadable'],
+      ['no-results', 'unreadable'],
+      ['wrong-version', 'unreadable'],
+    ]);
+    expect(await page.evaluate<string>(`document.querySelector('tr[data-run="no-results"] .reason').textContent`)).toBe(
+      'unreadable: no results.json',
+    );
+    expect(await page.evaluate<[string, string]>(`[document.getElementById('base').value, document.getElementById('head').value]`)).toEqual(
+      [BASE_RUN, HEAD_RUN],
+    );
   });
 
   it('opens the comparison from the form and shows the regression first, with the scenario linking into the head run', async () => {
     const href = await follow('#compare', /\/compare\?/);
     expect(href).toBe(`${viewer.url}compare?base=${BASE_RUN}&head=${HEAD_RUN}`);
-    const sections = await page.evaluate<[string, string][]>(`[...document.querySelectorAll('main section')].map((s) => [s.id, s.dataset.count])`);
-    expect(sections).toEqual([['regressions', '2'], ['fixes', '1'], ['added', '2'], ['removed', '1'], ['costs', '1']]);
+    const sections = await page.evaluate<[string, string][]>(
+      `[...document.querySelectorAll('main section')].map((s) => [s.id, s.dataset.count])`,
+    );
+    expect(sections).toEqual([
+      ['regressions', '2'],
+      ['fixes', '1'],
+      ['added', '2'],
+      ['removed', '1'],
+      ['costs', '1'],
+    ]);
     const row = await page.evaluate<{ text: string; visible: boolean; link: string }>(`(() => {
       const row = document.querySelector('#regressions tr[data-kind="newly_failing"]');
       return { text: row.innerText, visible: row.getBoundingClientRect().height > 0, link: row.querySelector('a.scenario').href };
@@ -68,7 +88,7 @@ describe.skipIf(missing !== null)('helpdesk view in headless Chromium', () => {
     expect(await page.evaluate<boolean>('window.__pwned === undefined && document.querySelectorAll("main img").length === 0')).toBe(true);
   });
 
-  it('follows the regression\'s link into the run\'s report, which opens that scenario\'s timeline', async () => {
+  it("follows the regression's link into the run's report, which opens that scenario's timeline", async () => {
     const href = await follow('#regressions tr[data-kind="newly_failing"] a.scenario', /\/runs\//);
     expect(href).toBe(`${viewer.url}runs/${HEAD_RUN}/#scenario-password-reset`);
     await page.evaluate(TIMELINES_READY);

@@ -28,14 +28,26 @@ const fakes: FakeOpenAI[] = [];
 
 function scenario(id: string, answer: string, expect: object = {}, judgeTurns: object[] = []): LoadedScenario {
   const file = join(dir, 'scenarios', `${id}.json`);
-  writeFileSync(file, JSON.stringify({
-    id, description: `answer grading: ${id}`, turns: [QUESTION],
-    script: [{ tool_calls: [SEARCH] }, { answer }, ...judgeTurns], expect,
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      id,
+      description: `answer grading: ${id}`,
+      turns: [QUESTION],
+      script: [{ tool_calls: [SEARCH] }, { answer }, ...judgeTurns],
+      expect,
+    }),
+  );
   return loadScenarioFile(file);
 }
 
-const options = (extra: Partial<RunOptions> = {}): RunOptions => ({ mode: 'replay', hub, pools, recordingsDir: join(dir, 'recordings'), ...extra });
+const options = (extra: Partial<RunOptions> = {}): RunOptions => ({
+  mode: 'replay',
+  hub,
+  pools,
+  recordingsDir: join(dir, 'recordings'),
+  ...extra,
+});
 const author = (loaded: LoadedScenario) => runScenario(loaded, options({ mode: 'author' }));
 const explain = (r: ScenarioResult) => JSON.stringify({ replay: r.replay, failures: r.failures, error: r.error });
 
@@ -65,12 +77,19 @@ describe('grading the answer', () => {
     for (const result of [authored, replayed]) {
       expect(result.pass).toBe(false);
       expect(result.replay).toEqual([]);
-      expect(result.failures).toEqual([{ name: 'grounded', pass: false, reason: "answer mentions INV-2099, which no tool returned (nor the user's messages)" }]);
+      expect(result.failures).toEqual([
+        { name: 'grounded', pass: false, reason: "answer mentions INV-2099, which no tool returned (nor the user's messages)" },
+      ]);
     }
   });
 
   it('replays a judge offline from the cassette, and fails closed with judge_changed naming the rubric when it changes', async () => {
-    const judged = scenario('judged', 'CUST-001 has 2 critical tickets: TKT-1001 and TKT-1004.', { judge: { rubric: RUBRIC, threshold: 0.8 } }, [{ judge: VERDICT }]);
+    const judged = scenario(
+      'judged',
+      'CUST-001 has 2 critical tickets: TKT-1001 and TKT-1004.',
+      { judge: { rubric: RUBRIC, threshold: 0.8 } },
+      [{ judge: VERDICT }],
+    );
     expect((await author(judged)).pass).toBe(true);
     const cassette = JSON.parse(readFileSync(join(dir, 'recordings', 'judged.json'), 'utf8'));
     expect(cassette.judge_interactions).toHaveLength(1);
@@ -78,9 +97,16 @@ describe('grading the answer', () => {
     hub.open();
     const replayed = await runScenario(judged, options());
     expect(replayed.pass, explain(replayed)).toBe(true);
-    expect(replayed.checks.find((c) => c.name === 'judge:judge')).toEqual({ name: 'judge:judge', pass: true, score: 0.9, reason: 'score 0.90 (threshold 0.8, gpt-4o-mini): Names TKT-1001 and TKT-1004.' });
+    expect(replayed.checks.find((c) => c.name === 'judge:judge')).toEqual({
+      name: 'judge:judge',
+      pass: true,
+      score: 0.9,
+      reason: 'score 0.90 (threshold 0.8, gpt-4o-mini): Names TKT-1001 and TKT-1004.',
+    });
 
-    const changed = scenario('judged', 'CUST-001 has 2 critical tickets: TKT-1001 and TKT-1004.', { judge: { rubric: `${RUBRIC} Mentions the SLA.`, threshold: 0.8 } });
+    const changed = scenario('judged', 'CUST-001 has 2 critical tickets: TKT-1001 and TKT-1004.', {
+      judge: { rubric: `${RUBRIC} Mentions the SLA.`, threshold: 0.8 },
+    });
     const drifted = await runScenario(changed, options());
     expect(drifted.pass).toBe(false);
     expect(drifted.replay.map((r) => r.code)).toEqual(['judge_changed']);
@@ -88,7 +114,10 @@ describe('grading the answer', () => {
     expect(drifted.replay[0]?.diff).toBe(`Rubric:\n    recorded: ${RUBRIC}\n    now:      ${RUBRIC} Mentions the SLA.`);
     // Replay refused the judge's request itself: no model API was called, so none refused anything.
     expect(drifted.checks.find((c) => c.name === 'judge:judge')).toEqual({
-      name: 'judge:judge', pass: false, score: 0, reason: 'the judge was not asked: its request differs from the recording (see [judge_changed])',
+      name: 'judge:judge',
+      pass: false,
+      score: 0,
+      reason: 'the judge was not asked: its request differs from the recording (see [judge_changed])',
     });
   });
 
@@ -124,20 +153,37 @@ describe('grading the answer', () => {
   });
 
   it('records a live judge on its own endpoint apart from the agent: its tokens counted apart, no key in the cassette; then replays offline', async () => {
-    const agent = await startFakeOpenAI([{ turn: { toolCalls: [SEARCH] } }, { turn: { answer: 'TKT-1001 and TKT-1004 are critical.' } }], 'agent-model');
+    const agent = await startFakeOpenAI(
+      [{ turn: { toolCalls: [SEARCH] } }, { turn: { answer: 'TKT-1001 and TKT-1004 are critical.' } }],
+      'agent-model',
+    );
     const verdict = JSON.stringify({ score: 0.4, pass: false, reasons: ['Gives no subjects.'] });
-    const judge = await startFakeOpenAI([{ status: 200, json: {
-      id: 'j1', object: 'chat.completion', created: 0, model: 'judge-model',
-      choices: [{ index: 0, message: { role: 'assistant', content: verdict }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 },
-    } }], 'judge-model');
+    const judge = await startFakeOpenAI(
+      [
+        {
+          status: 200,
+          json: {
+            id: 'j1',
+            object: 'chat.completion',
+            created: 0,
+            model: 'judge-model',
+            choices: [{ index: 0, message: { role: 'assistant', content: verdict }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 },
+          },
+        },
+      ],
+      'judge-model',
+    );
     fakes.push(agent, judge);
     const live = scenario('live-judge', 'unused', { judge: { rubric: RUBRIC, threshold: 0.3 } });
-    const recorded = await runScenario(live, options({
-      mode: 'record',
-      live: { apiKey: API_KEY, baseURL: agent.url, model: 'agent-model', maxRetries: 0 },
-      judge: { apiKey: API_KEY, baseURL: judge.url, model: 'judge-model', maxRetries: 0 },
-    }));
+    const recorded = await runScenario(
+      live,
+      options({
+        mode: 'record',
+        live: { apiKey: API_KEY, baseURL: agent.url, model: 'agent-model', maxRetries: 0 },
+        judge: { apiKey: API_KEY, baseURL: judge.url, model: 'judge-model', maxRetries: 0 },
+      }),
+    );
     expect(recorded.pass, explain(recorded)).toBe(true);
     expect(agent.requests).toHaveLength(2);
     expect(judge.requests).toHaveLength(1);
@@ -145,7 +191,9 @@ describe('grading the answer', () => {
     expect(judge.requests[0]?.body.response_format.json_schema.name).toBe('verdict');
     expect(judge.requests[0]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
     const trial = trialRecord(recorded, live.scenario, 1);
-    expect(trial.judge).toMatchObject({ calls: [{ name: 'judge', model: 'judge-model', score: 0.4, pass: false, reasons: ['Gives no subjects.'] }] });
+    expect(trial.judge).toMatchObject({
+      calls: [{ name: 'judge', model: 'judge-model', score: 0.4, pass: false, reasons: ['Gives no subjects.'] }],
+    });
     expect(trial.judge?.usage).toEqual({ prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 });
     expect(trial.usage.total_tokens).toBe(0);
     const text = readFileSync(join(dir, 'recordings', 'live-judge.json'), 'utf8');
@@ -155,13 +203,23 @@ describe('grading the answer', () => {
     hub.open();
     const replayed = await runScenario(live, options());
     expect(replayed.pass, explain(replayed)).toBe(true);
-    expect(replayed.checks.find((c) => c.name === 'judge:judge')?.reason).toBe('score 0.40 (threshold 0.3, judge-model): Gives no subjects.');
+    expect(replayed.checks.find((c) => c.name === 'judge:judge')?.reason).toBe(
+      'score 0.40 (threshold 0.3, judge-model): Gives no subjects.',
+    );
   });
 
   it('passes a scenario on its weighted score when it has a threshold, and fails it below', async () => {
-    const graded = (threshold: number) => scenario(`weighted-${String(threshold).replace('.', '')}`, 'TKT-1001 and TKT-1004 are critical.', {
-      judge: { rubric: RUBRIC, threshold: 0.9, weight: 4 }, weights: { latency: 0 }, score_threshold: threshold,
-    }, [{ judge: { score: 0.5, pass: false, reasons: ['Too short.'] } }]);
+    const graded = (threshold: number) =>
+      scenario(
+        `weighted-${String(threshold).replace('.', '')}`,
+        'TKT-1001 and TKT-1004 are critical.',
+        {
+          judge: { rubric: RUBRIC, threshold: 0.9, weight: 4 },
+          weights: { latency: 0 },
+          score_threshold: threshold,
+        },
+        [{ judge: { score: 0.5, pass: false, reasons: ['Too short.'] } }],
+      );
     const loose = await author(graded(0.6));
     const strict = await author(graded(0.8));
     // Checks: stop_reason, grounded (1 each) and the judge (0.5, weight 4): (1 + 1 + 2) / 6.

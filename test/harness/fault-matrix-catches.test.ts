@@ -22,18 +22,26 @@ describe('the fault matrix catches a broken orchestrator', () => {
       serverOf: (name) => router.serverOf(name),
       callTool: async (name, args, signal) => {
         const outcome = await router.callTool(name, args, signal);
-        return outcome.envelope ? { server: outcome.server, tool: outcome.tool, durationMs: outcome.durationMs, content: '{"status":"ok"}' } : outcome;
+        return outcome.envelope
+          ? { server: outcome.server, tool: outcome.tool, durationMs: outcome.durationMs, content: '{"status":"ok"}' }
+          : outcome;
       },
     });
     const options: RunOptions = bench.options({ recordingsDir: join(ROOT, 'recordings') });
     const [loaded] = loadScenarios(join(ROOT, 'scenarios'), { ids: ['critical-tickets-cust-001'] }, ROOT);
     const baseline = await runScenario(loaded!, options);
     expect(baseline.pass).toBe(true);
-    const matrix = await runFaultMatrix([{ loaded: loaded!, result: baseline }], { ...options, breakRouter: hiding }, { concurrency: 2, kinds: ['tool_error', 'crash', 'slow'] });
-    const verdicts = Object.fromEntries(matrix.cells.map((c) => [c.kind, c.checks.filter((k) => !k.pass).map((k) => `${k.name}: ${k.reason}`)]));
+    const matrix = await runFaultMatrix(
+      [{ loaded: loaded!, result: baseline }],
+      { ...options, breakRouter: hiding },
+      { concurrency: 2, kinds: ['tool_error', 'crash', 'slow'] },
+    );
+    const verdicts = Object.fromEntries(
+      matrix.cells.map((c) => [c.kind, c.checks.filter((k) => !k.pass).map((k) => `${k.name}: ${k.reason}`)]),
+    );
     expect(verdicts).toEqual({
-      tool_error: ['resilience:envelope: the model got search_tickets\'s result as if nothing failed'],
-      crash: ['resilience:envelope: the model got search_tickets\'s result as if nothing failed'],
+      tool_error: ["resilience:envelope: the model got search_tickets's result as if nothing failed"],
+      crash: ["resilience:envelope: the model got search_tickets's result as if nothing failed"],
       slow: [],
     });
   });
@@ -51,9 +59,19 @@ describe('the fault matrix catches a broken orchestrator', () => {
     // A short tool timeout keeps the cell's budget (run + tool timeout + slack) near 6 s instead of 8 s;
     // the router answers no call either way.
     const quick = { ...loaded!, scenario: { ...loaded!.scenario, tool_timeout_ms: 500 } };
-    const matrix = await runFaultMatrix([{ loaded: quick, result: baseline }], { ...options, breakRouter: stuck }, { concurrency: 1, kinds: ['tool_error'], deadlineGraceMs: 100 });
+    const matrix = await runFaultMatrix(
+      [{ loaded: quick, result: baseline }],
+      { ...options, breakRouter: stuck },
+      { concurrency: 1, kinds: ['tool_error'], deadlineGraceMs: 100 },
+    );
     expect(matrix.cells).toHaveLength(1);
     expect(matrix.cells[0]?.pass).toBe(false);
-    expect(matrix.cells[0]?.checks).toEqual([{ name: 'resilience:ended', pass: false, reason: expect.stringMatching(/^the run did not end \d+\.\d s after it started, even when cancelled \(budget \d+\.\d s\)$/) }]);
+    expect(matrix.cells[0]?.checks).toEqual([
+      {
+        name: 'resilience:ended',
+        pass: false,
+        reason: expect.stringMatching(/^the run did not end \d+\.\d s after it started, even when cancelled \(budget \d+\.\d s\)$/),
+      },
+    ]);
   }, 30_000);
 });

@@ -33,10 +33,12 @@ const SCENARIOS = {
   'parallel-pair': {
     turns: ['Show customer CUST-002 and its outstanding balance.'],
     script: [
-      { tool_calls: [
-        { name: 'lookup_customer', arguments: { customer_id: 'CUST-002' } },
-        { name: 'calculate_outstanding_balance', arguments: { customer_id: 'CUST-002' } },
-      ] },
+      {
+        tool_calls: [
+          { name: 'lookup_customer', arguments: { customer_id: 'CUST-002' } },
+          { name: 'calculate_outstanding_balance', arguments: { customer_id: 'CUST-002' } },
+        ],
+      },
       { answer: 'DataFlow Solutions owes 3000, of which 2150 is overdue.' },
     ],
     expect: {
@@ -103,12 +105,19 @@ describe('the harness catches a broken orchestrator', () => {
   });
 
   it('fails a wrong route: the tool result the model receives differs from the recording', async () => {
-    const result = await runScenario(load('worked-example'), options({
-      breakRouter: broken({ callTool(this: ToolRouter, name, args, signal) {
-        // Routed to the wrong tool on the wrong server.
-        return name === 'search_tickets' ? this.callTool('lookup_customer', { customer_id: 'CUST-001' }, signal) : this.callTool(name, args, signal);
-      } }),
-    }));
+    const result = await runScenario(
+      load('worked-example'),
+      options({
+        breakRouter: broken({
+          callTool(this: ToolRouter, name, args, signal) {
+            // Routed to the wrong tool on the wrong server.
+            return name === 'search_tickets'
+              ? this.callTool('lookup_customer', { customer_id: 'CUST-001' }, signal)
+              : this.callTool(name, args, signal);
+          },
+        }),
+      }),
+    );
     expect(result.pass).toBe(false);
     expect(result.replay[0]).toMatchObject({ code: 'request_mismatch', kind: 'data' });
     expect(result.replay[0]?.change).toMatch(/^search_tickets result /);
@@ -118,12 +127,17 @@ describe('the harness catches a broken orchestrator', () => {
   });
 
   it('fails a dropped tool call: one of two parallel calls never answers', async () => {
-    const result = await runScenario(load('parallel-pair'), options({
-      breakRouter: broken({ async callTool(this: ToolRouter, name, args, signal) {
-        const outcome = await this.callTool(name, args, signal);
-        return name === 'calculate_outstanding_balance' ? { ...outcome, content: '' } : outcome;
-      } }),
-    }));
+    const result = await runScenario(
+      load('parallel-pair'),
+      options({
+        breakRouter: broken({
+          async callTool(this: ToolRouter, name, args, signal) {
+            const outcome = await this.callTool(name, args, signal);
+            return name === 'calculate_outstanding_balance' ? { ...outcome, content: '' } : outcome;
+          },
+        }),
+      }),
+    );
     expect(result.pass).toBe(false);
     expect(result.replay[0]).toMatchObject({ code: 'request_mismatch', kind: 'data' });
     expect(result.replay[0]?.reason).toMatch(/^data: calculate_outstanding_balance result \(whole value\): .* \(request 2\); /);
@@ -131,17 +145,26 @@ describe('the harness catches a broken orchestrator', () => {
   });
 
   it('fails a changed tool result and shows where it changed', async () => {
-    const result = await runScenario(load('parallel-pair'), options({
-      breakRouter: broken({ async callTool(this: ToolRouter, name, args, signal) {
-        const outcome = await this.callTool(name, args, signal);
-        return { ...outcome, content: outcome.content.replace('"outstanding_balance":3000', '"outstanding_balance":2999') };
-      } }),
-    }));
+    const result = await runScenario(
+      load('parallel-pair'),
+      options({
+        breakRouter: broken({
+          async callTool(this: ToolRouter, name, args, signal) {
+            const outcome = await this.callTool(name, args, signal);
+            return { ...outcome, content: outcome.content.replace('"outstanding_balance":3000', '"outstanding_balance":2999') };
+          },
+        }),
+      }),
+    );
     expect(result.pass).toBe(false);
-    expect(result.replay).toEqual([expect.objectContaining({
-      code: 'request_mismatch', kind: 'data', change: 'calculate_outstanding_balance result outstanding_balance: 3000 → 2999',
-      diff: 'calculate_outstanding_balance({"customer_id":"CUST-002"}) → outstanding_balance: recorded 3000, now 2999',
-    })]);
+    expect(result.replay).toEqual([
+      expect.objectContaining({
+        code: 'request_mismatch',
+        kind: 'data',
+        change: 'calculate_outstanding_balance result outstanding_balance: 3000 → 2999',
+        diff: 'calculate_outstanding_balance({"customer_id":"CUST-002"}) → outstanding_balance: recorded 3000, now 2999',
+      }),
+    ]);
   });
 
   it('fails a missing iteration cap: the loop asks the model an eleventh time', async () => {
@@ -153,16 +176,26 @@ describe('the harness catches a broken orchestrator', () => {
   });
 
   it('fails a changed tool description and names the tool', async () => {
-    const result = await runScenario(load('worked-example'), options({
-      breakRouter: (router) => ({
-        ...broken({})(router),
-        openAITools: () => router.openAITools().map((t) => (t.function.name === 'get_invoice'
-          ? { ...t, function: { ...t.function, description: `${t.function.description} Changed.` } }
-          : t)),
+    const result = await runScenario(
+      load('worked-example'),
+      options({
+        breakRouter: (router) => ({
+          ...broken({})(router),
+          openAITools: () =>
+            router
+              .openAITools()
+              .map((t) =>
+                t.function.name === 'get_invoice'
+                  ? { ...t, function: { ...t.function, description: `${t.function.description} Changed.` } }
+                  : t,
+              ),
+        }),
       }),
-    }));
+    );
     expect(result.pass).toBe(false);
-    expect(result.replay).toEqual([expect.objectContaining({ code: 'tools_changed', kind: 'prompt', change: 'get_invoice description reworded' })]);
+    expect(result.replay).toEqual([
+      expect.objectContaining({ code: 'tools_changed', kind: 'prompt', change: 'get_invoice description reworded' }),
+    ]);
     expect(result.replay[0]?.diff).toMatch(/{\+Changed\.\+}$/);
   });
 
@@ -176,7 +209,9 @@ describe('the harness catches a broken orchestrator', () => {
       const result = await runScenario(load('worked-example'), options());
       expect(result.pass).toBe(false);
       expect(result.replay).toEqual([expect.objectContaining({ code: 'request_mismatch', kind: 'prompt', change: 'the system prompt' })]);
-      expect(result.replay[0]?.diff).toMatch(/^You are \{\+an IT-support assistant for\+\} a \[-pirate\.-\]\{\+managed-services company\.\n/);
+      expect(result.replay[0]?.diff).toMatch(
+        /^You are \{\+an IT-support assistant for\+\} a \[-pirate\.-\]\{\+managed-services company\.\n/,
+      );
     } finally {
       writeFileSync(cassette, original);
     }
@@ -212,12 +247,17 @@ describe('the harness catches a broken orchestrator', () => {
   });
 
   it('fails a scenario during which something asked an address outside the cassette', async () => {
-    const result = await runScenario(load('worked-example'), options({
-      breakRouter: broken({ async callTool(this: ToolRouter, name, args, signal) {
-        await fetch('https://telemetry.example.invalid/ping').catch(() => undefined);
-        return this.callTool(name, args, signal);
-      } }),
-    }));
+    const result = await runScenario(
+      load('worked-example'),
+      options({
+        breakRouter: broken({
+          async callTool(this: ToolRouter, name, args, signal) {
+            await fetch('https://telemetry.example.invalid/ping').catch(() => undefined);
+            return this.callTool(name, args, signal);
+          },
+        }),
+      }),
+    );
     expect(result.pass).toBe(false);
     expect(result.replay[0]?.code).toBe('unhandled_request');
     expect(result.replay[0]?.reason).toContain('telemetry.example.invalid');

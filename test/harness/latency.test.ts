@@ -38,12 +38,20 @@ describe('latency failures are confirmed alone before they are reported', () => 
 
   it('fails a real regression again alone: a tool that answers 300 ms late against a 200 ms budget', async () => {
     const file = join(bench.dir, 'scenarios', 'slow-tool.json');
-    writeFileSync(file, JSON.stringify({
-      id: 'slow-tool', description: 'search_tickets answers 300 ms late', turns: ['Critical tickets of CUST-001?'],
-      faults: [{ kind: 'slow', tool: 'search_tickets', delay_ms: 300 }],
-      script: [{ tool_calls: [{ name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } }] }, { answer: 'TKT-1001 and TKT-1004.' }],
-      expect: { answer: { contains: ['TKT-1001'] }, latency: { tool_call_ms: 200 } },
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'slow-tool',
+        description: 'search_tickets answers 300 ms late',
+        turns: ['Critical tickets of CUST-001?'],
+        faults: [{ kind: 'slow', tool: 'search_tickets', delay_ms: 300 }],
+        script: [
+          { tool_calls: [{ name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } }] },
+          { answer: 'TKT-1001 and TKT-1004.' },
+        ],
+        expect: { answer: { contains: ['TKT-1001'] }, latency: { tool_call_ms: 200 } },
+      }),
+    );
     const loaded = loadScenarioFile(file);
     const recordings = join(bench.dir, 'recordings');
     await runScenario(loaded, { ...options(recordings), mode: 'author', deferCassette: false });
@@ -53,7 +61,9 @@ describe('latency failures are confirmed alone before they are reported', () => 
     const result = confirmed!.results[0]!;
     expect(result.pass).toBe(false);
     expect(result.failures.map((f) => f.name)).toEqual(['latency:tool_call']);
-    expect(result.failures[0]?.reason).toMatch(/^slowest tool call search_tickets 3\d\d\.\d ms \(budget 200 ms\); re-run alone after slowest tool call search_tickets 3\d\d\.\d ms \(budget 200 ms\) with 4 at once: over budget alone too$/);
+    expect(result.failures[0]?.reason).toMatch(
+      /^slowest tool call search_tickets 3\d\d\.\d ms \(budget 200 ms\); re-run alone after slowest tool call search_tickets 3\d\d\.\d ms \(budget 200 ms\) with 4 at once: over budget alone too$/,
+    );
   });
 
   it('leaves other failures alone: only a run that failed on latency and nothing else is re-run', async () => {
@@ -75,7 +85,8 @@ describe('a server that died between scenarios', () => {
     const tickets = pool.servers().find((s) => s.name === 'tickets');
     process.kill(tickets!.pid!, 'SIGKILL');
     const deadline = performance.now() + 3_000;
-    while (pool.servers().find((s) => s.name === 'tickets')?.state === 'ready' && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (pool.servers().find((s) => s.name === 'tickets')?.state === 'ready' && performance.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
 
     const after = await runScenario(loaded!, options(join(ROOT, 'recordings')));
     expect(after.pass, JSON.stringify(after.failures)).toBe(true);
@@ -87,7 +98,9 @@ describe('a server that died between scenarios', () => {
 
     const slow = { name: 'latency:query', pass: false, reason: 'query 16000 ms (budget 15000 ms)' };
     const failedOnLatency = { ...after, pass: false, failures: [slow], checks: [...after.checks, slow] };
-    expect(infraError(failedOnLatency, loaded!.scenario)).toBe('server tickets had stopped and was restarted during this scenario (search_tickets waited for it)');
+    expect(infraError(failedOnLatency, loaded!.scenario)).toBe(
+      'server tickets had stopped and was restarted during this scenario (search_tickets waited for it)',
+    );
     const failedOnAnswer = { ...failedOnLatency, failures: [{ name: 'answer', pass: false, reason: 'x' }] };
     expect(infraError(failedOnAnswer, loaded!.scenario)).toBeNull();
   });

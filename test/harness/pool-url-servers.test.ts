@@ -60,8 +60,16 @@ describe('mcpServers entries with url', () => {
     const { base } = await serveAllWithToken();
     const stdio = builtinServers(process.execPath).kb!;
     const pool = await open({ tickets: http(`${base}/tickets/mcp`), billing: http(`${base}/billing/mcp`), kb: stdio });
-    expect(pool.servers().map((s) => [s.name, s.state, s.tools])).toEqual([['tickets', 'ready', 4], ['billing', 'ready', 4], ['kb', 'ready', 4]]);
-    expect(pool.servers().map((s) => [s.transport, s.url])).toEqual([['http', `${base}/tickets/mcp`], ['http', `${base}/billing/mcp`], ['stdio', undefined]]);
+    expect(pool.servers().map((s) => [s.name, s.state, s.tools])).toEqual([
+      ['tickets', 'ready', 4],
+      ['billing', 'ready', 4],
+      ['kb', 'ready', 4],
+    ]);
+    expect(pool.servers().map((s) => [s.transport, s.url])).toEqual([
+      ['http', `${base}/tickets/mcp`],
+      ['http', `${base}/billing/mcp`],
+      ['stdio', undefined],
+    ]);
     expect(pool.servers().find((s) => s.name === 'tickets')?.pid).toBeUndefined();
     const found = await pool.callTool('get_ticket_details', { ticket_id: 'TKT-1001' });
     expect(found.server).toBe('tickets');
@@ -75,8 +83,13 @@ describe('mcpServers entries with url', () => {
   it('leaves out a URL server that cannot be reached, marked unavailable with the reason, while the others serve', async () => {
     const closed = await freePort();
     const pool = await open({ remote: http(`http://127.0.0.1:${closed}/mcp`), kb: builtinServers(process.execPath).kb! });
-    expect(pool.servers().map((s) => [s.name, s.state, s.tools])).toEqual([['remote', 'unavailable', 0], ['kb', 'ready', 4]]);
-    expect(pool.servers()[0]?.lastError).toBe(`cannot connect to http://127.0.0.1:${closed}/mcp (connection refused): is the server running?`);
+    expect(pool.servers().map((s) => [s.name, s.state, s.tools])).toEqual([
+      ['remote', 'unavailable', 0],
+      ['kb', 'ready', 4],
+    ]);
+    expect(pool.servers()[0]?.lastError).toBe(
+      `cannot connect to http://127.0.0.1:${closed}/mcp (connection refused): is the server running?`,
+    );
     expect(pool.registry.names()).toHaveLength(4);
     expect((await pool.callTool('search_solutions', { query: 'BSOD' })).envelope).toBeUndefined();
   });
@@ -93,8 +106,12 @@ describe('mcpServers entries with url', () => {
       throw new Error('expected a ServerStartError');
     };
     const closed = await freePort();
-    expect(await failure(http(`http://127.0.0.1:${closed}/mcp`))).toContain(`cannot connect to http://127.0.0.1:${closed}/mcp (connection refused): is the server running?`);
-    expect(await failure(http(`${base}/tickets/mcp`, {}))).toContain(`${base}/tickets/mcp refused the request (HTTP 401): check the server's headers (e.g. its bearer token)`);
+    expect(await failure(http(`http://127.0.0.1:${closed}/mcp`))).toContain(
+      `cannot connect to http://127.0.0.1:${closed}/mcp (connection refused): is the server running?`,
+    );
+    expect(await failure(http(`${base}/tickets/mcp`, {}))).toContain(
+      `${base}/tickets/mcp refused the request (HTTP 401): check the server's headers (e.g. its bearer token)`,
+    );
     expect(await failure(http(`${base}/nope/mcp`))).toContain(`no MCP endpoint at ${base}/nope/mcp (HTTP 404): check the path`);
   });
 
@@ -122,16 +139,24 @@ describe('url entries in a config file', () => {
         writeFileSync(file, JSON.stringify({ mcpServers: servers }));
         return file;
       };
-      const good = readConfigFile(write({ remote: { url: 'http://127.0.0.1:3100/tickets/mcp', headers: { Authorization: 'Bearer ${MY_TOKEN}' } } }), {}, { MY_TOKEN: 'abc' }).servers;
+      const good = readConfigFile(
+        write({ remote: { url: 'http://127.0.0.1:3100/tickets/mcp', headers: { Authorization: 'Bearer ${MY_TOKEN}' } } }),
+        {},
+        { MY_TOKEN: 'abc' },
+      ).servers;
       expect(good.remote).toMatchObject({ url: 'http://127.0.0.1:3100/tickets/mcp', headers: { Authorization: 'Bearer abc' } });
-      expect(() => readConfigFile(write({ remote: { url: 'http://h/mcp', headers: { Authorization: 'Bearer ${MY_TOKEN}' } } }), {}, {}))
-        .toThrow('server remote: header Authorization uses ${MY_TOKEN}, which is not set in the environment');
-      expect(() => readConfigFile(write({ both: { command: 'node', url: 'http://h/mcp' } }), {}))
-        .toThrow(/mcpServers\.both\.url: give command \(stdio\) or url \(HTTP\), not both/);
-      expect(() => readConfigFile(write({ neither: { args: ['x'] } }), {}))
-        .toThrow(/mcpServers\.neither\.command: give command \(a program to start\) or url \(a Streamable HTTP endpoint\)/);
-      expect(() => readConfigFile(write({ odd: { url: 'http://h/mcp', cwd: '/tmp' } }), {}))
-        .toThrow(/mcpServers\.odd\.cwd: cwd applies to servers started with command, not to a url/);
+      expect(() =>
+        readConfigFile(write({ remote: { url: 'http://h/mcp', headers: { Authorization: 'Bearer ${MY_TOKEN}' } } }), {}, {}),
+      ).toThrow('server remote: header Authorization uses ${MY_TOKEN}, which is not set in the environment');
+      expect(() => readConfigFile(write({ both: { command: 'node', url: 'http://h/mcp' } }), {})).toThrow(
+        /mcpServers\.both\.url: give command \(stdio\) or url \(HTTP\), not both/,
+      );
+      expect(() => readConfigFile(write({ neither: { args: ['x'] } }), {})).toThrow(
+        /mcpServers\.neither\.command: give command \(a program to start\) or url \(a Streamable HTTP endpoint\)/,
+      );
+      expect(() => readConfigFile(write({ odd: { url: 'http://h/mcp', cwd: '/tmp' } }), {})).toThrow(
+        /mcpServers\.odd\.cwd: cwd applies to servers started with command, not to a url/,
+      );
       expect(() => readConfigFile(write({ ftp: { url: 'ftp://h/mcp' } }), {})).toThrow(/url must be http:\/\/ or https:\/\//);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -145,11 +170,15 @@ describe('a scenario with a server at a URL', () => {
   it('authors and replays against the URL, with the token from the environment and a fault injected on the HTTP server', async () => {
     const { base } = await serveAllWithToken();
     const body = {
-      id: 'url-tickets', description: 'tickets at a URL, the first call faulted', turns: ['What is the status of TKT-1001?'],
+      id: 'url-tickets',
+      description: 'tickets at a URL, the first call faulted',
+      turns: ['What is the status of TKT-1001?'],
       servers: {
         tickets: { url: `${base}/tickets/mcp`, headers: { Authorization: 'Bearer ${URL_TEST_TOKEN}' } },
-        customers: { command: 'node', disabled: true }, billing: { command: 'node', disabled: true },
-        kb: { command: 'node', disabled: true }, assets: { command: 'node', disabled: true },
+        customers: { command: 'node', disabled: true },
+        billing: { command: 'node', disabled: true },
+        kb: { command: 'node', disabled: true },
+        assets: { command: 'node', disabled: true },
       },
       faults: [{ kind: 'tool_error', server: 'tickets', tool: 'get_ticket_details', call: 1 }],
       script: [
@@ -157,7 +186,16 @@ describe('a scenario with a server at a URL', () => {
         { tool_calls: [{ name: 'get_ticket_details', arguments: { ticket_id: 'TKT-1001' } }] },
         { answer: 'TKT-1001 is open.' },
       ],
-      expect: { errors: [{ tool: 'get_ticket_details', envelope: { error: 'Tool get_ticket_details reported an error' }, then_called: 'get_ticket_details' }], answer: { contains: ['TKT-1001'] } },
+      expect: {
+        errors: [
+          {
+            tool: 'get_ticket_details',
+            envelope: { error: 'Tool get_ticket_details reported an error' },
+            then_called: 'get_ticket_details',
+          },
+        ],
+        answer: { contains: ['TKT-1001'] },
+      },
     };
     const file = join(bench.dir, 'scenarios', 'url-tickets.json');
     writeFileSync(file, JSON.stringify(body));
@@ -168,8 +206,13 @@ describe('a scenario with a server at a URL', () => {
       expect(authored.pass, JSON.stringify(authored.failures)).toBe(true);
       const replayed = await runScenario(loaded, bench.options({ pools }));
       expect(replayed.pass, JSON.stringify({ f: replayed.failures, r: replayed.replay, e: replayed.error })).toBe(true);
-      expect(replayed.run?.calls.map((c) => [c.server, c.envelope?.error ?? 'ok'])).toEqual([['tickets', 'Tool get_ticket_details reported an error'], ['tickets', 'ok']]);
-      expect(replayed.faults?.injections).toEqual([{ fault: 1, kind: 'tool_error', server: 'tickets', tool: 'get_ticket_details', call: 1 }]);
+      expect(replayed.run?.calls.map((c) => [c.server, c.envelope?.error ?? 'ok'])).toEqual([
+        ['tickets', 'Tool get_ticket_details reported an error'],
+        ['tickets', 'ok'],
+      ]);
+      expect(replayed.faults?.injections).toEqual([
+        { fault: 1, kind: 'tool_error', server: 'tickets', tool: 'get_ticket_details', call: 1 },
+      ]);
       const noToken = await runScenario(loaded, bench.options({ pools: new PoolCache(ROOT) }));
       expect(noToken.error).toContain('server tickets: header Authorization uses ${URL_TEST_TOKEN}, which is not set in the environment');
     } finally {

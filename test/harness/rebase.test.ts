@@ -43,7 +43,10 @@ const load = (id: Id) => loadScenarioFile(join(dir, 'scenarios', `${id}.json`));
 const explain = (r: ScenarioResult) => JSON.stringify({ replay: r.replay, failures: r.failures, rebase: r.rebase });
 
 /** The real router with its tool results or tool definitions changed. */
-function planted(change: { result?: (name: string, content: string) => string; tools?: (tools: OpenAIFunctionTool[]) => OpenAIFunctionTool[] }) {
+function planted(change: {
+  result?: (name: string, content: string) => string;
+  tools?: (tools: OpenAIFunctionTool[]) => OpenAIFunctionTool[];
+}) {
   return (router: ToolRouter): ToolRouter => ({
     openAITools: () => (change.tools ? change.tools([...router.openAITools()]) : router.openAITools()),
     serverOf: (name) => router.serverOf(name),
@@ -94,23 +97,39 @@ describe('drift triage and rebase', () => {
 
     const drifted = await runScenario(load('assignees'), options({ breakRouter: renamedAssignee }));
     expect(drifted.pass).toBe(false);
-    expect(drifted.replay).toEqual([expect.objectContaining({ kind: 'data', change: 'search_tickets result tickets[].assignee: "Sarah Lee" → "Sara Leigh"' })]);
+    expect(drifted.replay).toEqual([
+      expect.objectContaining({ kind: 'data', change: 'search_tickets result tickets[].assignee: "Sarah Lee" → "Sara Leigh"' }),
+    ]);
 
     const rebased = await runScenario(load('assignees'), options({ breakRouter: renamedAssignee, mode: 'rebase' }));
-    expect(rebased.rebase).toEqual({ outcome: 'rebased', reasons: ['data: search_tickets result tickets[].assignee: "Sarah Lee" → "Sara Leigh"'] });
+    expect(rebased.rebase).toEqual({
+      outcome: 'rebased',
+      reasons: ['data: search_tickets result tickets[].assignee: "Sarah Lee" → "Sara Leigh"'],
+    });
     const after = JSON.parse(cassetteText('assignees'));
-    expect(after).toMatchObject({ source: 'authored', recorded_at: before.recorded_at, rebased: { from: before.recorded_at, changes: rebased.rebase?.reasons } });
+    expect(after).toMatchObject({
+      source: 'authored',
+      recorded_at: before.recorded_at,
+      rebased: { from: before.recorded_at, changes: rebased.rebase?.reasons },
+    });
     expect(Date.parse(after.rebased.at)).toBeGreaterThanOrEqual(Date.parse(before.recorded_at));
     expect(after.interactions[1].request.messages[3].content).toContain('Sara Leigh');
-    expect(after.interactions.map((i: { response: unknown }) => i.response)).toEqual(before.interactions.map((i: { response: unknown }) => i.response));
+    expect(after.interactions.map((i: { response: unknown }) => i.response)).toEqual(
+      before.interactions.map((i: { response: unknown }) => i.response),
+    );
     expect(after.stale_responses).toBeUndefined();
-    expect(await runScenario(load('untouched'), options({ mode: 'rebase' }))).toMatchObject({ pass: true, rebase: { outcome: 'unchanged' } });
+    expect(await runScenario(load('untouched'), options({ mode: 'rebase' }))).toMatchObject({
+      pass: true,
+      rebase: { outcome: 'unchanged' },
+    });
     expect(cassetteText('untouched')).toBe(untouched);
 
     const replayed = await runScenario(load('assignees'), options({ breakRouter: renamedAssignee }));
     expect(replayed.pass, explain(replayed)).toBe(true);
     const again = cassetteText('assignees');
-    expect((await runScenario(load('assignees'), options({ breakRouter: renamedAssignee, mode: 'rebase' }))).rebase?.outcome).toBe('unchanged');
+    expect((await runScenario(load('assignees'), options({ breakRouter: renamedAssignee, mode: 'rebase' }))).rebase?.outcome).toBe(
+      'unchanged',
+    );
     expect(cassetteText('assignees')).toBe(again);
   });
 
@@ -118,36 +137,48 @@ describe('drift triage and rebase', () => {
     await authorAll();
     const original = cassetteText('assignees');
     // TKT-1004 is no longer critical: the search returns TKT-1001 alone.
-    const demoted = planted({ result: (name, content) => {
-      if (name !== 'search_tickets') return content;
-      const body = JSON.parse(content) as { tickets: { ticket_id: string }[]; count?: number };
-      return JSON.stringify({ ...body, tickets: body.tickets.filter((t) => t.ticket_id !== 'TKT-1004'), count: 1 });
-    } });
+    const demoted = planted({
+      result: (name, content) => {
+        if (name !== 'search_tickets') return content;
+        const body = JSON.parse(content) as { tickets: { ticket_id: string }[]; count?: number };
+        return JSON.stringify({ ...body, tickets: body.tickets.filter((t) => t.ticket_id !== 'TKT-1004'), count: 1 });
+      },
+    });
     const result = await runScenario(load('assignees'), options({ breakRouter: demoted, mode: 'rebase' }));
     expect(result.pass).toBe(false);
-    expect(result.rebase).toEqual({ outcome: 'refused', reasons: ["[grounded] answer mentions TKT-1004, which no tool returned (nor the user's messages)"] });
+    expect(result.rebase).toEqual({
+      outcome: 'refused',
+      reasons: ["[grounded] answer mentions TKT-1004, which no tool returned (nor the user's messages)"],
+    });
     expect(cassetteText('assignees')).toBe(original);
   });
 
   it('reports a renamed argument as a contract break naming the call, in replay and in a refused rebase', async () => {
     await authorAll();
     const original = cassetteText('assignees');
-    const renamed = planted({ tools: (tools) => tools.map((t) => {
-      if (t.function.name !== 'search_tickets') return t;
-      const { customer_id: moved, ...rest } = (t.function.parameters.properties ?? {}) as Record<string, unknown>;
-      return { ...t, function: { ...t.function, parameters: { ...t.function.parameters, properties: { ...rest, customer: moved } } } };
-    }) });
+    const renamed = planted({
+      tools: (tools) =>
+        tools.map((t) => {
+          if (t.function.name !== 'search_tickets') return t;
+          const { customer_id: moved, ...rest } = (t.function.parameters.properties ?? {}) as Record<string, unknown>;
+          return { ...t, function: { ...t.function, parameters: { ...t.function.parameters, properties: { ...rest, customer: moved } } } };
+        }),
+    });
     const replayed = await runScenario(load('assignees'), options({ breakRouter: renamed }));
     expect(replayed.pass).toBe(false);
     expect(replayed.replay[0]).toMatchObject({
-      code: 'tools_changed', kind: 'contract',
+      code: 'tools_changed',
+      kind: 'contract',
       change: 'search_tickets refuses a recorded call: the argument "customer_id" is now "customer"',
       diff: 'search_tickets({"customer_id":"CUST-001","priority":"critical"}): the argument "customer_id" is now "customer"',
     });
     expect(replayed.run).toBeUndefined();
     const rebased = await runScenario(load('assignees'), options({ breakRouter: renamed, mode: 'rebase' }));
     // Counted as refused, with the reason, so a rebase's summary adds up to the scenarios it ran.
-    expect(rebased.rebase).toEqual({ outcome: 'refused', reasons: ['[tools_changed] contract: search_tickets refuses a recorded call: the argument "customer_id" is now "customer"'] });
+    expect(rebased.rebase).toEqual({
+      outcome: 'refused',
+      reasons: ['[tools_changed] contract: search_tickets refuses a recorded call: the argument "customer_id" is now "customer"'],
+    });
     expect(rebased.pass).toBe(false);
     expect(cassetteText('assignees')).toBe(original);
   });
@@ -156,8 +187,14 @@ describe('drift triage and rebase', () => {
     await authorAll();
     const live = JSON.parse(cassetteText('untouched'));
     writeFileSync(cassettePath('untouched'), JSON.stringify({ ...live, source: 'live' }));
-    const reworded = planted({ tools: (tools) => tools.map((t) => (t.function.name === 'search_solutions'
-      ? { ...t, function: { ...t.function, description: `${t.function.description} Prefer short queries.` } } : t)) });
+    const reworded = planted({
+      tools: (tools) =>
+        tools.map((t) =>
+          t.function.name === 'search_solutions'
+            ? { ...t, function: { ...t.function, description: `${t.function.description} Prefer short queries.` } }
+            : t,
+        ),
+    });
 
     const drifted = await runScenario(load('untouched'), options({ breakRouter: reworded }));
     expect(drifted.replay).toEqual([expect.objectContaining({ kind: 'prompt', change: 'search_solutions description reworded' })]);
@@ -165,7 +202,10 @@ describe('drift triage and rebase', () => {
 
     const rebased = await runScenario(load('untouched'), options({ breakRouter: reworded, mode: 'rebase' }));
     expect(rebased.rebase?.outcome, explain(rebased)).toBe('rebased');
-    expect(JSON.parse(cassetteText('untouched'))).toMatchObject({ source: 'live', stale_responses: ['search_solutions description reworded'] });
+    expect(JSON.parse(cassetteText('untouched'))).toMatchObject({
+      source: 'live',
+      stale_responses: ['search_solutions description reworded'],
+    });
     const replayed = await runScenario(load('untouched'), options({ breakRouter: reworded }));
     expect(replayed.pass, explain(replayed)).toBe(true);
     expect(replayed.staleResponses).toEqual(['search_solutions description reworded']);

@@ -12,8 +12,10 @@ import { useReplayBench } from '../support/replay-bench.ts';
 const bench = useReplayBench('fault-scenarios');
 
 const ONLY_TICKETS = {
-  customers: { command: 'node', disabled: true }, billing: { command: 'node', disabled: true },
-  kb: { command: 'node', disabled: true }, assets: { command: 'node', disabled: true },
+  customers: { command: 'node', disabled: true },
+  billing: { command: 'node', disabled: true },
+  kb: { command: 'node', disabled: true },
+  assets: { command: 'node', disabled: true },
 };
 
 const TOOL_ERROR = {
@@ -26,7 +28,13 @@ const TOOL_ERROR = {
     { answer: 'TKT-1001 is open.' },
   ],
   expect: {
-    errors: [{ tool: 'get_ticket_details', envelope: { error: 'Tool get_ticket_details reported an error', retryable: true }, then_called: 'get_ticket_details' }],
+    errors: [
+      {
+        tool: 'get_ticket_details',
+        envelope: { error: 'Tool get_ticket_details reported an error', retryable: true },
+        then_called: 'get_ticket_details',
+      },
+    ],
     answer: { contains: ['TKT-1001'] },
   },
 };
@@ -52,12 +60,19 @@ describe('faults declared in a scenario', () => {
     expect(replayed.pass, why(replayed)).toBe(true);
     const first = replayed.run?.calls[0];
     expect(first?.envelope).toMatchObject({ reason: 'ticket store is read-only', retryable: true });
-    expect(replayed.checks.find((c) => c.name === 'faults:injected')?.reason).toBe('injected tool_error on tickets.get_ticket_details (call 1)');
+    expect(replayed.checks.find((c) => c.name === 'faults:injected')?.reason).toBe(
+      'injected tool_error on tickets.get_ticket_details (call 1)',
+    );
 
-    const changed = await runScenario(write('tool-error', { ...TOOL_ERROR, faults: [{ kind: 'protocol_error', tool: 'get_ticket_details', call: 1 }] }), options());
+    const changed = await runScenario(
+      write('tool-error', { ...TOOL_ERROR, faults: [{ kind: 'protocol_error', tool: 'get_ticket_details', call: 1 }] }),
+      options(),
+    );
     expect(changed.pass).toBe(false);
     expect(changed.replay.map((f) => f.code)).toEqual(['faults_changed']);
-    expect(changed.replay[0]?.reason).toContain('the scenario injects protocol_error on tool get_ticket_details, call 1, but its cassette was recorded with tool_error on tool get_ticket_details, call 1');
+    expect(changed.replay[0]?.reason).toContain(
+      'the scenario injects protocol_error on tool get_ticket_details, call 1, but its cassette was recorded with tool_error on tool get_ticket_details, call 1',
+    );
 
     const none = await runScenario(write('tool-error', { ...TOOL_ERROR, faults: undefined }), options());
     expect(none.replay[0]?.reason).toContain('the scenario injects no faults');
@@ -69,12 +84,18 @@ describe('faults declared in a scenario', () => {
       options({ mode: 'author' }),
     );
     expect(result.pass).toBe(false);
-    expect(result.error).toContain('fault 1 (crash on tickets.get_ticket) names tool "get_ticket", which server tickets offers (its tools: find_similar_tickets, get_ticket_details, get_ticket_metrics, search_tickets)');
+    expect(result.error).toContain(
+      'fault 1 (crash on tickets.get_ticket) names tool "get_ticket", which server tickets offers (its tools: find_similar_tickets, get_ticket_details, get_ticket_metrics, search_tickets)',
+    );
   });
 
   it('fails the faults:injected check when a fault aimed at a call never hits one', async () => {
     const result = await runScenario(
-      write('never-hit', { ...TOOL_ERROR, faults: [{ kind: 'hang', tool: 'get_ticket_details', call: 3 }], expect: { answer: { contains: ['TKT-1001'] } } }),
+      write('never-hit', {
+        ...TOOL_ERROR,
+        faults: [{ kind: 'hang', tool: 'get_ticket_details', call: 3 }],
+        expect: { answer: { contains: ['TKT-1001'] } },
+      }),
       options({ mode: 'author' }),
     );
     expect(result.pass).toBe(false);
@@ -87,7 +108,9 @@ describe('faults declared in a scenario', () => {
     const body = {
       ...TOOL_ERROR,
       faults: [{ kind: 'crash', server: 'tickets', call: 1 }],
-      expect: { errors: [{ tool: 'get_ticket_details', envelope: { error: 'Server tickets stopped during the call to get_ticket_details' } }] },
+      expect: {
+        errors: [{ tool: 'get_ticket_details', envelope: { error: 'Server tickets stopped during the call to get_ticket_details' } }],
+      },
     };
     const result = await runScenario(write('crash', body), options({ mode: 'author' }));
     expect(result.pass, why(result)).toBe(true);
@@ -98,8 +121,18 @@ describe('faults declared in a scenario', () => {
 
   it('refuses a fault field that does not apply to its kind, naming the field', () => {
     const file = join(bench.dir, 'scenarios', 'bad-field.json');
-    writeFileSync(file, JSON.stringify({ id: 'bad-field', description: 'x', turns: ['x'], faults: [{ kind: 'slow', size_bytes: 5, call: 1, probability: 0.5 }], expect: {} }));
-    expect(() => readScenarioFile(file)).toThrow(/faults\.0\.probability: give call or probability, not both[\s\S]*faults\.0\.size_bytes: size_bytes only applies to oversized faults, not slow/);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'bad-field',
+        description: 'x',
+        turns: ['x'],
+        faults: [{ kind: 'slow', size_bytes: 5, call: 1, probability: 0.5 }],
+        expect: {},
+      }),
+    );
+    expect(() => readScenarioFile(file)).toThrow(
+      /faults\.0\.probability: give call or probability, not both[\s\S]*faults\.0\.size_bytes: size_bytes only applies to oversized faults, not slow/,
+    );
   });
 });
-

@@ -24,15 +24,25 @@ const fakes: FakeOpenAI[] = [];
 
 function scenario(id: string): LoadedScenario {
   const file = join(dir, 'scenarios', `${id}.json`);
-  writeFileSync(file, JSON.stringify({
-    id, description: `trials: ${id}`, turns: [QUESTION],
-    script: [{ tool_calls: [SEARCH] }, { answer: GOOD }],
-    expect: { tools: { calls: [{ name: SEARCH.name, args: SEARCH.arguments }] }, answer: { contains: ['TKT-1001', 'TKT-1004'] } },
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      id,
+      description: `trials: ${id}`,
+      turns: [QUESTION],
+      script: [{ tool_calls: [SEARCH] }, { answer: GOOD }],
+      expect: { tools: { calls: [{ name: SEARCH.name, args: SEARCH.arguments }] }, answer: { contains: ['TKT-1001', 'TKT-1004'] } },
+    }),
+  );
   return loadScenarioFile(file);
 }
 
-const options = (extra: Partial<RunOptions> = {}): RunOptions => ({ mode: 'author', pools, recordingsDir: join(dir, 'recordings'), ...extra });
+const options = (extra: Partial<RunOptions> = {}): RunOptions => ({
+  mode: 'author',
+  pools,
+  recordingsDir: join(dir, 'recordings'),
+  ...extra,
+});
 const answerOf = (result: ScenarioResult) => result.run?.transcripts.at(-1)?.answer;
 
 beforeAll(() => {
@@ -54,13 +64,43 @@ describe('runTrials', () => {
   it('runs every trial of every scenario, keeps them in trial order and reports each as it ends', async () => {
     const scenarios = [scenario('order-a'), scenario('order-b')];
     const reported: [string, number, number, number][] = [];
-    const runs = await runTrials(scenarios, options(), 3, 2, (result, trial, done, total) => reported.push([result.id, trial, done, total]));
+    const runs = await runTrials(scenarios, options(), 3, 2, (result, trial, done, total) =>
+      reported.push([result.id, trial, done, total]),
+    );
     expect(runs.map((r) => [r.loaded.scenario.id, r.results.map((t) => [t.id, t.pass])])).toEqual([
-      ['order-a', [['order-a', true], ['order-a', true], ['order-a', true]]],
-      ['order-b', [['order-b', true], ['order-b', true], ['order-b', true]]],
+      [
+        'order-a',
+        [
+          ['order-a', true],
+          ['order-a', true],
+          ['order-a', true],
+        ],
+      ],
+      [
+        'order-b',
+        [
+          ['order-b', true],
+          ['order-b', true],
+          ['order-b', true],
+        ],
+      ],
     ]);
-    expect(reported.map(([, , done, total]) => [done, total])).toEqual([[1, 6], [2, 6], [3, 6], [4, 6], [5, 6], [6, 6]]);
-    expect(reported.map(([id, trial]) => `${id}#${trial}`).sort()).toEqual(['order-a#1', 'order-a#2', 'order-a#3', 'order-b#1', 'order-b#2', 'order-b#3']);
+    expect(reported.map(([, , done, total]) => [done, total])).toEqual([
+      [1, 6],
+      [2, 6],
+      [3, 6],
+      [4, 6],
+      [5, 6],
+      [6, 6],
+    ]);
+    expect(reported.map(([id, trial]) => `${id}#${trial}`).sort()).toEqual([
+      'order-a#1',
+      'order-a#2',
+      'order-a#3',
+      'order-b#1',
+      'order-b#2',
+      'order-b#3',
+    ]);
   });
 
   it('still runs every trial when asked for no concurrency at all', async () => {
@@ -70,26 +110,49 @@ describe('runTrials', () => {
 
   it('reports a trial that broke the harness as failed with the reason, and lets the others run', async () => {
     let broken = 0;
-    const runs = await runTrials([scenario('crashing')], options({
-      breakRouter: (router) => {
-        broken += 1;
-        if (broken === 2) throw new Error('router exploded');
-        return router;
-      },
-    }), 3, 1);
+    const runs = await runTrials(
+      [scenario('crashing')],
+      options({
+        breakRouter: (router) => {
+          broken += 1;
+          if (broken === 2) throw new Error('router exploded');
+          return router;
+        },
+      }),
+      3,
+      1,
+    );
     const [first, second, third] = runs[0]?.results ?? [];
     expect(first?.pass).toBe(true);
-    expect(second).toMatchObject({ id: 'crashing', mode: 'record', pass: false, error: 'the harness failed: router exploded', durationMs: 0, checks: [], run: undefined });
+    expect(second).toMatchObject({
+      id: 'crashing',
+      mode: 'record',
+      pass: false,
+      error: 'the harness failed: router exploded',
+      durationMs: 0,
+      checks: [],
+      run: undefined,
+    });
     expect(third?.pass).toBe(true);
   });
 
-  it('keeps the first passing trial\'s recording, not a later failing one, and the last one when none passed', async () => {
+  it("keeps the first passing trial's recording, not a later failing one, and the last one when none passed", async () => {
     const turn = (answer: string) => [{ turn: { toolCalls: [SEARCH] } }, { turn: { answer } }] as const;
-    const agent = await startFakeOpenAI([...turn('No idea.'), ...turn(GOOD), ...turn('Only TKT-1001.'), ...turn('Nothing.'), ...turn('Still nothing.')]);
+    const agent = await startFakeOpenAI([
+      ...turn('No idea.'),
+      ...turn(GOOD),
+      ...turn('Only TKT-1001.'),
+      ...turn('Nothing.'),
+      ...turn('Still nothing.'),
+    ]);
     fakes.push(agent);
     const live = { apiKey: 'sk-trials', baseURL: agent.url, model: 'fake-model', maxRetries: 0 };
     const [flaky] = await runTrials([scenario('keeps-passing')], options({ mode: 'record', live }), 3, 1);
-    expect(flaky?.results.map((r) => [r.pass, answerOf(r)])).toEqual([[false, 'No idea.'], [true, GOOD], [false, 'Only TKT-1001.']]);
+    expect(flaky?.results.map((r) => [r.pass, answerOf(r)])).toEqual([
+      [false, 'No idea.'],
+      [true, GOOD],
+      [false, 'Only TKT-1001.'],
+    ]);
     const kept = readFileSync(join(dir, 'recordings', 'keeps-passing.json'), 'utf8');
     expect(kept).toContain(GOOD);
     expect(kept).not.toContain('Only TKT-1001.');
@@ -116,7 +179,7 @@ describe('runTrials', () => {
     }
   });
 
-  it('leaves no listener on the run\'s abort signal once its scenarios are over, however many ran', async () => {
+  it("leaves no listener on the run's abort signal once its scenarios are over, however many ran", async () => {
     const { ReplayHub } = await import('../../src/harness/cassettes/replay-hub.ts');
     const hub = new ReplayHub();
     hub.open();

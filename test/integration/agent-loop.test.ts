@@ -53,13 +53,17 @@ function toolMessages(request: ChatRequest | undefined): { tool_call_id: string;
 /** A model whose every call waits until the request is aborted; `called` resolves at the first call. */
 function hangingModel() {
   let started!: () => void;
-  const called = new Promise<void>((resolve) => { started = resolve; });
+  const called = new Promise<void>((resolve) => {
+    started = resolve;
+  });
   const model: ModelClient = {
     model: 'hanging-model',
     complete(_request, options = {}): Promise<ChatResponse> {
       started();
       return new Promise((_resolve, reject) => {
-        options.signal?.addEventListener('abort', () => reject(new ModelError('aborted', 'The model request was cancelled.')), { once: true });
+        options.signal?.addEventListener('abort', () => reject(new ModelError('aborted', 'The model request was cancelled.')), {
+          once: true,
+        });
       });
     },
   };
@@ -74,10 +78,19 @@ describe('agent loop with scripted model and the real servers', () => {
     model.assertComplete();
     expect(transcript).toMatchObject({ stop_reason: 'final_answer', iterations: 2, answer: ANSWER, query: QUESTION });
     expect(transcript.events.map((e) => e.type)).toEqual([
-      'user', 'model_request', 'model_response', 'tool_call', 'tool_result', 'model_request', 'model_response', 'final_answer',
+      'user',
+      'model_request',
+      'model_response',
+      'tool_call',
+      'tool_result',
+      'model_request',
+      'model_response',
+      'final_answer',
     ]);
     expect(transcript.events.find((e) => e.type === 'tool_call')).toMatchObject({
-      name: 'search_tickets', server: 'tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' },
+      name: 'search_tickets',
+      server: 'tickets',
+      arguments: { customer_id: 'CUST-001', priority: 'critical' },
     });
     const [result] = toolMessages(model.requests[1]);
     expect(JSON.parse(result?.content ?? '{}').tickets.map((t: { ticket_id: string }) => t.ticket_id)).toEqual(['TKT-1001', 'TKT-1004']);
@@ -85,7 +98,7 @@ describe('agent loop with scripted model and the real servers', () => {
     expect(messages.at(-1)).toEqual({ role: 'assistant', content: ANSWER });
   });
 
-  it('states today\'s date in the system prompt it sends first', async () => {
+  it("states today's date in the system prompt it sends first", async () => {
     const model = new ScriptedModel([{ answer: 'Hello.' }]);
     await runQuery({ model, tools: pool, query: 'Hi', systemPrompt: PROMPT });
 
@@ -120,22 +133,34 @@ describe('agent loop with scripted model and the real servers', () => {
     expect(answered[0]?.content).toContain('TKT-1004');
     expect(answered[1]?.content).toContain('CUST-001');
     expect(answered[2]?.content).toContain('"remaining_days":-45');
-    expect(transcript.events.filter((e) => e.type === 'tool_result').map((e) => e.type === 'tool_result' && e.server))
-      .toEqual(['tickets', 'customers', 'assets']);
+    expect(transcript.events.filter((e) => e.type === 'tool_result').map((e) => e.type === 'tool_result' && e.server)).toEqual([
+      'tickets',
+      'customers',
+      'assets',
+    ]);
   });
 
   it.each([
     {
-      what: 'an unknown tool name', call: { name: 'search_ticket', arguments: { priority: 'critical' } },
-      error: 'Tool search_ticket not found', reason: 'No connected server offers a tool named "search_ticket"', follow: 'search_tickets',
+      what: 'an unknown tool name',
+      call: { name: 'search_ticket', arguments: { priority: 'critical' } },
+      error: 'Tool search_ticket not found',
+      reason: 'No connected server offers a tool named "search_ticket"',
+      follow: 'search_tickets',
     },
     {
-      what: 'arguments that are not valid JSON', call: { name: 'search_tickets', arguments: '{"customer_id": "CUST-001"' },
-      error: 'Malformed arguments for search_tickets', reason: 'they are not valid JSON', follow: 'search_tickets',
+      what: 'arguments that are not valid JSON',
+      call: { name: 'search_tickets', arguments: '{"customer_id": "CUST-001"' },
+      error: 'Malformed arguments for search_tickets',
+      reason: 'they are not valid JSON',
+      follow: 'search_tickets',
     },
     {
-      what: 'arguments that are a JSON array', call: { name: 'search_tickets', arguments: '["CUST-001"]' },
-      error: 'Malformed arguments for search_tickets', reason: 'got an array', follow: 'search_tickets',
+      what: 'arguments that are a JSON array',
+      call: { name: 'search_tickets', arguments: '["CUST-001"]' },
+      error: 'Malformed arguments for search_tickets',
+      reason: 'got an array',
+      follow: 'search_tickets',
     },
   ])('sends $what back as an envelope and continues to the final answer', async ({ call, error, reason, follow }) => {
     const { router, calls } = recordingRouter();
@@ -182,8 +207,17 @@ describe('agent loop with scripted model and the real servers', () => {
 
     model.assertComplete();
     expect(transcript).toMatchObject({ stop_reason: 'model_error', iterations: 2, answer: null });
-    expect(transcript.events.find((e) => e.type === 'tool_result')).toMatchObject({ server: 'tickets', content: expect.stringContaining('TKT-1004') });
-    expect(transcript.events.at(-1)).toMatchObject({ type: 'model_error', iteration: 2, kind: 'rate_limit', status: 429, message: failure.message });
+    expect(transcript.events.find((e) => e.type === 'tool_result')).toMatchObject({
+      server: 'tickets',
+      content: expect.stringContaining('TKT-1004'),
+    });
+    expect(transcript.events.at(-1)).toMatchObject({
+      type: 'model_error',
+      iteration: 2,
+      kind: 'rate_limit',
+      status: 429,
+      message: failure.message,
+    });
     expect(messages).toEqual(history);
   });
 
@@ -203,7 +237,13 @@ describe('agent loop with scripted model and the real servers', () => {
   it('carries the conversation into the next question', async () => {
     const model = new ScriptedModel([SEARCH_CRITICAL, { answer: ANSWER }, { answer: 'Sarah Lee has TKT-1004.' }]);
     const first = await runQuery({ model, tools: pool, query: QUESTION, systemPrompt: PROMPT });
-    const second = await runQuery({ model, tools: pool, query: 'Which of them is Sarah Lee on?', systemPrompt: PROMPT, history: first.messages });
+    const second = await runQuery({
+      model,
+      tools: pool,
+      query: 'Which of them is Sarah Lee on?',
+      systemPrompt: PROMPT,
+      history: first.messages,
+    });
 
     model.assertComplete();
     expect(second.transcript.answer).toBe('Sarah Lee has TKT-1004.');

@@ -87,8 +87,12 @@ async function helpdesk(args: string[], options: RunOptions = {}): Promise<Run> 
   children.add(child);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
     child.on('close', (code, signal) => done({ code, signal }));
   });
@@ -140,7 +144,10 @@ describe('helpdesk CLI as a child process', () => {
     expect(first?.body.messages[1]).toEqual({ role: 'user', content: QUESTION });
     expect(first?.body.tools.map((t: { function: { name: string } }) => t.function.name).sort()).toEqual([...ALL_TOOLS].sort());
     const [assistant, toolMessage] = second?.body.messages.slice(-2) ?? [];
-    expect(assistant.tool_calls[0].function).toEqual({ name: 'search_tickets', arguments: '{"customer_id":"CUST-001","priority":"critical"}' });
+    expect(assistant.tool_calls[0].function).toEqual({
+      name: 'search_tickets',
+      arguments: '{"customer_id":"CUST-001","priority":"critical"}',
+    });
     expect(toolMessage).toMatchObject({ role: 'tool', tool_call_id: assistant.tool_calls[0].id });
     const tickets = JSON.parse(toolMessage.content).tickets.map((t: { ticket_id: string }) => t.ticket_id);
     expect(tickets).toEqual(['TKT-1001', 'TKT-1004']);
@@ -157,19 +164,35 @@ describe('helpdesk CLI as a child process', () => {
     expect(run.code).toBe(0);
     const transcript = TranscriptSchema.parse(JSON.parse(run.stdout));
     expect(transcript).toMatchObject({
-      query: QUESTION, stop_reason: 'final_answer', iterations: 2, answer: 'TKT-1001 and TKT-1004.',
+      query: QUESTION,
+      stop_reason: 'final_answer',
+      iterations: 2,
+      answer: 'TKT-1001 and TKT-1004.',
       usage: { prompt_tokens: 520, completion_tokens: 55, total_tokens: 575 },
     });
     const call = transcript.events.find((e) => e.type === 'tool_call');
     const result = transcript.events.find((e) => e.type === 'tool_result');
     expect(call).toMatchObject({ name: 'search_tickets', server: 'tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } });
-    expect(result).toMatchObject({ name: 'search_tickets', server: 'tickets', is_error: false, content: expect.stringContaining('TKT-1004') });
+    expect(result).toMatchObject({
+      name: 'search_tickets',
+      server: 'tickets',
+      is_error: false,
+      content: expect.stringContaining('TKT-1004'),
+    });
     expect(run.stdout + run.stderr).not.toContain(API_KEY);
   });
 
   it.each([
-    { what: 'a 401', reply: { status: 401, json: { error: { message: 'Incorrect API key provided' } } }, says: 'rejected the API key (HTTP 401)' },
-    { what: 'a 429', reply: { status: 429, json: { error: { message: 'Rate limit reached' } } }, says: 'rate-limiting this key (HTTP 429)' },
+    {
+      what: 'a 401',
+      reply: { status: 401, json: { error: { message: 'Incorrect API key provided' } } },
+      says: 'rejected the API key (HTTP 401)',
+    },
+    {
+      what: 'a 429',
+      reply: { status: 429, json: { error: { message: 'Rate limit reached' } } },
+      says: 'rate-limiting this key (HTTP 429)',
+    },
     { what: 'a 500', reply: { status: 500, json: { error: { message: 'internal' } } }, says: 'The model API failed with HTTP 500' },
     { what: 'JSON that is not a chat completion', reply: { status: 200, json: { hello: 'world' } }, says: 'not a chat completion' },
   ])('exits 1 and explains $what from the model API', async ({ reply, says }) => {
@@ -264,9 +287,12 @@ describe('helpdesk CLI as a child process', () => {
   it('exits 3 naming a server that fails to start and its stderr, and leaves no server behind', async () => {
     const server = await fakeOpenAI(WORKED_EXAMPLE);
     const config = join(cwd, 'broken.json');
-    await writeFile(config, JSON.stringify({
-      mcpServers: { broken: { command: 'node', args: ['-e', "process.stderr.write('boom'); process.exit(1)"] } },
-    }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        mcpServers: { broken: { command: 'node', args: ['-e', "process.stderr.write('boom'); process.exit(1)"] } },
+      }),
+    );
     const run = await helpdesk(['ask', '--config', config, QUESTION], { env: liveEnv(server) });
 
     expect(run.code).toBe(3);
@@ -330,10 +356,21 @@ describe('helpdesk CLI as a child process', () => {
     const run = await helpdesk(['tools', '--json']);
 
     expect(run.code).toBe(0);
-    const listing = JSON.parse(run.stdout) as { servers: { name: string; state: string; tools: number }[]; tools: { name: string; server: string }[] };
-    expect(listing.servers).toEqual(SERVERS.map((s) => ({
-      name: s.folder, transport: 'stdio', state: 'ready', tools: 4, resources: expect.any(Number), resource_templates: [expect.stringMatching(/^helpdesk:\/\/\w+\/\{\w+\}$/)], prompts: expect.any(Array),
-    })));
+    const listing = JSON.parse(run.stdout) as {
+      servers: { name: string; state: string; tools: number }[];
+      tools: { name: string; server: string }[];
+    };
+    expect(listing.servers).toEqual(
+      SERVERS.map((s) => ({
+        name: s.folder,
+        transport: 'stdio',
+        state: 'ready',
+        tools: 4,
+        resources: expect.any(Number),
+        resource_templates: [expect.stringMatching(/^helpdesk:\/\/\w+\/\{\w+\}$/)],
+        prompts: expect.any(Array),
+      })),
+    );
     expect(listing.servers.map((s) => (s as unknown as { resources: number }).resources)).toEqual([15, 8, 15, 10, 12]);
     expect(listing.tools.map((t) => `${t.server}/${t.name}`)).toEqual(SERVERS.flatMap((s) => s.tools.map((t) => `${s.folder}/${t}`)));
   });

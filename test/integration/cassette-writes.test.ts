@@ -15,7 +15,9 @@ const SOURCE = join(ROOT, 'recordings', 'critical-tickets-cust-001.json');
 
 /** Starts the writer loop, waits until it writes, kills it with SIGKILL after `ms`, and returns the file's text. */
 async function killDuringWrites(target: string, ms: number): Promise<string> {
-  const child = spawn(process.execPath, [join(ROOT, 'test', 'fixtures', 'writers', 'cassette-writer.ts'), target, SOURCE, '30'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(ROOT, 'test', 'fixtures', 'writers', 'cassette-writer.ts'), target, SOURCE, '30'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
   await new Promise((r) => setTimeout(r, ms));
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -25,7 +27,9 @@ async function killDuringWrites(target: string, ms: number): Promise<string> {
 }
 
 describe('cassette writes', () => {
-  it('leaves the whole old or the whole new cassette when the writer is killed with SIGKILL mid-write, 5 times out of 5', { timeout: 60_000 }, async () => {
+  it('leaves the whole old or the whole new cassette when the writer is killed with SIGKILL mid-write, 5 times out of 5', {
+    timeout: 60_000,
+  }, async () => {
     const original = readFileSync(SOURCE, 'utf8');
     const outcomes: string[] = [];
     for (const ms of [40, 90, 150, 230, 320]) {

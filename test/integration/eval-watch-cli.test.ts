@@ -23,7 +23,10 @@ let exited: Promise<number | null>;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'helpdesk-watch-'));
   project = join(work, 'evals');
-  const init = await promisify(execFile)(process.execPath, [HELPDESK, 'init', project, '--server', `everything=node ${EVERYTHING} stdio`], { cwd: work, env: childEnv() });
+  const init = await promisify(execFile)(process.execPath, [HELPDESK, 'init', project, '--server', `everything=node ${EVERYTHING} stdio`], {
+    cwd: work,
+    env: childEnv(),
+  });
   expect(init.stdout).toContain('replayed it: pass');
 }, 60_000);
 
@@ -67,8 +70,12 @@ async function serversOfProject(): Promise<number[]> {
 describe('helpdesk eval --watch', () => {
   it('runs what each change touches, keeps watching through a broken file, and stops on Ctrl+C', { timeout: 120_000 }, async () => {
     watcher = spawn(process.execPath, [HELPDESK, 'eval', '--watch'], { cwd: project, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    watcher.stdout?.on('data', (chunk) => { out += chunk; });
-    watcher.stderr?.on('data', (chunk) => { out += chunk; });
+    watcher.stdout?.on('data', (chunk) => {
+      out += chunk;
+    });
+    watcher.stderr?.on('data', (chunk) => {
+      out += chunk;
+    });
     exited = new Promise((done) => watcher?.on('close', (code) => done(code)));
     const first = await waitFor(/watching for changes/, 0);
     expect(first).toContain('replay: 1 passed, 0 failed');
@@ -85,7 +92,9 @@ describe('helpdesk eval --watch', () => {
     expect(added).not.toContain(ID);
 
     // An edited scenario runs alone, and fails on what the edit changed.
-    const edited = await change(() => writeFileSync(scenarioFile, original.replace('contains: ["example message"]', 'contains: ["something else"]')));
+    const edited = await change(() =>
+      writeFileSync(scenarioFile, original.replace('contains: ["example message"]', 'contains: ["something else"]')),
+    );
     expect(edited).toMatch(new RegExp(`\\[1/1\\] FAIL ${ID}`));
     expect(edited).toContain('expected to contain "something else"');
     expect(edited).not.toContain('second');
@@ -106,7 +115,9 @@ describe('helpdesk eval --watch', () => {
     // The prompt changed: everything runs on fresh servers, and replay sees the request drift.
     const before = await serversOfProject();
     expect(before).toHaveLength(1);
-    const prompted = await change(() => writeFileSync(join(project, 'prompts', 'system.md'), `${readFileSync(join(project, 'prompts', 'system.md'), 'utf8')}Be brief.\n`));
+    const prompted = await change(() =>
+      writeFileSync(join(project, 'prompts', 'system.md'), `${readFileSync(join(project, 'prompts', 'system.md'), 'utf8')}Be brief.\n`),
+    );
     expect(prompted).toMatch(/\[2\/2\]/);
     expect(prompted).toContain('Be brief.');
     const after = await serversOfProject();
@@ -123,18 +134,29 @@ describe('helpdesk eval --watch', () => {
     expect(await serversOfProject()).toEqual([]);
   });
 
-  it('stops its eval process and servers at once, writing nothing more, when the watcher is killed (SIGTERM, SIGKILL)', { timeout: 60_000 }, async () => {
+  it('stops its eval process and servers at once, writing nothing more, when the watcher is killed (SIGTERM, SIGKILL)', {
+    timeout: 60_000,
+  }, async () => {
     for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
       const reports = join(project, 'reports', 'watch');
       rmSync(reports, { recursive: true, force: true });
-      const child = spawn(process.execPath, [HELPDESK, 'eval', '--watch'], { cwd: project, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [HELPDESK, 'eval', '--watch'], {
+        cwd: project,
+        env: childEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const gone = new Promise((resolve) => child.on('exit', resolve));
       // Killed while the eval process runs its first pass (its servers starting or the scenario running).
       let evalPid: number | undefined;
       const deadline = Date.now() + 10_000;
       while (evalPid === undefined && Date.now() < deadline) {
         const { stdout } = await promisify(execFile)('ps', ['-ww', '-eo', 'pid,ppid,args']);
-        evalPid = stdout.split('\n').map((line) => /^\s*(\d+)\s+(\d+)\s+.*--watch-child/.exec(line)).find((m) => m && Number(m[2]) === child.pid)?.slice(1, 2).map(Number)[0];
+        evalPid = stdout
+          .split('\n')
+          .map((line) => /^\s*(\d+)\s+(\d+)\s+.*--watch-child/.exec(line))
+          .find((m) => m && Number(m[2]) === child.pid)
+          ?.slice(1, 2)
+          .map(Number)[0];
         if (evalPid === undefined) await new Promise((r) => setTimeout(r, 20));
       }
       expect(evalPid, 'the eval process started').toBeDefined();
@@ -143,9 +165,14 @@ describe('helpdesk eval --watch', () => {
       const killedAt = Date.now();
       // Ended (a zombie whose parent, the watcher, is gone counts as ended), servers too: polled
       // rather than looked at once after a fixed wait, which a loaded machine overran.
-      const running = async () => (await promisify(execFile)('ps', ['-ww', '-eo', 'pid,args'])).stdout.split('\n')
-        .filter((line) => line.trim().startsWith(`${evalPid} `) && !line.includes('<defunct>'));
-      for (const until = Date.now() + 5_000; Date.now() < until && ((await running()).length > 0 || (await serversOfProject()).length > 0);) {
+      const running = async () =>
+        (await promisify(execFile)('ps', ['-ww', '-eo', 'pid,args'])).stdout
+          .split('\n')
+          .filter((line) => line.trim().startsWith(`${evalPid} `) && !line.includes('<defunct>'));
+      for (
+        const until = Date.now() + 5_000;
+        Date.now() < until && ((await running()).length > 0 || (await serversOfProject()).length > 0);
+      ) {
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(await running(), `${signal}: eval process ${evalPid}`).toEqual([]);
@@ -162,7 +189,14 @@ describe('helpdesk eval --watch', () => {
   });
 
   it('refuses a mode it cannot repeat offline', async () => {
-    const run = await promisify(execFile)(process.execPath, [HELPDESK, 'eval', '--watch', '--record'], { cwd: project, env: childEnv() }).catch((error: { code: number; stderr: string }) => error);
-    expect(run).toMatchObject({ code: 2, stderr: 'helpdesk: --watch replays the suite after each change; it cannot be combined with --record, --live, --author, --rebase, --fault-matrix or --list\n' });
+    const run = await promisify(execFile)(process.execPath, [HELPDESK, 'eval', '--watch', '--record'], {
+      cwd: project,
+      env: childEnv(),
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(run).toMatchObject({
+      code: 2,
+      stderr:
+        'helpdesk: --watch replays the suite after each change; it cannot be combined with --record, --live, --author, --rebase, --fault-matrix or --list\n',
+    });
   });
 });

@@ -81,9 +81,16 @@ describe('faults injected between the pool and the servers', () => {
       { kind: 'tool_error', tool: 'lookup_customer' },
     ]);
     const protocol = await pool.callTool('get_ticket_details', TICKET_ARGS);
-    expect(protocol.envelope).toMatchObject({ error: 'Error calling tool get_ticket_details', reason: 'MCP error -32603: database locked' });
+    expect(protocol.envelope).toMatchObject({
+      error: 'Error calling tool get_ticket_details',
+      reason: 'MCP error -32603: database locked',
+    });
     const tool = await pool.callTool('lookup_customer', { customer_id: 'CUST-001' });
-    expect(tool.envelope).toMatchObject({ error: 'Tool lookup_customer reported an error', reason: 'Internal server error', context: { server: 'customers' } });
+    expect(tool.envelope).toMatchObject({
+      error: 'Tool lookup_customer reported an error',
+      reason: 'Internal server error',
+      context: { server: 'customers' },
+    });
   });
 
   it('replaces an oversized result by the result-too-large envelope naming its size', async () => {
@@ -127,7 +134,9 @@ describe('faults injected between the pool and the servers', () => {
     expect(plan.decide('tickets', 'get_ticket_details')?.kind).toBe('hang');
     expect(plan.decide('tickets', 'get_ticket_details')?.kind).toBe('crash');
     expect(plan.injections.map((i) => `${i.fault}:${i.kind}:${i.server}.${i.tool}#${i.call}`)).toEqual([
-      '2:crash:customers.get_ticket_details#1', '1:hang:tickets.get_ticket_details#2', '2:crash:tickets.get_ticket_details#3',
+      '2:crash:customers.get_ticket_details#1',
+      '1:hang:tickets.get_ticket_details#2',
+      '2:crash:tickets.get_ticket_details#3',
     ]);
   });
 });

@@ -23,13 +23,19 @@ function helpdesk(args: string[], limitMs = 150_000): Promise<{ code: number | n
   const child = spawn(process.execPath, [HELPDESK, 'eval', ...args], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
   const limit = setTimeout(() => child.kill('SIGKILL'), limitMs);
-  return new Promise((done) => child.on('close', (code) => {
-    clearTimeout(limit);
-    done({ code, stdout, stderr });
-  }));
+  return new Promise((done) =>
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      done({ code, stdout, stderr });
+    }),
+  );
 }
 
 describe('helpdesk eval --fault-matrix', () => {
@@ -41,10 +47,22 @@ describe('helpdesk eval --fault-matrix', () => {
     expect(run.stdout).toContain('- err-server-unavailable left out: injects faults of its own');
 
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
-    const cells = results.resilience.cells as { tool: string; kind: string; pass: boolean; checks: { name: string; pass: boolean; reason: string }[] }[];
-    expect(new Set(cells.map((c) => c.tool))).toEqual(new Set(['lookup_customer', 'search_tickets', 'calculate_outstanding_balance', 'lookup_asset', 'get_software_licenses']));
+    const cells = results.resilience.cells as {
+      tool: string;
+      kind: string;
+      pass: boolean;
+      checks: { name: string; pass: boolean; reason: string }[];
+    }[];
+    expect(new Set(cells.map((c) => c.tool))).toEqual(
+      new Set(['lookup_customer', 'search_tickets', 'calculate_outstanding_balance', 'lookup_asset', 'get_software_licenses']),
+    );
     expect(new Set(cells.map((c) => c.kind)).size).toBe(8);
-    expect(cells.every((c) => c.pass && c.checks.map((k) => k.name).join() === 'resilience:ended,resilience:envelope,resilience:others,resilience:processes')).toBe(true);
+    expect(
+      cells.every(
+        (c) =>
+          c.pass && c.checks.map((k) => k.name).join() === 'resilience:ended,resilience:envelope,resilience:others,resilience:processes',
+      ),
+    ).toBe(true);
     const crash = cells.find((c) => c.tool === 'search_tickets' && c.kind === 'crash');
     expect(crash?.checks[1]?.reason).toBe('the model got "Server tickets stopped during the call to search_tickets" (retryable)');
     const hang = cells.find((c) => c.tool === 'lookup_asset' && c.kind === 'hang');
@@ -71,7 +89,9 @@ describe('helpdesk eval --fault-matrix', () => {
   it('refuses unknown fault kinds and modes that would write cassettes, with exit code 2', async () => {
     const kinds = await helpdesk(['--fault-matrix', '--fault-kinds', 'crash,explode', '--id', 'err-ticket-not-found']);
     expect(kinds.code).toBe(2);
-    expect(kinds.stderr).toContain('--fault-kinds: unknown kind(s) "explode"; the kinds are crash, hang, slow, garbage, protocol_error, tool_error, oversized, disconnect');
+    expect(kinds.stderr).toContain(
+      '--fault-kinds: unknown kind(s) "explode"; the kinds are crash, hang, slow, garbage, protocol_error, tool_error, oversized, disconnect',
+    );
     const record = await helpdesk(['--fault-matrix', '--author', '--id', 'err-ticket-not-found']);
     expect(record.code).toBe(2);
     expect(record.stderr).toContain('--fault-matrix runs in replay mode (the default) or with --live; it never writes cassettes');

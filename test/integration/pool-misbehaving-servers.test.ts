@@ -89,49 +89,74 @@ function parsed(content: string): Record<string, unknown> {
 }
 
 describe('ServerPool with misbehaving servers', () => {
-  it.runIf(HAS_PROC)('names a server that exits at both of its starts, keeps its stderr and stops the five built-ins started with it', async () => {
-    const seen = new Map<number, string>();
-    let opening = true;
-    const watcher = (async () => {
-      while (opening) {
-        for (const child of children()) if (child.cmdline !== '') seen.set(child.pid, child.cmdline);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    })();
-    const failure = await ServerPool.open(
-      { ...builtinServers(process.execPath), broken: fixture('exits-at-start.ts') },
-      { baseEnv: BASE_ENV, startTimeoutMs: 8_000 },
-    ).then(() => undefined, (error: unknown) => error);
-    opening = false;
-    await watcher;
+  it.runIf(HAS_PROC)(
+    'names a server that exits at both of its starts, keeps its stderr and stops the five built-ins started with it',
+    async () => {
+      const seen = new Map<number, string>();
+      let opening = true;
+      const watcher = (async () => {
+        while (opening) {
+          for (const child of children()) if (child.cmdline !== '') seen.set(child.pid, child.cmdline);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+      const failure = await ServerPool.open(
+        { ...builtinServers(process.execPath), broken: fixture('exits-at-start.ts') },
+        { baseEnv: BASE_ENV, startTimeoutMs: 8_000 },
+      ).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      opening = false;
+      await watcher;
 
-    expect(failure).toBeInstanceOf(ServerStartError);
-    const error = failure as ServerStartError;
-    expect(error.server).toBe('broken');
-    expect(error.code).toBe('server_start_failed');
-    expect(error.message).toBe('Server "broken" failed to start: the process exited during start-up, each of the 2 times it was started');
-    expect(error.stderr).toContain('fatal: database file missing (/var/lib/helpdesk/tickets.db)');
-    const builtinPids = [...seen].filter(([, cmdline]) => /dist\/servers\/\w+\.mjs|servers\/\w+\/index\.ts/.test(cmdline)).map(([pid]) => pid);
-    expect(builtinPids).toHaveLength(5);
-    expect([...seen.values()].filter((cmdline) => cmdline.includes('exits-at-start.ts')), 'starts of the broken server').toHaveLength(2);
-    expect(builtinPids.filter(isAlive)).toEqual([]);
-    expect(children()).toEqual([]);
-  });
+      expect(failure).toBeInstanceOf(ServerStartError);
+      const error = failure as ServerStartError;
+      expect(error.server).toBe('broken');
+      expect(error.code).toBe('server_start_failed');
+      expect(error.message).toBe('Server "broken" failed to start: the process exited during start-up, each of the 2 times it was started');
+      expect(error.stderr).toContain('fatal: database file missing (/var/lib/helpdesk/tickets.db)');
+      const builtinPids = [...seen]
+        .filter(([, cmdline]) => /dist\/servers\/\w+\.mjs|servers\/\w+\/index\.ts/.test(cmdline))
+        .map(([pid]) => pid);
+      expect(builtinPids).toHaveLength(5);
+      expect(
+        [...seen.values()].filter((cmdline) => cmdline.includes('exits-at-start.ts')),
+        'starts of the broken server',
+      ).toHaveLength(2);
+      expect(builtinPids.filter(isAlive)).toEqual([]);
+      expect(children()).toEqual([]);
+    },
+  );
 
   it('opens the pool when a server dies during its first start: it is started once more, serves, and has no restart counted', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pool-first-start-'));
     const marker = join(dir, 'started-once');
     const warnings: string[] = [];
-    const logger = { debug: () => {}, info: () => {}, warn: (line: string) => { warnings.push(line); }, error: () => {} };
+    const logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (line: string) => {
+        warnings.push(line);
+      },
+      error: () => {},
+    };
     try {
-      const pool = await open({ tickets: builtinServers(process.execPath).tickets!, flaky: fixture('dies-at-first-start.ts', { args: [join(FIXTURES, 'dies-at-first-start.ts'), marker] }) }, { logger });
+      const pool = await open(
+        {
+          tickets: builtinServers(process.execPath).tickets!,
+          flaky: fixture('dies-at-first-start.ts', { args: [join(FIXTURES, 'dies-at-first-start.ts'), marker] }),
+        },
+        { logger },
+      );
       const firstPid = Number(readFileSync(marker, 'utf8'));
       const answer = parsed((await pool.callTool('whoami', {})).content);
       expect(answer.pid).toBeGreaterThan(0);
       expect(answer.pid).not.toBe(firstPid);
       expect(isAlive(firstPid)).toBe(false);
       expect(pool.servers().map(({ name, state, restarts }) => ({ name, state, restarts }))).toEqual([
-        { name: 'tickets', state: 'ready', restarts: 0 }, { name: 'flaky', state: 'ready', restarts: 0 },
+        { name: 'tickets', state: 'ready', restarts: 0 },
+        { name: 'flaky', state: 'ready', restarts: 0 },
       ]);
       expect(warnings).toEqual(['server flaky exited during start-up; starting it again']);
     } finally {
@@ -148,7 +173,13 @@ describe('ServerPool with misbehaving servers', () => {
       'Server "banner" failed to start: no MCP handshake within 700 ms (is it an MCP server writing JSON-RPC on stdout?)',
     );
     expect(performance.now() - started).toBeLessThan(700 + SERVER_CLOSE_TIMEOUT_MS + 1_000);
-    if (HAS_PROC) expect(await stillAlive(children().map((child) => child.pid), 500)).toEqual([]);
+    if (HAS_PROC)
+      expect(
+        await stillAlive(
+          children().map((child) => child.pid),
+          500,
+        ),
+      ).toEqual([]);
   });
 
   it.runIf(HAS_PROC)('kills a server that gave no handshake even when it ignores stdin end and SIGTERM', async () => {
@@ -227,9 +258,7 @@ describe('ServerPool with misbehaving servers', () => {
       expect(isAlive(before.pid as number)).toBe(false);
       const retried = await pool.callTool('crash', { once_file: join(dir, 'crashed-once') });
       expect(parsed(retried.content)).toMatchObject({ survived: true, pid: after.pid });
-      expect(pool.servers()).toEqual([
-        expect.objectContaining({ name: 'flaky', state: 'ready', restarts: 1, pid: after.pid }),
-      ]);
+      expect(pool.servers()).toEqual([expect.objectContaining({ name: 'flaky', state: 'ready', restarts: 1, pid: after.pid })]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -237,7 +266,10 @@ describe('ServerPool with misbehaving servers', () => {
 
   it('marks a server unavailable when it dies again after its restart, while the other servers keep answering', async () => {
     const toolTimeoutMs = 10_000;
-    const pool = await open({ tickets: builtinServers(process.execPath).tickets!, flaky: fixture('crashes-mid-call.ts') }, { toolTimeoutMs });
+    const pool = await open(
+      { tickets: builtinServers(process.execPath).tickets!, flaky: fixture('crashes-mid-call.ts') },
+      { toolTimeoutMs },
+    );
     const first = await pool.callTool('crash', {});
     expect(first.envelope?.error).toBe('Server flaky stopped during the call to crash');
     const second = await pool.callTool('crash', {});
@@ -333,10 +365,14 @@ describe('ServerPool with misbehaving servers', () => {
     const calls = Array.from({ length: 20 }, (_, i) => {
       const n = (i % 5) + 1;
       switch (i % 4) {
-        case 0: return { name: 'slow', args: { ms: 200 - i * 10, tag: `call-${i}` }, field: 'tag', expect: `call-${i}` };
-        case 1: return { name: 'get_ticket_details', args: { ticket_id: `TKT-100${n}` }, field: 'ticket_id', expect: `TKT-100${n}` };
-        case 2: return { name: 'lookup_customer', args: { customer_id: `CUST-00${n}` }, field: 'customer_id', expect: `CUST-00${n}` };
-        default: return { name: 'get_article', args: { article_id: `KB-00${n}` }, field: 'article_id', expect: `KB-00${n}` };
+        case 0:
+          return { name: 'slow', args: { ms: 200 - i * 10, tag: `call-${i}` }, field: 'tag', expect: `call-${i}` };
+        case 1:
+          return { name: 'get_ticket_details', args: { ticket_id: `TKT-100${n}` }, field: 'ticket_id', expect: `TKT-100${n}` };
+        case 2:
+          return { name: 'lookup_customer', args: { customer_id: `CUST-00${n}` }, field: 'customer_id', expect: `CUST-00${n}` };
+        default:
+          return { name: 'get_article', args: { article_id: `KB-00${n}` }, field: 'article_id', expect: `KB-00${n}` };
       }
     });
     const outcomes = await Promise.all(calls.map((call) => pool.callTool(call.name, call.args)));
@@ -347,17 +383,21 @@ describe('ServerPool with misbehaving servers', () => {
   it('runs two agent queries at once on one pool without mixing their tool results', async () => {
     const pool = await open({ ...builtinServers(process.execPath), slow: fixture('slow.ts') });
     const modelA = new ScriptedModel([
-      { toolCalls: [
-        { name: 'slow', arguments: { ms: 150, tag: 'query-A' } },
-        { name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } },
-      ] },
+      {
+        toolCalls: [
+          { name: 'slow', arguments: { ms: 150, tag: 'query-A' } },
+          { name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } },
+        ],
+      },
       { answer: 'A: TKT-1001 and TKT-1004' },
     ]);
     const modelB = new ScriptedModel([
-      { toolCalls: [
-        { name: 'lookup_customer', arguments: { customer_id: 'CUST-002' } },
-        { name: 'slow', arguments: { ms: 20, tag: 'query-B' } },
-      ] },
+      {
+        toolCalls: [
+          { name: 'lookup_customer', arguments: { customer_id: 'CUST-002' } },
+          { name: 'slow', arguments: { ms: 20, tag: 'query-B' } },
+        ],
+      },
       { answer: 'B: done' },
     ]);
     const [a, b] = await Promise.all([
@@ -366,7 +406,8 @@ describe('ServerPool with misbehaving servers', () => {
     ]);
     modelA.assertComplete();
     modelB.assertComplete();
-    const results = (t: typeof a) => t.transcript.events.flatMap((e) => (e.type === 'tool_result' ? [{ name: e.name, content: parsed(e.content) }] : []));
+    const results = (t: typeof a) =>
+      t.transcript.events.flatMap((e) => (e.type === 'tool_result' ? [{ name: e.name, content: parsed(e.content) }] : []));
     expect(a.transcript.answer).toBe('A: TKT-1001 and TKT-1004');
     expect(results(a).map((r) => r.name)).toEqual(['slow', 'search_tickets']);
     expect(results(a)[0]?.content.tag).toBe('query-A');

@@ -34,10 +34,14 @@ describe('server processes and their process groups', () => {
 
   it('keeps servers running when the terminal sends Ctrl+C to the host, and stops them when the host closes', async () => {
     const host = spawn(process.execPath, [join(FIXTURES, 'hosts', 'pool-host.ts')], {
-      cwd: ROOT, detached: true, stdio: ['pipe', 'pipe', 'inherit'],
+      cwd: ROOT,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
     let out = '';
-    host.stdout.on('data', (chunk) => { out += chunk; });
+    host.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
     const exited = new Promise<number | null>((resolve) => host.on('exit', resolve));
     try {
       const deadline = Date.now() + 10_000;
@@ -63,8 +67,12 @@ describe('server processes and their process groups', () => {
     const host = spawn(process.execPath, [join(FIXTURES, 'hosts', 'crashing-host.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    host.stdout.on('data', (chunk) => { out += chunk; });
-    host.stderr.on('data', (chunk) => { err += chunk; });
+    host.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    host.stderr.on('data', (chunk) => {
+      err += chunk;
+    });
     const code = await new Promise<number | null>((resolve) => host.on('exit', resolve));
     expect(code).toBe(1);
     expect(err).toContain('the host crashed');

@@ -43,12 +43,19 @@ interface Serving {
 /** Starts `helpdesk serve --port 0` (in a process group of its own when `detached`) and waits for its five URLs. */
 async function serve(detached = false, env: Record<string, string> = {}): Promise<Serving> {
   const command = spawn(process.execPath, [HELPDESK, 'serve', '--port', '0'], {
-    cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'], detached,
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached,
   });
   started.add(command.pid ?? 0);
   let stderr = '';
-  command.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => command.once('exit', (code, signal) => done({ code, signal })));
+  command.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    command.once('exit', (code, signal) => done({ code, signal })),
+  );
   const deadline = Date.now() + LIMIT_MS;
   while ((stderr.match(/at http:\/\/\S+/g) ?? []).length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const urls = [...stderr.matchAll(/at (http:\/\/\S+)/g)].map((m) => m[1] as string);
@@ -78,9 +85,8 @@ async function releasedWithin(serverPid: number, port: number, limitMs: number):
   return undefined;
 }
 
-const within = <T>(promise: Promise<T>, what: string) => Promise.race([
-  promise, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what} took over ${LIMIT_MS} ms`)), LIMIT_MS)),
-]);
+const within = <T>(promise: Promise<T>, what: string) =>
+  Promise.race([promise, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what} took over ${LIMIT_MS} ms`)), LIMIT_MS))]);
 
 async function connect(url: string): Promise<Client> {
   const client = new Client({ name: 'serve-test', version: '0' });
@@ -113,7 +119,7 @@ describe('helpdesk serve', () => {
     expect(await canListen(port)).toBe(true);
   });
 
-  it('exits 130 on the terminal\'s Ctrl+C (SIGINT to its whole process group), with its server process gone', async () => {
+  it("exits 130 on the terminal's Ctrl+C (SIGINT to its whole process group), with its server process gone", async () => {
     const { command, serverPid, port, exited } = await serve(true);
     process.kill(-(command.pid as number), 'SIGINT');
     expect(await within(exited, 'exiting after Ctrl+C')).toEqual({ code: 130, signal: null });
@@ -126,7 +132,9 @@ describe('helpdesk serve', () => {
     // A POST whose body never completes: the servers' drain waits for it (up to 5 s).
     const socket = createConnection(port, '127.0.0.1');
     await new Promise((done) => socket.once('connect', done));
-    socket.write(`POST /tickets/mcp HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"jsonrpc"`);
+    socket.write(
+      `POST /tickets/mcp HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"jsonrpc"`,
+    );
     await new Promise((r) => setTimeout(r, 100));
     command.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 300));
@@ -154,10 +162,17 @@ describe('helpdesk serve', () => {
     for (const [name, value] of Object.entries(settings)) expect(environ).toContain(`${name}=${value}`);
     expect(environ.filter((entry) => entry.startsWith('OPENAI_'))).toEqual([]);
     const auth = { authorization: 'Bearer tok-serve-7c1d' };
-    const initialize = () => fetch(urls[0]!, {
-      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...auth },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } }),
-    });
+    const initialize = () =>
+      fetch(urls[0]!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...auth },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+        }),
+      });
     const opened = [await initialize(), await initialize()];
     expect(opened.map((r) => r.status)).toEqual([200, 200]);
     const third = await initialize();

@@ -26,7 +26,9 @@ interface Running {
 /** Starts a server bundle with --http on a free port and waits for the URL it prints. */
 async function start(name: string, flags: string[] = [], env: Record<string, string> = {}): Promise<Running> {
   const child = spawn(process.execPath, [bundleOf(name), '--http', '--port', '0', '--now', DATASET_NOW, ...flags], {
-    cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   children.add(child);
   let stderr = '';
@@ -63,13 +65,16 @@ async function connect(url: string, headers: Record<string, string> = {}): Promi
 }
 
 const INITIALIZE = {
-  jsonrpc: '2.0', id: 1, method: 'initialize',
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
 };
 
 function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, {
-    method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body),
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
   });
 }
@@ -112,9 +117,19 @@ describe('servers over Streamable HTTP', () => {
     // fetch will not send another Host header; node:http will, as a rebinding attacker's browser would.
     const host = await new Promise<number | undefined>((resolve, reject) => {
       const target = new URL(server.url);
-      const request = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST',
-        headers: { host: 'attacker.example', 'content-type': 'application/json', accept: 'application/json, text/event-stream' } },
-      (res) => { res.resume(); resolve(res.statusCode); });
+      const request = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { host: 'attacker.example', 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
       request.on('error', reject);
       request.end(JSON.stringify(INITIALIZE));
     });
@@ -148,7 +163,9 @@ describe('servers over Streamable HTTP', () => {
     const garbage = await post(server.url, '{"jsonrpc": nope');
     expect(garbage.status).toBe(400);
     expect((await errorOf(garbage)).code).toBe(-32700);
-    expect((await post(server.url, { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(5 * 1024 * 1024) } })).status).toBe(413);
+    expect(
+      (await post(server.url, { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(5 * 1024 * 1024) } })).status,
+    ).toBe(413);
     const noSession = await post(server.url, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
     expect(noSession.status).toBe(400);
     expect((await errorOf(noSession)).message).toContain('no Mcp-Session-Id header');
@@ -178,11 +195,15 @@ describe('servers over Streamable HTTP', () => {
 
   it('exits 2 naming the setting when HELPDESK_HTTP_MAX_SESSIONS is not a positive whole number', async () => {
     const child = spawn(process.execPath, [bundleOf('kb'), '--http', '--port', '0'], {
-      cwd: ROOT, env: childEnv({ HELPDESK_HTTP_MAX_SESSIONS: '0' }), stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: ROOT,
+      env: childEnv({ HELPDESK_HTTP_MAX_SESSIONS: '0' }),
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     children.add(child);
     let stderr = '';
-    child.stderr!.on('data', (chunk) => { stderr += chunk; });
+    child.stderr!.on('data', (chunk) => {
+      stderr += chunk;
+    });
     const code = await new Promise<number | null>((done) => child.on('exit', (exitCode) => done(exitCode)));
     expect(code).toBe(2);
     expect(stderr).toContain('HELPDESK_HTTP_MAX_SESSIONS must be a positive whole number of sessions, got "0"');

@@ -11,18 +11,25 @@ import { childEnv } from '../support/child-env.ts';
 /** Sends raw JSON-RPC lines to a server process and collects everything it writes. */
 async function rawSession(args: string[], lines: unknown[], env: Record<string, string> = {}, untilId?: number) {
   const child = spawn(process.execPath, args, {
-    cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: childEnv(env),
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: childEnv(env),
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
   child.stdin.on('error', () => {}); // a server that exits early closes its stdin: the test reads what it said
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const expected = lines.filter((line) => typeof line === 'object' && line !== null && 'id' in line).length;
-  const answered = () => (untilId === undefined
-    ? stdout.split('\n').filter((l) => l.includes('"id"')).length >= expected
-    : stdout.split('\n').some((l) => l.startsWith('{') && (JSON.parse(l) as { id?: unknown }).id === untilId));
+  const answered = () =>
+    untilId === undefined
+      ? stdout.split('\n').filter((l) => l.includes('"id"')).length >= expected
+      : stdout.split('\n').some((l) => l.startsWith('{') && (JSON.parse(l) as { id?: unknown }).id === untilId);
   for (const line of lines) child.stdin.write(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`);
   const deadline = Date.now() + 10_000;
   while (!answered() && Date.now() < deadline) {
@@ -35,7 +42,9 @@ async function rawSession(args: string[], lines: unknown[], env: Record<string, 
 }
 
 const initialize = {
-  jsonrpc: '2.0', id: 1, method: 'initialize',
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'stdio-test', version: '0' } },
 };
 const initialized = { jsonrpc: '2.0', method: 'notifications/initialized' };
@@ -43,7 +52,9 @@ const initialized = { jsonrpc: '2.0', method: 'notifications/initialized' };
 describe('servers over real stdio', () => {
   it.each(SERVERS)('$folder answers initialize, lists its four tools and serves a call', async (server) => {
     const transport = new StdioClientTransport({
-      command: process.execPath, args: [bundleOf(server.folder), '--now', DATASET_NOW], stderr: 'pipe',
+      command: process.execPath,
+      args: [bundleOf(server.folder), '--now', DATASET_NOW],
+      stderr: 'pipe',
     });
     const client = new Client({ name: 'stdio-test', version: '0' });
     await client.connect(transport);
@@ -61,19 +72,28 @@ describe('servers over real stdio', () => {
   });
 
   it.each(SERVERS)('$folder writes nothing but JSON-RPC to stdout, even for bad calls', async (server) => {
-    const { stdout, code } = await rawSession([bundleOf(server.folder), '--now', DATASET_NOW], [
-      initialize, initialized,
-      { jsonrpc: '2.0', id: 2, method: 'tools/list' },
-      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: server.probe.name, arguments: server.probe.args } },
-      { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: server.tools[1], arguments: { nonsense: ['x'] } } },
-      { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'no_such_tool', arguments: {} } },
-      { jsonrpc: '2.0', id: 6, method: 'no/such/method' },
-      'this line is not JSON',
-    ]);
+    const { stdout, code } = await rawSession(
+      [bundleOf(server.folder), '--now', DATASET_NOW],
+      [
+        initialize,
+        initialized,
+        { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+        { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: server.probe.name, arguments: server.probe.args } },
+        { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: server.tools[1], arguments: { nonsense: ['x'] } } },
+        { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'no_such_tool', arguments: {} } },
+        { jsonrpc: '2.0', id: 6, method: 'no/such/method' },
+        'this line is not JSON',
+      ],
+    );
     const lines = stdout.split('\n').filter((line) => line.length > 0);
     expect(lines.length).toBeGreaterThanOrEqual(6);
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
-    const byId = new Map(lines.map((line) => JSON.parse(line)).filter((m) => 'id' in m).map((m) => [m.id, m]));
+    const byId = new Map(
+      lines
+        .map((line) => JSON.parse(line))
+        .filter((m) => 'id' in m)
+        .map((m) => [m.id, m]),
+    );
     expect(byId.get(4).result.isError).toBe(true);
     expect(JSON.parse(byId.get(4).result.content[0].text).error).toBe(`Invalid arguments for ${server.tools[1]}`);
     expect(byId.get(5).result.structuredContent.error).toBe('Unknown tool no_such_tool');
@@ -82,20 +102,30 @@ describe('servers over real stdio', () => {
   });
 
   it('runs from the TypeScript source too (node type stripping)', async () => {
-    const { stdout, code } = await rawSession([resolve(ROOT, 'servers/tickets/index.ts')], [
-      initialize, initialized, { jsonrpc: '2.0', id: 2, method: 'tools/list' },
-    ]);
-    const list = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((m) => m.id === 2);
+    const { stdout, code } = await rawSession(
+      [resolve(ROOT, 'servers/tickets/index.ts')],
+      [initialize, initialized, { jsonrpc: '2.0', id: 2, method: 'tools/list' }],
+    );
+    const list = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .find((m) => m.id === 2);
     expect(list.result.tools).toHaveLength(4);
     expect(code).toBe(0);
   });
 
   it('pins the clock from HELPDESK_NOW', async () => {
-    const { stdout } = await rawSession([bundleOf('tickets')], [
-      initialize, initialized,
-      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_ticket_metrics', arguments: {} } },
-    ], { HELPDESK_NOW: '2025-10-06T12:00:00Z' });
-    const call = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((m) => m.id === 2);
+    const { stdout } = await rawSession(
+      [bundleOf('tickets')],
+      [initialize, initialized, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_ticket_metrics', arguments: {} } }],
+      { HELPDESK_NOW: '2025-10-06T12:00:00Z' },
+    );
+    const call = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .find((m) => m.id === 2);
     expect(call.result.structuredContent).toMatchObject({ start_date: '2025-09-29', total_tickets: 13 });
   });
 
@@ -103,13 +133,24 @@ describe('servers over real stdio', () => {
     // As the SDK's client writes it: the id comes last.
     const huge = `{"method":"tools/call","params":{"name":"search_tickets","arguments":{"customer_id":"${'x'.repeat(11 * 1024 * 1024)}"}},"jsonrpc":"2.0","id":2}`;
     const list = { jsonrpc: '2.0', id: 3, method: 'tools/list' };
-    const { stdout, stderr, code } = await rawSession([bundleOf('tickets'), '--now', DATASET_NOW], [initialize, initialized, huge, list], {}, 3);
-    const answers = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id?: number; error?: { code: number; message: string }; result?: { tools?: unknown[] } });
+    const { stdout, stderr, code } = await rawSession(
+      [bundleOf('tickets'), '--now', DATASET_NOW],
+      [initialize, initialized, huge, list],
+      {},
+      3,
+    );
+    const answers = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id?: number; error?: { code: number; message: string }; result?: { tools?: unknown[] } });
     expect(answers.find((a) => a.id === 2)?.error).toEqual({
-      code: -32600, message: `Message too large: ${huge.length.toLocaleString('en-US')} bytes; one message may have at most 10,485,760 bytes`,
+      code: -32600,
+      message: `Message too large: ${huge.length.toLocaleString('en-US')} bytes; one message may have at most 10,485,760 bytes`,
     });
     expect(answers.find((a) => a.id === 3)?.result?.tools).toHaveLength(4);
-    expect(stderr).toContain(`dropped a message of ${huge.length.toLocaleString('en-US')} bytes on stdin: one message may have at most 10,485,760 bytes`);
+    expect(stderr).toContain(
+      `dropped a message of ${huge.length.toLocaleString('en-US')} bytes on stdin: one message may have at most 10,485,760 bytes`,
+    );
     expect(code).toBe(0);
   });
 
@@ -120,4 +161,3 @@ describe('servers over real stdio', () => {
     expect(stderr).toContain('Invalid instant "yesterday"');
   });
 });
-

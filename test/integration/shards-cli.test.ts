@@ -26,14 +26,32 @@ afterEach(() => {
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     // A report folder inside the test's own directory unless the test names one (the last --report-dir wins).
-    const child = spawn(process.execPath, [CLI, 'eval', '--scenarios', join(dir, 'scenarios'), '--recordings', join(dir, 'recordings'), '--report-dir', join(dir, 'reports-default'), ...args], {
-      cwd: dir,
-      env: childEnv({ HELPDESK_MODEL_RETRIES: '0' }),
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'eval',
+        '--scenarios',
+        join(dir, 'scenarios'),
+        '--recordings',
+        join(dir, 'recordings'),
+        '--report-dir',
+        join(dir, 'reports-default'),
+        ...args,
+      ],
+      {
+        cwd: dir,
+        env: childEnv({ HELPDESK_MODEL_RETRIES: '0' }),
+      },
+    );
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -46,11 +64,22 @@ describe('shards', () => {
   it('splits the suite stably by ID and merges shard results into the totals of one run', async () => {
     const ids = ['s-alpha', 's-bravo', 's-charlie', 's-delta', 's-echo', 's-foxtrot'];
     for (const id of ids) {
-      writeFileSync(join(dir, 'scenarios', `${id}.json`), JSON.stringify({
-        id, description: id, turns: ['Is TKT-1001 critical?'],
-        script: [{ tool_calls: [{ name: 'get_ticket_details', arguments: { ticket_id: 'TKT-1001' } }] }, { answer: 'Yes, TKT-1001 is critical.' }],
-        expect: { tools: { mode: 'exact', calls: [{ name: 'get_ticket_details' }] }, answer: { contains: id === 's-delta' ? ['not in the answer'] : ['TKT-1001'] } },
-      }));
+      writeFileSync(
+        join(dir, 'scenarios', `${id}.json`),
+        JSON.stringify({
+          id,
+          description: id,
+          turns: ['Is TKT-1001 critical?'],
+          script: [
+            { tool_calls: [{ name: 'get_ticket_details', arguments: { ticket_id: 'TKT-1001' } }] },
+            { answer: 'Yes, TKT-1001 is critical.' },
+          ],
+          expect: {
+            tools: { mode: 'exact', calls: [{ name: 'get_ticket_details' }] },
+            answer: { contains: id === 's-delta' ? ['not in the answer'] : ['TKT-1001'] },
+          },
+        }),
+      );
     }
     expect((await run(['--author'])).code).toBe(1); // s-delta's expectation fails by design
     const whole = await run(['--report-dir', join(dir, 'whole')]);
@@ -63,7 +92,11 @@ describe('shards', () => {
     const wholeRecord = RunRecordSchema.parse(JSON.parse(readFileSync(join(dir, 'whole', 'results.json'), 'utf8')));
     const shardIds = parts.flatMap((p) => p.scenarios.map((s) => s.id)).sort();
     expect(shardIds).toEqual(ids);
-    expect(parts.map((p) => p.shard)).toEqual([{ index: 1, count: 3 }, { index: 2, count: 3 }, { index: 3, count: 3 }]);
+    expect(parts.map((p) => p.shard)).toEqual([
+      { index: 1, count: 3 },
+      { index: 2, count: 3 },
+      { index: 3, count: 3 },
+    ]);
 
     const merged = await run(['merge', ...parts.map((_, i) => join(dir, `shard-${i + 1}`)), '--out', join(dir, 'merged')]);
     const mergedRecord = RunRecordSchema.parse(JSON.parse(readFileSync(join(dir, 'merged', 'results.json'), 'utf8')));

@@ -69,7 +69,9 @@ describe('@modelcontextprotocol/server-everything, driven by the orchestrator', 
   it('over Streamable HTTP: the same, at its URL', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [EVERYTHING, 'streamableHttp'], {
-      cwd: ROOT, env: childEnv({ PORT: String(port) }), stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: ROOT,
+      env: childEnv({ PORT: String(port) }),
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     children.add(child);
     await new Promise<void>((resolve, reject) => {

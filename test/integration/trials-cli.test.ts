@@ -30,10 +30,15 @@ afterEach(async () => {
 
 /** A scenario answered without tools: it passes when the answer says "OK". */
 function scenario(id: string, extra: Record<string, unknown> = {}): void {
-  writeFileSync(join(dir, 'scenarios', `${id}.json`), JSON.stringify({
-    id, description: `trial test ${id}`, turns: [`Question for ${id}`],
-    expect: { answer: { contains: ['OK'] }, ...extra },
-  }));
+  writeFileSync(
+    join(dir, 'scenarios', `${id}.json`),
+    JSON.stringify({
+      id,
+      description: `trial test ${id}`,
+      turns: [`Question for ${id}`],
+      expect: { answer: { contains: ['OK'] }, ...extra },
+    }),
+  );
 }
 
 const ok: FakeReply = { turn: { answer: 'OK, done.' } };
@@ -43,14 +48,32 @@ const outage: FakeReply = { status: 503, json: { error: { message: 'overloaded' 
 function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     // A report folder inside the test's own directory unless the test names one (the last --report-dir wins).
-    const child = spawn(process.execPath, [CLI, 'eval', '--scenarios', join(dir, 'scenarios'), '--recordings', join(dir, 'recordings'), '--report-dir', join(dir, 'reports-default'), ...args], {
-      cwd: dir,
-      env: childEnv({ HELPDESK_MODEL_RETRIES: '0', ...env }),
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'eval',
+        '--scenarios',
+        join(dir, 'scenarios'),
+        '--recordings',
+        join(dir, 'recordings'),
+        '--report-dir',
+        join(dir, 'reports-default'),
+        ...args,
+      ],
+      {
+        cwd: dir,
+        env: childEnv({ HELPDESK_MODEL_RETRIES: '0', ...env }),
+      },
+    );
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -59,10 +82,15 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
-async function live(replies: FakeReply[], args: string[], report = join(dir, 'report')): Promise<{ code: number | null; stdout: string; record: RunRecord }> {
+async function live(
+  replies: FakeReply[],
+  args: string[],
+  report = join(dir, 'report'),
+): Promise<{ code: number | null; stdout: string; record: RunRecord }> {
   fake = await startFakeOpenAI(replies);
   const result = await run(['--live', '--concurrency', '1', '--report-dir', report, ...args], {
-    OPENAI_API_KEY: 'sk-trial-test', OPENAI_BASE_URL: fake.url,
+    OPENAI_API_KEY: 'sk-trial-test',
+    OPENAI_BASE_URL: fake.url,
   });
   const record = RunRecordSchema.parse(JSON.parse(readFileSync(join(report, 'results.json'), 'utf8')));
   return { code: result.code, stdout: result.stdout, record };
@@ -76,10 +104,7 @@ describe('trial runs', () => {
     scenario('b-coin');
     scenario('c-never');
     // Jobs run in scenario order, four trials each, one at a time.
-    const { code, stdout, record } = await live(
-      [ok, ok, ok, ok, ok, wrong, ok, wrong, wrong, wrong, wrong, wrong],
-      ['--trials', '4'],
-    );
+    const { code, stdout, record } = await live([ok, ok, ok, ok, ok, wrong, ok, wrong, wrong, wrong, wrong, wrong], ['--trials', '4']);
     expect(code).toBe(1);
     expect(record.k).toBe(2);
     const coin = summaryOf(record, 'b-coin');
@@ -118,7 +143,12 @@ describe('trial runs', () => {
     const gated = await live([ok, wrong, ok, wrong], ['--trials', '4', '--min-pass-rate', '0.75', '--max-flaky', '0']);
     expect(gated.code).toBe(1);
     expect(gated.record.gates).toEqual([
-      { name: 'scenarios', pass: true, informational: true, reason: 'all 1 scenarios meet their gate (informational: --min-pass-rate decides)' },
+      {
+        name: 'scenarios',
+        pass: true,
+        informational: true,
+        reason: 'all 1 scenarios meet their gate (informational: --min-pass-rate decides)',
+      },
       { name: 'min_pass_rate', pass: false, reason: 'pass rate 50.0% (minimum 75.0%)' },
       { name: 'max_flaky', pass: false, reason: '1 flaky scenario(s) (maximum 0)' },
     ]);
@@ -137,7 +167,11 @@ describe('trial runs', () => {
     expect(after.record.baseline?.run_id).toBe(before.record.run_id);
     // Latency regressions depend on the machine's load; this test plants a pass/fail regression.
     expect(after.record.baseline?.regressions.filter((r) => r.kind !== 'latency_p95')).toEqual([
-      expect.objectContaining({ scenario: 'b-coin', kind: 'newly_failing', reason: `passed in ${before.record.run_id}, fails now (1/2 trials pass)` }),
+      expect.objectContaining({
+        scenario: 'b-coin',
+        kind: 'newly_failing',
+        reason: `passed in ${before.record.run_id}, fails now (1/2 trials pass)`,
+      }),
       expect.objectContaining({ scenario: 'b-coin', kind: 'pass_k_drop', before: 1, after: 0.5, reason: 'pass^1 fell from 100% to 50%' }),
     ]);
     expect(after.stdout).toContain('b-coin [newly_failing]');
@@ -149,7 +183,10 @@ describe('trial runs', () => {
     const stepSummary = join(dir, 'step-summary.md');
     writeFileSync(stepSummary, '# earlier step\n');
     const result = await run(['--live'], {
-      OPENAI_API_KEY: 'sk-trial-test', OPENAI_BASE_URL: fake.url, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: stepSummary,
+      OPENAI_API_KEY: 'sk-trial-test',
+      OPENAI_BASE_URL: fake.url,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_STEP_SUMMARY: stepSummary,
     });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^::error file=.*c-never\.json,title=c-never%3A answer::.*expected to contain "OK"/m);

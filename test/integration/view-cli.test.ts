@@ -30,7 +30,9 @@ function helpdesk(args: string[], cwd = parent): Promise<Started> {
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8');
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) => {
     child.once('exit', (code, signal) => done({ code, signal, stderr }));
   });
@@ -52,14 +54,16 @@ function helpdesk(args: string[], cwd = parent): Promise<Started> {
 function portClosed(port: number): Promise<boolean> {
   return new Promise((done) => {
     const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); done(false); });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(false);
+    });
     socket.once('error', () => done(true));
   });
 }
 
-const within = <T>(promise: Promise<T>, what: string) => Promise.race([
-  promise, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what} took over ${LIMIT_MS} ms`)), LIMIT_MS)),
-]);
+const within = <T>(promise: Promise<T>, what: string) =>
+  Promise.race([promise, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what} took over ${LIMIT_MS} ms`)), LIMIT_MS))]);
 
 beforeAll(async () => {
   parent = mkdtempSync(join(tmpdir(), 'helpdesk-view-cli-'));
@@ -114,7 +118,9 @@ describe('helpdesk view as a child process', () => {
     const main = spawn(process.execPath, [HELPDESK, '--help'], { cwd: parent, stdio: ['ignore', 'pipe', 'ignore'] });
     children.add(main);
     let text = '';
-    main.stdout?.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; });
+    main.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+    });
     await within(new Promise((done) => main.once('exit', done)), 'helpdesk --help');
     expect(text).toMatch(/^ {2}view \[dir\] +browse the eval reports/m);
   });

@@ -60,13 +60,25 @@ describe('helpdesk view (the viewer over HTTP)', () => {
     const page = await get('/');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(page.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-[^']+'; img-src data:; base-uri 'none'; form-action 'self'/);
+    expect(page.headers['content-security-policy']).toMatch(
+      /^default-src 'none'; style-src 'sha256-[^']+'; img-src data:; base-uri 'none'; form-action 'self'/,
+    );
     const listed = rows(page.body, 'data-run');
-    expect(listed.map(([id]) => id)).toEqual([HEAD_RUN, BASE_RUN, 'odd &lt;b&gt;&amp;&quot;run&quot;', 'broken-json', 'linked-out', 'no-results', 'wrong-version']);
+    expect(listed.map(([id]) => id)).toEqual([
+      HEAD_RUN,
+      BASE_RUN,
+      'odd &lt;b&gt;&amp;&quot;run&quot;',
+      'broken-json',
+      'linked-out',
+      'no-results',
+      'wrong-version',
+    ]);
     const cells = (row: string) => Object.fromEntries([...row.matchAll(/data-metric="([^"]+)">([^<]*)</g)].map((m) => [m[1], m[2]]));
     expect(cells(listed[0]?.[1] ?? '')).toEqual({ scenarios: '5', passed: '4', failed: '1', 'pass-rate': '80%', duration: '2.50 s' });
     expect(cells(listed[1]?.[1] ?? '')).toEqual({ scenarios: '4', passed: '3', failed: '1', 'pass-rate': '75%', duration: '2.50 s' });
-    expect(listed[0]?.[1]).toContain(`<a href="/runs/${HEAD_RUN}/">${HEAD_RUN}</a></td><td>2025-10-06T12:00:00.000Z</td><td>replay</td><td>gpt-4o-mini</td>`);
+    expect(listed[0]?.[1]).toContain(
+      `<a href="/runs/${HEAD_RUN}/">${HEAD_RUN}</a></td><td>2025-10-06T12:00:00.000Z</td><td>replay</td><td>gpt-4o-mini</td>`,
+    );
     expect(listed[0]?.[1]).toContain(`href="/compare?base=${BASE_RUN}&amp;head=${HEAD_RUN}"`);
     for (const [folder, reason] of Object.entries(BAD_FOLDERS)) {
       expect(listed.find(([id]) => id === folder)?.[1]).toMatch(new RegExp(`unreadable: [^<]*${reason}`));
@@ -85,7 +97,7 @@ describe('helpdesk view (the viewer over HTTP)', () => {
     expect(body).toMatch(new RegExp(`<select name="head" id="head"><option value="${HEAD_RUN}" selected>`));
   });
 
-  it('serves a run\'s report.html as it is at /runs/<id>/, and redirects /runs/<id> there', async () => {
+  it("serves a run's report.html as it is at /runs/<id>/, and redirects /runs/<id> there", async () => {
     const page = await get(`/runs/${HEAD_RUN}/`);
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -119,13 +131,21 @@ describe('helpdesk view (the viewer over HTTP)', () => {
     expect(page.body.indexOf('id="regressions"')).toBeLessThan(page.body.indexOf('id="fixes"'));
     expect(page.body.indexOf('id="fixes"')).toBeLessThan(page.body.indexOf('id="added"'));
     expect(page.body.indexOf('id="removed"')).toBeLessThan(page.body.indexOf('id="costs"'));
-    const headline = Object.fromEntries([...page.body.matchAll(/<tr data-metric="([^"]+)"><th>[^<]*<\/th><td class="num">([^<]*)<\/td><td class="num">([^<]*)<\/td>/g)].map((m) => [m[1], [m[2], m[3]]]));
+    const headline = Object.fromEntries(
+      [...page.body.matchAll(/<tr data-metric="([^"]+)"><th>[^<]*<\/th><td class="num">([^<]*)<\/td><td class="num">([^<]*)<\/td>/g)].map(
+        (m) => [m[1], [m[2], m[3]]],
+      ),
+    );
     expect(headline).toMatchObject({ scenarios: ['4', '5'], passed: ['3', '4'], failed: ['1', '1'], 'trial pass rate': ['75%', '80%'] });
     const regressions = rows(section(page.body, 'regressions'), 'data-kind');
-    expect(regressions.map(([kind, row]) => [kind, /data-scenario|>([a-z-]+)<\/a>/.exec(row)?.[1]])).toEqual([['newly_failing', 'password-reset'], ['pass_k_drop', 'password-reset']]);
+    expect(regressions.map(([kind, row]) => [kind, /data-scenario|>([a-z-]+)<\/a>/.exec(row)?.[1]])).toEqual([
+      ['newly_failing', 'password-reset'],
+      ['pass_k_drop', 'password-reset'],
+    ]);
     expect(regressions[0]?.[1]).toContain(`<a class="scenario" href="/runs/${HEAD_RUN}/#scenario-password-reset">password-reset</a>`);
     expect(regressions[0]?.[1]).toContain(`passed in ${BASE_RUN}, fails now (0/2 trials pass)`);
-    const ids = (name: string) => [...section(page.body, name).matchAll(/<a class="scenario" href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[2], m[1]]);
+    const ids = (name: string) =>
+      [...section(page.body, name).matchAll(/<a class="scenario" href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[2], m[1]]);
     expect(ids('fixes')).toEqual([['vpn-outage', `/runs/${HEAD_RUN}/#scenario-vpn-outage`]]);
     expect(ids('added')).toEqual([
       ['new-&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;', `/runs/${HEAD_RUN}/#scenario-${encodeURIComponent(HOSTILE_ID)}`],
@@ -140,7 +160,9 @@ describe('helpdesk view (the viewer over HTTP)', () => {
     const page = await get(`/compare?base=${HEAD_RUN}&head=${BASE_RUN}`);
     expect(section(page.body, 'regressions')).toContain('data-scenario="vpn-outage"');
     expect(section(page.body, 'fixes')).toContain('data-scenario="password-reset"');
-    expect(section(page.body, 'costs')).toMatch(/data-direction="better" data-scenario="slow-lookup".*p95 end-to-end latency fell from 570 ms to 82 ms/);
+    expect(section(page.body, 'costs')).toMatch(
+      /data-direction="better" data-scenario="slow-lookup".*p95 end-to-end latency fell from 570 ms to 82 ms/,
+    );
   });
 
   it('answers 404 naming the run when a compared run does not exist, 400 when one is not given, 422 when it is unreadable', async () => {
@@ -197,7 +219,10 @@ describe('helpdesk view (the viewer over HTTP)', () => {
   it('reads a run again once its results.json changes', async () => {
     const before = await get('/');
     expect(rows(before.body, 'data-run').find(([id]) => id === BASE_RUN)?.[1]).toContain('data-metric="scenarios">4<');
-    await writeReports({ ...runs.base, scenarios: runs.base.scenarios.slice(0, 1), totals: { ...runs.base.totals, scenarios: 1 } }, join(dir, BASE_RUN));
+    await writeReports(
+      { ...runs.base, scenarios: runs.base.scenarios.slice(0, 1), totals: { ...runs.base.totals, scenarios: 1 } },
+      join(dir, BASE_RUN),
+    );
     const after = await get('/');
     expect(rows(after.body, 'data-run').find(([id]) => id === BASE_RUN)?.[1]).toContain('data-metric="scenarios">1<');
     await writeReports(runs.base, join(dir, BASE_RUN));
@@ -217,7 +242,10 @@ describe('helpdesk view (the viewer over HTTP)', () => {
     await other.close();
     const refused = await new Promise<boolean>((resolve) => {
       const socket = connect(other.port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(false); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
       socket.once('error', () => resolve(true));
     });
     expect(refused).toBe(true);

@@ -7,8 +7,15 @@ import { join } from 'node:path';
 export const CHROMIUM = '/usr/bin/chromium';
 
 const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', '--remote-debugging-port=0',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+  '--remote-debugging-port=0',
 ];
 
 /** Why the browser tests cannot run here, or null when they can. */
@@ -63,14 +70,22 @@ class Cdp {
         socket.close();
         reject(new Error(`no DevTools connection to ${url} within ${timeoutMs} ms`));
       }, timeoutMs);
-      socket.addEventListener('open', () => {
-        clearTimeout(timer);
-        resolve(new Cdp(socket));
-      }, { once: true });
-      socket.addEventListener('error', () => {
-        clearTimeout(timer);
-        reject(new Error(`could not connect to DevTools at ${url}`));
-      }, { once: true });
+      socket.addEventListener(
+        'open',
+        () => {
+          clearTimeout(timer);
+          resolve(new Cdp(socket));
+        },
+        { once: true },
+      );
+      socket.addEventListener(
+        'error',
+        () => {
+          clearTimeout(timer);
+          reject(new Error(`could not connect to DevTools at ${url}`));
+        },
+        { once: true },
+      );
     });
   }
 
@@ -89,7 +104,12 @@ class Cdp {
   }
 
   /** Sends a command (to the page session once attached, unless to the browser) and waits for its result, bounded in time. */
-  send(method: string, params: Record<string, unknown> = {}, timeoutMs = 10_000, to: 'page' | 'browser' = 'page'): Promise<Record<string, unknown>> {
+  send(
+    method: string,
+    params: Record<string, unknown> = {},
+    timeoutMs = 10_000,
+    to: 'page' | 'browser' = 'page',
+  ): Promise<Record<string, unknown>> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -131,7 +151,8 @@ class Cdp {
 function launch(userDataDir: string, timeoutMs: number): { child: ChildProcess; ready: Promise<string> } {
   // detached: Chromium becomes a process-group leader, so its zygote and renderers die with the group.
   const child = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${userDataDir}`, 'about:blank'], {
-    stdio: ['ignore', 'ignore', 'pipe'], detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
   });
   const ready = new Promise<string>((resolve, reject) => {
     let stderr = '';
@@ -181,15 +202,19 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * a container's init may take a moment to reap the children Chromium leaves it). Linux /proc.
  */
 export function livingGroupMembers(pgid: number): number[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((name) => {
-    try {
-      // Fields after the parenthesised command: state, ppid, pgrp, ...
-      const [state, , pgrp] = readFileSync(`/proc/${name}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-      return Number(pgrp) === pgid && state !== 'Z' && state !== 'X' ? [Number(name)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      try {
+        // Fields after the parenthesised command: state, ppid, pgrp, ...
+        const [state, , pgrp] = readFileSync(`/proc/${name}/stat`, 'utf8')
+          .replace(/^.*\) /s, '')
+          .split(' ');
+        return Number(pgrp) === pgid && state !== 'Z' && state !== 'X' ? [Number(name)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** Stops the browser's whole process group: SIGTERM, then SIGKILL until no member runs (bounded). */
@@ -235,7 +260,8 @@ export interface ChromiumPage extends AsyncDisposable {
 function collect(cdp: Cdp, log: PageLog): void {
   const urls = new Map<string, string>();
   cdp.on(({ method, params }) => {
-    if (method === 'Runtime.consoleAPICalled' && (params.type === 'error' || params.type === 'assert')) log.consoleErrors.push(describeConsole(params));
+    if (method === 'Runtime.consoleAPICalled' && (params.type === 'error' || params.type === 'assert'))
+      log.consoleErrors.push(describeConsole(params));
     if (method === 'Log.entryAdded') {
       const entry = params.entry as { level: string; text: string; url?: string };
       if (entry.level === 'error') log.consoleErrors.push(`${entry.text}${entry.url ? ` (${entry.url})` : ''}`);

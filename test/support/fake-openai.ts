@@ -5,7 +5,13 @@ import { scriptedResponse, type ScriptedTurn } from '../../src/orchestrator/scri
 /** What the fake endpoint sends back for one request. */
 export type FakeReply =
   | { readonly turn: Exclude<ScriptedTurn, { error: unknown }>; readonly delayMs?: number }
-  | { readonly status: number; readonly json?: unknown; readonly raw?: string; readonly delayMs?: number; readonly headers?: Record<string, string> };
+  | {
+      readonly status: number;
+      readonly json?: unknown;
+      readonly raw?: string;
+      readonly delayMs?: number;
+      readonly headers?: Record<string, string>;
+    };
 
 /** A request the fake endpoint received. */
 export interface RecordedRequest {
@@ -36,10 +42,16 @@ export async function startFakeOpenAI(replies: readonly FakeReply[], model = 'fa
   let served = 0;
   const server = createServer((req, res) => {
     let text = '';
-    req.on('data', (chunk) => { text += chunk; });
+    req.on('data', (chunk) => {
+      text += chunk;
+    });
     req.on('end', async () => {
       let body: unknown = text;
-      try { body = JSON.parse(text); } catch { /* keep raw */ }
+      try {
+        body = JSON.parse(text);
+      } catch {
+        /* keep raw */
+      }
       requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
       const reply = queue.shift();
       if (!reply) {
@@ -64,9 +76,10 @@ export async function startFakeOpenAI(replies: readonly FakeReply[], model = 'fa
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     remaining: () => queue.length,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

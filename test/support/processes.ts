@@ -36,5 +36,8 @@ export async function isRunning(pid: number): Promise<boolean> {
 /** Pids of a process's children (Linux `ps --ppid`); empty once it has none. */
 export async function childPids(pid: number): Promise<number[]> {
   const { stdout } = await promisify(execFile)('ps', ['-o', 'pid=', '--ppid', String(pid)]).catch(() => ({ stdout: '' }));
-  return stdout.split('\n').map((line) => Number(line.trim())).filter((child) => child > 0);
+  return stdout
+    .split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((child) => child > 0);
 }

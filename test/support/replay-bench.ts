@@ -42,9 +42,15 @@ export function useReplayBench(prefix: string): ReplayBench {
     return value;
   };
   return {
-    get pools() { return ready(pools); },
-    get hub() { return ready(hub); },
-    get dir() { return ready(dir); },
+    get pools() {
+      return ready(pools);
+    },
+    get hub() {
+      return ready(hub);
+    },
+    get dir() {
+      return ready(dir);
+    },
     options(extra = {}) {
       return { mode: 'replay', hub: ready(hub), pools: ready(pools), recordingsDir: join(ready(dir), 'recordings'), ...extra };
     },

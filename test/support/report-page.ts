@@ -3,7 +3,9 @@ import { gunzipSync } from 'node:zlib';
 /** The chunks of report.html, unpacked: each page's table rows and timelines as HTML, in table order. */
 export function chunksOf(html: string): { rows: string[]; timelines: string[] }[] {
   const chunks = [...html.matchAll(/<script type="application\/gzip" id="page-(\d+)">([^<]*)<\/script>/g)];
-  return chunks.map((m) => JSON.parse(gunzipSync(Buffer.from(m[2] ?? '', 'base64')).toString('utf8')) as { rows: string[]; timelines: string[] });
+  return chunks.map(
+    (m) => JSON.parse(gunzipSync(Buffer.from(m[2] ?? '', 'base64')).toString('utf8')) as { rows: string[]; timelines: string[] },
+  );
 }
 
 /** The timelines report.html carries in its gzip chunks, as HTML, in table order. */

@@ -7,9 +7,12 @@ import { childEnv } from './child-env.ts';
  * Starts servers/all (the five servers over Streamable HTTP, `helpdesk serve`'s process) and
  * resolves with its base URL once it listens; the caller stops the process.
  */
-export async function serveAll(options: { port?: number; env?: Record<string, string> } = {}): Promise<{ base: string; child: ChildProcess }> {
+export async function serveAll(
+  options: { port?: number; env?: Record<string, string> } = {},
+): Promise<{ base: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [serverEntry('all'), '--port', String(options.port ?? 0), '--now', DATASET_NOW], {
-    env: childEnv(options.env), stdio: ['ignore', 'ignore', 'pipe'],
+    env: childEnv(options.env),
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   const base = await new Promise<string>((resolve, reject) => {

@@ -65,14 +65,51 @@ export class TmuxSession {
     // tmux sets TERM in the pane from default-terminal, so that is where the wanted TERM goes.
     const term = env.TERM ?? 'xterm-256color';
     const vars = Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
-    await run('tmux', [
-      '-L', session.#socket, '-f', '/dev/null', 'start-server', ';',
-      'set-option', '-g', 'remain-on-exit', 'on', ';',
-      'set-option', '-g', 'default-terminal', term, ';',
-      'set-option', '-g', 'history-limit', '10000', ';',
-      'new-session', '-d', '-s', session.name, '-x', String(options.width ?? 200), '-y', String(options.height ?? 50),
-      '-c', options.cwd, ...vars, '--', '/bin/sh', '-c', WRAPPER, session.#statusFile, options.command, ...(options.args ?? []),
-    ], { env, cwd: options.cwd }).catch(async (error: unknown) => {
+    await run(
+      'tmux',
+      [
+        '-L',
+        session.#socket,
+        '-f',
+        '/dev/null',
+        'start-server',
+        ';',
+        'set-option',
+        '-g',
+        'remain-on-exit',
+        'on',
+        ';',
+        'set-option',
+        '-g',
+        'default-terminal',
+        term,
+        ';',
+        'set-option',
+        '-g',
+        'history-limit',
+        '10000',
+        ';',
+        'new-session',
+        '-d',
+        '-s',
+        session.name,
+        '-x',
+        String(options.width ?? 200),
+        '-y',
+        String(options.height ?? 50),
+        '-c',
+        options.cwd,
+        ...vars,
+        '--',
+        '/bin/sh',
+        '-c',
+        WRAPPER,
+        session.#statusFile,
+        options.command,
+        ...(options.args ?? []),
+      ],
+      { env, cwd: options.cwd },
+    ).catch(async (error: unknown) => {
       await session.kill();
       throw error;
     });
@@ -102,7 +139,12 @@ export class TmuxSession {
    */
   async screen(): Promise<string> {
     const text = await this.#tmux('capture-pane', '-p', '-J', '-S', '-', '-t', this.name);
-    return text.split('\n').map((line) => line.trimEnd()).filter((line) => !/^Pane is dead \(/.test(line)).join('\n').trimEnd();
+    return text
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .filter((line) => !/^Pane is dead \(/.test(line))
+      .join('\n')
+      .trimEnd();
   }
 
   /**
@@ -141,7 +183,9 @@ export class TmuxSession {
       let text = '';
       try {
         text = readFileSync(this.#statusFile, 'utf8');
-      } catch { /* not ended yet */ }
+      } catch {
+        /* not ended yet */
+      }
       if (text.endsWith('\n')) return Number(text.trim());
       if (Date.now() > deadline) {
         throw new Error(`the program did not end within ${timeoutMs} ms; the screen:\n${await this.screen()}`);

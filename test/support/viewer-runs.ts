@@ -21,15 +21,23 @@ export const BAD_FOLDERS = {
 const WRONG = { name: 'answer', pass: false, reason: 'expected to contain "TKT-1004", got "TKT-1001 only."' };
 
 function scenario(id: string, pass: boolean, toolMs = 12): ScenarioRecord {
-  const transcript = () => sampleTranscript(`Question of ${id}?`, [
-    { name: 'search_tickets', server: 'tickets', args: { query: id }, ms: toolMs, result: '{"tickets":["TKT-1001"]}' },
-  ], pass ? 'TKT-1001 and TKT-1004.' : 'TKT-1001 only.');
-  const trials = [1, 2].map((n) => sampleTrial(n, [transcript()], pass ? {} : { pass: false, reason: `[answer] ${WRONG.reason}`, failures: [WRONG] }));
+  const transcript = () =>
+    sampleTranscript(
+      `Question of ${id}?`,
+      [{ name: 'search_tickets', server: 'tickets', args: { query: id }, ms: toolMs, result: '{"tickets":["TKT-1001"]}' }],
+      pass ? 'TKT-1001 and TKT-1004.' : 'TKT-1001 only.',
+    );
+  const trials = [1, 2].map((n) =>
+    sampleTrial(n, [transcript()], pass ? {} : { pass: false, reason: `[answer] ${WRONG.reason}`, failures: [WRONG] }),
+  );
   return sampleScenario(id, trials, 1);
 }
 
 function run(runId: string, startedAt: string, scenarios: readonly ScenarioRecord[]): RunRecord {
-  return runRecord({ runId, startedAt, durationMs: 2500, mode: 'replay', authored: true, model: 'gpt-4o-mini', trials: 2, k: 1, shard: null }, scenarios);
+  return runRecord(
+    { runId, startedAt, durationMs: 2500, mode: 'replay', authored: true, model: 'gpt-4o-mini', trials: 2, k: 1, shard: null },
+    scenarios,
+  );
 }
 
 /**
@@ -39,10 +47,16 @@ function run(runId: string, startedAt: string, scenarios: readonly ScenarioRecor
  */
 export function viewerRuns(): { base: RunRecord; head: RunRecord } {
   const base = run(BASE_RUN, '2025-10-05T12:00:00.000Z', [
-    scenario('password-reset', true), scenario('vpn-outage', false), scenario('old-printer', true), scenario('slow-lookup', true),
+    scenario('password-reset', true),
+    scenario('vpn-outage', false),
+    scenario('old-printer', true),
+    scenario('slow-lookup', true),
   ]);
   const head = run(HEAD_RUN, '2025-10-06T12:00:00.000Z', [
-    scenario('password-reset', false), scenario('vpn-outage', true), scenario('new-laptop', true), scenario('slow-lookup', true, 500),
+    scenario('password-reset', false),
+    scenario('vpn-outage', true),
+    scenario('new-laptop', true),
+    scenario('slow-lookup', true, 500),
     { ...scenario('new-hostile', true), id: HOSTILE_ID },
   ]);
   return { base, head };

@@ -59,7 +59,9 @@ describe('dependency direction', () => {
       sourceFiles(join(ROOT, layer)).flatMap((file) =>
         importsOf(file)
           .filter((spec) => above.some((prefix) => target(file, spec).startsWith(prefix)))
-          .map((spec) => `${relative(ROOT, file)} imports ${spec}`)));
+          .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+      ),
+    );
     expect(wrong).toEqual([]);
   });
 
@@ -67,7 +69,20 @@ describe('dependency direction', () => {
     // Lowest first: what a fault and a scenario are, the judge, cassettes, running one scenario,
     // grading it, its results; then what reads results (init's scaffold, reporters), the suite
     // loop, the fault matrix on top of it and the viewer.
-    const rooms = ['faults', 'scenario', 'judge', 'cassettes', 'run', 'grading', 'results', 'scaffold', 'reporters', 'suite', 'resilience', 'viewer'];
+    const rooms = [
+      'faults',
+      'scenario',
+      'judge',
+      'cassettes',
+      'run',
+      'grading',
+      'results',
+      'scaffold',
+      'reporters',
+      'suite',
+      'resilience',
+      'viewer',
+    ];
     const harness = join(ROOT, 'src/harness');
     const roomOf = (path: string) => relative('src/harness', path).split('/')[0] ?? '';
     const files = sourceFiles(harness).map((file) => relative(ROOT, file));
@@ -85,11 +100,13 @@ describe('dependency direction', () => {
     // HttpError becomes the viewer's HTTP answer; QuestionsClosed ends init's questions when stdin
     // closes (init then stops quietly).
     const private_ = new Set(['src/harness/viewer/server.ts:HttpError', 'src/cli/ui.ts:QuestionsClosed']);
-    const outside = ['src'].flatMap((dir) => sourceFiles(join(ROOT, dir))).flatMap((file) =>
-      [...readFileSync(file, 'utf8').matchAll(/class (\w+) extends (?:Error|TypeError|RangeError)\b/g)]
-        .map((m) => `${relative(ROOT, file)}:${m[1]}`)
-        .filter((name) => !private_.has(name)),
-    );
+    const outside = ['src']
+      .flatMap((dir) => sourceFiles(join(ROOT, dir)))
+      .flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(/class (\w+) extends (?:Error|TypeError|RangeError)\b/g)]
+          .map((m) => `${relative(ROOT, file)}:${m[1]}`)
+          .filter((name) => !private_.has(name)),
+      );
     expect(outside).toEqual(['src/orchestrator/errors.ts:HelpdeskError']);
   });
 
@@ -113,12 +130,21 @@ describe('dependency direction', () => {
     const files = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'servers'))];
     const wrong = files.flatMap((file) =>
       importsOf(file)
-        .map((spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'))
+        .map((spec) =>
+          spec
+            .split('/')
+            .slice(0, spec.startsWith('@') ? 2 : 1)
+            .join('/'),
+        )
         .filter((pkg) => pkg in owners && owners[pkg] !== relative(ROOT, file))
-        .map((pkg) => `${relative(ROOT, file)} imports ${pkg} (only ${owners[pkg]} should)`));
+        .map((pkg) => `${relative(ROOT, file)} imports ${pkg} (only ${owners[pkg]} should)`),
+    );
     expect(wrong).toEqual([]);
     for (const [pkg, owner] of Object.entries(owners)) {
-      expect(importsOf(join(ROOT, owner)).some((spec) => spec === pkg || spec.startsWith(`${pkg}/`)), `${owner} imports ${pkg}`).toBe(true);
+      expect(
+        importsOf(join(ROOT, owner)).some((spec) => spec === pkg || spec.startsWith(`${pkg}/`)),
+        `${owner} imports ${pkg}`,
+      ).toBe(true);
     }
   });
 });

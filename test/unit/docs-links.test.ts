@@ -7,7 +7,11 @@ import { ROOT } from '../servers.ts';
 // The README is the front door and docs/ holds the reference: a link that lands nowhere, an anchor
 // a heading no longer has, or a path the prose names that was moved is a broken promise to a reader.
 
-const docs = existsSync(join(ROOT, 'docs')) ? readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).sort() : [];
+const docs = existsSync(join(ROOT, 'docs'))
+  ? readdirSync(join(ROOT, 'docs'))
+      .filter((name) => name.endsWith('.md'))
+      .sort()
+  : [];
 const pages = ['README.md', ...docs.map((name) => `docs/${name}`)];
 
 describe('the README and docs/', () => {

@@ -100,7 +100,22 @@ describe('hostile input to all twenty tools', () => {
 
   it('answers arbitrary JSON arguments with a result or an envelope (property-based)', async () => {
     const argument = fc.dictionary(
-      fc.oneof(fc.constantFrom('ticket_id', 'customer_id', 'invoice_id', 'article_id', 'asset_id', 'query', 'limit', 'topic', 'start_date', 'end_date', 'priority'), fc.string()),
+      fc.oneof(
+        fc.constantFrom(
+          'ticket_id',
+          'customer_id',
+          'invoice_id',
+          'article_id',
+          'asset_id',
+          'query',
+          'limit',
+          'topic',
+          'start_date',
+          'end_date',
+          'priority',
+        ),
+        fc.string(),
+      ),
       fc.jsonValue(),
       { maxKeys: 4 },
     );

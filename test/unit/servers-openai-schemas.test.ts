@@ -37,7 +37,11 @@ describe('tool schemas and OpenAI function calling', () => {
     const bad = toOpenAITool({
       name: 'bad tool!',
       description: '',
-      inputSchema: { anyOf: [{ type: 'object', properties: {} }], properties: { list: { type: 'array' }, when: { type: 'date' } }, required: ['missing'] },
+      inputSchema: {
+        anyOf: [{ type: 'object', properties: {} }],
+        properties: { list: { type: 'array' }, when: { type: 'date' } },
+        required: ['missing'],
+      },
     });
     expect(openAIToolProblems(bad)).toEqual([
       'name "bad tool!" must match /^[a-zA-Z0-9_-]{1,64}$/',

@@ -24,17 +24,20 @@ function eventsOf(asset: Asset, now: Date): AssetEvent[] {
   const warranty = warrantyState(asset.warranty, now);
   return [
     {
-      date: asset.purchase_date, event_type: 'purchase',
+      date: asset.purchase_date,
+      event_type: 'purchase',
       description: `Bought: ${asset.manufacturer} ${asset.model}`,
       details: { purchase_date: asset.purchase_date, location: asset.location },
     },
     {
-      date: asset.warranty.start_date, event_type: 'warranty_start',
+      date: asset.warranty.start_date,
+      event_type: 'warranty_start',
       description: `Warranty began (${asset.warranty.coverage_type})`,
       details: warranty,
     },
     {
-      date: asset.last_maintenance, event_type: 'maintenance',
+      date: asset.last_maintenance,
+      event_type: 'maintenance',
       description: 'Routine maintenance carried out',
       details: { maintenance_date: asset.last_maintenance },
     },

@@ -67,7 +67,7 @@ export const getSoftwareLicenses = defineTool({
   name: 'get_software_licenses',
   title: 'Get software licenses',
   description:
-    "List software licenses (product, key, expiry day or \"perpetual\", perpetual or subscription) either on one asset (asset_id, e.g. AST-SRV-003) or across all assets of a customer (customer_id, e.g. CUST-007; each license then names its asset). Give one of the two; if both are given, asset_id is used. Use lookup_asset to find asset IDs and check_warranty for hardware warranty rather than software.",
+    'List software licenses (product, key, expiry day or "perpetual", perpetual or subscription) either on one asset (asset_id, e.g. AST-SRV-003) or across all assets of a customer (customer_id, e.g. CUST-007; each license then names its asset). Give one of the two; if both are given, asset_id is used. Use lookup_asset to find asset IDs and check_warranty for hardware warranty rather than software.',
   input: z
     .object({
       asset_id: assetId('Asset whose licenses to list').optional(),
@@ -78,7 +78,9 @@ export const getSoftwareLicenses = defineTool({
   run({ asset_id, customer_id }) {
     if (asset_id !== undefined) {
       const asset = findAsset(asset_id);
-      return asset ? forAsset(asset) : assetNotFound(asset_id, 'License details need the ID of an asset in the inventory, and none has this ID.');
+      return asset
+        ? forAsset(asset)
+        : assetNotFound(asset_id, 'License details need the ID of an asset in the inventory, and none has this ID.');
     }
     if (customer_id !== undefined) return forCustomer(customer_id);
     return toolError({
@@ -86,7 +88,7 @@ export const getSoftwareLicenses = defineTool({
       reason: 'Neither asset_id nor customer_id was given, so there is nothing to list licenses for.',
       suggested_actions: [
         'Give asset_id (e.g. AST-SRV-003) for the licenses on one asset.',
-        'Give customer_id (e.g. CUST-007) for the licenses across all of that customer\'s assets.',
+        "Give customer_id (e.g. CUST-007) for the licenses across all of that customer's assets.",
       ],
       retryable: true,
       follow_up_tools: ['get_software_licenses'],

@@ -30,8 +30,14 @@ const input = z
   .strict();
 
 const AssetSummarySchema = AssetSchema.pick({
-  asset_id: true, serial_number: true, hostname: true, asset_type: true, customer_id: true,
-  manufacturer: true, model: true, status: true,
+  asset_id: true,
+  serial_number: true,
+  hostname: true,
+  asset_type: true,
+  customer_id: true,
+  manufacturer: true,
+  model: true,
+  status: true,
 }).extend({
   warranty_status: z.enum(WARRANTY_STATUSES).describe('Warranty state today.'),
   warranty_end_date: z.string().describe('Last day of the warranty (YYYY-MM-DD).'),
@@ -45,10 +51,7 @@ const AssetListSchema = z
   })
   .describe('Several matches (or none after asset_type/warranty_status): short summaries in inventory order.');
 
-const output = z.union([
-  AssetDetailSchema.describe('Exactly one match: the full record with its warranty state today.'),
-  AssetListSchema,
-]);
+const output = z.union([AssetDetailSchema.describe('Exactly one match: the full record with its warranty state today.'), AssetListSchema]);
 
 type Criteria = z.output<typeof input>;
 
@@ -72,8 +75,16 @@ function summary(asset: Asset, now: Date): z.infer<typeof AssetSummarySchema> {
   const { asset_id, serial_number, hostname, asset_type, customer_id, manufacturer, model, status } = asset;
   const warranty = warrantyState(asset.warranty, now);
   return {
-    asset_id, serial_number, hostname, asset_type, customer_id, manufacturer, model, status,
-    warranty_status: warranty.status, warranty_end_date: warranty.end_date,
+    asset_id,
+    serial_number,
+    hostname,
+    asset_type,
+    customer_id,
+    manufacturer,
+    model,
+    status,
+    warranty_status: warranty.status,
+    warranty_end_date: warranty.end_date,
   };
 }
 
@@ -82,7 +93,7 @@ const missingCriteria = () =>
     error: 'Missing asset search criteria',
     reason: 'lookup_asset needs at least one criterion to search by, and none was given.',
     suggested_actions: [
-      'Give asset_id or serial_number for one exact asset, part of a hostname, or customer_id (e.g. CUST-002) for a customer\'s assets.',
+      "Give asset_id or serial_number for one exact asset, part of a hostname, or customer_id (e.g. CUST-002) for a customer's assets.",
       'To survey the whole inventory, give warranty_status (active, expiring_soon, expired) and/or asset_type (workstation, server, laptop, network, storage) alone.',
     ],
     retryable: true,
@@ -122,7 +133,9 @@ export const lookupAsset = defineTool({
       assets: found.map((asset) => summary(asset, now)),
       total_count: found.length,
       ...(found.length === 0
-        ? { hint: 'No asset in scope (the whole inventory, or the assets the other criteria name) has the requested asset_type and warranty_status. That is the answer, not a failed lookup.' }
+        ? {
+            hint: 'No asset in scope (the whole inventory, or the assets the other criteria name) has the requested asset_type and warranty_status. That is the answer, not a failed lookup.',
+          }
         : {}),
     };
   },

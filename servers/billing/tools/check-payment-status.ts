@@ -38,9 +38,7 @@ const CustomerPaymentsSchema = z
       })
       .describe('Invoice counts by payment state.'),
     overdue_invoices: z
-      .array(
-        z.object({ invoice_id: z.string(), amount: z.number(), due_date: z.string(), days_overdue: z.number().int() }),
-      )
+      .array(z.object({ invoice_id: z.string(), amount: z.number(), due_date: z.string(), days_overdue: z.number().int() }))
       .describe('The invoices counted as overdue.'),
     hint: z.string().optional().describe('Present when the customer has no invoices.'),
   })
@@ -115,7 +113,7 @@ export const checkPaymentStatus = defineTool({
   name: 'check_payment_status',
   title: 'Check payment status',
   description:
-    "Report whether invoices are paid: for one invoice ID (e.g. INV-2025-001) its recorded status, dates and days overdue; for a customer ID (e.g. CUST-001) counts of paid, pending and overdue invoices plus the overdue ones. A pending invoice past its due date counts as both pending and overdue. Give one of the two; if both are given, invoice_id wins. Use get_invoice for line items, calculate_outstanding_balance for amounts owed, get_billing_history for a date range.",
+    'Report whether invoices are paid: for one invoice ID (e.g. INV-2025-001) its recorded status, dates and days overdue; for a customer ID (e.g. CUST-001) counts of paid, pending and overdue invoices plus the overdue ones. A pending invoice past its due date counts as both pending and overdue. Give one of the two; if both are given, invoice_id wins. Use get_invoice for line items, calculate_outstanding_balance for amounts owed, get_billing_history for a date range.',
   input,
   output,
   run({ invoice_id, customer_id }, { clock }) {

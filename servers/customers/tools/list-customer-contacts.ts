@@ -15,7 +15,7 @@ export const listCustomerContacts = defineTool({
   name: 'list_customer_contacts',
   title: 'List customer contacts',
   description:
-    "List the contact people of a customer (name, email, role, phone), e.g. to know whom to call about a ticket. Takes a customer ID such as CUST-001. Use lookup_customer first when you only know the company name or email; SLA escalation addresses come from get_sla_terms.",
+    'List the contact people of a customer (name, email, role, phone), e.g. to know whom to call about a ticket. Takes a customer ID such as CUST-001. Use lookup_customer first when you only know the company name or email; SLA escalation addresses come from get_sla_terms.',
   input: z.object({ customer_id: customerId('ID of the customer whose contacts to list') }).strict(),
   output,
   run({ customer_id }) {

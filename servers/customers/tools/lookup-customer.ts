@@ -75,9 +75,7 @@ export const lookupCustomer = defineTool({
     if (!first) return notFound(criteria);
     return {
       ...first,
-      ...(others.length > 0
-        ? { other_matches: others.map((c) => ({ customer_id: c.customer_id, company_name: c.company_name })) }
-        : {}),
+      ...(others.length > 0 ? { other_matches: others.map((c) => ({ customer_id: c.customer_id, company_name: c.company_name })) } : {}),
     };
   },
 });

@@ -30,8 +30,7 @@ function commonTags(source: Article, other: Article): string[] {
 
 function relatedTo(source: Article, max: number): Related[] {
   const others = KB_ARTICLES.filter((a) => a.article_id !== source.article_id);
-  const score = (other: Article) =>
-    3 * commonTags(source, other).length + (other.category === source.category ? 5 : 0);
+  const score = (other: Article) => 3 * commonTags(source, other).length + (other.category === source.category ? 5 : 0);
   return rankByScore(others, score)
     .slice(0, max)
     .map(({ item, score: relevance_score }) => ({

@@ -26,12 +26,10 @@ const output = z.object({
 /** Product match 10 (once), each issue word in the title 8, each tag containing an issue word 5. */
 function fixScore(article: Article, product: string | undefined, issueWords: readonly string[]): number {
   const wanted = product?.toLowerCase();
-  const productHit =
-    wanted !== undefined && article.related_products.some((p) => p.toLowerCase().includes(wanted)) ? 10 : 0;
+  const productHit = wanted !== undefined && article.related_products.some((p) => p.toLowerCase().includes(wanted)) ? 10 : 0;
   const title = article.title.toLowerCase();
   const issueHits = issueWords.reduce(
-    (sum, word) =>
-      sum + (title.includes(word) ? 8 : 0) + 5 * article.tags.filter((tag) => tag.toLowerCase().includes(word)).length,
+    (sum, word) => sum + (title.includes(word) ? 8 : 0) + 5 * article.tags.filter((tag) => tag.toLowerCase().includes(word)).length,
     0,
   );
   return productHit + issueHits;

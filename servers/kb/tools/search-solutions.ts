@@ -30,10 +30,7 @@ export const searchSolutions = defineTool({
   input: z
     .object({
       query: text('Keywords describing the problem, e.g. "BSOD", "kernel panic" or "network performance". Case-insensitive.'),
-      category: z
-        .enum(KB_CATEGORIES)
-        .describe('Only articles of this category (exact name).')
-        .optional(),
+      category: z.enum(KB_CATEGORIES).describe('Only articles of this category (exact name).').optional(),
       limit: limit(10, 10),
     })
     .strict(),

@@ -40,9 +40,7 @@ export const findSimilarTickets = defineTool({
   title: 'Find similar tickets',
   description:
     'Rank other tickets by similarity to one ticket (shared tags 20 points each, same category 30, same OS 20, same priority 10) to spot recurring problems or earlier fixes. Takes a ticket ID such as TKT-1001. To search by words rather than by a ticket, use search_tickets.',
-  input: z
-    .object({ ticket_id: ticketId('Reference ticket'), limit: limit(5, 14) })
-    .strict(),
+  input: z.object({ ticket_id: ticketId('Reference ticket'), limit: limit(5, 14) }).strict(),
   output,
   run({ ticket_id, limit: max }) {
     const reference = TICKETS.find((t) => t.ticket_id === ticket_id);

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { customerId, day, text, ticketId } from '../../kit/ids.ts';
 import { rankByScore, searchWords } from '../../kit/search.ts';
 import { defineTool, toolError } from '../../kit/tool.ts';
-import {
-  TICKETS, TICKET_CATEGORIES, TICKET_PRIORITIES, TICKET_STATUSES, TicketSchema, type Ticket,
-} from '../data.ts';
+import { TICKETS, TICKET_CATEGORIES, TICKET_PRIORITIES, TICKET_STATUSES, TicketSchema, type Ticket } from '../data.ts';
 
 const input = z
   .object({
-    query: text('Words to look for in subject, description and tags, e.g. "BSOD" or "slow network". Case-insensitive; tickets matching more words rank first.').optional(),
+    query: text(
+      'Words to look for in subject, description and tags, e.g. "BSOD" or "slow network". Case-insensitive; tickets matching more words rank first.',
+    ).optional(),
     ticket_id: ticketId('Exact ticket ID').optional(),
     customer_id: customerId('Only tickets of this customer').optional(),
     status: z.enum(TICKET_STATUSES).describe('Only tickets in this status.').optional(),
@@ -78,8 +78,7 @@ export const searchTickets = defineTool({
     }
     const filtered = TICKETS.filter((ticket) => matchesFilters(ticket, args));
     const words = args.query === undefined ? [] : searchWords(args.query);
-    const tickets =
-      words.length === 0 ? filtered : rankByScore(filtered, (t) => relevance(t, words)).map((r) => r.item);
+    const tickets = words.length === 0 ? filtered : rankByScore(filtered, (t) => relevance(t, words)).map((r) => r.item);
     const filters_applied = Object.fromEntries(
       Object.entries(args).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
     );

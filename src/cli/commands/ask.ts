@@ -34,8 +34,13 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     args: argv,
     allowPositionals: true,
     options: {
-      json: { type: 'boolean' }, verbose: { type: 'boolean' }, 'max-iterations': { type: 'string' },
-      'tool-timeout': { type: 'string' }, now: { type: 'string' }, config: { type: 'string' }, model: { type: 'string' },
+      json: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      'max-iterations': { type: 'string' },
+      'tool-timeout': { type: 'string' },
+      now: { type: 'string' },
+      config: { type: 'string' },
+      model: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -45,7 +50,8 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     return EXIT.ok;
   }
   const question = positionals.join(' ').trim();
-  if (question === '') throw new ConfigError('ask needs a question, e.g. helpdesk ask "What are the critical tickets for customer CUST-001?"');
+  if (question === '')
+    throw new ConfigError('ask needs a question, e.g. helpdesk ask "What are the critical tickets for customer CUST-001?"');
   const maxIterations = wholeNumber(values['max-iterations'], '--max-iterations', 1);
   const toolTimeout = wholeNumber(values['tool-timeout'], '--tool-timeout', 1);
   const settings = readSettings(env, values.now, values.model);
@@ -60,19 +66,34 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   });
   try {
     const { transcript } = await runQuery({
-      model, tools: pool, query: question, systemPrompt: systemPrompt(today(settings), project.promptTemplate),
-      signal: interrupts.begin(), settings: project.modelSettings,
+      model,
+      tools: pool,
+      query: question,
+      systemPrompt: systemPrompt(today(settings), project.promptTemplate),
+      signal: interrupts.begin(),
+      settings: project.modelSettings,
       ...(maxIterations ? { maxIterations } : {}),
-      ...(values.verbose ? { onEvent: (event) => { const line = describeEvent(event); if (line) process.stderr.write(`${line}\n`); } } : {}),
+      ...(values.verbose
+        ? {
+            onEvent: (event) => {
+              const line = describeEvent(event);
+              if (line) process.stderr.write(`${line}\n`);
+            },
+          }
+        : {}),
     });
     if (values.json) process.stdout.write(`${JSON.stringify(transcript, null, 2)}\n`);
     else if (transcript.stop_reason === 'final_answer') process.stdout.write(`${transcript.answer}\n`);
     else process.stderr.write(`${describeStop(transcript)}\n`);
     switch (transcript.stop_reason) {
-      case 'final_answer': return EXIT.ok;
-      case 'max_iterations': return EXIT.maxIterations;
-      case 'aborted': return EXIT.interrupted;
-      case 'model_error': return EXIT.modelError;
+      case 'final_answer':
+        return EXIT.ok;
+      case 'max_iterations':
+        return EXIT.maxIterations;
+      case 'aborted':
+        return EXIT.interrupted;
+      case 'model_error':
+        return EXIT.modelError;
     }
   } finally {
     interrupts.dispose();

@@ -124,7 +124,12 @@ async function question(ctx: ChatContext, text: string, conversation: Conversati
   const signal = ctx.interrupts.begin();
   try {
     const { transcript, messages } = await runQuery({
-      model: ctx.model, tools: ctx.pool, query: text, history: conversation.history, signal, settings: ctx.modelSettings,
+      model: ctx.model,
+      tools: ctx.pool,
+      query: text,
+      history: conversation.history,
+      signal,
+      settings: ctx.modelSettings,
       systemPrompt: systemPrompt(today(ctx.settings), ctx.promptTemplate),
       onEvent: (event) => {
         const line = describeEvent(event);
@@ -152,13 +157,17 @@ async function save(ctx: ChatContext, id: string, conversation: Conversation): P
   const root = writableRoot();
   const target = ctx.saveTo ?? { scenariosDir: resolve(root, 'scenarios'), recordingsDir: resolve(root, 'recordings'), root };
   try {
-    const saved = await saveConversation(id, {
-      transcripts: conversation.transcripts,
-      interactions: conversation.interactions,
-      now: conversation.startedAt ?? ctx.settings.clock.now().toISOString(),
-      model: ctx.model.model,
-      maxRetries: ctx.settings.modelRetries ?? MODEL_MAX_RETRIES,
-    }, target);
+    const saved = await saveConversation(
+      id,
+      {
+        transcripts: conversation.transcripts,
+        interactions: conversation.interactions,
+        now: conversation.startedAt ?? ctx.settings.clock.now().toISOString(),
+        model: ctx.model.model,
+        maxRetries: ctx.settings.modelRetries ?? MODEL_MAX_RETRIES,
+      },
+      target,
+    );
     ctx.ui.print(`Saved ${saved.file} and ${saved.cassette}.`);
     ctx.ui.print(saved.replay.pass ? 'Replayed it offline: pass.' : `Replayed it offline: FAIL\n${resultDetails(saved.replay).join('\n')}`);
   } catch (error) {
@@ -180,7 +189,11 @@ export async function chatLoop(ctx: ChatContext): Promise<void> {
     if (input === '') continue;
     const [command = ''] = input.split(/\s+/);
     switch (command.toLowerCase()) {
-      case '/quit': case '/exit': case 'exit': case 'quit': case 'q':
+      case '/quit':
+      case '/exit':
+      case 'exit':
+      case 'quit':
+      case 'q':
         return;
       case '/help':
         ctx.ui.print(PROMPT_COMMANDS);
@@ -196,7 +209,12 @@ export async function chatLoop(ctx: ChatContext): Promise<void> {
         for (const row of describeServers(ctx.pool.servers())) ctx.ui.print(row);
         break;
       case '/tools':
-        ctx.ui.print(renderTable(['server', 'tool'], ctx.pool.registry.list().map((t) => [t.server, t.publicName])));
+        ctx.ui.print(
+          renderTable(
+            ['server', 'tool'],
+            ctx.pool.registry.list().map((t) => [t.server, t.publicName]),
+          ),
+        );
         break;
       case '/call':
         await directCall(ctx, input.slice(command.length));
@@ -213,7 +231,11 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const { values } = parseArgs({
     args: argv,
     options: {
-      now: { type: 'string' }, config: { type: 'string' }, scenarios: { type: 'string' }, recordings: { type: 'string' }, model: { type: 'string' },
+      now: { type: 'string' },
+      config: { type: 'string' },
+      scenarios: { type: 'string' },
+      recordings: { type: 'string' },
+      model: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -247,7 +269,9 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   );
   try {
     const tools = pool.registry.list().length;
-    ui.print(`mcp-helpdesk chat: ${pool.servers().length} servers, ${tools} tools; model ${model ? `${model.model}${settings.baseURL ? ` at ${settings.baseURL}` : ''}` : 'not configured'}.`);
+    ui.print(
+      `mcp-helpdesk chat: ${pool.servers().length} servers, ${tools} tools; model ${model ? `${model.model}${settings.baseURL ? ` at ${settings.baseURL}` : ''}` : 'not configured'}.`,
+    );
     if (!model) ui.print(modelProblem ?? NO_KEY);
     ui.print('Type a question, or /help for commands.');
     const saveTo: SaveTarget = {
@@ -255,7 +279,18 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       ...(values.scenarios ? { scenariosDir: resolve(values.scenarios) } : {}),
       ...(values.recordings ? { recordingsDir: resolve(values.recordings) } : {}),
     };
-    await chatLoop({ ui, pool, model, modelProblem, settings, interrupts, recorder, saveTo, promptTemplate: project.promptTemplate, modelSettings: project.modelSettings });
+    await chatLoop({
+      ui,
+      pool,
+      model,
+      modelProblem,
+      settings,
+      interrupts,
+      recorder,
+      saveTo,
+      promptTemplate: project.promptTemplate,
+      modelSettings: project.modelSettings,
+    });
     ui.print('Goodbye.');
   } finally {
     interrupts.dispose();

@@ -10,7 +10,16 @@ import { asksModel, servesCassettes, writesCassettes, type RunMode } from '../..
 import { PoolCache } from '../../harness/run/pools.ts';
 import { annotations } from '../../harness/reporters/github.ts';
 import { resilienceTerminal } from '../../harness/reporters/resilience.ts';
-import { driftSection, failedScenarioLines, judgeSummary, rebaseSummary, resultsTable, staleSummary, summaryLine, variationsTable } from '../../harness/reporters/terminal.ts';
+import {
+  driftSection,
+  failedScenarioLines,
+  judgeSummary,
+  rebaseSummary,
+  resultsTable,
+  staleSummary,
+  summaryLine,
+  variationsTable,
+} from '../../harness/reporters/terminal.ts';
 import { ReportWriteError, writeReports } from '../../harness/reporters/write.ts';
 import { ReplayHub } from '../../harness/cassettes/replay-hub.ts';
 import type { RunRecord } from '../../harness/results/records.ts';
@@ -34,26 +43,51 @@ import { openProject, type Project } from '../../harness/suite/project.ts';
 import { readSettings, type Settings } from '../settings.ts';
 
 export const OPTIONS = {
-  record: { type: 'boolean' }, author: { type: 'boolean' }, live: { type: 'boolean' }, rebase: { type: 'boolean' },
-  id: { type: 'string', multiple: true }, tag: { type: 'string', multiple: true }, file: { type: 'string', multiple: true },
-  shard: { type: 'string' }, trials: { type: 'string' }, k: { type: 'string' },
-  'min-pass-rate': { type: 'string' }, 'max-flaky': { type: 'string' }, baseline: { type: 'string' },
-  'fail-on-regression': { type: 'boolean' }, 'report-dir': { type: 'string' }, out: { type: 'string' },
-  concurrency: { type: 'string' }, scenarios: { type: 'string' }, recordings: { type: 'string' },
-  list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'judge-model': { type: 'string' }, model: { type: 'string' },
-  'fault-matrix': { type: 'boolean' }, 'fault-kinds': { type: 'string' }, workers: { type: 'string' }, config: { type: 'string' },
-  watch: { type: 'boolean' }, 'watch-child': { type: 'boolean' },
+  record: { type: 'boolean' },
+  author: { type: 'boolean' },
+  live: { type: 'boolean' },
+  rebase: { type: 'boolean' },
+  id: { type: 'string', multiple: true },
+  tag: { type: 'string', multiple: true },
+  file: { type: 'string', multiple: true },
+  shard: { type: 'string' },
+  trials: { type: 'string' },
+  k: { type: 'string' },
+  'min-pass-rate': { type: 'string' },
+  'max-flaky': { type: 'string' },
+  baseline: { type: 'string' },
+  'fail-on-regression': { type: 'boolean' },
+  'report-dir': { type: 'string' },
+  out: { type: 'string' },
+  concurrency: { type: 'string' },
+  scenarios: { type: 'string' },
+  recordings: { type: 'string' },
+  list: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  'judge-model': { type: 'string' },
+  model: { type: 'string' },
+  'fault-matrix': { type: 'boolean' },
+  'fault-kinds': { type: 'string' },
+  workers: { type: 'string' },
+  config: { type: 'string' },
+  watch: { type: 'boolean' },
+  'watch-child': { type: 'boolean' },
 } as const;
 
 export type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 export function list(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** A failed write in one line: its code (ENOSPC, EROFS, …) and what the system said. */
 function describeFailure(error: Error): string {
-  return (error as NodeJS.ErrnoException).code ? `${(error as NodeJS.ErrnoException).code}: ${error.message.replace(/^[A-Z]+: /, '')}` : error.message;
+  return (error as NodeJS.ErrnoException).code
+    ? `${(error as NodeJS.ErrnoException).code}: ${error.message.replace(/^[A-Z]+: /, '')}`
+    : error.message;
 }
 
 /** Where a run's reports go: --report-dir, else reports/<run-id>/. */
@@ -79,9 +113,19 @@ export function verdictOf(values: Values, reportsDir: string): Verdict {
 }
 
 /** Prints the table, details and summary; applies gates and the baseline; writes reports. */
-export async function finish(record: RunRecord, values: Values, verdict: Verdict, env: NodeJS.ProcessEnv, reportsDir: string, root: string, label: string, journal?: ResultJournal): Promise<number> {
+export async function finish(
+  record: RunRecord,
+  values: Values,
+  verdict: Verdict,
+  env: NodeJS.ProcessEnv,
+  reportsDir: string,
+  root: string,
+  label: string,
+  journal?: ResultJournal,
+): Promise<number> {
   record.gates = evaluateGates(record, verdict.gates);
-  if (verdict.baseline) record.baseline = { run_id: verdict.baseline.run_id, regressions: compareRuns(record, verdict.baseline, DEFAULT_THRESHOLDS) };
+  if (verdict.baseline)
+    record.baseline = { run_id: verdict.baseline.run_id, regressions: compareRuns(record, verdict.baseline, DEFAULT_THRESHOLDS) };
   process.stdout.write(`${resultsTable(record)}\n`);
   const variations = variationsTable(record);
   if (variations) process.stdout.write(`\n${variations}\n`);
@@ -89,7 +133,9 @@ export async function finish(record: RunRecord, values: Values, verdict: Verdict
   if (judged.length > 0) process.stdout.write(`\n${judged.join('\n')}\n`);
   if (record.throttle) {
     const t = record.throttle;
-    process.stdout.write(`\nrate limited ${t.rate_limited} time(s): model requests in flight lowered from ${t.max_concurrency} to ${t.lowest_concurrency}, ${t.final_concurrency} at the end\n`);
+    process.stdout.write(
+      `\nrate limited ${t.rate_limited} time(s): model requests in flight lowered from ${t.max_concurrency} to ${t.lowest_concurrency}, ${t.final_concurrency} at the end\n`,
+    );
   }
   if (record.resilience) process.stdout.write(`\n${resilienceTerminal(record.resilience).join('\n')}\n`);
   const details = failedScenarioLines(record);
@@ -98,16 +144,23 @@ export async function finish(record: RunRecord, values: Values, verdict: Verdict
   if (drift.length > 0) process.stdout.write(`\n${drift.join('\n')}\n`);
   const cassettes = [...rebaseSummary(record), ...staleSummary(record)];
   if (cassettes.length > 0) process.stdout.write(`\n${cassettes.join('\n')}\n`);
-  for (const gate of record.gates.filter((g) => !g.pass && g.name !== 'scenarios')) process.stdout.write(`\ngate ${gate.name} failed: ${gate.reason}\n`);
+  for (const gate of record.gates.filter((g) => !g.pass && g.name !== 'scenarios'))
+    process.stdout.write(`\ngate ${gate.name} failed: ${gate.reason}\n`);
   // With --min-pass-rate deciding, the scenarios below their own gate do not fail the run: say so.
-  if (record.totals.failed > 0) for (const gate of record.gates.filter((g) => g.informational)) process.stdout.write(`\ngate ${gate.name}: ${gate.reason}\n`);
+  if (record.totals.failed > 0)
+    for (const gate of record.gates.filter((g) => g.informational)) process.stdout.write(`\ngate ${gate.name}: ${gate.reason}\n`);
   const regressions = record.baseline?.regressions ?? [];
   if (record.baseline) {
-    process.stdout.write(`\nbaseline ${record.baseline.run_id}: ${regressions.length === 0 ? 'no regressions' : `${regressions.length} regression(s)`}\n`);
+    process.stdout.write(
+      `\nbaseline ${record.baseline.run_id}: ${regressions.length === 0 ? 'no regressions' : `${regressions.length} regression(s)`}\n`,
+    );
     for (const r of regressions) process.stdout.write(`  ✗ ${r.scenario} [${r.kind}] ${r.reason}\n`);
   }
   const dir = reportDir(values, reportsDir, record.run_id);
-  if (journal?.failure) process.stderr.write(`warning: could not write ${journal.path} (${describeFailure(journal.failure)}): the results were kept in memory\n`);
+  if (journal?.failure)
+    process.stderr.write(
+      `warning: could not write ${journal.path} (${describeFailure(journal.failure)}): the results were kept in memory\n`,
+    );
   let written: readonly string[];
   try {
     written = await writeReports(record, dir, { root, ...(journal ? { journal } : {}) });
@@ -115,9 +168,15 @@ export async function finish(record: RunRecord, values: Values, verdict: Verdict
     if (!(error instanceof ReportWriteError)) throw error;
     process.stdout.write(`\n${label}: ${summaryLine(record)}\n`);
     const kept = error.written.map((p) => p.replace(`${process.cwd()}/`, ''));
-    throw new StorageError(dir, `${error.message}; ${kept.length > 0 ? `written whole: ${kept.join(', ')}` : 'no report file was written'}; the results are in the table above`, { cause: error });
+    throw new StorageError(
+      dir,
+      `${error.message}; ${kept.length > 0 ? `written whole: ${kept.join(', ')}` : 'no report file was written'}; the results are in the table above`,
+      { cause: error },
+    );
   }
-  process.stdout.write(`\n${label}: ${summaryLine(record)}\nreports: ${written.map((p) => p.replace(`${process.cwd()}/`, '')).join(', ')}\n`);
+  process.stdout.write(
+    `\n${label}: ${summaryLine(record)}\nreports: ${written.map((p) => p.replace(`${process.cwd()}/`, '')).join(', ')}\n`,
+  );
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, readFileSync(resolve(dir, 'summary.md'), 'utf8'));
   if (env.GITHUB_ACTIONS === 'true') {
     for (const line of annotations(record, { root })) process.stdout.write(`${line}\n`);
@@ -134,12 +193,20 @@ function judgeEndpoint(settings: Settings, live: LiveEndpoint, modelFlag: string
   if (settings.judge.apiKey !== undefined) {
     apiKey = checkApiKey(settings.judge.apiKey, baseURL, { key: 'HELPDESK_JUDGE_API_KEY', baseURL: 'HELPDESK_JUDGE_BASE_URL' });
   }
-  return { apiKey, baseURL, model: modelFlag ?? settings.judge.model ?? live.model, timeoutMs: live.timeoutMs, maxRetries: live.maxRetries };
+  return {
+    apiKey,
+    baseURL,
+    model: modelFlag ?? settings.judge.model ?? live.model,
+    timeoutMs: live.timeoutMs,
+    maxRetries: live.maxRetries,
+  };
 }
 
 /** Ctrl+C during an eval pass: the first cancels it (a partial report follows), the next or a SIGTERM calls `onQuit`. */
 export function evalInterrupts(onQuit: () => void): Interrupts {
-  return new Interrupts(onQuit, () => process.stderr.write('\ninterrupted: cancelling the scenarios in flight and writing a partial report (Ctrl+C again to quit at once)\n'));
+  return new Interrupts(onQuit, () =>
+    process.stderr.write('\ninterrupted: cancelling the scenarios in flight and writing a partial report (Ctrl+C again to quit at once)\n'),
+  );
 }
 
 /** The choices of a run that hold for each of its passes (one, or one per change under --watch). */
@@ -179,11 +246,15 @@ export function planEval(values: Values, env: NodeJS.ProcessEnv, project: Projec
   const mode: RunMode = values.live ? 'live' : values.author ? 'author' : values.record ? 'record' : values.rebase ? 'rebase' : 'replay';
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 1) ?? 4;
   const trials = wholeNumber(values.trials, '--trials', 1) ?? 1;
-  if (trials > 1 && servesCassettes(mode)) throw new ConfigError('--trials needs --live or --record: a replay gives the same answer every time');
+  if (trials > 1 && servesCassettes(mode))
+    throw new ConfigError('--trials needs --live or --record: a replay gives the same answer every time');
   if (values.model !== undefined && !asksModel(mode)) {
-    throw new ConfigError('--model chooses the model of --live and --record runs; replay, --rebase and --author use the model each cassette or script names');
+    throw new ConfigError(
+      '--model chooses the model of --live and --record runs; replay, --rebase and --author use the model each cassette or script names',
+    );
   }
-  if (trials > 1 && mode === 'author') throw new ConfigError('--trials cannot be combined with --author: a script gives the same answer every time');
+  if (trials > 1 && mode === 'author')
+    throw new ConfigError('--trials cannot be combined with --author: a script gives the same answer every time');
   const kinds = matrixKinds(values['fault-matrix'] === true, values['fault-kinds'], { mode, trials });
   const k = wholeNumber(values.k, '--k', 1) ?? defaultK(trials);
   if (k > trials) throw new ConfigError(`--k (${k}) cannot exceed --trials (${trials})`);
@@ -203,7 +274,19 @@ export function planEval(values: Values, env: NodeJS.ProcessEnv, project: Projec
     if (writesCassettes(mode)) checkWritable(recordingsDir, 'recordings folder');
   }
   return {
-    values, env, project, mode, concurrency, trials, k, kinds, shard, scenariosDir, recordingsDir, verdict, workers,
+    values,
+    env,
+    project,
+    mode,
+    concurrency,
+    trials,
+    k,
+    kinds,
+    shard,
+    scenariosDir,
+    recordingsDir,
+    verdict,
+    workers,
     filter: { ids: list(values.id), tags: list(values.tag), files: list(values.file) },
   };
 }
@@ -211,10 +294,16 @@ export function planEval(values: Values, env: NodeJS.ProcessEnv, project: Projec
 /** The scenarios a pass runs and the selected files that could not be loaded (skipped ones are warned about). */
 export function selectScenarios(plan: EvalPlan): { scenarios: LoadedScenario[]; invalid: InvalidScenarioFile[] } {
   const suite = loadSuite(plan.scenariosDir, plan.filter, process.cwd());
-  for (const bad of suite.skipped) process.stderr.write(`warning: skipped ${displayPath(bad.file, process.cwd())}, which is not a valid scenario file: ${bad.problems.join('; ')}\n`);
+  for (const bad of suite.skipped)
+    process.stderr.write(
+      `warning: skipped ${displayPath(bad.file, process.cwd())}, which is not a valid scenario file: ${bad.problems.join('; ')}\n`,
+    );
   const { shard } = plan;
   if (!shard) return { scenarios: suite.scenarios, invalid: suite.invalid };
-  return { scenarios: suite.scenarios.filter((s) => inShard(s.scenario.id, shard)), invalid: suite.invalid.filter((bad) => inShard(bad.id, shard)) };
+  return {
+    scenarios: suite.scenarios.filter((s) => inShard(s.scenario.id, shard)),
+    invalid: suite.invalid.filter((bad) => inShard(bad.id, shard)),
+  };
 }
 
 /** The settings, the live endpoint (live and record mode), fresh server pools and (replay) the hub. */
@@ -226,8 +315,12 @@ export function openResources(plan: EvalPlan): EvalResources {
   if (asksModel(plan.mode)) {
     adaptive = new AdaptiveLimit(plan.concurrency);
     live = {
-      apiKey: checkApiKey(settings.apiKey, settings.baseURL), baseURL: settings.baseURL, model: settings.model,
-      timeoutMs: settings.modelTimeoutMs, maxRetries: settings.modelRetries, fetch: adaptive.wrap(globalThis.fetch),
+      apiKey: checkApiKey(settings.apiKey, settings.baseURL),
+      baseURL: settings.baseURL,
+      model: settings.model,
+      timeoutMs: settings.modelTimeoutMs,
+      maxRetries: settings.modelRetries,
+      fetch: adaptive.wrap(globalThis.fetch),
     };
   }
   const hub = servesCassettes(plan.mode) ? new ReplayHub() : undefined;
@@ -251,12 +344,16 @@ export async function closeResources(resources: EvalResources): Promise<void> {
  * flight and writes a partial report. Returns the exit code.
  */
 export async function runPass(
-  resources: EvalResources, scenarios: readonly LoadedScenario[], invalid: readonly InvalidScenarioFile[], interrupts?: Interrupts,
+  resources: EvalResources,
+  scenarios: readonly LoadedScenario[],
+  invalid: readonly InvalidScenarioFile[],
+  interrupts?: Interrupts,
 ): Promise<number> {
   const { plan, pools, hub, live, adaptive, settings } = resources;
   const { values, env, project, mode, trials, k, kinds, concurrency, recordingsDir } = plan;
   const reportsDir = project.reportsDir;
-  const judge = live && scenarios.some((s) => s.scenario.expect.judge?.length) ? judgeEndpoint(settings, live, values['judge-model']) : undefined;
+  const judge =
+    live && scenarios.some((s) => s.scenario.expect.judge?.length) ? judgeEndpoint(settings, live, values['judge-model']) : undefined;
   const runId = newRunId(mode);
   const opened = openRunJournal(reportDir(values, reportsDir, runId));
   const { journal } = opened;
@@ -269,16 +366,32 @@ export async function runPass(
   const signal = (interrupts ?? (own as Interrupts)).begin();
   try {
     const runSettings = { mode, recordingsDir, promptTemplate: project.promptTemplate, modelSettings: project.modelSettings };
-    const { record, kept, interrupted } = await evaluateSuite(scenarios, invalid, {
-      run: runOptions(runSettings, { pools, hub, live, judge, signal }), journal, root: project.root, cwd: process.cwd(), serverEnv: settings.serverEnv, headerEnv: env, servers: project.servers, prices: project.prices, trials, k, concurrency,
-      workers: workerCount(plan.workers, { live: live !== undefined, trials, scenarios: scenarios.length }),
-      matrix: kinds !== undefined && kinds !== null,
-      onResult: (id, pass, durationMs, trial, done, total) => {
-        const line = `[${done}/${total}] ${pass ? 'pass' : 'FAIL'} ${id}${trials > 1 ? ` trial ${trial}` : ''} (${(durationMs / 1000).toFixed(2)} s)`;
-        process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+    const { record, kept, interrupted } = await evaluateSuite(
+      scenarios,
+      invalid,
+      {
+        run: runOptions(runSettings, { pools, hub, live, judge, signal }),
+        journal,
+        root: project.root,
+        cwd: process.cwd(),
+        serverEnv: settings.serverEnv,
+        headerEnv: env,
+        servers: project.servers,
+        prices: project.prices,
+        trials,
+        k,
+        concurrency,
+        workers: workerCount(plan.workers, { live: live !== undefined, trials, scenarios: scenarios.length }),
+        matrix: kinds !== undefined && kinds !== null,
+        onResult: (id, pass, durationMs, trial, done, total) => {
+          const line = `[${done}/${total}] ${pass ? 'pass' : 'FAIL'} ${id}${trials > 1 ? ` trial ${trial}` : ''} (${(durationMs / 1000).toFixed(2)} s)`;
+          process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+        },
+        onConfirm: (id, pass) =>
+          process.stderr.write(`${tty ? '\r\x1b[2K' : ''}latency re-checked alone: ${pass ? 'pass' : 'FAIL'} ${id}\n`),
       },
-      onConfirm: (id, pass) => process.stderr.write(`${tty ? '\r\x1b[2K' : ''}latency re-checked alone: ${pass ? 'pass' : 'FAIL'} ${id}\n`),
-    }, { runId, authored: mode === 'author', model: servesCassettes(mode) ? null : (live?.model ?? null), shard: plan.shard ?? null });
+      { runId, authored: mode === 'author', model: servesCassettes(mode) ? null : (live?.model ?? null), shard: plan.shard ?? null },
+    );
     if (tty) process.stderr.write('\n');
     if (kinds && !interrupted) {
       const onCell = (cell: MatrixCell, done: number, total: number) => {

@@ -6,7 +6,16 @@ import { ConfigError } from '../../orchestrator/errors.ts';
 import { isScenarioFile } from '../../harness/scenario/source.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Project } from '../../harness/suite/project.ts';
-import { closeResources, evalInterrupts, openResources, planEval, runPass, selectScenarios, type EvalPlan, type EvalResources } from './eval-run.ts';
+import {
+  closeResources,
+  evalInterrupts,
+  openResources,
+  planEval,
+  runPass,
+  selectScenarios,
+  type EvalPlan,
+  type EvalResources,
+} from './eval-run.ts';
 import { Interrupts } from '../interrupts.ts';
 
 // `helpdesk eval --watch`: a watcher process and a long-lived eval process it starts. The eval
@@ -53,7 +62,8 @@ export interface WatchedFolder {
 export function watchedFolders(project: Project, plan: Pick<EvalPlan, 'scenariosDir' | 'recordingsDir'>): WatchedFolder[] {
   const suite = new Set<string>([plan.scenariosDir, plan.recordingsDir]);
   const files = [project.configPath, project.promptPath].filter((path): path is string => path !== undefined);
-  const single = files.map((path) => ({ path: dirname(path), kind: 'suite' as const, only: files.filter((f) => dirname(f) === dirname(path)) }))
+  const single = files
+    .map((path) => ({ path: dirname(path), kind: 'suite' as const, only: files.filter((f) => dirname(f) === dirname(path)) }))
     .filter((folder, i, all) => all.findIndex((f) => f.path === folder.path) === i);
   for (const server of Object.values(project.servers)) {
     if (server.command === undefined) continue;
@@ -65,8 +75,11 @@ export function watchedFolders(project: Project, plan: Pick<EvalPlan, 'scenarios
   }
   // The built-in servers' sources, where this is a clone (an installed package has only their bundles).
   const builtinSources = join(PROJECT_ROOT, 'servers');
-  if (existsSync(builtinSources) && Object.values(project.servers).some((s) => s.args.some((a) => inside(a, PROJECT_ROOT)))) suite.add(builtinSources);
-  const folders = [...suite].filter((path) => existsSync(path) && !inside(path, OWN_CODE)).map((path) => ({ path, kind: 'suite' as const }));
+  if (existsSync(builtinSources) && Object.values(project.servers).some((s) => s.args.some((a) => inside(a, PROJECT_ROOT))))
+    suite.add(builtinSources);
+  const folders = [...suite]
+    .filter((path) => existsSync(path) && !inside(path, OWN_CODE))
+    .map((path) => ({ path, kind: 'suite' as const }));
   return [...folders, ...single, { path: OWN_CODE, kind: 'code' }];
 }
 
@@ -74,7 +87,11 @@ export function watchedFolders(project: Project, plan: Pick<EvalPlan, 'scenarios
  * The scenarios a change touches: the scenario files changed, the scenarios whose cassettes
  * changed, or every one ('all') when anything else changed — the config, the prompt, a server.
  */
-export function affected(paths: readonly string[], project: Project, plan: Pick<EvalPlan, 'scenariosDir' | 'recordingsDir'>): 'all' | { files: Set<string>; ids: Set<string> } {
+export function affected(
+  paths: readonly string[],
+  project: Project,
+  plan: Pick<EvalPlan, 'scenariosDir' | 'recordingsDir'>,
+): 'all' | { files: Set<string>; ids: Set<string> } {
   const files = new Set<string>();
   const ids = new Set<string>();
   for (const path of paths) {
@@ -89,9 +106,16 @@ export function affected(paths: readonly string[], project: Project, plan: Pick<
 /** `helpdesk eval --watch` (the watcher) and `--watch-child` (the eval process it runs). */
 export async function watchEval(argv: string[], plan: EvalPlan): Promise<number> {
   if (plan.mode !== 'replay' || plan.kinds || plan.values.list) {
-    throw new ConfigError('--watch replays the suite after each change; it cannot be combined with --record, --live, --author, --rebase, --fault-matrix or --list');
+    throw new ConfigError(
+      '--watch replays the suite after each change; it cannot be combined with --record, --live, --author, --rebase, --fault-matrix or --list',
+    );
   }
-  return plan.values['watch-child'] ? evalProcess(plan) : watcher(argv.filter((a) => a !== '--watch'), plan);
+  return plan.values['watch-child']
+    ? evalProcess(plan)
+    : watcher(
+        argv.filter((a) => a !== '--watch'),
+        plan,
+      );
 }
 
 async function watcher(argv: readonly string[], plan: EvalPlan): Promise<number> {
@@ -103,7 +127,9 @@ async function watcher(argv: readonly string[], plan: EvalPlan): Promise<number>
   let timer: NodeJS.Timeout | undefined;
   let stopping = false;
   let finished: (code: number) => void = () => {};
-  const done = new Promise<number>((resolve) => { finished = resolve; });
+  const done = new Promise<number>((resolve) => {
+    finished = resolve;
+  });
 
   const start = () => {
     idle = false;
@@ -129,7 +155,7 @@ async function watcher(argv: readonly string[], plan: EvalPlan): Promise<number>
   const flush = () => {
     if (!child || !idle || (pending.size === 0 && !restart)) return;
     if (restart) {
-      process.stdout.write('\nhelpdesk\'s own code changed: starting the eval process again\n');
+      process.stdout.write("\nhelpdesk's own code changed: starting the eval process again\n");
       child.send({ type: 'stop' } satisfies ToChild);
     } else {
       child.send({ type: 'changed', paths: [...pending] } satisfies ToChild);
@@ -138,15 +164,17 @@ async function watcher(argv: readonly string[], plan: EvalPlan): Promise<number>
     idle = false;
   };
   const reports = [plan.project.reportsDir, ...(plan.values['report-dir'] ? [resolve(plan.values['report-dir'])] : [])];
-  const watchers: FSWatcher[] = folders.map(({ path, kind, only }) => watch(path, { recursive: only === undefined }, (_event, name) => {
-    if (name === null) return;
-    const changed = join(path, name.toString());
-    if (isScratch(changed) || reports.some((dir) => inside(changed, dir)) || (only && !only.includes(changed))) return;
-    if (kind === 'code') restart = true;
-    else pending.add(changed);
-    clearTimeout(timer);
-    timer = setTimeout(flush, SETTLE_MS);
-  }));
+  const watchers: FSWatcher[] = folders.map(({ path, kind, only }) =>
+    watch(path, { recursive: only === undefined }, (_event, name) => {
+      if (name === null) return;
+      const changed = join(path, name.toString());
+      if (isScratch(changed) || reports.some((dir) => inside(changed, dir)) || (only && !only.includes(changed))) return;
+      if (kind === 'code') restart = true;
+      else pending.add(changed);
+      clearTimeout(timer);
+      timer = setTimeout(flush, SETTLE_MS);
+    }),
+  );
   // Ctrl+C or SIGTERM: the eval process is told to stop (it finishes a partial report), and
   // killed past STOP_MS; a second Ctrl+C changes nothing.
   const interrupts = new Interrupts(() => {
@@ -179,7 +207,9 @@ async function evalProcess(first: EvalPlan): Promise<number> {
   let plan: EvalPlan = { ...first, values };
   let resources: EvalResources = openResources(plan);
   let stop: (code: number) => void = () => {};
-  const stopped = new Promise<number>((resolve) => { stop = resolve; });
+  const stopped = new Promise<number>((resolve) => {
+    stop = resolve;
+  });
   let running: Promise<void> = Promise.resolve();
 
   const pass = async (paths: readonly string[] | 'start') => {
@@ -197,10 +227,13 @@ async function evalProcess(first: EvalPlan): Promise<number> {
         resources = openResources(plan);
       }
       const selection = selectScenarios(plan);
-      const chosen = scope === 'all' ? selection : {
-        scenarios: selection.scenarios.filter((s) => scope.files.has(s.file) || scope.ids.has(s.scenario.id)),
-        invalid: selection.invalid.filter((bad) => scope.files.has(bad.file) || scope.ids.has(bad.id)),
-      };
+      const chosen =
+        scope === 'all'
+          ? selection
+          : {
+              scenarios: selection.scenarios.filter((s) => scope.files.has(s.file) || scope.ids.has(s.scenario.id)),
+              invalid: selection.invalid.filter((bad) => scope.files.has(bad.file) || scope.ids.has(bad.id)),
+            };
       if (chosen.scenarios.length + chosen.invalid.length === 0) process.stdout.write('no selected scenario uses what changed\n');
       else if ((await runPass(resources, chosen.scenarios, chosen.invalid, interrupts)) === EXIT.interrupted) return stop(EXIT.interrupted);
     } catch (error) {

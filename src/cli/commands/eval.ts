@@ -90,7 +90,9 @@ async function mergeCommand(paths: string[], values: Values, env: NodeJS.Process
   const first = shards[0] as RunRecord;
   for (const other of shards) {
     if (other.mode !== first.mode || other.trials !== first.trials || other.k !== first.k) {
-      throw new ConfigError(`cannot merge ${other.run_id} (${other.mode}, ${other.trials} trials, k ${other.k}) with ${first.run_id} (${first.mode}, ${first.trials} trials, k ${first.k})`);
+      throw new ConfigError(
+        `cannot merge ${other.run_id} (${other.mode}, ${other.trials} trials, k ${other.k}) with ${first.run_id} (${first.mode}, ${first.trials} trials, k ${first.k})`,
+      );
     }
   }
   const seen = new Map<string, string>();
@@ -102,11 +104,20 @@ async function mergeCommand(paths: string[], values: Values, env: NodeJS.Process
     }
   }
   const started = shards.map((s) => s.started_at).sort()[0] ?? new Date().toISOString();
-  const record = runRecord({
-    runId: newRunId('merged'), startedAt: started,
-    durationMs: Math.max(...shards.map((s) => s.duration_ms)), mode: first.mode, authored: first.authored,
-    model: first.model, trials: first.trials, k: first.k, shard: null,
-  }, shards.flatMap((s) => s.scenarios));
+  const record = runRecord(
+    {
+      runId: newRunId('merged'),
+      startedAt: started,
+      durationMs: Math.max(...shards.map((s) => s.duration_ms)),
+      mode: first.mode,
+      authored: first.authored,
+      model: first.model,
+      trials: first.trials,
+      k: first.k,
+      shard: null,
+    },
+    shards.flatMap((s) => s.scenarios),
+  );
   return finish(record, { ...values, ...(values.out ? { 'report-dir': values.out } : {}) }, verdict, env, reportsDir, root, 'merged');
 }
 
@@ -132,7 +143,9 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       return [scenario.id, scenario.tags.join(', '), cassette, scenario.description];
     });
     for (const bad of invalid) rows.push([bad.id, '', '-', `INVALID FILE: ${bad.problems.join('\n')}`]);
-    process.stdout.write(`${renderTable(['scenario', 'tags', 'cassette', 'description'], rows, [32, 22, 10, 60])}\n${scenarios.length} scenarios${invalid.length ? `, ${invalid.length} invalid file(s)` : ''}\n`);
+    process.stdout.write(
+      `${renderTable(['scenario', 'tags', 'cassette', 'description'], rows, [32, 22, 10, 60])}\n${scenarios.length} scenarios${invalid.length ? `, ${invalid.length} invalid file(s)` : ''}\n`,
+    );
     return EXIT.ok;
   }
   const resources = openResources(plan);

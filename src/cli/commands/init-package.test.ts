@@ -17,8 +17,8 @@ function manifest(text: string): string {
   return join(dir, 'package.json');
 }
 
-describe('init\'s package spec', () => {
-  it('names mcp-helpdesk by a caret range of the version in this package\'s package.json', () => {
+describe("init's package spec", () => {
+  it("names mcp-helpdesk by a caret range of the version in this package's package.json", () => {
     const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(helpdeskVersionRange()).toBe(`^${version}`);
     expect(helpdeskVersionRange(join(manifest('{"version": "2.3.4"}'), '..'))).toBe('^2.3.4');
@@ -33,10 +33,25 @@ describe('init\'s package spec', () => {
   });
 
   it('tells a folder of this machine from a tarball, a version, a git URL and a package alias', () => {
-    for (const folder of ['file:../mcp-helpdesk', 'file:/opt/mcp-helpdesk', '../mcp-helpdesk', './vendor/mcp-helpdesk', '/opt/mcp-helpdesk', '~/src/mcp-helpdesk']) {
+    for (const folder of [
+      'file:../mcp-helpdesk',
+      'file:/opt/mcp-helpdesk',
+      '../mcp-helpdesk',
+      './vendor/mcp-helpdesk',
+      '/opt/mcp-helpdesk',
+      '~/src/mcp-helpdesk',
+    ]) {
       expect(namesLocalFolder(folder), folder).toBe(true);
     }
-    for (const shared of ['^0.1.0', 'latest', 'github:acme/mcp-helpdesk', 'git+https://github.com/acme/mcp-helpdesk.git', 'file:../mcp-helpdesk-0.1.0.tgz', './mcp-helpdesk.tar.gz', 'npm:other@1']) {
+    for (const shared of [
+      '^0.1.0',
+      'latest',
+      'github:acme/mcp-helpdesk',
+      'git+https://github.com/acme/mcp-helpdesk.git',
+      'file:../mcp-helpdesk-0.1.0.tgz',
+      './mcp-helpdesk.tar.gz',
+      'npm:other@1',
+    ]) {
       expect(namesLocalFolder(shared), shared).toBe(false);
     }
   });

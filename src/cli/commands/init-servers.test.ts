@@ -20,8 +20,21 @@ function tempFile(name: string, content: unknown): string {
 
 describe('splitCommandLine', () => {
   it('splits on spaces and keeps quoted and escaped text whole, as a shell would', () => {
-    expect(splitCommandLine('npx -y @modelcontextprotocol/server-filesystem  /tmp')).toEqual(['npx', '-y', '@modelcontextprotocol/server-filesystem', '/tmp']);
-    expect(splitCommandLine(`node "my server.js" --name 'it''s' a\\ b "say \\"hi\\"" ''`)).toEqual(['node', 'my server.js', '--name', 'its', 'a b', 'say "hi"', '']);
+    expect(splitCommandLine('npx -y @modelcontextprotocol/server-filesystem  /tmp')).toEqual([
+      'npx',
+      '-y',
+      '@modelcontextprotocol/server-filesystem',
+      '/tmp',
+    ]);
+    expect(splitCommandLine(`node "my server.js" --name 'it''s' a\\ b "say \\"hi\\"" ''`)).toEqual([
+      'node',
+      'my server.js',
+      '--name',
+      'its',
+      'a b',
+      'say "hi"',
+      '',
+    ]);
   });
 
   it('refuses an unclosed quote, quoting the line', () => {
@@ -30,9 +43,14 @@ describe('splitCommandLine', () => {
 });
 
 describe('serversFromFlags', () => {
-  it('reads --server and --url as name=value, a later name replacing --from\'s', () => {
-    const from = tempFile('claude.json', { mcpServers: { fs: { command: 'npx', args: ['server-fs'], cwd: 'work' }, off: { command: 'x', disabled: true } } });
-    const servers = serversFromFlags({ from, server: ['fs=node fs.js --root "/a b"', 'git=uvx mcp-server-git'], url: ['docs=http://127.0.0.1:3100/mcp'] }, '/');
+  it("reads --server and --url as name=value, a later name replacing --from's", () => {
+    const from = tempFile('claude.json', {
+      mcpServers: { fs: { command: 'npx', args: ['server-fs'], cwd: 'work' }, off: { command: 'x', disabled: true } },
+    });
+    const servers = serversFromFlags(
+      { from, server: ['fs=node fs.js --root "/a b"', 'git=uvx mcp-server-git'], url: ['docs=http://127.0.0.1:3100/mcp'] },
+      '/',
+    );
     expect(servers).toEqual({
       fs: { command: 'node', args: ['fs.js', '--root', '/a b'], env: {}, disabled: false, cwd: '/' },
       git: { command: 'uvx', args: ['mcp-server-git'], env: {}, disabled: false, cwd: '/' },
@@ -41,16 +59,24 @@ describe('serversFromFlags', () => {
   });
 
   it('says what a malformed flag should look like', () => {
-    expect(() => serversFromFlags({ server: ['npx server-everything'] }, '/')).toThrow(/^--server takes <name>=<command line>, e\.g\. --server everything=.* \(got "npx server-everything"\)$/);
-    expect(() => serversFromFlags({ server: ['bad name=node x'] }, '/')).toThrow('--server: the server name "bad name" must use letters, digits, "_" and "-" (at most 32)');
-    expect(() => serversFromFlags({ url: ['docs=ftp://host/mcp'] }, '/')).toThrow('--url docs: url must be http:// or https:// ("ftp://host/mcp")');
+    expect(() => serversFromFlags({ server: ['npx server-everything'] }, '/')).toThrow(
+      /^--server takes <name>=<command line>, e\.g\. --server everything=.* \(got "npx server-everything"\)$/,
+    );
+    expect(() => serversFromFlags({ server: ['bad name=node x'] }, '/')).toThrow(
+      '--server: the server name "bad name" must use letters, digits, "_" and "-" (at most 32)',
+    );
+    expect(() => serversFromFlags({ url: ['docs=ftp://host/mcp'] }, '/')).toThrow(
+      '--url docs: url must be http:// or https:// ("ftp://host/mcp")',
+    );
   });
 });
 
 describe('serversFromFile', () => {
-  it('takes VS Code\'s servers with their type, and resolves cwd against the file', () => {
+  it("takes VS Code's servers with their type, and resolves cwd against the file", () => {
     const path = tempFile('mcp.json', { servers: { fs: { type: 'stdio', command: 'npx', args: ['server-fs'], cwd: 'sub' } } });
-    expect(serversFromFile(path)).toEqual({ fs: { command: 'npx', args: ['server-fs'], env: {}, disabled: false, cwd: join(path, '..', 'sub') } });
+    expect(serversFromFile(path)).toEqual({
+      fs: { command: 'npx', args: ['server-fs'], env: {}, disabled: false, cwd: join(path, '..', 'sub') },
+    });
   });
 
   it('names the file and the server of a bad entry, and a file without servers', () => {
@@ -64,17 +90,39 @@ describe('serversFromFile', () => {
 
 describe('askServers', () => {
   it('asks name, transport and command or URL until the person has no more', async () => {
-    const questions = new ScriptedQuestions(['files', 'stdio', 'npx -y server-fs /tmp', true, undefined, 'Streamable HTTP', 'http://127.0.0.1:3100/mcp', false]);
+    const questions = new ScriptedQuestions([
+      'files',
+      'stdio',
+      'npx -y server-fs /tmp',
+      true,
+      undefined,
+      'Streamable HTTP',
+      'http://127.0.0.1:3100/mcp',
+      false,
+    ]);
     const servers = await askServers(questions, '/work');
     expect(servers).toEqual({
       files: { command: 'npx', args: ['-y', 'server-fs', '/tmp'], env: {}, disabled: false, cwd: '/work' },
       'server-2': { url: 'http://127.0.0.1:3100/mcp', args: [], env: {}, disabled: false },
     });
-    expect(questions.asked).toEqual(['Server name', 'How is it reached?', 'Command line that starts it', 'Add another server?', 'Server name', 'How is it reached?', 'URL of its MCP endpoint', 'Add another server?']);
+    expect(questions.asked).toEqual([
+      'Server name',
+      'How is it reached?',
+      'Command line that starts it',
+      'Add another server?',
+      'Server name',
+      'How is it reached?',
+      'URL of its MCP endpoint',
+      'Add another server?',
+    ]);
   });
 
   it('does not take a name twice or a URL that is not http', async () => {
-    await expect(askServers(new ScriptedQuestions(['a', 'stdio', 'x', true, 'a']), '/')).rejects.toThrow('scripted answer "a" to "Server name" is invalid: that name is taken');
-    await expect(askServers(new ScriptedQuestions(['a', 'Streamable HTTP', 'file:///x']), '/')).rejects.toThrow(/is invalid: .*url must be http/);
+    await expect(askServers(new ScriptedQuestions(['a', 'stdio', 'x', true, 'a']), '/')).rejects.toThrow(
+      'scripted answer "a" to "Server name" is invalid: that name is taken',
+    );
+    await expect(askServers(new ScriptedQuestions(['a', 'Streamable HTTP', 'file:///x']), '/')).rejects.toThrow(
+      /is invalid: .*url must be http/,
+    );
   });
 });

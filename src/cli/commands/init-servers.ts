@@ -20,7 +20,7 @@ export function splitCommandLine(line: string): string[] {
       else word += c;
     } else if (quote === '"') {
       if (c === '"') quote = undefined;
-      else if (c === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) word = `${word ?? ''}${line[(i += 1)] ?? ''}`;
+      else if (c === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) word = `${word ?? ''}${line[((i += 1))] ?? ''}`;
       else word += c;
     } else if (c === "'" || c === '"') {
       quote = c;
@@ -40,14 +40,16 @@ export function splitCommandLine(line: string): string[] {
 }
 
 function checkedName(name: string, flag: string): string {
-  if (!SERVER_NAME.test(name)) throw new ConfigError(`${flag}: the server name "${name}" must use letters, digits, "_" and "-" (at most 32)`);
+  if (!SERVER_NAME.test(name))
+    throw new ConfigError(`${flag}: the server name "${name}" must use letters, digits, "_" and "-" (at most 32)`);
   return name;
 }
 
 /** `name=rest` of a --server or --url flag. */
 function named(value: string, flag: string, example: string): [string, string] {
   const at = value.indexOf('=');
-  if (at <= 0 || at === value.length - 1) throw new ConfigError(`${flag} takes <name>=<${flag === '--url' ? 'url' : 'command line'}>, e.g. ${flag} ${example} (got "${value}")`);
+  if (at <= 0 || at === value.length - 1)
+    throw new ConfigError(`${flag} takes <name>=<${flag === '--url' ? 'url' : 'command line'}>, e.g. ${flag} ${example} (got "${value}")`);
   return [checkedName(value.slice(0, at), flag), value.slice(at + 1)];
 }
 
@@ -75,14 +77,21 @@ export function serversFromFile(path: string): ServersConfig {
   } catch (error) {
     throw new ConfigError(`--from: cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
-  const table = typeof raw === 'object' && raw !== null ? ((raw as Record<string, unknown>).mcpServers ?? (raw as Record<string, unknown>).servers) : undefined;
-  if (typeof table !== 'object' || table === null || Object.keys(table).length === 0) throw new ConfigError(`--from: ${path} has no mcpServers (or servers) to take`);
+  const table =
+    typeof raw === 'object' && raw !== null
+      ? ((raw as Record<string, unknown>).mcpServers ?? (raw as Record<string, unknown>).servers)
+      : undefined;
+  if (typeof table !== 'object' || table === null || Object.keys(table).length === 0)
+    throw new ConfigError(`--from: ${path} has no mcpServers (or servers) to take`);
   const servers: ServersConfig = {};
   for (const [name, entry] of Object.entries(table as Record<string, unknown>)) {
     // VS Code names the transport in `type`; ours tells it by command or url.
     const { type: _type, ...server } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
     const parsed = ServerConfigSchema.safeParse(server);
-    if (!parsed.success) throw new ConfigError(`--from: ${path}, server ${name}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(server)'}: ${issue.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new ConfigError(
+        `--from: ${path}, server ${name}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(server)'}: ${issue.message}`).join('; ')}`,
+      );
     if (parsed.data.disabled) continue;
     const cwd = parsed.data.cwd;
     servers[checkedName(name, '--from')] = cwd ? { ...parsed.data, cwd: resolve(dirname(path), cwd) } : parsed.data;
@@ -91,7 +100,14 @@ export function serversFromFile(path: string): ServersConfig {
 }
 
 /** The servers the flags give: --from first, then each --server (run in `cwd`) and --url (a later name replaces an earlier one). */
-export function serversFromFlags(flags: { readonly from?: string | undefined; readonly server?: readonly string[] | undefined; readonly url?: readonly string[] | undefined }, cwd: string): ServersConfig {
+export function serversFromFlags(
+  flags: {
+    readonly from?: string | undefined;
+    readonly server?: readonly string[] | undefined;
+    readonly url?: readonly string[] | undefined;
+  },
+  cwd: string,
+): ServersConfig {
   const servers: ServersConfig = flags.from ? serversFromFile(resolve(cwd, flags.from)) : {};
   for (const value of flags.server ?? []) {
     const [name, line] = named(value, '--server', 'everything="npx -y @modelcontextprotocol/server-everything"');
@@ -110,20 +126,42 @@ export async function askServers(questions: Questions, cwd: string): Promise<Ser
   do {
     const name = await questions.text('Server name', {
       default: Object.keys(servers).length === 0 ? 'my-server' : `server-${Object.keys(servers).length + 1}`,
-      validate: (value) => (!SERVER_NAME.test(value) ? 'letters, digits, "_" and "-" (at most 32)' : value in servers ? 'that name is taken' : true),
+      validate: (value) =>
+        !SERVER_NAME.test(value) ? 'letters, digits, "_" and "-" (at most 32)' : value in servers ? 'that name is taken' : true,
     });
-    const transport = await questions.choose('How is it reached?', [
-      { name: 'stdio', value: 'stdio' as const, description: 'a program this machine starts, e.g. npx -y @modelcontextprotocol/server-everything' },
-      { name: 'Streamable HTTP', value: 'http' as const, description: 'a running server at a URL' },
-    ], 'stdio');
+    const transport = await questions.choose(
+      'How is it reached?',
+      [
+        {
+          name: 'stdio',
+          value: 'stdio' as const,
+          description: 'a program this machine starts, e.g. npx -y @modelcontextprotocol/server-everything',
+        },
+        { name: 'Streamable HTTP', value: 'http' as const, description: 'a running server at a URL' },
+      ],
+      'stdio',
+    );
     if (transport === 'stdio') {
       const line = await questions.text('Command line that starts it', {
-        validate: (value) => { try { return splitCommandLine(value).length > 0 ? true : 'give a command'; } catch (error) { return (error as Error).message; } },
+        validate: (value) => {
+          try {
+            return splitCommandLine(value).length > 0 ? true : 'give a command';
+          } catch (error) {
+            return (error as Error).message;
+          }
+        },
       });
       servers[name] = stdioServer(line, name, cwd);
     } else {
       const url = await questions.text('URL of its MCP endpoint', {
-        validate: (value) => { try { httpServer(value, name); return true; } catch (error) { return (error as Error).message; } },
+        validate: (value) => {
+          try {
+            httpServer(value, name);
+            return true;
+          } catch (error) {
+            return (error as Error).message;
+          }
+        },
       });
       servers[name] = httpServer(url, name);
     }

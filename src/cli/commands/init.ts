@@ -51,9 +51,15 @@ the example fails; 2 for bad usage, an existing helpdesk.config.json or a failin
 3 when a server does not start; 130 when the questions are cancelled (nothing is written).`;
 
 const OPTIONS = {
-  server: { type: 'string', multiple: true }, url: { type: 'string', multiple: true }, from: { type: 'string' },
-  tool: { type: 'string' }, args: { type: 'string' }, question: { type: 'string' }, package: { type: 'string' },
-  yes: { type: 'boolean', short: 'y' }, help: { type: 'boolean', short: 'h' },
+  server: { type: 'string', multiple: true },
+  url: { type: 'string', multiple: true },
+  from: { type: 'string' },
+  tool: { type: 'string' },
+  args: { type: 'string' },
+  question: { type: 'string' },
+  package: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The git repository a folder is in (its root), if any: the workflow goes there. */
@@ -76,12 +82,17 @@ function parseJsonArgs(text: string, where: string): Record<string, unknown> {
   } catch (error) {
     throw new ConfigError(`${where}: not JSON: ${(error as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${where}: give a JSON object of the tool's arguments, e.g. {"message": "hello"}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(`${where}: give a JSON object of the tool's arguments, e.g. {"message": "hello"}`);
   return value as Record<string, unknown>;
 }
 
 /** The tool, arguments and question of the example, from the flags or the person. */
-async function chooseExample(tools: readonly RegisteredTool[], values: { tool?: string | undefined; args?: string | undefined; question?: string | undefined }, questions: Questions | undefined) {
+async function chooseExample(
+  tools: readonly RegisteredTool[],
+  values: { tool?: string | undefined; args?: string | undefined; question?: string | undefined },
+  questions: Questions | undefined,
+) {
   let tool: RegisteredTool;
   if (values.tool !== undefined) {
     const found = tools.find((t) => t.publicName === values.tool || t.toolName === values.tool);
@@ -89,30 +100,62 @@ async function chooseExample(tools: readonly RegisteredTool[], values: { tool?: 
     tool = found;
   } else {
     tool = questions
-      ? await questions.choose('Which tool should the example scenario use?', tools.map((t) => ({ name: t.publicName, value: t, description: `${t.server}: ${t.info.description ?? ''}` })), defaultTool(tools))
+      ? await questions.choose(
+          'Which tool should the example scenario use?',
+          tools.map((t) => ({ name: t.publicName, value: t, description: `${t.server}: ${t.info.description ?? ''}` })),
+          defaultTool(tools),
+        )
       : defaultTool(tools);
   }
   const sample = JSON.stringify(sampleArguments(tool.info.inputSchema));
-  const argsText = values.args ?? (questions
-    ? await questions.text(`Arguments of ${tool.publicName} (JSON)`, { default: sample, validate: (text) => { try { parseJsonArgs(text, 'arguments'); return true; } catch (error) { return (error as Error).message; } } })
-    : sample);
+  const argsText =
+    values.args ??
+    (questions
+      ? await questions.text(`Arguments of ${tool.publicName} (JSON)`, {
+          default: sample,
+          validate: (text) => {
+            try {
+              parseJsonArgs(text, 'arguments');
+              return true;
+            } catch (error) {
+              return (error as Error).message;
+            }
+          },
+        })
+      : sample);
   const args = parseJsonArgs(argsText, '--args');
-  const question = values.question ?? (questions
-    ? await questions.text('The question the example asks', { default: exampleQuestion(tool.publicName, args) })
-    : exampleQuestion(tool.publicName, args));
+  const question =
+    values.question ??
+    (questions
+      ? await questions.text('The question the example asks', { default: exampleQuestion(tool.publicName, args) })
+      : exampleQuestion(tool.publicName, args));
   return { tool, args, question };
 }
 
 /** Starts the servers, picks the example and calls its tool twice; the servers are stopped again. */
-async function discover(settings: Settings, servers: ServersConfig, values: Parameters<typeof chooseExample>[1], questions: Questions | undefined) {
+async function discover(
+  settings: Settings,
+  servers: ServersConfig,
+  values: Parameters<typeof chooseExample>[1],
+  questions: Questions | undefined,
+) {
   const pool = await openPool(settings, servers);
   try {
     const tools = pool.registry.list();
-    if (tools.length === 0) throw new ConfigError(`the servers (${Object.keys(servers).join(', ')}) offer no tools: an example scenario needs one`);
-    process.stdout.write(`${pool.servers().length} server(s) started: ${tools.length} tools (${tools.slice(0, 8).map((t) => t.publicName).join(', ')}${tools.length > 8 ? ', …' : ''})\n`);
+    if (tools.length === 0)
+      throw new ConfigError(`the servers (${Object.keys(servers).join(', ')}) offer no tools: an example scenario needs one`);
+    process.stdout.write(
+      `${pool.servers().length} server(s) started: ${tools.length} tools (${tools
+        .slice(0, 8)
+        .map((t) => t.publicName)
+        .join(', ')}${tools.length > 8 ? ', …' : ''})\n`,
+    );
     const { tool, args, question } = await chooseExample(tools, values, questions);
     const first = await pool.callTool(tool.publicName, args);
-    if (first.envelope) throw new ConfigError(`the example call ${tool.publicName}(${JSON.stringify(args)}) failed: ${first.envelope.reason} — give arguments it accepts with --args`);
+    if (first.envelope)
+      throw new ConfigError(
+        `the example call ${tool.publicName}(${JSON.stringify(args)}) failed: ${first.envelope.reason} — give arguments it accepts with --args`,
+      );
     const second = await pool.callTool(tool.publicName, args);
     const startupMs = Math.max(...pool.servers().map((s) => s.startMs));
     return { tool, args, question, startupMs, result: second.content === first.content ? first.content : undefined };
@@ -130,7 +173,8 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   }
   if (positionals.length > 1) throw new ConfigError(`init takes one folder, got ${positionals.length}: ${positionals.join(' ')}`);
   const dir = resolve(positionals[0] ?? '.');
-  if (existsSync(join(dir, CONFIG_FILE))) throw new ConfigError(`${join(dir, CONFIG_FILE)} already exists: this folder has a project (edit it, or init another folder)`);
+  if (existsSync(join(dir, CONFIG_FILE)))
+    throw new ConfigError(`${join(dir, CONFIG_FILE)} already exists: this folder has a project (edit it, or init another folder)`);
   const questions = values.yes || !process.stdin.isTTY ? undefined : new TerminalQuestions();
   // Ctrl+C outside a question (a prompt takes it as a key) or SIGTERM: exiting runs the pools' exit hook, which stops every server.
   const interrupts = new Interrupts(() => {
@@ -140,7 +184,10 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   try {
     let servers = serversFromFlags(values, process.cwd());
     if (Object.keys(servers).length === 0) {
-      if (!questions) throw new ConfigError('init needs a server: --server <name>=<command line>, --url <name>=<url> or --from <mcp config> (or run it in a terminal to be asked)');
+      if (!questions)
+        throw new ConfigError(
+          'init needs a server: --server <name>=<command line>, --url <name>=<url> or --from <mcp config> (or run it in a terminal to be asked)',
+        );
       servers = await askServers(questions, process.cwd());
     }
     const settings = readSettings(env);
@@ -150,13 +197,30 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     const scenarioId = exampleId({ server: example.tool.server, tool: example.tool.publicName });
     const helpdeskPackage = values.package ?? helpdeskVersionRange();
     const files = projectFiles({
-      name: basename(dir), dir, servers: shareable, scenarioId, schemaText: scenarioSchemaText(),
-      scenarioYaml: exampleScenarioYaml({ server: example.tool.server, tool: example.tool.publicName, args: example.args, question: example.question, result: example.result, startupMs: example.startupMs }, basename(PROJECT_PATHS.schema)),
-      repoRoot: repositoryRoot(dir) ?? dir, helpdeskPackage, credentials: Object.keys(secrets),
+      name: basename(dir),
+      dir,
+      servers: shareable,
+      scenarioId,
+      schemaText: scenarioSchemaText(),
+      scenarioYaml: exampleScenarioYaml(
+        {
+          server: example.tool.server,
+          tool: example.tool.publicName,
+          args: example.args,
+          question: example.question,
+          result: example.result,
+          startupMs: example.startupMs,
+        },
+        basename(PROJECT_PATHS.schema),
+      ),
+      repoRoot: repositoryRoot(dir) ?? dir,
+      helpdeskPackage,
+      credentials: Object.keys(secrets),
     });
     const kept = Object.keys(files).filter((path) => KEPT_WHEN_PRESENT.includes(path) && existsSync(join(dir, path)));
     const clashes = Object.keys(files).filter((path) => !KEPT_WHEN_PRESENT.includes(path) && existsSync(join(dir, path)));
-    if (clashes.length > 0) throw new ConfigError(`init would overwrite ${clashes.map((p) => join(dir, p)).join(', ')}; move them away or init another folder`);
+    if (clashes.length > 0)
+      throw new ConfigError(`init would overwrite ${clashes.map((p) => join(dir, p)).join(', ')}; move them away or init another folder`);
     for (const path of kept) delete files[path];
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -168,12 +232,20 @@ export async function initCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       appendFileSync(dotEnv, dotEnvLines(secrets, existsSync(dotEnv) ? readFileSync(dotEnv, 'utf8') : ''));
       const ignore = join(dir, PROJECT_PATHS.gitignore);
       if (!/^\/?\.env$/m.test(readFileSync(ignore, 'utf8'))) appendFileSync(ignore, '\n.env\n');
-      process.stdout.write(`kept ${Object.keys(secrets).join(', ')} in .env (ignored by git), not in the config (which names them as \${…}): add them to the repository's Actions secrets as ${Object.keys(secrets).map(actionsSecretName).join(', ')}: the workflow passes them to eval\n`);
+      process.stdout.write(
+        `kept ${Object.keys(secrets).join(', ')} in .env (ignored by git), not in the config (which names them as \${…}): add them to the repository's Actions secrets as ${Object.keys(secrets).map(actionsSecretName).join(', ')}: the workflow passes them to eval\n`,
+      );
     }
-    process.stdout.write(`\nwrote ${Object.keys(files).sort().map((p) => relative(process.cwd(), join(dir, p)) || p).join(', ')}\n`);
+    process.stdout.write(
+      `\nwrote ${Object.keys(files)
+        .sort()
+        .map((p) => relative(process.cwd(), join(dir, p)) || p)
+        .join(', ')}\n`,
+    );
     const named = helpdeskSpecIn(join(dir, PROJECT_PATHS.packageJson));
     for (const path of kept) {
-      const advice = path === PROJECT_PATHS.packageJson && named === undefined ? ` (add mcp-helpdesk to its devDependencies: ${helpdeskPackage})` : '';
+      const advice =
+        path === PROJECT_PATHS.packageJson && named === undefined ? ` (add mcp-helpdesk to its devDependencies: ${helpdeskPackage})` : '';
       process.stdout.write(`kept the existing ${path}${advice}\n`);
     }
     if (named !== undefined && namesLocalFolder(named)) process.stderr.write(`${localFolderWarning(named)}\n`);
@@ -197,21 +269,25 @@ async function authorExample(dir: string, scenarioId: string, env: NodeJS.Proces
   const shown = relative(process.cwd(), dir) || '.';
   const failed = [authored, replay].find((r) => r !== undefined && !r.pass);
   if (failed) {
-    process.stdout.write(`\nthe example ${scenarioId} does not pass yet (${failed === authored ? 'authoring' : 'replay'}):\n  ${resultDetails(failed).join('\n  ')}\nedit ${relative(process.cwd(), file)}, then: npx helpdesk eval --author\n`);
+    process.stdout.write(
+      `\nthe example ${scenarioId} does not pass yet (${failed === authored ? 'authoring' : 'replay'}):\n  ${resultDetails(failed).join('\n  ')}\nedit ${relative(process.cwd(), file)}, then: npx helpdesk eval --author\n`,
+    );
     return EXIT.modelError;
   }
-  process.stdout.write([
-    '',
-    `authored recordings/${scenarioId}.json from the script, and replayed it: pass`,
-    '',
-    'Next:',
-    ...(shown === '.' ? [] : [`  cd ${shown}`]),
-    '  npm install                 # brings mcp-helpdesk (see package.json)',
-    '  npx helpdesk eval           # replays the scenarios offline: no model, no key',
-    '  npx helpdesk eval --record  # asks your model (OPENAI_API_KEY, OPENAI_BASE_URL) and records it',
-    `Add scenarios beside scenarios/${scenarioId}.yaml; the system prompt is ${PROJECT_PATHS.prompt}.`,
-    'Commit package-lock.json (npm install writes it) with the rest: the workflow installs with npm ci.',
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      '',
+      `authored recordings/${scenarioId}.json from the script, and replayed it: pass`,
+      '',
+      'Next:',
+      ...(shown === '.' ? [] : [`  cd ${shown}`]),
+      '  npm install                 # brings mcp-helpdesk (see package.json)',
+      '  npx helpdesk eval           # replays the scenarios offline: no model, no key',
+      '  npx helpdesk eval --record  # asks your model (OPENAI_API_KEY, OPENAI_BASE_URL) and records it',
+      `Add scenarios beside scenarios/${scenarioId}.yaml; the system prompt is ${PROJECT_PATHS.prompt}.`,
+      'Commit package-lock.json (npm install writes it) with the rest: the workflow installs with npm ci.',
+      '',
+    ].join('\n'),
+  );
   return EXIT.ok;
 }

@@ -27,8 +27,12 @@ is reclaimed (default 900000, 15 minutes). HELPDESK_HTTP_MAX_SESSIONS: sessions 
 (default 1000); past it a new session gets 503.`;
 
 const OPTIONS = {
-  port: { type: 'string' }, host: { type: 'string' }, stateless: { type: 'boolean' },
-  'allow-origin': { type: 'string', multiple: true }, now: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  stateless: { type: 'boolean' },
+  'allow-origin': { type: 'string', multiple: true },
+  now: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Ending = { readonly kind: 'exited'; readonly code: number } | { readonly kind: 'interrupted' };
@@ -52,7 +56,9 @@ export async function serveCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
   const settings = readSettings(env);
   const childEnv = { ...settings.serverEnv, ...settings.httpServerEnv };
   const child = spawn(process.execPath, [serverEntry('all', PROJECT_ROOT), ...argv], {
-    env: childEnv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: process.platform !== 'win32',
+    env: childEnv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    detached: process.platform !== 'win32',
   });
   const exited = new Promise<Ending>((resolve, reject) => {
     child.once('error', reject);

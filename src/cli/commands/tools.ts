@@ -39,19 +39,32 @@ export async function toolsCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
     const tools = pool.registry.list();
     const catalogs = await pool.catalogs();
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({
-        servers: pool.servers().map(({ name, transport, url, state, tools: count }) => ({
-          name, transport, ...(url ? { url } : {}), state, tools: count,
-          resources: catalogs.get(name)?.resources.length ?? 0, resource_templates: catalogs.get(name)?.templates ?? [], prompts: catalogs.get(name)?.prompts ?? [],
-        })),
-        tools: tools.map((t) => ({ name: t.publicName, server: t.server, tool: t.toolName, description: t.info.description ?? '' })),
-      }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            servers: pool.servers().map(({ name, transport, url, state, tools: count }) => ({
+              name,
+              transport,
+              ...(url ? { url } : {}),
+              state,
+              tools: count,
+              resources: catalogs.get(name)?.resources.length ?? 0,
+              resource_templates: catalogs.get(name)?.templates ?? [],
+              prompts: catalogs.get(name)?.prompts ?? [],
+            })),
+            tools: tools.map((t) => ({ name: t.publicName, server: t.server, tool: t.toolName, description: t.info.description ?? '' })),
+          },
+          null,
+          2,
+        )}\n`,
+      );
     } else {
       const rows = tools.map((t) => [t.server, t.publicName, firstSentence(t.info.description ?? '')]);
       process.stdout.write(`${renderTable(['server', 'tool', 'what it does'], rows, [11, 31, 70])}\n`);
       const reached = pool.servers().map((s) => `${s.name} (${s.transport === 'http' ? s.url : 'stdio'})`);
       process.stdout.write(`${pool.servers().length} servers, ${tools.length} tools: ${reached.join(', ')}\n`);
-      const offers = [...catalogs].filter(([, c]) => c.resources.length + c.templates.length + c.prompts.length > 0)
+      const offers = [...catalogs]
+        .filter(([, c]) => c.resources.length + c.templates.length + c.prompts.length > 0)
         .map(([server, c]) => [server, `${c.resources.length} (${c.templates.join(', ') || 'no template'})`, c.prompts.join(', ') || '-']);
       if (offers.length > 0) process.stdout.write(`\n${renderTable(['server', 'resources', 'prompts'], offers, [11, 46, 55])}\n`);
       for (const renamed of pool.registry.renamed()) {

@@ -26,7 +26,8 @@ const OPTIONS = { port: { type: 'string' }, help: { type: 'boolean', short: 'h' 
 function portOf(value: string | undefined): number {
   if (value === undefined) return 0;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`--port must be a whole number from 0 to 65535, got "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new ConfigError(`--port must be a whole number from 0 to 65535, got "${value}"`);
   return port;
 }
 
@@ -53,7 +54,8 @@ export async function viewCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   const dir = folderOf(positionals[0], env);
   const port = portOf(values.port);
   const viewer = await startViewer({ root: dir, port }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE' || error.code === 'EACCES') throw new ConfigError(`view: cannot listen on 127.0.0.1:${port} (${error.code})`, { cause: error });
+    if (error.code === 'EADDRINUSE' || error.code === 'EACCES')
+      throw new ConfigError(`view: cannot listen on 127.0.0.1:${port} (${error.code})`, { cause: error });
     throw error;
   });
   const stopped = Promise.withResolvers<void>();

@@ -34,12 +34,19 @@ function thrown(fn: () => unknown): unknown {
 
 function cassette(extra: Partial<Cassette> = {}): Cassette {
   return {
-    format: 1, scenario: 'unit', source: 'authored', model: 'gpt-4o-mini', recorded_at: '2025-10-05T12:00:00.000Z',
-    tools_hash: toolsHash(TOOLS), max_retries: 0,
-    interactions: [{
-      request: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'q' }], tools: TOOLS, tool_choice: 'auto' },
-      response: { status: 200, body: { choices: [{ message: { role: 'assistant', content: 'a' } }] } },
-    }],
+    format: 1,
+    scenario: 'unit',
+    source: 'authored',
+    model: 'gpt-4o-mini',
+    recorded_at: '2025-10-05T12:00:00.000Z',
+    tools_hash: toolsHash(TOOLS),
+    max_retries: 0,
+    interactions: [
+      {
+        request: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'q' }], tools: TOOLS, tool_choice: 'auto' },
+        response: { status: 200, body: { choices: [{ message: { role: 'assistant', content: 'a' } }] } },
+      },
+    ],
     ...extra,
   };
 }
@@ -58,7 +65,10 @@ describe('cassettes', () => {
     const hash = toolsHash(TOOLS);
     expect(hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(toolsHash(structuredClone(TOOLS))).toBe(hash);
-    const reordered = TOOLS.map((t) => ({ function: { parameters: t.function.parameters, description: t.function.description, name: t.function.name }, type: t.type }));
+    const reordered = TOOLS.map((t) => ({
+      function: { parameters: t.function.parameters, description: t.function.description, name: t.function.name },
+      type: t.type,
+    }));
     expect(toolsHash(reordered)).toBe(hash);
     const edited = [tool('search_tickets', 'Find tickets!', { priority: { type: 'string' } }), tool('lookup_customer')];
     expect(toolsHash(edited)).not.toBe(hash);
@@ -86,8 +96,20 @@ describe('cassettes', () => {
   });
 
   it('names the path of the first difference with the recorded and current values', () => {
-    const recorded = { model: 'm', messages: [{ role: 'system', content: 'You help.' }, { role: 'user', content: 'CUST-001' }] };
-    const now = { model: 'm', messages: [{ role: 'system', content: 'You help.' }, { role: 'user', content: 'CUST-002' }] };
+    const recorded = {
+      model: 'm',
+      messages: [
+        { role: 'system', content: 'You help.' },
+        { role: 'user', content: 'CUST-001' },
+      ],
+    };
+    const now = {
+      model: 'm',
+      messages: [
+        { role: 'system', content: 'You help.' },
+        { role: 'user', content: 'CUST-002' },
+      ],
+    };
     expect(firstDifference(recorded, now)).toBe('messages[1].content:\n    recorded: "CUST-001"\n    now:      "CUST-002"');
   });
 
@@ -150,7 +172,10 @@ describe('cassettes', () => {
 
   it('lists every bad field of a cassette as "path: problem", separated by semicolons', () => {
     const path = join(dir, 'two-problems.json');
-    writeFileSync(path, JSON.stringify({ ...cassette(), max_retries: -1, interactions: [{ request: {}, response: { status: 'ok', body: {} } }] }));
+    writeFileSync(
+      path,
+      JSON.stringify({ ...cassette(), max_retries: -1, interactions: [{ request: {}, response: { status: 'ok', body: {} } }] }),
+    );
     const error = thrown(() => readCassette(path));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({

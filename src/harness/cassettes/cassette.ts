@@ -29,7 +29,10 @@ export const CassetteSchema = z
     /** Retries the OpenAI client was allowed when recording (replay uses the same). */
     max_retries: z.number().int().min(0),
     /** Set by `helpdesk eval --rebase`: when, from which recording (its recorded_at or last rebase) and what changed. */
-    rebased: z.object({ at: z.string(), from: z.string(), changes: z.array(z.string()) }).strict().optional(),
+    rebased: z
+      .object({ at: z.string(), from: z.string(), changes: z.array(z.string()) })
+      .strict()
+      .optional(),
     /** The faults the scenario injected while this was recorded (replay with others fails closed). */
     faults: z.array(z.record(z.string(), z.unknown())).optional(),
     /** Changes of what the model was told (prompt, descriptions, tools) that its live responses predate. */
@@ -51,7 +54,11 @@ export function canonicalJson(value: unknown): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -60,7 +67,9 @@ function sortKeys(value: unknown): unknown {
 export function toolsHash(tools: unknown): string {
   const cached = tools && typeof tools === 'object' ? hashes.get(tools) : undefined;
   if (cached) return cached;
-  const hash = `sha256:${createHash('sha256').update(canonicalJson(tools ?? [])).digest('hex')}`;
+  const hash = `sha256:${createHash('sha256')
+    .update(canonicalJson(tools ?? []))
+    .digest('hex')}`;
   if (tools && typeof tools === 'object') hashes.set(tools, hash);
   return hash;
 }
@@ -84,7 +93,11 @@ export function readCassette(path: string): Cassette | undefined {
   }
   const parsed = CassetteSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(`${path}: not a valid cassette: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, undefined, 'invalid_cassette');
+    throw new ConfigError(
+      `${path}: not a valid cassette: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      undefined,
+      'invalid_cassette',
+    );
   }
   return parsed.data;
 }
@@ -99,7 +112,8 @@ type ToolDef = { function?: { name?: string } };
 
 /** Names of tools added, removed or changed between two tool lists. */
 export function changedTools(recorded: unknown, actual: unknown): string[] {
-  const byName = (list: unknown) => new Map(((Array.isArray(list) ? list : []) as ToolDef[]).map((t) => [t.function?.name ?? '?', canonicalJson(t)]));
+  const byName = (list: unknown) =>
+    new Map(((Array.isArray(list) ? list : []) as ToolDef[]).map((t) => [t.function?.name ?? '?', canonicalJson(t)]));
   const before = byName(recorded);
   const after = byName(actual);
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();

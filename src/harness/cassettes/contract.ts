@@ -42,14 +42,18 @@ function validator(schema: unknown): ValidateFunction | undefined {
 export function schemaShape(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(schemaShape);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([key, v]) => !((key === 'description' || key === 'title') && typeof v === 'string')).map(([k, v]) => [k, schemaShape(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key, v]) => !((key === 'description' || key === 'title') && typeof v === 'string'))
+        .map(([k, v]) => [k, schemaShape(v)]),
+    );
   }
   return value;
 }
 
 const properties = (schema: unknown): Record<string, unknown> => {
   const props = (schema as { properties?: unknown } | undefined)?.properties;
-  return props && typeof props === 'object' && !Array.isArray(props) ? schemaShape(props) as Record<string, unknown> : {};
+  return props && typeof props === 'object' && !Array.isArray(props) ? (schemaShape(props) as Record<string, unknown>) : {};
 };
 
 /** Arguments renamed between two schemas: one removed and one added with the same schema. */
@@ -65,9 +69,14 @@ function describeError(validate: ValidateFunction): string {
   const error = validate.errors?.[0];
   if (!error) return 'does not validate';
   const where = error.instancePath || '(arguments)';
-  const extra = error.keyword === 'additionalProperties' ? ` "${String((error.params as { additionalProperty?: unknown }).additionalProperty)}"`
-    : error.keyword === 'required' ? ` ("${String((error.params as { missingProperty?: unknown }).missingProperty)}")`
-      : error.keyword === 'enum' ? ` (${JSON.stringify((error.params as { allowedValues?: unknown }).allowedValues)})` : '';
+  const extra =
+    error.keyword === 'additionalProperties'
+      ? ` "${String((error.params as { additionalProperty?: unknown }).additionalProperty)}"`
+      : error.keyword === 'required'
+        ? ` ("${String((error.params as { missingProperty?: unknown }).missingProperty)}")`
+        : error.keyword === 'enum'
+          ? ` (${JSON.stringify((error.params as { allowedValues?: unknown }).allowedValues)})`
+          : '';
   return `${where} ${error.message ?? 'is invalid'}${extra} (schema ${error.schemaPath})`;
 }
 

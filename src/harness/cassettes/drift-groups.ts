@@ -28,7 +28,13 @@ export function groupDrifts(scenarios: readonly { id: string; trials: readonly {
       if (!failure.kind || !failure.change) continue;
       // A prompt change is named by where it is (the system prompt), so its word diff tells changes apart.
       const key = `${failure.kind}\u0000${failure.change}\u0000${failure.kind === 'prompt' ? (failure.diff ?? '') : ''}`;
-      const group = groups.get(key) ?? { kind: failure.kind, change: failure.change, risk: failure.risk ?? '', detail: failure.diff ?? '', scenarios: [] };
+      const group = groups.get(key) ?? {
+        kind: failure.kind,
+        change: failure.change,
+        risk: failure.risk ?? '',
+        detail: failure.diff ?? '',
+        scenarios: [],
+      };
       if (!group.scenarios.includes(scenario.id)) group.scenarios.push(scenario.id);
       groups.set(key, group);
     }

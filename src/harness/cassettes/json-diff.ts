@@ -10,7 +10,13 @@ import { diffTokens } from './word-diff.ts';
 export type JsonDifference =
   | { readonly kind: 'changed'; readonly path: string; readonly recorded: string; readonly now: string }
   | { readonly kind: 'renamed'; readonly path: string; readonly to: string; readonly value: string }
-  | { readonly kind: 'list'; readonly path: string; readonly items: readonly ListItemChange[]; readonly recordedLength: number; readonly nowLength: number };
+  | {
+      readonly kind: 'list';
+      readonly path: string;
+      readonly items: readonly ListItemChange[];
+      readonly recordedLength: number;
+      readonly nowLength: number;
+    };
 
 /** One item of a list that is not where it was: its label (its ID) and its positions. */
 export interface ListItemChange {
@@ -79,7 +85,10 @@ function listChanges(recorded: readonly unknown[], now: readonly unknown[]): Lis
   if (recorded.length * now.length > LIST_DIFF_MAX_PAIRS) return undefined;
   const a = recorded.map(identity);
   const b = now.map(identity);
-  const ops = diffTokens(a.map((x) => x.key), b.map((x) => x.key));
+  const ops = diffTokens(
+    a.map((x) => x.key),
+    b.map((x) => x.key),
+  );
   const kept = ops.filter((op) => op.kind === 'equal').length;
   const inPlace = a.filter((x, i) => x.key === b[i]?.key).length;
   // Same length, nothing kept beyond the positional matches, and each other item the same but for
@@ -90,7 +99,11 @@ function listChanges(recorded: readonly unknown[], now: readonly unknown[]): Lis
   let i = 0;
   let j = 0;
   for (const op of ops) {
-    if (op.kind === 'equal') { i += 1; j += 1; continue; }
+    if (op.kind === 'equal') {
+      i += 1;
+      j += 1;
+      continue;
+    }
     if (op.kind === 'removed') removed.push({ key: op.token, item: (a[i] as { label: string }).label, from: i++ });
     else added.push({ key: op.token, item: (b[j] as { label: string }).label, to: j++ });
   }
@@ -143,7 +156,12 @@ function walk(recorded: unknown, now: unknown, path: string, reading: DiffReadin
       if (child) return child;
     }
   }
-  return { kind: 'changed', path: path || '(whole value)', recorded: JSON.stringify(recorded) ?? 'nothing', now: JSON.stringify(now) ?? 'nothing' };
+  return {
+    kind: 'changed',
+    path: path || '(whole value)',
+    recorded: JSON.stringify(recorded) ?? 'nothing',
+    now: JSON.stringify(now) ?? 'nothing',
+  };
 }
 
 const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -163,11 +181,18 @@ export function listSummary(items: readonly ListItemChange[]): string {
 /** A difference at its exact path with the evidence: `tickets: TKT-1016 inserted at [1] (2 items recorded, 3 now)`. */
 export function describeDiff(d: JsonDifference): string {
   switch (d.kind) {
-    case 'changed': return `${d.path}: recorded ${d.recorded}, now ${d.now}`;
-    case 'renamed': return `${d.path} renamed ${d.to} (same value ${d.value})`;
+    case 'changed':
+      return `${d.path}: recorded ${d.recorded}, now ${d.now}`;
+    case 'renamed':
+      return `${d.path} renamed ${d.to} (same value ${d.value})`;
     case 'list': {
-      const where = d.items.map((c) => (c.change === 'inserted' ? `${c.item} inserted at [${c.to}]`
-        : c.change === 'removed' ? `${c.item} removed from [${c.from}]` : `${c.item} moved from [${c.from}] to [${c.to}]`));
+      const where = d.items.map((c) =>
+        c.change === 'inserted'
+          ? `${c.item} inserted at [${c.to}]`
+          : c.change === 'removed'
+            ? `${c.item} removed from [${c.from}]`
+            : `${c.item} moved from [${c.from}] to [${c.to}]`,
+      );
       return `${d.path}: ${where.join(', ')} (${d.recordedLength} items recorded, ${d.nowLength} now)`;
     }
   }

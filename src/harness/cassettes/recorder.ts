@@ -43,13 +43,18 @@ export function scriptedFetch(script: readonly ScriptTurn[], model: string): typ
     const turn = turns[index];
     next += 1;
     if (!turn) {
-      return Response.json({ error: { message: `script has no turn ${index + 1} (it has ${turns.length})`, type: 'script_exhausted' } }, { status: 500 });
+      return Response.json(
+        { error: { message: `script has no turn ${index + 1} (it has ${turns.length})`, type: 'script_exhausted' } },
+        { status: 500 },
+      );
     }
     if ('judge' in turn) throw new Error('unreachable: judge turns are filtered out');
-    if ('error' in turn) return Response.json({ error: { message: turn.error.message, type: 'scripted_error' } }, { status: turn.error.status });
-    const wire = 'answer' in turn
-      ? scriptedResponse({ answer: turn.answer }, model, index)
-      : scriptedResponse({ toolCalls: turn.tool_calls, ...(turn.content ? { content: turn.content } : {}) }, model, index);
+    if ('error' in turn)
+      return Response.json({ error: { message: turn.error.message, type: 'scripted_error' } }, { status: turn.error.status });
+    const wire =
+      'answer' in turn
+        ? scriptedResponse({ answer: turn.answer }, model, index)
+        : scriptedResponse({ toolCalls: turn.tool_calls, ...(turn.content ? { content: turn.content } : {}) }, model, index);
     return Response.json({ object: 'chat.completion', created: 0, ...wire });
   };
 }
@@ -65,7 +70,10 @@ export function scriptedJudgeFetch(script: readonly ScriptTurn[], model: string)
     const verdict = verdicts[next];
     next += 1;
     if (!verdict) {
-      return Response.json({ error: { message: `script has no judge verdict ${next} (it has ${verdicts.length})`, type: 'script_exhausted' } }, { status: 500 });
+      return Response.json(
+        { error: { message: `script has no judge verdict ${next} (it has ${verdicts.length})`, type: 'script_exhausted' } },
+        { status: 500 },
+      );
     }
     const wire = scriptedResponse({ answer: JSON.stringify(verdict) }, model, next - 1);
     return Response.json({ object: 'chat.completion', created: 0, ...wire });

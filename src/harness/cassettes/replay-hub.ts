@@ -31,7 +31,14 @@ export interface ReplayFailure {
 
 /** A classified change as a replay failure: the change and its risk in the reason, the evidence as the diff. */
 export function driftFailure(code: ReplayFailureCode, drift: Drift, where = ''): ReplayFailure {
-  return { code, kind: drift.kind, change: drift.change, risk: drift.risk, reason: `${drift.kind}: ${drift.change}${where}; ${drift.risk}`, diff: drift.detail };
+  return {
+    code,
+    kind: drift.kind,
+    change: drift.change,
+    risk: drift.risk,
+    reason: `${drift.kind}: ${drift.change}${where}; ${drift.risk}`,
+    diff: drift.detail,
+  };
 }
 
 /** How a replay session compares requests. */
@@ -128,7 +135,11 @@ export class ReplaySession {
       const request = body as Record<string, unknown>;
       const tools = this.options.ignoreTools ? [] : changedTools(recorded.request.tools, request.tools);
       if (tools.length > 0) {
-        return this.#fail({ code: 'tools_changed', reason: `request ${index + 1}: tool definitions changed: ${tools.join(', ')}`, diff: firstDifference(recorded.request.tools, request.tools) });
+        return this.#fail({
+          code: 'tools_changed',
+          reason: `request ${index + 1}: tool definitions changed: ${tools.join(', ')}`,
+          diff: firstDifference(recorded.request.tools, request.tools),
+        });
       }
       // A classified change (a tool result, the system prompt, a turn) is noted and the recorded
       // answer served all the same, so one run finds every drift of the scenario; it still fails.
@@ -161,7 +172,11 @@ export class ReplaySession {
     }
     if (canonicalJson(exchange.request) !== canonicalJson(body)) {
       const { changed, diff } = judgeDrift(exchange.request, body);
-      return this.#fail({ code: 'judge_changed', reason: `judge request ${index + 1}: ${changed} changed since the recording, so the recorded verdict no longer applies; re-record the judge (helpdesk eval --record) or re-author the cassette`, diff });
+      return this.#fail({
+        code: 'judge_changed',
+        reason: `judge request ${index + 1}: ${changed} changed since the recording, so the recorded verdict no longer applies; re-record the judge (helpdesk eval --record) or re-author the cassette`,
+        diff,
+      });
     }
     this.#judgeCursor += 1;
     return exchange.response;
@@ -218,7 +233,10 @@ function judgeDrift(recorded: unknown, now: unknown): { changed: string; diff: s
 /** A session's answer to one request as an HTTP response. */
 function answerResponse(answer: { status: number; body: unknown }): Response {
   // retry-after-ms 0: a recorded 5xx is retried at once instead of after the SDK's backoff.
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(answer.status >= 400 ? { 'retry-after-ms': '0' } : {}) };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...(answer.status >= 400 ? { 'retry-after-ms': '0' } : {}),
+  };
   return new Response(JSON.stringify(answer.body), { status: answer.status, headers });
 }
 
@@ -264,15 +282,17 @@ export class ReplayHub {
   /** Starts intercepting. */
   open(): void {
     if (this.#server) return;
-    const serve = (track: 'agent' | 'judge') => async ({ request, params }: { request: Request; params: Record<string, unknown> }) => {
-      const session = this.#sessions.get(decodeURIComponent(String(params.session)));
-      if (!session) {
-        this.unhandled.push(`no replay session "${String(params.session)}"`);
-        return HttpResponse.json({ error: { message: 'replay: unknown session' } }, { status: 400 });
-      }
-      const body: unknown = await request.json();
-      return answerResponse(track === 'agent' ? session.answer(body) : session.answerJudge(body));
-    };
+    const serve =
+      (track: 'agent' | 'judge') =>
+      async ({ request, params }: { request: Request; params: Record<string, unknown> }) => {
+        const session = this.#sessions.get(decodeURIComponent(String(params.session)));
+        if (!session) {
+          this.unhandled.push(`no replay session "${String(params.session)}"`);
+          return HttpResponse.json({ error: { message: 'replay: unknown session' } }, { status: 400 });
+        }
+        const body: unknown = await request.json();
+        return answerResponse(track === 'agent' ? session.answer(body) : session.answerJudge(body));
+      };
     this.#server = setupServer(
       http.post(`${REPLAY_ORIGIN}/:session/v1/chat/completions`, serve('agent')),
       http.post(`${REPLAY_ORIGIN}/:session/judge/v1/chat/completions`, serve('judge')),

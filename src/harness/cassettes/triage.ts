@@ -35,7 +35,9 @@ const drift = (kind: DriftKind, change: string, detail: string): Drift => ({ kin
 
 /** The contract breaks of the recorded calls, one drift each. */
 export function contractDrifts(breaks: readonly ContractBreak[]): Drift[] {
-  return breaks.map((b) => drift('contract', `${b.tool} refuses a recorded call: ${b.problem.replace(/ \(schema [^)]*\)$/, '')}`, `${b.call}: ${b.problem}`));
+  return breaks.map((b) =>
+    drift('contract', `${b.tool} refuses a recorded call: ${b.problem.replace(/ \(schema [^)]*\)$/, '')}`, `${b.call}: ${b.problem}`),
+  );
 }
 
 type ToolDef = { function?: { name?: string; description?: string; parameters?: unknown } };
@@ -81,10 +83,25 @@ export function toolDrifts(recordedTools: unknown, currentTools: unknown, breaks
     for (const path of new Set([...old.keys(), ...fresh.keys()])) {
       // A description that came or went with its argument is part of the definition change below.
       if (old.get(path) === fresh.get(path) || !old.has(path) || !fresh.has(path)) continue;
-      drifts.push(drift('prompt', `${name} ${path === 'description' ? 'description' : path} reworded`, wordDiff(old.get(path) ?? '', fresh.get(path) ?? '')));
+      drifts.push(
+        drift(
+          'prompt',
+          `${name} ${path === 'description' ? 'description' : path} reworded`,
+          wordDiff(old.get(path) ?? '', fresh.get(path) ?? ''),
+        ),
+      );
     }
-    if (canonicalJson(schemaShape(then.function?.parameters)) !== canonicalJson(schemaShape(now.function?.parameters)) && !breaks.some((b) => b.tool === name)) {
-      drifts.push(drift('prompt', `${name} definition changed`, firstPath(schemaShape(then.function?.parameters), schemaShape(now.function?.parameters), 'parameters') ?? 'parameters changed'));
+    if (
+      canonicalJson(schemaShape(then.function?.parameters)) !== canonicalJson(schemaShape(now.function?.parameters)) &&
+      !breaks.some((b) => b.tool === name)
+    ) {
+      drifts.push(
+        drift(
+          'prompt',
+          `${name} definition changed`,
+          firstPath(schemaShape(then.function?.parameters), schemaShape(now.function?.parameters), 'parameters') ?? 'parameters changed',
+        ),
+      );
     }
   }
   return drifts;
@@ -98,13 +115,21 @@ export function toolDrifts(recordedTools: unknown, currentTools: unknown, breaks
 function dataChange(d: JsonDifference): string {
   const field = d.path.replace(/\[\d+\]/g, '[]');
   switch (d.kind) {
-    case 'changed': return `${field}: ${d.recorded} → ${d.now}`;
-    case 'renamed': return `${field} renamed ${d.to}`;
-    case 'list': return `${field === '(whole value)' ? '' : field}[]: ${listSummary(d.items)}`;
+    case 'changed':
+      return `${field}: ${d.recorded} → ${d.now}`;
+    case 'renamed':
+      return `${field} renamed ${d.to}`;
+    case 'list':
+      return `${field === '(whole value)' ? '' : field}[]: ${listSummary(d.items)}`;
   }
 }
 
-type Message = { role?: string; content?: unknown; tool_call_id?: string; tool_calls?: { id?: string; function?: { name?: string; arguments?: string } }[] };
+type Message = {
+  role?: string;
+  content?: unknown;
+  tool_call_id?: string;
+  tool_calls?: { id?: string; function?: { name?: string; arguments?: string } }[];
+};
 
 function parsed(text: unknown): unknown {
   if (typeof text !== 'string') return text;
@@ -131,15 +156,21 @@ function callOf(messages: readonly Message[], id: string | undefined): string {
  * name — is left unclassified (an empty list).
  */
 export function requestDrifts(recorded: unknown, now: unknown): Drift[] {
-  const before = ((recorded as { messages?: Message[] })?.messages ?? []);
-  const after = ((now as { messages?: Message[] })?.messages ?? []);
+  const before = (recorded as { messages?: Message[] })?.messages ?? [];
+  const after = (now as { messages?: Message[] })?.messages ?? [];
   if (before.length !== after.length || before.some((m, i) => m.role !== after[i]?.role)) return [];
   const drifts: Drift[] = [];
   for (const [i, then] of before.entries()) {
     const current = after[i] as Message;
     if (canonicalJson(then) === canonicalJson(current)) continue;
     if ((then.role === 'system' || then.role === 'user') && typeof then.content === 'string' && typeof current.content === 'string') {
-      drifts.push(drift('prompt', then.role === 'system' ? 'the system prompt' : `user turn "${around(then.content, 0, 40)}"`, wordDiff(then.content, current.content)));
+      drifts.push(
+        drift(
+          'prompt',
+          then.role === 'system' ? 'the system prompt' : `user turn "${around(then.content, 0, 40)}"`,
+          wordDiff(then.content, current.content),
+        ),
+      );
     } else if (then.role === 'tool' && then.tool_call_id === current.tool_call_id) {
       const call = callOf(before, then.tool_call_id);
       const d = firstDiff(parsed(then.content), parsed(current.content));

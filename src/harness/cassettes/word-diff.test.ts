@@ -3,8 +3,12 @@ import { wordDiff } from './word-diff.ts';
 
 describe('wordDiff', () => {
   it('marks removed and added words and keeps the spacing of the text', () => {
-    expect(wordDiff('Find support tickets by customer. Returns matching tickets.', 'Find help-desk tickets by customer. Returns the matching tickets.'))
-      .toBe('Find [-support-]{+help-desk+} tickets by customer. Returns {+the+} matching tickets.');
+    expect(
+      wordDiff(
+        'Find support tickets by customer. Returns matching tickets.',
+        'Find help-desk tickets by customer. Returns the matching tickets.',
+      ),
+    ).toBe('Find [-support-]{+help-desk+} tickets by customer. Returns {+the+} matching tickets.');
   });
 
   it('cuts long unchanged stretches to a few words around each change, never the change itself', () => {

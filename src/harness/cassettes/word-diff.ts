@@ -65,9 +65,10 @@ export function diffTokens(a: readonly string[], b: readonly string[]): Op[] {
   const table = new Uint32Array(rows * cols);
   for (let i = midA.length - 1; i >= 0; i -= 1) {
     for (let j = midB.length - 1; j >= 0; j -= 1) {
-      table[i * cols + j] = midA[i] === midB[j]
-        ? (table[(i + 1) * cols + j + 1] as number) + 1
-        : Math.max(table[(i + 1) * cols + j] as number, table[i * cols + j + 1] as number);
+      table[i * cols + j] =
+        midA[i] === midB[j]
+          ? (table[(i + 1) * cols + j + 1] as number) + 1
+          : Math.max(table[(i + 1) * cols + j] as number, table[i * cols + j + 1] as number);
     }
   }
   const ops: Op[] = a.slice(0, start).map((token) => ({ kind: 'equal', token }));

@@ -25,16 +25,28 @@ const ONLY_FOR: Record<string, readonly FaultKind[]> = {
  */
 export const FaultSchema = z
   .object({
-    kind: z.enum(FAULT_KINDS).describe(
-      'crash: the server process is killed during the call; hang: the answer never comes (the call times out); slow: the answer comes delay_ms late; garbage: a non-JSON line and an invalid JSON-RPC answer arrive instead of the answer; protocol_error: a JSON-RPC error answer; tool_error: an isError result; oversized: a result of size_bytes; disconnect: the connection to the server closes during the call.',
-    ),
+    kind: z
+      .enum(FAULT_KINDS)
+      .describe(
+        'crash: the server process is killed during the call; hang: the answer never comes (the call times out); slow: the answer comes delay_ms late; garbage: a non-JSON line and an invalid JSON-RPC answer arrive instead of the answer; protocol_error: a JSON-RPC error answer; tool_error: an isError result; oversized: a result of size_bytes; disconnect: the connection to the server closes during the call.',
+      ),
     server: z.string().min(1).optional().describe('Only calls to this server (its name in mcpServers).'),
     tool: z.string().min(1).optional().describe('Only calls of this tool (its name on its server).'),
     call: z.number().int().min(1).optional().describe('Only the nth matching call, counted from 1 over the whole scenario.'),
-    probability: z.number().gt(0).max(1).optional().describe('Each matching call is hit with this probability, drawn from a generator seeded with seed.'),
+    probability: z
+      .number()
+      .gt(0)
+      .max(1)
+      .optional()
+      .describe('Each matching call is hit with this probability, drawn from a generator seeded with seed.'),
     seed: z.number().int().optional().describe('Seed of the probability draws (default 1): the same seed hits the same calls.'),
     delay_ms: z.number().int().positive().optional().describe(`slow: how late the answer comes (default ${FAULT_DEFAULTS.delay_ms}).`),
-    size_bytes: z.number().int().positive().optional().describe(`oversized: the size of the result text (default ${FAULT_DEFAULTS.size_bytes}).`),
+    size_bytes: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(`oversized: the size of the result text (default ${FAULT_DEFAULTS.size_bytes}).`),
     message: z.string().min(1).optional().describe('protocol_error and tool_error: the error text the server gives.'),
   })
   .strict()
@@ -47,7 +59,11 @@ export const FaultSchema = z
     }
     for (const [field, kinds] of Object.entries(ONLY_FOR)) {
       if (Object.hasOwn(fault, field) && !kinds.includes(fault.kind)) {
-        ctx.addIssue({ code: 'custom', path: [field], message: `${field} only applies to ${kinds.join(' and ')} faults, not ${fault.kind}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `${field} only applies to ${kinds.join(' and ')} faults, not ${fault.kind}`,
+        });
       }
     }
   });
@@ -56,9 +72,26 @@ export type Fault = z.output<typeof FaultSchema>;
 
 /** A fault in a few words: "crash on tickets.get_ticket, call 1". */
 export function describeFault(fault: Fault): string {
-  const target = fault.server && fault.tool ? `${fault.server}.${fault.tool}` : fault.server ? `server ${fault.server}` : fault.tool ? `tool ${fault.tool}` : 'every server';
-  const which = fault.call !== undefined ? `, call ${fault.call}` : fault.probability !== undefined ? `, p=${fault.probability} seed ${fault.seed ?? 1}` : '';
-  const how = fault.kind === 'slow' ? ` (${fault.delay_ms ?? FAULT_DEFAULTS.delay_ms} ms)` : fault.kind === 'oversized' ? ` (${fault.size_bytes ?? FAULT_DEFAULTS.size_bytes} bytes)` : '';
+  const target =
+    fault.server && fault.tool
+      ? `${fault.server}.${fault.tool}`
+      : fault.server
+        ? `server ${fault.server}`
+        : fault.tool
+          ? `tool ${fault.tool}`
+          : 'every server';
+  const which =
+    fault.call !== undefined
+      ? `, call ${fault.call}`
+      : fault.probability !== undefined
+        ? `, p=${fault.probability} seed ${fault.seed ?? 1}`
+        : '';
+  const how =
+    fault.kind === 'slow'
+      ? ` (${fault.delay_ms ?? FAULT_DEFAULTS.delay_ms} ms)`
+      : fault.kind === 'oversized'
+        ? ` (${fault.size_bytes ?? FAULT_DEFAULTS.size_bytes} bytes)`
+        : '';
   return `${fault.kind}${how} on ${target}${which}`;
 }
 

@@ -20,7 +20,9 @@ export function unreachableFaults(faults: readonly Fault[], pool: ServerPool): s
     }
     const tools = offered.filter((t) => fault.server === undefined || t.server === fault.server).map((t) => t.tool);
     if (fault.tool !== undefined && !tools.includes(fault.tool)) {
-      return [`${label} names tool "${fault.tool}", which ${fault.server ? `server ${fault.server}` : 'no server'} offers (${fault.server ? 'its' : 'the'} tools: ${[...new Set(tools)].sort().join(', ')})`];
+      return [
+        `${label} names tool "${fault.tool}", which ${fault.server ? `server ${fault.server}` : 'no server'} offers (${fault.server ? 'its' : 'the'} tools: ${[...new Set(tools)].sort().join(', ')})`,
+      ];
     }
     return [];
   });

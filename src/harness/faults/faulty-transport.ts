@@ -33,7 +33,11 @@ function falseAnswer(fault: Fault, answer: Message): JSONRPCMessage | undefined 
     case 'protocol_error':
       return { jsonrpc: '2.0', id, error: { code: -32603, message: fault.message ?? FAULT_DEFAULTS.protocol_error } };
     case 'tool_error':
-      return { jsonrpc: '2.0', id, result: { isError: true, content: [{ type: 'text', text: fault.message ?? FAULT_DEFAULTS.tool_error }] } };
+      return {
+        jsonrpc: '2.0',
+        id,
+        result: { isError: true, content: [{ type: 'text', text: fault.message ?? FAULT_DEFAULTS.tool_error }] },
+      };
     case 'oversized':
       return padded(answer, fault);
     case 'garbage':
@@ -88,9 +92,10 @@ export class FaultyTransport implements Transport {
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const request = message as Message;
-    const fault = request.method === 'tools/call' && request.id !== undefined
-      ? this.#plan.decide(this.#server.name, String(request.params?.name ?? ''))
-      : undefined;
+    const fault =
+      request.method === 'tools/call' && request.id !== undefined
+        ? this.#plan.decide(this.#server.name, String(request.params?.name ?? ''))
+        : undefined;
     if (!fault || request.id === undefined) return this.#inner.send(message, options);
     const drops = fault.kind === 'crash' || fault.kind === 'hang' || fault.kind === 'disconnect';
     this.#fates.set(request.id, drops ? { drop: true } : { fault });

@@ -36,7 +36,10 @@ export class FaultPlan implements FaultSource {
   constructor(faults: readonly Fault[]) {
     this.faults = faults;
     this.#states = faults.map((fault, i) => ({
-      fault, index: i + 1, matched: 0, draw: fault.probability === undefined ? undefined : seeded(fault.seed ?? 1),
+      fault,
+      index: i + 1,
+      matched: 0,
+      draw: fault.probability === undefined ? undefined : seeded(fault.seed ?? 1),
     }));
   }
 

@@ -6,13 +6,35 @@ import { judgeName } from '../judge/request.ts';
 import type { ScenarioRun } from '../run/scenario-run.ts';
 
 const transcript = (answer: string | null): Transcript => ({
-  version: 1, query: 'q', model: 'm', started_at: '', duration_ms: 1, stop_reason: answer === null ? 'model_error' : 'final_answer',
-  iterations: 1, max_iterations: 10, answer, usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, events: [],
+  version: 1,
+  query: 'q',
+  model: 'm',
+  started_at: '',
+  duration_ms: 1,
+  stop_reason: answer === null ? 'model_error' : 'final_answer',
+  iterations: 1,
+  max_iterations: 10,
+  answer,
+  usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+  events: [],
 });
 
 const run = (answers: (string | null)[], judge?: ScenarioRun['judge']): ScenarioRun => ({
-  mode: 'replay', transcripts: answers.map(transcript), calls: [], startupMs: 0, discoveryMs: 0, judge,
-  requests: [{ model: 'm', messages: [{ role: 'system', content: 'Today is 2025-10-05.' }, { role: 'user', content: 'About TKT-1001?' }] }],
+  mode: 'replay',
+  transcripts: answers.map(transcript),
+  calls: [],
+  startupMs: 0,
+  discoveryMs: 0,
+  judge,
+  requests: [
+    {
+      model: 'm',
+      messages: [
+        { role: 'system', content: 'Today is 2025-10-05.' },
+        { role: 'user', content: 'About TKT-1001?' },
+      ],
+    },
+  ],
 });
 
 const expectOf = (fields: Partial<Scenario['expect']>) => fields as Scenario['expect'];
@@ -30,12 +52,29 @@ describe('answer checks', () => {
   });
 
   it('names judges judge, judge-2, judge-3 unless named', () => {
-    expect([judgeName({}, 0), judgeName({}, 1), judgeName({}, 2), judgeName({ name: 'tone' }, 1)]).toEqual(['judge', 'judge-2', 'judge-3', 'tone']);
+    expect([judgeName({}, 0), judgeName({}, 1), judgeName({}, 2), judgeName({ name: 'tone' }, 1)]).toEqual([
+      'judge',
+      'judge-2',
+      'judge-3',
+      'tone',
+    ]);
   });
 
   it('grades each judge from its own verdict, with its weight when it has one, and fails them all when the run was not judged', () => {
-    const call = (name: string, score: number) => ({ name, model: 'j', durationMs: 1, usage: null, error: undefined, verdict: { score, pass: score > 0.5, reasons: [] } });
-    const specs = expectOf({ judge: [{ rubric: 'r', threshold: 0.5 }, { rubric: 'r', name: 'tone', weight: 3 }] });
+    const call = (name: string, score: number) => ({
+      name,
+      model: 'j',
+      durationMs: 1,
+      usage: null,
+      error: undefined,
+      verdict: { score, pass: score > 0.5, reasons: [] },
+    });
+    const specs = expectOf({
+      judge: [
+        { rubric: 'r', threshold: 0.5 },
+        { rubric: 'r', name: 'tone', weight: 3 },
+      ],
+    });
     expect(gradeJudges(specs, run(['a'], [call('tone', 0.2), call('judge', 0.9)]))).toEqual([
       { name: 'judge:judge', pass: true, score: 0.9, reason: 'score 0.90 (threshold 0.5, j)' },
       { name: 'judge:tone', pass: false, score: 0.2, reason: 'score 0.20 (judge says fail, j)', weight: 3 },

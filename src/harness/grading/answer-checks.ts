@@ -17,9 +17,17 @@ export function gradeGrounded(expect: Scenario['expect'], run: ScenarioRun): Gra
 export function gradeJudges(expect: Scenario['expect'], run: ScenarioRun): GradeResult[] {
   return (expect.judge ?? []).map((spec, i) => {
     const name = judgeName(spec, i);
-    const check = run.judge === undefined
-      ? { pass: false, score: 0, reason: 'the judge was not asked: the run failed before its answer could be judged (see the replay failures)' }
-      : judgeCheck(spec.threshold, run.judge.find((call) => call.name === name));
+    const check =
+      run.judge === undefined
+        ? {
+            pass: false,
+            score: 0,
+            reason: 'the judge was not asked: the run failed before its answer could be judged (see the replay failures)',
+          }
+        : judgeCheck(
+            spec.threshold,
+            run.judge.find((call) => call.name === name),
+          );
     return { name: `judge:${name}`, ...check, ...(spec.weight === undefined ? {} : { weight: spec.weight }) };
   });
 }

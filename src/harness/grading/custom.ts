@@ -6,7 +6,6 @@ import { GRADER_MODULE_MAX_BYTES, GRADER_TIMEOUT_MS } from './grader-limits.ts';
 import { GraderPool } from './grader-pool.ts';
 import type { GraderInput, GraderOutput } from './grader.ts';
 
-
 /** A custom grader a scenario names (`expect.custom`). */
 export type CustomGraderSpec = CustomGraderExpectation;
 
@@ -24,9 +23,21 @@ export function customCheckName(spec: CustomGraderSpec): string {
 /** What kind of file a path is, in words, when it is not a regular file (a grader module must be one). */
 function notAFile(path: string): string | undefined {
   const stats = statSync(path);
-  if (stats.isFile()) return stats.size > GRADER_MODULE_MAX_BYTES ? `it is ${(stats.size / 1024 / 1024).toFixed(1)} MB; a grader module may be at most ${GRADER_MODULE_MAX_BYTES / 1024 / 1024} MB` : undefined;
-  const kind = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO' : stats.isCharacterDevice() ? 'a character device'
-    : stats.isBlockDevice() ? 'a block device' : stats.isSocket() ? 'a socket' : 'not a file';
+  if (stats.isFile())
+    return stats.size > GRADER_MODULE_MAX_BYTES
+      ? `it is ${(stats.size / 1024 / 1024).toFixed(1)} MB; a grader module may be at most ${GRADER_MODULE_MAX_BYTES / 1024 / 1024} MB`
+      : undefined;
+  const kind = stats.isDirectory()
+    ? 'a directory'
+    : stats.isFIFO()
+      ? 'a FIFO'
+      : stats.isCharacterDevice()
+        ? 'a character device'
+        : stats.isBlockDevice()
+          ? 'a block device'
+          : stats.isSocket()
+            ? 'a socket'
+            : 'not a file';
   return `not a regular file (${kind})`;
 }
 
@@ -39,7 +50,9 @@ const pool = new GraderPool();
  * eats memory is a failed check saying so; it never stops the other checks or the run.
  */
 export async function gradeCustom(
-  specs: readonly CustomGraderSpec[], scenarioFile: string, input: Omit<GraderInput, 'options'>,
+  specs: readonly CustomGraderSpec[],
+  scenarioFile: string,
+  input: Omit<GraderInput, 'options'>,
 ): Promise<GradeResult[]> {
   const results: GradeResult[] = [];
   for (const spec of specs) {
@@ -50,14 +63,23 @@ export async function gradeCustom(
     try {
       // Checked here, before a thread reads it: a device or a pipe would be read forever.
       const problem = notAFile(path);
-      output = problem ? `the grader failed: cannot load grader ${path}: ${problem}`
+      output = problem
+        ? `the grader failed: cannot load grader ${path}: ${problem}`
         : await pool.run(path, spec.export, { ...input, options: spec.options ?? {} }, spec.timeout_ms ?? GRADER_TIMEOUT_MS);
     } catch (error) {
       output = `the grader failed: cannot load grader ${path}: ${(error as Error).message}`;
     }
-    results.push(typeof output === 'string'
-      ? { name, pass: false, reason: output, score: 0, ...weight }
-      : { name, pass: output.pass, reason: output.message || (output.pass ? 'passed' : 'failed'), ...(output.score === undefined ? {} : { score: output.score }), ...weight });
+    results.push(
+      typeof output === 'string'
+        ? { name, pass: false, reason: output, score: 0, ...weight }
+        : {
+            name,
+            pass: output.pass,
+            reason: output.message || (output.pass ? 'passed' : 'failed'),
+            ...(output.score === undefined ? {} : { score: output.score }),
+            ...weight,
+          },
+    );
   }
   return results;
 }

@@ -5,20 +5,38 @@ const kinds = (text: string) => factsOf(text).map((f) => `${f.kind}:${f.key}`);
 
 describe('facts', () => {
   it('finds record IDs of every shape the servers use, and no dates or plain words as IDs', () => {
-    expect(kinds('See TKT-1001, CUST-002, INV-2025-007, AST-SRV-001 and KB-010 (not Windows-11, not SLA).'))
-      .toEqual(['id:TKT-1001', 'id:CUST-002', 'id:INV-2025-007', 'id:AST-SRV-001', 'id:KB-010']);
+    expect(kinds('See TKT-1001, CUST-002, INV-2025-007, AST-SRV-001 and KB-010 (not Windows-11, not SLA).')).toEqual([
+      'id:TKT-1001',
+      'id:CUST-002',
+      'id:INV-2025-007',
+      'id:AST-SRV-001',
+      'id:KB-010',
+    ]);
   });
 
   it('reads ISO dates and month-name dates as the same day', () => {
-    expect(kinds('due 2025-11-02, issued October 5, 2025 and renewed 3rd Jan 2026')).toEqual(['date:2025-11-02', 'date:2025-10-05', 'date:2026-01-03']);
+    expect(kinds('due 2025-11-02, issued October 5, 2025 and renewed 3rd Jan 2026')).toEqual([
+      'date:2025-11-02',
+      'date:2025-10-05',
+      'date:2026-01-03',
+    ]);
   });
 
   it('reads money by its value whatever the format, and leaves bare numbers alone', () => {
-    expect(kinds('owes $1,800.00, then 350.00 USD, then 2,150 and €20; Windows 11 has 3 cores')).toEqual(['amount:1800', 'amount:350', 'amount:2150', 'amount:20']);
+    expect(kinds('owes $1,800.00, then 350.00 USD, then 2,150 and €20; Windows 11 has 3 cores')).toEqual([
+      'amount:1800',
+      'amount:350',
+      'amount:2150',
+      'amount:20',
+    ]);
   });
 
   it('reads counts stated with a noun, in digits or words, skipping "one of the" phrasings', () => {
-    expect(kinds('2 critical tickets, three unpaid invoices, 45 days left, one of the tickets')).toEqual(['count:2', 'count:3', 'count:45']);
+    expect(kinds('2 critical tickets, three unpaid invoices, 45 days left, one of the tickets')).toEqual([
+      'count:2',
+      'count:3',
+      'count:45',
+    ]);
     expect(factsOf('TKT-1001 has 2 critical tickets')[1]).toMatchObject({ kind: 'count', text: '2 critical tickets', at: 13 });
   });
 
@@ -33,7 +51,10 @@ describe('facts', () => {
   });
 
   it('collects IDs, dates, numbers and the lengths of JSON lists from what the model was told', () => {
-    const evidence = evidenceOf(['{"tickets":[{"id":"TKT-1001"},{"id":"TKT-1004"}],"days_remaining":-45,"due":"2025-11-02T00:00:00Z"}', 'Today is 2025-10-05.']);
+    const evidence = evidenceOf([
+      '{"tickets":[{"id":"TKT-1001"},{"id":"TKT-1004"}],"days_remaining":-45,"due":"2025-11-02T00:00:00Z"}',
+      'Today is 2025-10-05.',
+    ]);
     expect([...evidence.ids]).toEqual(['TKT-1001', 'TKT-1004']);
     expect([...evidence.dates].sort()).toEqual(['2025-10-05', '2025-11-02']);
     expect(evidence.numbers.has('2')).toBe(true);
@@ -51,7 +72,11 @@ describe('facts', () => {
 
   it('reads no date from impossible days and months, and reads month names in their long, short and dotted forms', () => {
     expect(kinds('2025-13-01, 2025-00-10, 2025-01-32, 2025-02-00 and 2025-01-31')).toEqual(['date:2025-01-31']);
-    expect(kinds('Sept. 9th, 2025 and 3 March 2026 and December 1 2025')).toEqual(['date:2025-09-09', 'date:2026-03-03', 'date:2025-12-01']);
+    expect(kinds('Sept. 9th, 2025 and 3 March 2026 and December 1 2025')).toEqual([
+      'date:2025-09-09',
+      'date:2026-03-03',
+      'date:2025-12-01',
+    ]);
     expect(kinds('Foo 3, 2025')).toEqual([]);
     expect(factsOf('due on Oct 5, 2025')[0]).toEqual({ kind: 'date', text: 'Oct 5, 2025', key: '2025-10-05', at: 7 });
   });
@@ -68,7 +93,12 @@ describe('facts', () => {
 
   it('reads an amount where it starts, and a count and an amount side by side', () => {
     expect(factsOf('pay $50.00 now')[0]).toEqual({ kind: 'amount', text: '$50.00', key: '50', at: 4 });
-    expect(kinds('3 tickets cost $30.00 and 1,000 plus 10.50 but not 10.5 or 1,00')).toEqual(['count:3', 'amount:30', 'amount:1000', 'amount:10.5']);
+    expect(kinds('3 tickets cost $30.00 and 1,000 plus 10.50 but not 10.5 or 1,00')).toEqual([
+      'count:3',
+      'amount:30',
+      'amount:1000',
+      'amount:10.5',
+    ]);
   });
 
   it('keys number words from zero, and keeps a token that is no number as it is', () => {

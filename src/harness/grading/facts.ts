@@ -19,14 +19,42 @@ export interface Fact {
 const ID = /\b[A-Z][A-Z0-9]{1,9}(?:-[A-Z0-9]+)+\b/g;
 const ISO_DATE = /\b(\d{4})-(\d{2})-(\d{2})(?![\d-])/g;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const MONTH = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+const MONTH =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
 const MONTH_FIRST = new RegExp(`\\b${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, 'gi');
 const DAY_FIRST = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+${MONTH},?\\s+(\\d{4})\\b`, 'gi');
 // A currency sign or code, thousands separators, or two decimals make a number an amount.
 const AMOUNT = /(?:[$€£]\s?|\b(?:USD|EUR|GBP)\s?)?(?<!\w)-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?(?:USD|EUR|GBP|dollars)\b)?/g;
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
-const COUNTED = 'tickets?|invoices?|customers?|accounts?|articles?|assets?|contacts?|licen[cs]es?|servers?|workstations?|laptops?|devices?|results?|records?|items?|entries|entry|days?|hours?|calls?|seats?|users?|matches|payments?';
-const FILLER = new Set(['of', 'the', 'a', 'an', 'and', 'or', 'to', 'in', 'on', 'at', 'for', 'with', 'than', 'these', 'those', 'them', 'more', 'other', 'others', 'per', 'by', 'is', 'are', 'was', 'were']);
+const COUNTED =
+  'tickets?|invoices?|customers?|accounts?|articles?|assets?|contacts?|licen[cs]es?|servers?|workstations?|laptops?|devices?|results?|records?|items?|entries|entry|days?|hours?|calls?|seats?|users?|matches|payments?';
+const FILLER = new Set([
+  'of',
+  'the',
+  'a',
+  'an',
+  'and',
+  'or',
+  'to',
+  'in',
+  'on',
+  'at',
+  'for',
+  'with',
+  'than',
+  'these',
+  'those',
+  'them',
+  'more',
+  'other',
+  'others',
+  'per',
+  'by',
+  'is',
+  'are',
+  'was',
+  'were',
+]);
 const COUNT = new RegExp(`\\b(\\d+|${NUMBER_WORDS.join('|')})\\s+((?:[a-z][\\w-]*\\s+){0,2}?)(${COUNTED})\\b`, 'gi');
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -171,9 +199,12 @@ export function evidenceOf(texts: readonly string[], datesOnly: readonly string[
 /** Whether the evidence holds a fact. */
 export function supported(fact: Fact, evidence: Evidence): boolean {
   switch (fact.kind) {
-    case 'id': return evidence.ids.has(fact.key);
-    case 'date': return evidence.dates.has(fact.key);
+    case 'id':
+      return evidence.ids.has(fact.key);
+    case 'date':
+      return evidence.dates.has(fact.key);
     case 'amount':
-    case 'count': return evidence.numbers.has(fact.key);
+    case 'count':
+      return evidence.numbers.has(fact.key);
   }
 }

@@ -11,7 +11,9 @@ import type { GradeResult } from './score.ts';
 const dir = mkdtempSync(join(tmpdir(), 'grade-run-'));
 const scenarioFile = join(dir, 'scenario.json');
 // Tells what it was given, so the test sees the input gradeRun builds.
-writeFileSync(join(dir, 'echo.mjs'), `
+writeFileSync(
+  join(dir, 'echo.mjs'),
+  `
 export default (run) => ({
   pass: run.answer !== '',
   message: JSON.stringify({
@@ -20,7 +22,8 @@ export default (run) => ({
   }),
 });
 export const fails = () => ({ pass: false, score: 0.25, message: 'not good enough' });
-`);
+`,
+);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function loaded(expect: Record<string, unknown>): LoadedScenario {
@@ -28,19 +31,45 @@ function loaded(expect: Record<string, unknown>): LoadedScenario {
 }
 
 function toolResult(id: string, content: string): TranscriptEvent {
-  return { type: 'tool_result', at_ms: 1, iteration: 1, id, name: 'get_ticket', server: 'tickets', duration_ms: 2, is_error: false, content };
+  return {
+    type: 'tool_result',
+    at_ms: 1,
+    iteration: 1,
+    id,
+    name: 'get_ticket',
+    server: 'tickets',
+    duration_ms: 2,
+    is_error: false,
+    content,
+  };
 }
 
 function transcript(answer: string | null, events: TranscriptEvent[] = []): Transcript {
   return {
-    version: 1, query: 'q', model: 'm', started_at: '2025-10-05T12:00:00.000Z', duration_ms: 100,
-    stop_reason: 'final_answer', iterations: 1, max_iterations: 10, answer,
-    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, events,
+    version: 1,
+    query: 'q',
+    model: 'm',
+    started_at: '2025-10-05T12:00:00.000Z',
+    duration_ms: 100,
+    stop_reason: 'final_answer',
+    iterations: 1,
+    max_iterations: 10,
+    answer,
+    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+    events,
   };
 }
 
 function run(fields: Partial<ScenarioRun> = {}): ScenarioRun {
-  return { mode: 'replay', transcripts: [transcript('The ticket is open')], calls: [], requests: [], startupMs: 10, discoveryMs: 5, ...fields };
+  return {
+    mode: 'replay',
+    transcripts: [transcript('The ticket is open')],
+    calls: [],
+    requests: [],
+    startupMs: 10,
+    discoveryMs: 5,
+    ...fields,
+  };
 }
 
 const STOP_REASON_OK = { name: 'stop_reason', pass: true, reason: 'expected stop reason final_answer, got final_answer' };
@@ -66,30 +95,72 @@ describe('gradeRun', () => {
     expect(await gradeRun(loaded({ answer: { contains: ['open'] }, custom: [] }), run())).toEqual(expected);
   });
 
-  it('appends the custom graders\' checks after the built-in ones, in the order listed', async () => {
-    const results = await gradeRun(loaded({ custom: [{ module: 'echo.mjs', export: 'fails', weight: 2 }, { module: 'echo.mjs', name: 'echo' }] }), run());
+  it("appends the custom graders' checks after the built-in ones, in the order listed", async () => {
+    const results = await gradeRun(
+      loaded({
+        custom: [
+          { module: 'echo.mjs', export: 'fails', weight: 2 },
+          { module: 'echo.mjs', name: 'echo' },
+        ],
+      }),
+      run(),
+    );
     expect(results.slice(0, -2)).toEqual([STOP_REASON_OK, GROUNDED, ...LATENCY]);
     expect(results.at(-2)).toEqual({ name: 'custom:echo#fails', pass: false, score: 0.25, weight: 2, reason: 'not good enough' });
     expect(results.at(-1)).toMatchObject({ name: 'custom:echo', pass: true });
   });
 
-  it('hands a custom grader the run: every turn\'s tool results by call ID, the last turn\'s answer, the calls, requests and options', async () => {
+  it("hands a custom grader the run: every turn's tool results by call ID, the last turn's answer, the calls, requests and options", async () => {
     const transcripts = [
       transcript('first', [
         { type: 'user', at_ms: 0, content: 'first?' },
-        { type: 'tool_call', at_ms: 1, iteration: 1, id: 'call_1', name: 'get_ticket', server: 'tickets', arguments: {}, raw_arguments: '{}' },
+        {
+          type: 'tool_call',
+          at_ms: 1,
+          iteration: 1,
+          id: 'call_1',
+          name: 'get_ticket',
+          server: 'tickets',
+          arguments: {},
+          raw_arguments: '{}',
+        },
         toolResult('call_1', '{"id":"TKT-1"}'),
         { type: 'final_answer', at_ms: 3, content: 'first' },
       ]),
       transcript('the last answer', [toolResult('call_2', 'second result'), toolResult('call_3', 'third')]),
     ];
-    const calls = [{ index: 0, turn: 0, iteration: 1, id: 'call_1', name: 'get_ticket', server: 'tickets', arguments: {}, isError: false, envelope: undefined, durationMs: 2 }];
+    const calls = [
+      {
+        index: 0,
+        turn: 0,
+        iteration: 1,
+        id: 'call_1',
+        name: 'get_ticket',
+        server: 'tickets',
+        arguments: {},
+        isError: false,
+        envelope: undefined,
+        durationMs: 2,
+      },
+    ];
     const requests = [{ model: 'm', messages: [], tools: [], tool_choice: 'auto' as const }];
-    const results = await gradeRun(loaded({ custom: [{ module: 'echo.mjs', options: { strict: true } }] }), run({ transcripts, calls, requests }));
+    const results = await gradeRun(
+      loaded({ custom: [{ module: 'echo.mjs', options: { strict: true } }] }),
+      run({ transcripts, calls, requests }),
+    );
     expect(echoed(results)).toEqual({
-      scenarioId: 'unit', turns: ['first?', 'second?'], answer: 'the last answer',
-      results: [['call_1', '{"id":"TKT-1"}'], ['call_2', 'second result'], ['call_3', 'third']],
-      transcripts: 2, calls: ['get_ticket'], requests: 1, options: { strict: true },
+      scenarioId: 'unit',
+      turns: ['first?', 'second?'],
+      answer: 'the last answer',
+      results: [
+        ['call_1', '{"id":"TKT-1"}'],
+        ['call_2', 'second result'],
+        ['call_3', 'third'],
+      ],
+      transcripts: 2,
+      calls: ['get_ticket'],
+      requests: 1,
+      options: { strict: true },
     });
   });
 
@@ -110,7 +181,11 @@ describe('gradeRun', () => {
 
   it('turns a check that throws into one failed "grading" check with its message, never a throw', async () => {
     // A run whose calls cannot be read makes the built-in checks throw.
-    const broken = Object.defineProperty({ ...run() }, 'calls', { get: () => { throw new Error('a matcher broke'); } });
+    const broken = Object.defineProperty({ ...run() }, 'calls', {
+      get: () => {
+        throw new Error('a matcher broke');
+      },
+    });
     expect(await gradeRun(loaded({ custom: [{ module: 'echo.mjs' }] }), broken)).toEqual([
       { name: 'grading', pass: false, reason: 'grading failed: a matcher broke' },
     ]);

@@ -10,10 +10,17 @@ export async function gradeRun(loaded: LoadedScenario, run: ScenarioRun): Promis
   try {
     const checks = grade(scenario, run);
     if (run.crash || !scenario.expect.custom?.length) return checks;
-    const results = new Map(run.transcripts.flatMap((t) => t.events.flatMap((e) => (e.type === 'tool_result' ? [[e.id, e.content] as const] : []))));
+    const results = new Map(
+      run.transcripts.flatMap((t) => t.events.flatMap((e) => (e.type === 'tool_result' ? [[e.id, e.content] as const] : []))),
+    );
     const custom = await gradeCustom(scenario.expect.custom, loaded.file, {
-      scenarioId: scenario.id, turns: scenario.turns, transcripts: run.transcripts, calls: run.calls, results,
-      answer: run.transcripts.at(-1)?.answer ?? '', requests: run.requests,
+      scenarioId: scenario.id,
+      turns: scenario.turns,
+      transcripts: run.transcripts,
+      calls: run.calls,
+      results,
+      answer: run.transcripts.at(-1)?.answer ?? '',
+      requests: run.requests,
     });
     return [...checks, ...custom];
   } catch (error) {

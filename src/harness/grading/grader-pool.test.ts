@@ -8,7 +8,9 @@ import { GraderPool } from './grader-pool.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'grader-pool-'));
 const graders = join(dir, 'graders.mjs');
-writeFileSync(graders, `
+writeFileSync(
+  graders,
+  `
 import { parentPort } from 'node:worker_threads';
 let calls = 0;
 /** How many graders this module has run in its thread: a thread that is reused keeps counting. */
@@ -32,17 +34,30 @@ export const eatsMemory = () => {
   for (let i = 0; i < 64; i += 1) kept.push(new Array(1_000_000).fill(i));
   return { pass: true, message: 'kept ' + kept.length * 8 + ' MB' };
 };
-`);
+`,
+);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const input: GraderInput = { scenarioId: 'unit', turns: ['q'], transcripts: [], calls: [], results: new Map(), answer: 'the answer', requests: [], options: {} };
+const input: GraderInput = {
+  scenarioId: 'unit',
+  turns: ['q'],
+  transcripts: [],
+  calls: [],
+  results: new Map(),
+  answer: 'the answer',
+  requests: [],
+  options: {},
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('GraderPool', () => {
-  it('runs a module\'s export on the input and resolves with its output, checked', async () => {
+  it("runs a module's export on the input and resolves with its output, checked", async () => {
     const pool = new GraderPool();
-    expect(await pool.run(graders, 'echo', { ...input, options: { word: 'answer' } }, 5_000))
-      .toEqual({ pass: true, score: 0.5, message: 'looked for answer in unit' });
+    expect(await pool.run(graders, 'echo', { ...input, options: { word: 'answer' } }, 5_000)).toEqual({
+      pass: true,
+      score: 0.5,
+      message: 'looked for answer in unit',
+    });
   });
 
   it('runs the next grader in the thread the last one left idle', async () => {
@@ -63,15 +78,21 @@ describe('GraderPool', () => {
   it('stops a grader that does not return in time, says so, and runs the next one in a new thread', async () => {
     const pool = new GraderPool();
     await pool.run(graders, 'count', input, 5_000);
-    expect(await pool.run(graders, 'hangs', input, 50)).toBe('the grader failed: it did not return within 50 ms (timeout_ms); it was stopped');
-    expect(await pool.run(graders, 'loops', input, 50)).toBe('the grader failed: it did not return within 50 ms (timeout_ms); it was stopped');
+    expect(await pool.run(graders, 'hangs', input, 50)).toBe(
+      'the grader failed: it did not return within 50 ms (timeout_ms); it was stopped',
+    );
+    expect(await pool.run(graders, 'loops', input, 50)).toBe(
+      'the grader failed: it did not return within 50 ms (timeout_ms); it was stopped',
+    );
     expect(await pool.run(graders, 'count', input, 5_000)).toEqual({ pass: true, message: '1' });
   });
 
   it('says a grader ended its thread with process.exit, and runs the next one in a new thread', async () => {
     const pool = new GraderPool();
     await pool.run(graders, 'count', input, 5_000);
-    expect(await pool.run(graders, 'exits', input, 5_000)).toBe('the grader failed: it ended its thread with process.exit(3) before returning');
+    expect(await pool.run(graders, 'exits', input, 5_000)).toBe(
+      'the grader failed: it ended its thread with process.exit(3) before returning',
+    );
     expect(await pool.run(graders, 'count', input, 5_000)).toEqual({ pass: true, message: '1' });
   });
 
@@ -82,10 +103,11 @@ describe('GraderPool', () => {
     expect(await pool.run(graders, 'count', input, 5_000)).toEqual({ pass: true, message: '1' });
   });
 
-  it('stops a grader that goes past its thread\'s memory limit', async () => {
+  it("stops a grader that goes past its thread's memory limit", async () => {
     const pool = new GraderPool();
-    expect(await pool.run(graders, 'eatsMemory', input, 10_000))
-      .toBe(`the grader failed: it ran out of memory (its limit is ${GRADER_MEMORY_MB} MB); it was stopped`);
+    expect(await pool.run(graders, 'eatsMemory', input, 10_000)).toBe(
+      `the grader failed: it ran out of memory (its limit is ${GRADER_MEMORY_MB} MB); it was stopped`,
+    );
   });
 
   it('answers with the reply to its own request, not another message of the thread', async () => {
@@ -98,17 +120,23 @@ describe('GraderPool', () => {
     const wave = () => Promise.all(Array.from({ length: GRADER_IDLE_THREADS + 1 }, () => pool.run(graders, 'count', input, 5_000)));
     expect(await wave()).toEqual(Array.from({ length: GRADER_IDLE_THREADS + 1 }, () => ({ pass: true, message: '1' })));
     const second = await wave();
-    expect(second.map((output) => (typeof output === 'string' ? output : output.message)).sort()).toEqual(['1', ...Array.from({ length: GRADER_IDLE_THREADS }, () => '2')]);
+    expect(second.map((output) => (typeof output === 'string' ? output : output.message)).sort()).toEqual([
+      '1',
+      ...Array.from({ length: GRADER_IDLE_THREADS }, () => '2'),
+    ]);
   });
 
-  it('passes what a grader prints on to the process\'s own stdout and stderr', async () => {
+  it("passes what a grader prints on to the process's own stdout and stderr", async () => {
     const pool = new GraderPool();
     const printed: string[] = [];
     const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => printed.push(`out:${String(chunk)}`) > 0);
     const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => printed.push(`err:${String(chunk)}`) > 0);
     try {
       expect(await pool.run(graders, 'logs', input, 5_000)).toEqual({ pass: true, message: 'logged' });
-      await vi.waitFor(() => expect(printed).toEqual(expect.arrayContaining(['out:stdout of the grader\n', 'err:stderr of the grader\n'])), { timeout: 1_000 });
+      await vi.waitFor(
+        () => expect(printed).toEqual(expect.arrayContaining(['out:stdout of the grader\n', 'err:stderr of the grader\n'])),
+        { timeout: 1_000 },
+      );
     } finally {
       out.mockRestore();
       err.mockRestore();

@@ -31,11 +31,18 @@ export class GraderPool {
       const onMessage = (reply: GraderReply) => {
         if (reply.id === id) done(reply.output, true);
       };
-      const onError = (error: Error & { code?: string }) => done(error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? `the grader failed: it ran out of memory (its limit is ${GRADER_MEMORY_MB} MB); it was stopped`
-        : `the grader failed: ${error.message}`, false);
+      const onError = (error: Error & { code?: string }) =>
+        done(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `the grader failed: it ran out of memory (its limit is ${GRADER_MEMORY_MB} MB); it was stopped`
+            : `the grader failed: ${error.message}`,
+          false,
+        );
       const onExit = (code: number) => done(`the grader failed: it ended its thread with process.exit(${code}) before returning`, false);
-      const timer = setTimeout(() => done(`the grader failed: it did not return within ${timeoutMs} ms (timeout_ms); it was stopped`, false), timeoutMs);
+      const timer = setTimeout(
+        () => done(`the grader failed: it did not return within ${timeoutMs} ms (timeout_ms); it was stopped`, false),
+        timeoutMs,
+      );
       thread.on('message', onMessage).on('error', onError).on('exit', onExit);
       thread.postMessage({ id, path, exportName, input } satisfies GraderRequest);
     });
@@ -44,7 +51,8 @@ export class GraderPool {
   #spawn(): Worker {
     const thread = new Worker(new URL(THREAD_FILE, import.meta.url), {
       resourceLimits: { maxOldGenerationSizeMb: GRADER_MEMORY_MB, maxYoungGenerationSizeMb: 32 },
-      stdout: false, stderr: false,
+      stdout: false,
+      stderr: false,
     });
     thread.unref();
     return thread;

@@ -26,13 +26,15 @@ const names = (calls: readonly ObservedCall[]) =>
 const cut = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text);
 
 function callMatches(expected: ExpectedCall, actual: ObservedCall): Check {
-  if (expected.name !== undefined && expected.name !== actual.name) return { pass: false, reason: `expected ${expected.name}, got ${actual.name}` };
+  if (expected.name !== undefined && expected.name !== actual.name)
+    return { pass: false, reason: `expected ${expected.name}, got ${actual.name}` };
   if (actual.malformedArguments !== undefined) {
     return expected.malformed_arguments
       ? { pass: true, reason: 'malformed arguments' }
       : { pass: false, reason: `its arguments were malformed: ${cut(actual.malformedArguments)}` };
   }
-  if (expected.malformed_arguments) return { pass: false, reason: `expected malformed arguments, got ${cut(JSON.stringify(actual.arguments))}` };
+  if (expected.malformed_arguments)
+    return { pass: false, reason: `expected malformed arguments, got ${cut(JSON.stringify(actual.arguments))}` };
   return matchArguments(expected.args, actual.arguments, expected.args_match);
 }
 
@@ -65,7 +67,8 @@ function gradeSequence(exp: ToolsExpectation, calls: readonly ObservedCall[]): C
   const summary = `expected ${expectedNames(expected)} (${exp.mode.replace('_', ' ')}), got ${names(calls)}`;
   switch (exp.mode) {
     case 'exact': {
-      if (expected.length !== calls.length) return { pass: false, reason: `${summary}: ${plural(calls.length, 'call')} instead of ${expected.length}` };
+      if (expected.length !== calls.length)
+        return { pass: false, reason: `${summary}: ${plural(calls.length, 'call')} instead of ${expected.length}` };
       for (const [i, want] of expected.entries()) {
         const check = callMatches(want, calls[i] as ObservedCall);
         if (!check.pass) return { pass: false, reason: `${summary}: call ${i + 1}: ${check.reason}` };
@@ -76,7 +79,11 @@ function gradeSequence(exp: ToolsExpectation, calls: readonly ObservedCall[]): C
       let from = 0;
       for (const want of expected) {
         const found = calls.findIndex((call, i) => i >= from && callMatches(want, call).pass);
-        if (found < 0) return { pass: false, reason: `${summary}: ${missReason(want, calls.slice(from))}${from > 0 ? ' after the earlier expected calls' : ''}` };
+        if (found < 0)
+          return {
+            pass: false,
+            reason: `${summary}: ${missReason(want, calls.slice(from))}${from > 0 ? ' after the earlier expected calls' : ''}`,
+          };
         from = found + 1;
       }
       return { pass: true, reason: summary };
@@ -85,7 +92,11 @@ function gradeSequence(exp: ToolsExpectation, calls: readonly ObservedCall[]): C
       if (expected.length !== calls.length || !assign(expected, calls)) {
         const missing = expected.find((want) => !calls.some((c) => callMatches(want, c).pass));
         const extra = calls.find((call) => !expected.some((want) => callMatches(want, call).pass));
-        const why = missing ? missReason(missing, calls) : extra ? `unexpected call ${extra.name}(${JSON.stringify(extra.arguments)})` : 'a call is expected a different number of times';
+        const why = missing
+          ? missReason(missing, calls)
+          : extra
+            ? `unexpected call ${extra.name}(${JSON.stringify(extra.arguments)})`
+            : 'a call is expected a different number of times';
         return { pass: false, reason: `${summary}: ${why}` };
       }
       return { pass: true, reason: summary };
@@ -93,11 +104,16 @@ function gradeSequence(exp: ToolsExpectation, calls: readonly ObservedCall[]): C
     case 'subset': {
       if (assign(expected, calls)) return { pass: true, reason: summary };
       const missing = expected.find((want) => !calls.some((c) => callMatches(want, c).pass));
-      return { pass: false, reason: `${summary}${missing ? `: ${missReason(missing, calls)}` : ': a call is expected more often than made'}` };
+      return {
+        pass: false,
+        reason: `${summary}${missing ? `: ${missReason(missing, calls)}` : ': a call is expected more often than made'}`,
+      };
     }
     case 'superset': {
       const extra = calls.find((call) => !expected.some((want) => callMatches(want, call).pass));
-      return extra ? { pass: false, reason: `${summary}: unexpected call ${extra.name}(${JSON.stringify(extra.arguments)})` } : { pass: true, reason: summary };
+      return extra
+        ? { pass: false, reason: `${summary}: unexpected call ${extra.name}(${JSON.stringify(extra.arguments)})` }
+        : { pass: true, reason: summary };
     }
     case 'any_of': {
       const hit = calls.find((call) => expected.some((want) => callMatches(want, call).pass));
@@ -120,7 +136,10 @@ const bounds = (b: { min?: number | undefined; max?: number | undefined }) =>
 export function gradeTools(expectations: readonly ToolsExpectation[] | undefined, calls: readonly ObservedCall[]): GradeResult[] {
   return (expectations ?? []).flatMap((exp, i) => {
     const suffix = i === 0 ? '' : `#${i + 1}`;
-    return gradeOneTools(exp, calls).map((r) => ({ ...r, name: r.name.includes(':') ? r.name.replace(':', `${suffix}:`) : `${r.name}${suffix}` }));
+    return gradeOneTools(exp, calls).map((r) => ({
+      ...r,
+      name: r.name.includes(':') ? r.name.replace(':', `${suffix}:`) : `${r.name}${suffix}`,
+    }));
   });
 }
 
@@ -151,11 +170,19 @@ function gradeOneTools(exp: ToolsExpectation, observed: readonly ObservedCall[])
   }
   for (const [tool, b] of Object.entries(exp.per_tool ?? {})) {
     const n = calls.filter((c) => c.name === tool).length;
-    results.push({ name: `count:${tool}`, pass: inBounds(n, b), reason: `expected ${bounds(b)} call(s) of ${tool}, got ${n}${leftOf(tool)}` });
+    results.push({
+      name: `count:${tool}`,
+      pass: inBounds(n, b),
+      reason: `expected ${bounds(b)} call(s) of ${tool}, got ${n}${leftOf(tool)}`,
+    });
   }
   for (const tool of exp.forbidden ?? []) {
     const n = calls.filter((c) => c.name === tool).length;
-    results.push({ name: `forbidden:${tool}`, pass: n === 0, reason: `${n === 0 ? `${tool} not called` : `${tool} must not be called, was called ${n} time(s)`}${leftOf(tool)}` });
+    results.push({
+      name: `forbidden:${tool}`,
+      pass: n === 0,
+      reason: `${n === 0 ? `${tool} not called` : `${tool} must not be called, was called ${n} time(s)`}${leftOf(tool)}`,
+    });
   }
   return results;
 }
@@ -171,7 +198,8 @@ function toolMessageSent(requests: readonly ChatRequest[], callId: string): stri
 
 function gradeOneError(exp: ErrorExpectation, run: ScenarioRun): Check {
   const candidates = run.calls.filter((c) => c.name === exp.tool);
-  if (candidates.length === 0) return { pass: false, reason: `expected an error envelope from ${exp.tool}, but ${exp.tool} was not called` };
+  if (candidates.length === 0)
+    return { pass: false, reason: `expected an error envelope from ${exp.tool}, but ${exp.tool} was not called` };
   const failed = candidates.filter((c) => c.isError && c.envelope);
   if (failed.length === 0) return { pass: false, reason: `expected an error envelope from ${exp.tool}, but every call succeeded` };
   const problems: string[] = [];
@@ -186,7 +214,8 @@ function gradeOneError(exp: ErrorExpectation, run: ScenarioRun): Check {
       issues.push(`retryable expected ${exp.envelope.retryable}, got ${envelope.retryable}`);
     }
     for (const tool of exp.envelope?.follow_up_tools ?? []) {
-      if (!envelope.follow_up_tools?.includes(tool)) issues.push(`follow_up_tools lacks ${tool} (got [${(envelope.follow_up_tools ?? []).join(', ')}])`);
+      if (!envelope.follow_up_tools?.includes(tool))
+        issues.push(`follow_up_tools lacks ${tool} (got [${(envelope.follow_up_tools ?? []).join(', ')}])`);
     }
     for (const [key, want] of Object.entries(exp.envelope?.context ?? {})) {
       const context = envelope.context ?? {};
@@ -197,7 +226,9 @@ function gradeOneError(exp: ErrorExpectation, run: ScenarioRun): Check {
     if (sent === undefined) issues.push('the envelope never reached the model as a tool message');
     else if (!sent.includes(envelope.error)) issues.push('the tool message the model received is not the envelope');
     if (exp.then_called && !run.calls.some((c) => c.index > call.index && c.name === exp.then_called)) {
-      issues.push(`the model did not call ${exp.then_called} afterwards (it called ${names(run.calls.filter((c) => c.index > call.index))})`);
+      issues.push(
+        `the model did not call ${exp.then_called} afterwards (it called ${names(run.calls.filter((c) => c.index > call.index))})`,
+      );
     }
     if (issues.length === 0) return { pass: true, reason: `${exp.tool} returned "${envelope.error}" and the model received it` };
     problems.push(issues.join('; '));
@@ -218,21 +249,34 @@ export function gradeOutcome(expect: Scenario['expect'], run: ScenarioRun): Grad
   if (!last) return [{ name: 'ended_normally', pass: false, reason: 'no turn was run' }];
   const early = run.transcripts.slice(0, -1).findIndex((t) => t.stop_reason !== 'final_answer');
   if (early >= 0) {
-    results.push({ name: 'stop_reason', pass: false, reason: `turn ${early + 1} ended with ${run.transcripts[early]?.stop_reason}, expected final_answer` });
+    results.push({
+      name: 'stop_reason',
+      pass: false,
+      reason: `turn ${early + 1} ended with ${run.transcripts[early]?.stop_reason}, expected final_answer`,
+    });
   }
   const allowed = expect.stop_reason === 'any' ? undefined : [expect.stop_reason].flat();
   if (allowed) {
     results.push({
-      name: 'stop_reason', pass: allowed.includes(last.stop_reason),
+      name: 'stop_reason',
+      pass: allowed.includes(last.stop_reason),
       reason: `expected stop reason ${allowed.join(' or ')}, got ${last.stop_reason}`,
     });
   }
   if (expect.iterations?.max !== undefined) {
     const most = Math.max(...run.transcripts.map((t) => t.iterations));
-    results.push({ name: 'iterations', pass: most <= expect.iterations.max, reason: `expected at most ${expect.iterations.max} model calls per turn, got ${most}` });
+    results.push({
+      name: 'iterations',
+      pass: most <= expect.iterations.max,
+      reason: `expected at most ${expect.iterations.max} model calls per turn, got ${most}`,
+    });
   }
   if (expect.iterations?.exact !== undefined) {
-    results.push({ name: 'iterations', pass: last.iterations === expect.iterations.exact, reason: `expected ${expect.iterations.exact} model calls, got ${last.iterations}` });
+    results.push({
+      name: 'iterations',
+      pass: last.iterations === expect.iterations.exact,
+      reason: `expected ${expect.iterations.exact} model calls, got ${last.iterations}`,
+    });
   }
   const answer = last.answer ?? '';
   for (const text of expect.answer?.contains ?? []) results.push({ name: 'answer', ...matchText(text, answer) });
@@ -255,8 +299,16 @@ function modelMs(transcript: Transcript): number {
 export function gradeLatency(budgets: Scenario['expect']['latency'], run: ScenarioRun): GradeResult[] {
   const b = { ...DEFAULT_BUDGETS, ...budgets };
   const results: GradeResult[] = [
-    { name: 'latency:startup', pass: run.startupMs <= b.startup_ms, reason: `start-up ${Math.round(run.startupMs)} ms (budget ${b.startup_ms} ms)` },
-    { name: 'latency:discovery', pass: run.discoveryMs <= b.discovery_ms, reason: `discovery ${Math.round(run.discoveryMs)} ms (budget ${b.discovery_ms} ms)` },
+    {
+      name: 'latency:startup',
+      pass: run.startupMs <= b.startup_ms,
+      reason: `start-up ${Math.round(run.startupMs)} ms (budget ${b.startup_ms} ms)`,
+    },
+    {
+      name: 'latency:discovery',
+      pass: run.discoveryMs <= b.discovery_ms,
+      reason: `discovery ${Math.round(run.discoveryMs)} ms (budget ${b.discovery_ms} ms)`,
+    },
   ];
   // A call that waited for its server's restart measures the restart, not the tool.
   const timed = run.calls.filter((c) => !c.serverRestarted);
@@ -264,13 +316,15 @@ export function gradeLatency(budgets: Scenario['expect']['latency'], run: Scenar
   const restarts = run.calls.length - timed.length;
   if (slowest) {
     results.push({
-      name: 'latency:tool_call', pass: slowest.durationMs <= b.tool_call_ms,
+      name: 'latency:tool_call',
+      pass: slowest.durationMs <= b.tool_call_ms,
       reason: `slowest tool call ${slowest.name} ${slowest.durationMs.toFixed(1)} ms (budget ${b.tool_call_ms} ms)${restarts > 0 ? `; ${restarts} call(s) that waited for a server restart not timed` : ''}`,
     });
   }
   const total = run.transcripts.reduce((sum, t) => sum + t.duration_ms - (run.mode === 'replay' ? modelMs(t) : 0), 0);
   results.push({
-    name: 'latency:query', pass: total <= b.query_ms,
+    name: 'latency:query',
+    pass: total <= b.query_ms,
     reason: `query ${Math.round(total)} ms${run.mode === 'replay' ? ' without model time' : ''} (budget ${b.query_ms} ms)`,
   });
   return results;

@@ -41,7 +41,11 @@ function ignored(fact: Fact, ignore: readonly string[]): boolean {
  * Every fact-shaped token of every answer (record IDs, amounts, dates, stated counts) must
  * appear in what the tools returned, the user wrote or the system prompt said.
  */
-export function gradeGroundedness(transcripts: readonly Transcript[], requests: readonly ChatRequest[], ignore: readonly string[] = []): Groundedness {
+export function gradeGroundedness(
+  transcripts: readonly Transcript[],
+  requests: readonly ChatRequest[],
+  ignore: readonly string[] = [],
+): Groundedness {
   const told = toldTexts(requests);
   const evidence = evidenceOf(told.facts, told.datesOnly);
   const perAnswer = transcripts.map((t) => factsOf(t.answer ?? '').filter((f) => !ignored(f, ignore)));
@@ -53,13 +57,19 @@ export function gradeGroundedness(transcripts: readonly Transcript[], requests: 
   });
   const unique = [...new Map(ungrounded.map((f) => [`${f.kind}:${f.key}`, f])).values()];
   if (unique.length === 0) {
-    return { pass: true, reason: `all ${facts.length} facts of the answer appear in what the tools returned or the user said`, ungrounded: [], checked: facts.length };
+    return {
+      pass: true,
+      reason: `all ${facts.length} facts of the answer appear in what the tools returned or the user said`,
+      ungrounded: [],
+      checked: facts.length,
+    };
   }
   const named = unique.slice(0, 5).map((f) => `${KIND_WORDS[f.kind]}${f.text}`);
   const more = unique.length > 5 ? ` and ${unique.length - 5} more` : '';
   return {
     pass: false,
     reason: `answer mentions ${named.join(', ')}${more}, which no tool returned (nor the user's messages)`,
-    ungrounded: unique, checked: facts.length,
+    ungrounded: unique,
+    checked: facts.length,
   };
 }

@@ -20,10 +20,16 @@ describe('matchers', () => {
 
   it('matches $regex against strings only, honouring $flags', () => {
     expect(matchValue({ $regex: '^TKT-\\d{4}$' }, 'TKT-1001')).toEqual({ pass: true, reason: 'matches /^TKT-\\d{4}$/' });
-    expect(matchValue({ $regex: '^TKT-\\d{4}$' }, 'INC-1001')).toEqual({ pass: false, reason: 'expected to match /^TKT-\\d{4}$/, got "INC-1001"' });
+    expect(matchValue({ $regex: '^TKT-\\d{4}$' }, 'INC-1001')).toEqual({
+      pass: false,
+      reason: 'expected to match /^TKT-\\d{4}$/, got "INC-1001"',
+    });
     expect(matchValue({ $regex: '^tkt-' }, 'TKT-1001').pass).toBe(false);
     expect(matchValue({ $regex: '^tkt-', $flags: 'i' }, 'TKT-1001').pass).toBe(true);
-    expect(matchValue({ $regex: '^tkt-', $flags: 'i' }, 'INC-1')).toEqual({ pass: false, reason: 'expected to match /^tkt-/i, got "INC-1"' });
+    expect(matchValue({ $regex: '^tkt-', $flags: 'i' }, 'INC-1')).toEqual({
+      pass: false,
+      reason: 'expected to match /^tkt-/i, got "INC-1"',
+    });
     expect(matchValue({ $regex: '1001' }, 1001)).toEqual({ pass: false, reason: 'expected to match /1001/, got 1001' });
   });
 
@@ -36,7 +42,10 @@ describe('matchers', () => {
   it('accepts any listed value for $oneOf, compared deeply', () => {
     expect(matchValue({ $oneOf: ['high', 'critical'] }, 'critical')).toEqual({ pass: true, reason: 'one of the accepted values' });
     expect(matchValue({ $oneOf: [{ a: 1, b: 2 }] }, { b: 2, a: 1 }).pass).toBe(true);
-    expect(matchValue({ $oneOf: ['high', 'critical'] }, 'low')).toEqual({ pass: false, reason: 'expected one of ["high","critical"], got "low"' });
+    expect(matchValue({ $oneOf: ['high', 'critical'] }, 'low')).toEqual({
+      pass: false,
+      reason: 'expected one of ["high","critical"], got "low"',
+    });
   });
 
   it('reports a missing value together with what was expected', () => {
@@ -65,7 +74,8 @@ describe('matchers', () => {
     );
     expect(check).toEqual({
       pass: false,
-      reason: 'customer_id: expected to match /^CUST-/, got "TechCorp"; priority: expected one of ["high","critical"], got "low"; limit: missing; extra: not expected (exact match)',
+      reason:
+        'customer_id: expected to match /^CUST-/, got "TechCorp"; priority: expected one of ["high","critical"], got "low"; limit: missing; extra: not expected (exact match)',
     });
   });
 
@@ -78,6 +88,9 @@ describe('matchers', () => {
     expect(matchText('tkt-1001', 'See TKT-1001.')).toEqual({ pass: true, reason: 'contains "tkt-1001"' });
     expect(matchText('TKT-9999', 'See TKT-1001.')).toEqual({ pass: false, reason: 'expected to contain "TKT-9999", got "See TKT-1001."' });
     expect(matchText({ $regex: 'TKT-100[14]' }, 'TKT-1004 is open').pass).toBe(true);
-    expect(matchText({ $regex: '^not found' }, 'Ticket not found')).toEqual({ pass: false, reason: 'expected to match /^not found/, got "Ticket not found"' });
+    expect(matchText({ $regex: '^not found' }, 'Ticket not found')).toEqual({
+      pass: false,
+      reason: 'expected to match /^not found/, got "Ticket not found"',
+    });
   });
 });

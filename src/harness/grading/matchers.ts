@@ -18,7 +18,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
   const ak = Object.keys(a as object);
   const bk = Object.keys(b as object);
-  return ak.length === bk.length && ak.every((k) => Object.hasOwn(b as object, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ak.length === bk.length &&
+    ak.every((k) => Object.hasOwn(b as object, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 function isMatcher(value: unknown, key: string): value is Record<string, unknown> {
@@ -41,11 +44,17 @@ export function matchValue(expected: unknown, actual: unknown, present = true): 
       ? { pass: true, reason: 'one of the accepted values' }
       : { pass: false, reason: `expected one of ${show(expected.$oneOf)}, got ${show(actual)}` };
   }
-  return jsonEqual(expected, actual) ? { pass: true, reason: 'equal' } : { pass: false, reason: `expected ${show(expected)}, got ${show(actual)}` };
+  return jsonEqual(expected, actual)
+    ? { pass: true, reason: 'equal' }
+    : { pass: false, reason: `expected ${show(expected)}, got ${show(actual)}` };
 }
 
 /** Whether a call's arguments satisfy the expected ones; `exact` also forbids other arguments. */
-export function matchArguments(expected: Record<string, unknown> | undefined, actual: Record<string, unknown> | null, mode: 'exact' | 'partial'): Check {
+export function matchArguments(
+  expected: Record<string, unknown> | undefined,
+  actual: Record<string, unknown> | null,
+  mode: 'exact' | 'partial',
+): Check {
   if (!expected) return { pass: true, reason: 'no argument expectations' };
   if (actual === null) return { pass: false, reason: 'arguments were not a JSON object' };
   const problems: string[] = [];

@@ -39,7 +39,10 @@ function evidence(transcripts: readonly Transcript[]): string {
     for (const event of transcript.events) {
       if (event.type === 'tool_call') lines.push(`call ${event.name} ${event.raw_arguments || '{}'}`);
       if (event.type === 'tool_result') {
-        const text = event.content.length > JUDGE_TOOL_RESULT_CHARS ? `${event.content.slice(0, JUDGE_TOOL_RESULT_CHARS)} … (cut at ${JUDGE_TOOL_RESULT_CHARS} characters)` : event.content;
+        const text =
+          event.content.length > JUDGE_TOOL_RESULT_CHARS
+            ? `${event.content.slice(0, JUDGE_TOOL_RESULT_CHARS)} … (cut at ${JUDGE_TOOL_RESULT_CHARS} characters)`
+            : event.content;
         lines.push(`result of ${event.name}${event.is_error ? ' (error)' : ''}: ${text}`);
       }
     }
@@ -59,10 +62,15 @@ export function judgeRequest(spec: JudgeSpec, transcripts: readonly Transcript[]
     'Tool calls and results': evidence(transcripts),
     'Answer to grade': transcripts.at(-1)?.answer ?? '',
   };
-  const content = JUDGE_SECTIONS.filter((name) => sections[name] !== undefined).map((name) => `## ${name}\n${sections[name]}`).join('\n\n');
+  const content = JUDGE_SECTIONS.filter((name) => sections[name] !== undefined)
+    .map((name) => `## ${name}\n${sections[name]}`)
+    .join('\n\n');
   return {
     model,
-    messages: [{ role: 'system', content: JUDGE_INSTRUCTIONS }, { role: 'user', content }],
+    messages: [
+      { role: 'system', content: JUDGE_INSTRUCTIONS },
+      { role: 'user', content },
+    ],
     response_format: {
       type: 'json_schema',
       json_schema: { name: 'verdict', strict: true, schema: z.toJSONSchema(JudgeVerdictSchema) as Record<string, unknown> },

@@ -34,18 +34,34 @@ export function parseVerdict(text: string | null | undefined): JudgeVerdict | st
 }
 
 /** Asks the judge about one run; never throws (a failed judge call is a call with an error). */
-export async function askJudge(spec: JudgeSpec, transcripts: readonly Transcript[], client: ModelClient, signal?: AbortSignal): Promise<JudgeCall> {
+export async function askJudge(
+  spec: JudgeSpec,
+  transcripts: readonly Transcript[],
+  client: ModelClient,
+  signal?: AbortSignal,
+): Promise<JudgeCall> {
   const model = spec.model ?? client.model;
   const started = performance.now();
   try {
     const response = await client.complete(judgeRequest(spec, transcripts, model), signal ? { signal } : {});
     const verdict = parseVerdict(response.choices[0]?.message.content);
     return {
-      name: spec.name, model, durationMs: performance.now() - started, usage: response.usage ?? null,
-      verdict: typeof verdict === 'string' ? undefined : verdict, error: typeof verdict === 'string' ? verdict : undefined,
+      name: spec.name,
+      model,
+      durationMs: performance.now() - started,
+      usage: response.usage ?? null,
+      verdict: typeof verdict === 'string' ? undefined : verdict,
+      error: typeof verdict === 'string' ? verdict : undefined,
     };
   } catch (error) {
-    return { name: spec.name, model, durationMs: performance.now() - started, usage: null, verdict: undefined, error: `the judge call failed: ${(error as Error).message}` };
+    return {
+      name: spec.name,
+      model,
+      durationMs: performance.now() - started,
+      usage: null,
+      verdict: undefined,
+      error: `the judge call failed: ${(error as Error).message}`,
+    };
   }
 }
 

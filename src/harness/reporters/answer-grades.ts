@@ -23,7 +23,8 @@ export function variationGroups(record: RunRecord): VariationGroup[] {
   return [...groups].map(([scenario, unordered]) => {
     const cases = unordered.sort((a, b) => (a.variation?.index ?? 0) - (b.variation?.index ?? 0));
     return {
-      scenario, cases,
+      scenario,
+      cases,
       passed: cases.filter((c) => c.summary.pass).length,
       trialsPassed: cases.reduce((sum, c) => sum + c.summary.c, 0),
       trialsCounted: cases.reduce((sum, c) => sum + c.summary.n, 0),
@@ -66,8 +67,10 @@ export function judgeTotals(record: RunRecord): { calls: number; tokens: number;
 
 /** Whether the run has scores worth a column: a graded or weighted check, or a score threshold. */
 export function hasScores(record: RunRecord): boolean {
-  return record.scenarios.some((s) => s.summary.score_threshold !== null
-    || s.trials.some((t) => t.checks.some((c) => c.score !== undefined || c.weight !== undefined)));
+  return record.scenarios.some(
+    (s) =>
+      s.summary.score_threshold !== null || s.trials.some((t) => t.checks.some((c) => c.score !== undefined || c.weight !== undefined)),
+  );
 }
 
 /** A score as the reports print it: 0.87, or - when there is none. */

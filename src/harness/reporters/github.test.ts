@@ -5,8 +5,15 @@ import { REPORT_TEXT_MAX_CHARS } from '../results/cap.ts';
 import { annotations, escapeData, escapeProperty } from './github.ts';
 
 const RUN = {
-  runId: 'r', startedAt: '2025-10-05T12:00:00.000Z', durationMs: 10, mode: 'replay' as const, authored: false,
-  model: 'gpt-4o-mini', trials: 1, k: 1, shard: null,
+  runId: 'r',
+  startedAt: '2025-10-05T12:00:00.000Z',
+  durationMs: 10,
+  mode: 'replay' as const,
+  authored: false,
+  model: 'gpt-4o-mini',
+  trials: 1,
+  k: 1,
+  shard: null,
 };
 
 describe('GitHub annotations', () => {
@@ -29,26 +36,40 @@ describe('GitHub annotations', () => {
 
   it('keeps a hostile reason on one line, so it cannot start a workflow command of its own', () => {
     const reason = 'bad\n::add-mask::secret\r\n::set-env name=X::1 100%';
-    const record = runRecord(RUN, [sampleScenario('hostile', [sampleTrial(1, [], { pass: false, reason, failures: [{ name: 'answer', pass: false, reason }] })], 1)]);
+    const record = runRecord(RUN, [
+      sampleScenario('hostile', [sampleTrial(1, [], { pass: false, reason, failures: [{ name: 'answer', pass: false, reason }] })], 1),
+    ]);
     const lines = annotations(record);
-    expect(lines).toEqual([`::error file=/repo/scenarios/hostile.json,title=hostile%3A answer::bad%0A::add-mask::secret%0D%0A::set-env name=X::1 100%25`]);
+    expect(lines).toEqual([
+      `::error file=/repo/scenarios/hostile.json,title=hostile%3A answer::bad%0A::add-mask::secret%0D%0A::set-env name=X::1 100%25`,
+    ]);
     expect(lines[0]).not.toMatch(/[\r\n]/);
   });
 
   it('cuts a 10 MB reason with a note of what was cut, so one annotation cannot flood the log', () => {
     const reason = `expected a refund, got ${'x'.repeat(10_000_000)}`;
-    const record = runRecord(RUN, [sampleScenario('long', [sampleTrial(1, [], { pass: false, reason, failures: [{ name: 'custom:refund', pass: false, reason }] })], 1)]);
+    const record = runRecord(RUN, [
+      sampleScenario('long', [sampleTrial(1, [], { pass: false, reason, failures: [{ name: 'custom:refund', pass: false, reason }] })], 1),
+    ]);
     const [line] = annotations(record);
     expect(line?.length).toBeLessThan(REPORT_TEXT_MAX_CHARS + 200);
     expect(line).toMatch(/^::error file=\/repo\/scenarios\/long\.json,title=long%3A custom%3Arefund::expected a refund, got xxx/);
-    expect(line?.endsWith(`… [${(reason.length - REPORT_TEXT_MAX_CHARS).toLocaleString('en-US')} more characters cut from this report; ${reason.length.toLocaleString('en-US')} in all]`)).toBe(true);
+    expect(
+      line?.endsWith(
+        `… [${(reason.length - REPORT_TEXT_MAX_CHARS).toLocaleString('en-US')} more characters cut from this report; ${reason.length.toLocaleString('en-US')} in all]`,
+      ),
+    ).toBe(true);
   });
 
   it('adds an annotation for each failed gate and none for a run that passed', () => {
-    const passing = runRecord(RUN, [sampleScenario('fine', [sampleTrial(1, [])], 1)], [
-      { name: 'min_pass_rate', pass: true, reason: 'pass rate 100% ≥ 90%' },
-      { name: 'max_flaky', pass: false, reason: '3 flaky scenarios, at most 1 allowed' },
-    ]);
+    const passing = runRecord(
+      RUN,
+      [sampleScenario('fine', [sampleTrial(1, [])], 1)],
+      [
+        { name: 'min_pass_rate', pass: true, reason: 'pass rate 100% ≥ 90%' },
+        { name: 'max_flaky', pass: false, reason: '3 flaky scenarios, at most 1 allowed' },
+      ],
+    );
     expect(annotations(passing)).toEqual(['::error title=gate max_flaky::3 flaky scenarios, at most 1 allowed']);
     expect(annotations(runRecord(RUN, [sampleScenario('fine', [sampleTrial(1, [])], 1)]))).toEqual([]);
   });

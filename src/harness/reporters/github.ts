@@ -14,7 +14,9 @@ export function escapeProperty(text: string): string {
 }
 
 function command(properties: Record<string, string>, message: string): string {
-  const props = Object.entries(properties).map(([key, value]) => `${key}=${escapeProperty(value)}`).join(',');
+  const props = Object.entries(properties)
+    .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+    .join(',');
   return `::error ${props}::${escapeData(capText(message, REPORT_TEXT_MAX_CHARS))}`;
 }
 
@@ -32,10 +34,12 @@ export function annotations(record: RunRecord, options: AnnotationOptions = {}):
   const scenarioLines = record.scenarios.flatMap((scenario) => {
     const outcome = verdict(scenario, record.k);
     if (outcome.status !== 'failed' && outcome.status !== 'error') return [];
-    return [command(
-      { file: displayPath(scenario.file, options.root), title: `${scenario.id}: ${outcome.type ?? 'failed'}` },
-      outcome.message ?? 'failed',
-    )];
+    return [
+      command(
+        { file: displayPath(scenario.file, options.root), title: `${scenario.id}: ${outcome.type ?? 'failed'}` },
+        outcome.message ?? 'failed',
+      ),
+    ];
   });
   const gateLines = record.gates.filter((g) => !g.pass).map((gate) => command({ title: `gate ${gate.name}` }, gate.reason));
   return [...scenarioLines, ...gateLines];

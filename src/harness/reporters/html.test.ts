@@ -8,8 +8,15 @@ import { PAGE_SIZE, reportHtml } from './html.ts';
 import { chunksOf, rowIndexOf, rowsOf, timelinesOf } from '../../../test/support/report-page.ts';
 
 const RUN = {
-  runId: 'r', startedAt: '2025-10-05T12:00:00.000Z', durationMs: 10, mode: 'replay' as const, authored: false,
-  model: 'gpt-4o-mini', trials: 1, k: 1, shard: null,
+  runId: 'r',
+  startedAt: '2025-10-05T12:00:00.000Z',
+  durationMs: 10,
+  mode: 'replay' as const,
+  authored: false,
+  model: 'gpt-4o-mini',
+  trials: 1,
+  k: 1,
+  shard: null,
 };
 
 const HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)> & "quoted"';
@@ -27,13 +34,26 @@ describe('reportHtml', () => {
   const html = reportHtml(record);
 
   it('escapes scenario text wherever it appears, the embedded JSON included', () => {
-    const hostile = runRecord(RUN, [sampleScenario('hostile', [sampleTrial(1, [sampleTranscript(HOSTILE, [], HOSTILE)], {
-      pass: false, reason: HOSTILE, failures: [{ name: 'answer', pass: false, reason: HOSTILE }],
-    })], 1, { description: HOSTILE })]);
+    const hostile = runRecord(RUN, [
+      sampleScenario(
+        'hostile',
+        [
+          sampleTrial(1, [sampleTranscript(HOSTILE, [], HOSTILE)], {
+            pass: false,
+            reason: HOSTILE,
+            failures: [{ name: 'answer', pass: false, reason: HOSTILE }],
+          }),
+        ],
+        1,
+        { description: HOSTILE },
+      ),
+    ]);
     const page = reportHtml(hostile);
     expect(page).not.toContain('<script>alert');
     expect(page).not.toContain('<img');
-    expect(rowsOf(page).join('')).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &amp; &quot;quoted&quot;');
+    expect(rowsOf(page).join('')).toContain(
+      '&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &amp; &quot;quoted&quot;',
+    );
     // The row index, one chunk and the page's own script; nothing else is a script.
     expect(page.match(/<script/g)).toHaveLength(3);
     const index = rowIndexOf(page);
@@ -50,19 +70,30 @@ describe('reportHtml', () => {
     const index = rowIndexOf(html);
     expect(index).toMatchObject({ run_id: record.run_id, page_size: PAGE_SIZE });
     expect(index.rows.map((r) => [r[0], r[2], r[3]])).toEqual(record.scenarios.map((s, i) => [s.id, 0, i]));
-    expect(index.rows.map((r) => r[1])).toEqual(record.scenarios.map((s) => (s.summary.pass ? 'passed' : expect.not.stringMatching(/^passed$/))));
+    expect(index.rows.map((r) => r[1])).toEqual(
+      record.scenarios.map((s) => (s.summary.pass ? 'passed' : expect.not.stringMatching(/^passed$/))),
+    );
     const timelines = timelinesOf(html);
     expect(timelines.map((t) => /id="scenario-([^"]+)"/.exec(t)?.[1])).toEqual(record.scenarios.map((s) => s.id));
     expect(rowsOf(html).map((r) => /data-scenario="([^"]+)"/.exec(r)?.[1])).toEqual(record.scenarios.map((s) => s.id));
   });
 
   it('splits a large run into chunks of one page each, every scenario in the chunk and place its row names', () => {
-    const many = runRecord(RUN, Array.from({ length: PAGE_SIZE * 2 + 5 }, (_, i) => sampleScenario(`s-${String(i).padStart(3, '0')}`, [sampleTrial(1, [sampleTranscript('q', [], 'a')])], 1)));
+    const many = runRecord(
+      RUN,
+      Array.from({ length: PAGE_SIZE * 2 + 5 }, (_, i) =>
+        sampleScenario(`s-${String(i).padStart(3, '0')}`, [sampleTrial(1, [sampleTranscript('q', [], 'a')])], 1),
+      ),
+    );
     const page = reportHtml(many);
     const index = rowIndexOf(page);
     expect(new Set(index.rows.map((r) => r[2]))).toEqual(new Set([0, 1, 2]));
     const chunks = chunksOf(page);
-    expect(chunks.map((c) => [c.rows.length, c.timelines.length])).toEqual([[PAGE_SIZE, PAGE_SIZE], [PAGE_SIZE, PAGE_SIZE], [5, 5]]);
+    expect(chunks.map((c) => [c.rows.length, c.timelines.length])).toEqual([
+      [PAGE_SIZE, PAGE_SIZE],
+      [PAGE_SIZE, PAGE_SIZE],
+      [5, 5],
+    ]);
     for (const [id, , chunk, place] of index.rows) {
       expect(chunks[chunk]?.timelines[place]).toContain(`id="scenario-${id}"`);
       expect(chunks[chunk]?.rows[place]).toContain(`data-scenario="${id}"`);
@@ -85,8 +116,15 @@ describe('reportHtml', () => {
 
   it('shows the counts of the run in the overview cards', () => {
     const card = (metric: string) => new RegExp(`data-metric="${metric}"><span class="value">([^<]*)<`).exec(html)?.[1];
-    expect([card('scenarios'), card('passed'), card('failed'), card('flaky'), card('infra'), card('pass-rate'), card('tokens')])
-      .toEqual(['6', '2', '4', '1', '1', '50%', '20,800']);
+    expect([card('scenarios'), card('passed'), card('failed'), card('flaky'), card('infra'), card('pass-rate'), card('tokens')]).toEqual([
+      '6',
+      '2',
+      '4',
+      '1',
+      '1',
+      '50%',
+      '20,800',
+    ]);
   });
 
   it('names the price table the costs come from', () => {
@@ -97,18 +135,32 @@ describe('reportHtml', () => {
 describe('latency charts', () => {
   it('collects end to end, model and one series per server/tool from the timed trials', () => {
     const series = latencySeries(sampleRecord());
-    expect(series.queries.map((s) => [s.label, s.values.length])).toEqual([['end to end', 16], ['model', 40]]);
+    expect(series.queries.map((s) => [s.label, s.values.length])).toEqual([
+      ['end to end', 16],
+      ['model', 40],
+    ]);
     expect(series.tools.map((s) => [s.label, s.values.length])).toEqual([
-      ['tickets/get_ticket_details', 8], ['tickets/search_tickets', 16],
+      ['tickets/get_ticket_details', 8],
+      ['tickets/search_tickets', 16],
     ]);
   });
 
   it('draws p50, p95 and p99 bars to scale for each series', () => {
     const values = Array.from({ length: 100 }, (_, i) => i + 1);
-    const svg = percentileChart('Tools', [{ label: 'tickets/search_tickets', values }, { label: 'kb/search_solutions', values: values.map((v) => v / 2) }]);
+    const svg = percentileChart('Tools', [
+      { label: 'tickets/search_tickets', values },
+      { label: 'kb/search_solutions', values: values.map((v) => v / 2) },
+    ]);
     const widths = [...svg.matchAll(/<rect class="bar p(\d+)" x="260" y="\d+" width="([\d.]+)"/g)].map((m) => [m[1], Number(m[2])]);
     // Axis 0–100 ms over 774 px: p50 = 50 ms is half the plot.
-    expect(widths).toEqual([['50', 387], ['95', 735.3], ['99', 766.3], ['50', 193.5], ['95', 367.6], ['99', 383.1]]);
+    expect(widths).toEqual([
+      ['50', 387],
+      ['95', 735.3],
+      ['99', 766.3],
+      ['50', 193.5],
+      ['95', 367.6],
+      ['99', 383.1],
+    ]);
     expect(svg).toContain('<title>tickets/search_tickets p95: 95 ms (100 samples)</title>');
   });
 
@@ -143,7 +195,9 @@ describe('scenario timeline', () => {
 
   it('shows each tool call with its server, arguments, duration and the error envelope it returned', () => {
     const html = scenarioTimeline(scenario!, 2);
-    expect(html).toContain('tool · <span class="tool-name">tickets/get_ticket_details</span> <span class="badge envelope-badge">error envelope</span>');
+    expect(html).toContain(
+      'tool · <span class="tool-name">tickets/get_ticket_details</span> <span class="badge envelope-badge">error envelope</span>',
+    );
     expect(html).toContain('<pre class="args">{\n  &quot;ticket_id&quot;: &quot;TKT-9999&quot;\n}</pre>');
     expect(html).toContain('<dt>error</dt><dd>Ticket TKT-9999 not found</dd>');
     expect(html).toContain('<dt>follow-up tools</dt><dd>search_tickets</dd>');

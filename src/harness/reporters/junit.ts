@@ -7,12 +7,19 @@ import { displayPath } from '../results/records.ts';
 export const JUNIT_SUITE = 'mcp-helpdesk eval';
 
 // Characters XML 1.0 does not allow at all (not even as references), lone surrogates included.
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const XML_ESCAPES: Record<string, string> = {
-  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;',
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
   // In attributes, parsers fold raw newlines and tabs into spaces; references keep them.
-  '\n': '&#10;', '\r': '&#13;', '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+  '\t': '&#9;',
 };
 
 /** Escapes text for an XML attribute value and drops characters XML 1.0 cannot carry. */
@@ -22,13 +29,18 @@ export function xmlAttribute(text: string): string {
 
 /** Escapes text for XML element content (newlines kept as they are). */
 export function xmlText(text: string): string {
-  return text.replace(INVALID_XML, '').replace(/\r\n?/g, '\n').replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
+  return text
+    .replace(INVALID_XML, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 function attributes(values: Record<string, string | number>): string {
-  return Object.entries(values).map(([key, value]) => ` ${key}="${xmlAttribute(String(value))}"`).join('');
+  return Object.entries(values)
+    .map(([key, value]) => ` ${key}="${xmlAttribute(String(value))}"`)
+    .join('');
 }
 
 function numberOrNa(value: number | null): string {
@@ -48,7 +60,9 @@ function properties(scenario: ScenarioRecord, k: number): string {
     ['class', summary.class],
     ['interval95', formatInterval(summary.interval95)],
     ...(summary.score_mean === null ? [] : [['score', numberOrNa(summary.score_mean)] as [string, string]]),
-    ...(scenario.variation ? [['variation_of', scenario.variation.scenario] as [string, string], ['phrasing', scenario.variation.text] as [string, string]] : []),
+    ...(scenario.variation
+      ? [['variation_of', scenario.variation.scenario] as [string, string], ['phrasing', scenario.variation.text] as [string, string]]
+      : []),
     ...driftKinds(scenario).map((kind) => ['drift', kind] as [string, string]),
   ];
   const lines = values.map(([name, value]) => `        <property${attributes({ name, value })}/>`);
@@ -76,7 +90,9 @@ function testcase(scenario: ScenarioRecord, k: number, root: string | undefined)
   }
   const judged = judgeLines([scenario]);
   if (judged.length > 0) {
-    body.push(`      <system-out>${xmlText(judged.map((l) => `judge ${l.name} ${l.pass ? 'pass' : 'fail'}: ${l.reason}`).join('\n'))}</system-out>`);
+    body.push(
+      `      <system-out>${xmlText(judged.map((l) => `judge ${l.name} ${l.pass ? 'pass' : 'fail'}: ${l.reason}`).join('\n'))}</system-out>`,
+    );
   }
   return [head, ...body, '    </testcase>'].join('\n');
 }
@@ -91,9 +107,17 @@ function resilienceSuite(record: RunRecord): string[] {
     const failure = cell.checks.find((c) => !c.pass);
     if (!failure) return `${head}/>`;
     const details = cell.checks.map((c) => `${c.pass ? '✓' : '✗'} ${c.name}: ${c.reason}`).join('\n');
-    return [`${head}>`, `      <failure${attributes({ type: failure.name, message: failure.reason })}>${xmlText(details)}</failure>`, '    </testcase>'].join('\n');
+    return [
+      `${head}>`,
+      `      <failure${attributes({ type: failure.name, message: failure.reason })}>${xmlText(details)}</failure>`,
+      '    </testcase>',
+    ].join('\n');
   });
-  return [`  <testsuite${attributes({ name: `${JUNIT_SUITE} · fault matrix`, ...counts, timestamp: record.started_at })}>`, ...cases, '  </testsuite>'];
+  return [
+    `  <testsuite${attributes({ name: `${JUNIT_SUITE} · fault matrix`, ...counts, timestamp: record.started_at })}>`,
+    ...cases,
+    '  </testsuite>',
+  ];
 }
 
 /** Options for the JUnit report. */
@@ -124,8 +148,14 @@ export function junitXml(record: RunRecord, options: JunitOptions = {}): string 
     `<testsuites${attributes({ name: JUNIT_SUITE, ...all })}>`,
     `  <testsuite${attributes({ name: JUNIT_SUITE, ...counts, timestamp: record.started_at })}>`,
     `    <properties>`,
-    ...Object.entries({ run_id: record.run_id, mode: record.mode, model: modelOf(record), trials: record.trials, k: record.k, price_table: record.price_table })
-      .map(([name, value]) => `      <property${attributes({ name, value })}/>`),
+    ...Object.entries({
+      run_id: record.run_id,
+      mode: record.mode,
+      model: modelOf(record),
+      trials: record.trials,
+      k: record.k,
+      price_table: record.price_table,
+    }).map(([name, value]) => `      <property${attributes({ name, value })}/>`),
     `    </properties>`,
     ...cases,
     '  </testsuite>',

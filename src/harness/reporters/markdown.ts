@@ -2,7 +2,17 @@ import { resilienceRows } from '../results/resilience-record.ts';
 import { runPassed } from '../results/gates.ts';
 import type { RunRecord, ScenarioRecord } from '../results/records.ts';
 import { judgeLines, judgeTotals, variationGroups } from './answer-grades.ts';
-import { scenarioFailureText, formatMs, formatPercent, formatProbability, formatTokens, formatUsd, modelOf, runUsage, verdict } from './report-format.ts';
+import {
+  scenarioFailureText,
+  formatMs,
+  formatPercent,
+  formatProbability,
+  formatTokens,
+  formatUsd,
+  modelOf,
+  runUsage,
+  verdict,
+} from './report-format.ts';
 import { displayPath } from '../results/records.ts';
 import { failingCells, resilienceHeadline, resilienceMark } from './resilience.ts';
 
@@ -11,7 +21,9 @@ export function markdownCell(text: string): string {
   return text
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
     .replace(/([*_`[\]~])/g, '\\$1')
     .replace(/\r?\n/g, '<br>');
 }
@@ -75,24 +87,48 @@ function scenarioTable(record: RunRecord): string[] {
 function failures(record: RunRecord, root: string | undefined): string[] {
   const failed = record.scenarios.filter((s) => !s.summary.pass);
   if (failed.length === 0) return [];
-  return ['', '### Failures', '', ...failed.flatMap((s: ScenarioRecord) => {
-    const outcome = verdict(s, record.k);
-    const details = scenarioFailureText(s);
-    return [
-      `- **${inline(s.id)}** (\`${displayPath(s.file, root).replace(/`/g, "'")}\`) — \`${outcome.type ?? 'failed'}\`: ${inline(outcome.message ?? '')}`,
-      ...(details ? ['', codeBlock(details).split('\n').map((l) => `  ${l}`).join('\n'), ''] : []),
-    ];
-  })];
+  return [
+    '',
+    '### Failures',
+    '',
+    ...failed.flatMap((s: ScenarioRecord) => {
+      const outcome = verdict(s, record.k);
+      const details = scenarioFailureText(s);
+      return [
+        `- **${inline(s.id)}** (\`${displayPath(s.file, root).replace(/`/g, "'")}\`) — \`${outcome.type ?? 'failed'}\`: ${inline(outcome.message ?? '')}`,
+        ...(details
+          ? [
+              '',
+              codeBlock(details)
+                .split('\n')
+                .map((l) => `  ${l}`)
+                .join('\n'),
+              '',
+            ]
+          : []),
+      ];
+    }),
+  ];
 }
 
 function variationSection(record: RunRecord): string[] {
   const groups = variationGroups(record);
   if (groups.length === 0) return [];
   return [
-    '', '### Variations', '',
-    '| Scenario | Passed | Pass rate | Per phrasing |', '| --- | ---: | ---: | --- |',
-    ...groups.map((g) => `| ${markdownCell(g.scenario)} | ${g.passed}/${g.cases.length} | ${formatPercent(g.trialsCounted === 0 ? null : g.trialsPassed / g.trialsCounted)} | ${g.cases
-      .map((c) => `${c.summary.pass ? '✅' : '❌'} ${markdownCell(c.variation?.variation ?? c.id)}${record.trials > 1 ? ` ${c.summary.c}/${c.summary.n}` : ''}`).join(' ')} |`),
+    '',
+    '### Variations',
+    '',
+    '| Scenario | Passed | Pass rate | Per phrasing |',
+    '| --- | ---: | ---: | --- |',
+    ...groups.map(
+      (g) =>
+        `| ${markdownCell(g.scenario)} | ${g.passed}/${g.cases.length} | ${formatPercent(g.trialsCounted === 0 ? null : g.trialsPassed / g.trialsCounted)} | ${g.cases
+          .map(
+            (c) =>
+              `${c.summary.pass ? '✅' : '❌'} ${markdownCell(c.variation?.variation ?? c.id)}${record.trials > 1 ? ` ${c.summary.c}/${c.summary.n}` : ''}`,
+          )
+          .join(' ')} |`,
+    ),
   ];
 }
 
@@ -101,32 +137,59 @@ function judgeSection(record: RunRecord): string[] {
   const totals = judgeTotals(record);
   if (lines.length === 0) return [];
   return [
-    '', '### Judged answers', '',
-    ...(totals ? [`${totals.calls} judge calls · ${formatTokens(totals.tokens)} tokens · ${formatUsd(totals.costUsd)} · ${(totals.ms / 1000).toFixed(2)} s, not counted in the agent's figures`, ''] : []),
+    '',
+    '### Judged answers',
+    '',
+    ...(totals
+      ? [
+          `${totals.calls} judge calls · ${formatTokens(totals.tokens)} tokens · ${formatUsd(totals.costUsd)} · ${(totals.ms / 1000).toFixed(2)} s, not counted in the agent's figures`,
+          '',
+        ]
+      : []),
     ...lines.map((l) => `- ${l.pass ? '✅' : '❌'} **${inline(l.scenario)}** judge \`${l.name.replace(/`/g, "'")}\`: ${inline(l.reason)}`),
   ];
 }
 
 function driftSection(record: RunRecord): string[] {
   if (record.drift.length === 0) return [];
-  return ['', '### Drift: what changed since the recordings', '', ...record.drift.flatMap((d) => [
-    `- **${d.kind}** ${inline(d.change)} — ${d.scenarios.length} scenario${d.scenarios.length === 1 ? '' : 's'}: ${inline(d.scenarios.join(', '))}`,
-    `  ${inline(d.risk)}`,
-    '', codeBlock(d.detail).split('\n').map((l) => `  ${l}`).join('\n'), '',
-  ])];
+  return [
+    '',
+    '### Drift: what changed since the recordings',
+    '',
+    ...record.drift.flatMap((d) => [
+      `- **${d.kind}** ${inline(d.change)} — ${d.scenarios.length} scenario${d.scenarios.length === 1 ? '' : 's'}: ${inline(d.scenarios.join(', '))}`,
+      `  ${inline(d.risk)}`,
+      '',
+      codeBlock(d.detail)
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n'),
+      '',
+    ]),
+  ];
 }
 
 function staleSection(record: RunRecord): string[] {
   const stale = record.scenarios.filter((s) => (s.trials[0]?.stale_responses.length ?? 0) > 0);
   if (stale.length === 0) return [];
-  return ['', '### Recorded against an older prompt or description', '',
-    'These live cassettes were rebased across a change of what the model is told; a live re-record confirms them.', '',
-    ...stale.map((s) => `- **${inline(s.id)}**: ${inline(s.trials[0]?.stale_responses.join('; ') ?? '')}`)];
+  return [
+    '',
+    '### Recorded against an older prompt or description',
+    '',
+    'These live cassettes were rebased across a change of what the model is told; a live re-record confirms them.',
+    '',
+    ...stale.map((s) => `- **${inline(s.id)}**: ${inline(s.trials[0]?.stale_responses.join('; ') ?? '')}`),
+  ];
 }
 
 function gates(record: RunRecord): string[] {
   if (record.gates.length === 0) return [];
-  return ['', '### Gates', '', ...record.gates.map((g) => `- ${g.informational ? 'ℹ️' : g.pass ? '✅' : '❌'} **${inline(g.name)}**: ${inline(g.reason)}`)];
+  return [
+    '',
+    '### Gates',
+    '',
+    ...record.gates.map((g) => `- ${g.informational ? 'ℹ️' : g.pass ? '✅' : '❌'} **${inline(g.name)}**: ${inline(g.reason)}`),
+  ];
 }
 
 function regressions(record: RunRecord): string[] {
@@ -134,9 +197,14 @@ function regressions(record: RunRecord): string[] {
   if (!baseline || baseline.regressions.length === 0) return [];
   const num = (v: number | null) => (v === null ? '–' : String(Number(v.toFixed(4))));
   return [
-    '', `### Regressions against run \`${baseline.run_id}\``, '',
-    '| Scenario | Kind | Before | After | Reason |', '| --- | --- | ---: | ---: | --- |',
-    ...baseline.regressions.map((r) => `| ${markdownCell(r.scenario)} | ${r.kind} | ${num(r.before)} | ${num(r.after)} | ${markdownCell(r.reason)} |`),
+    '',
+    `### Regressions against run \`${baseline.run_id}\``,
+    '',
+    '| Scenario | Kind | Before | After | Reason |',
+    '| --- | --- | ---: | ---: | --- |',
+    ...baseline.regressions.map(
+      (r) => `| ${markdownCell(r.scenario)} | ${r.kind} | ${num(r.before)} | ${num(r.after)} | ${markdownCell(r.reason)} |`,
+    ),
   ];
 }
 
@@ -145,10 +213,16 @@ function resilience(record: RunRecord): string[] {
   const matrix = record.resilience;
   if (!matrix) return [];
   return [
-    '', '## Resilience (fault matrix)', '', resilienceHeadline(matrix), '',
+    '',
+    '## Resilience (fault matrix)',
+    '',
+    resilienceHeadline(matrix),
+    '',
     `| Scenario | ${matrix.kinds.join(' | ')} |`,
     `|---|${matrix.kinds.map(() => ':-:').join('|')}|`,
-    ...resilienceRows(matrix).map((row) => `| ${markdownCell(row.scenario)} | ${matrix.kinds.map((kind) => resilienceMark(row.cells.get(kind))).join(' | ')} |`),
+    ...resilienceRows(matrix).map(
+      (row) => `| ${markdownCell(row.scenario)} | ${matrix.kinds.map((kind) => resilienceMark(row.cells.get(kind))).join(' | ')} |`,
+    ),
     ...failingCells(matrix).map((line, i) => `${i === 0 ? '\n' : ''}- ❌ ${inline(line)}`),
     ...matrix.skipped.map((s) => `- ⏭️ ${inline(`${s.scenario} left out: ${s.reason}`)}`),
   ];

@@ -43,13 +43,15 @@ export function verdict(scenario: ScenarioRecord, k: number): Verdict {
   if (summary.class === 'flaky' && failed) {
     const gate = summary.min_pass_k === null ? 'every trial must pass' : `needs pass^${k} ≥ ${formatProbability(summary.min_pass_k)}`;
     return {
-      status: 'failed', type: 'flaky',
+      status: 'failed',
+      type: 'flaky',
       message: `${summary.c} of ${summary.n} trials passed, pass^${k} = ${formatProbability(hat)} (${gate}); first failure: [${trialCode(failed)}] ${bareReason(failed)}`,
     };
   }
   if (failed) return { status: 'failed', type: trialCode(failed), message: bareReason(failed) };
   return {
-    status: 'failed', type: 'insufficient_trials',
+    status: 'failed',
+    type: 'insufficient_trials',
     message: `${summary.n} trials counted, pass^${k} needs at least ${k}`,
   };
 }
@@ -71,7 +73,9 @@ export function scenarioFailureText(scenario: ScenarioRecord): string {
   const groups = new Map<string, number[]>();
   for (const trial of scenario.trials) {
     if (trial.pass) continue;
-    const text = trialDetails(trial).map((l) => `  ${l}`).join('\n');
+    const text = trialDetails(trial)
+      .map((l) => `  ${l}`)
+      .join('\n');
     groups.set(text, [...(groups.get(text) ?? []), trial.trial]);
   }
   return [...groups].map(([text, trials]) => `trial${trials.length > 1 ? 's' : ''} ${trials.join(', ')}:\n${text}`).join('\n');

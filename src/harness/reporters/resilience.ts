@@ -22,10 +22,12 @@ export function resilienceHeadline(record: ResilienceRecord): string {
 
 /** The failing cells, one line each: scenario × tool × kind and the first broken invariant. */
 export function failingCells(record: ResilienceRecord): string[] {
-  return record.cells.filter((c) => !c.pass).map((c) => {
-    const failure = c.checks.find((check) => !check.pass);
-    return `${c.scenario} × ${c.tool} × ${c.kind}: [${failure?.name ?? '?'}] ${failure?.reason ?? 'failed'}`;
-  });
+  return record.cells
+    .filter((c) => !c.pass)
+    .map((c) => {
+      const failure = c.checks.find((check) => !check.pass);
+      return `${c.scenario} × ${c.tool} × ${c.kind}: [${failure?.name ?? '?'}] ${failure?.reason ?? 'failed'}`;
+    });
 }
 
 /** The terminal's resilience matrix: scenario × fault kind, then each failing run with its reason. */
@@ -51,7 +53,9 @@ export function resilienceHtml(record: ResilienceRecord | null): string {
     return `<tr><td>${esc(row.scenario)}</td>${cells.join('')}</tr>`;
   });
   const failing = failingCells(record);
-  return `<h2>Resilience (fault matrix)</h2><p class="note">${esc(resilienceHeadline(record))}. Each scenario ran once per tool it calls × fault kind, the fault on that tool's first call; a run passes when it ends in budget with an answer or a documented stop reason, the faulted call reaches the model as an envelope, the other servers keep answering and no process is left.</p>`
-    + `<div class="table-wrap"><table class="resilience"><thead><tr><th>Scenario</th>${record.kinds.map((k) => `<th class="num">${esc(k)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`
-    + (failing.length > 0 ? `<ul class="resilience-failures">${failing.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>` : '');
+  return (
+    `<h2>Resilience (fault matrix)</h2><p class="note">${esc(resilienceHeadline(record))}. Each scenario ran once per tool it calls × fault kind, the fault on that tool's first call; a run passes when it ends in budget with an answer or a documented stop reason, the faulted call reaches the model as an envelope, the other servers keep answering and no process is left.</p>` +
+    `<div class="table-wrap"><table class="resilience"><thead><tr><th>Scenario</th>${record.kinds.map((k) => `<th class="num">${esc(k)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>` +
+    (failing.length > 0 ? `<ul class="resilience-failures">${failing.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>` : '')
+  );
 }

@@ -23,7 +23,10 @@ export const TABLE_TOOLS_SHOWN = 8;
 function toolsCalled(scenario: ScenarioRecord): string {
   const tools = scenario.trials[0]?.latency.tools ?? [];
   if (tools.length === 0) return '-';
-  const named = tools.slice(0, TABLE_TOOLS_SHOWN).map((t) => (t.is_error ? `${t.name}✗` : t.name)).join(', ');
+  const named = tools
+    .slice(0, TABLE_TOOLS_SHOWN)
+    .map((t) => (t.is_error ? `${t.name}✗` : t.name))
+    .join(', ');
   const more = tools.length - TABLE_TOOLS_SHOWN;
   return more > 0 ? `${named}, … ${more} more` : named;
 }
@@ -54,11 +57,21 @@ function table(record: RunRecord, scenarios: readonly ScenarioRecord[]): string 
     const first = s.trials[0];
     const iterations = first ? first.transcripts.reduce((n, t) => n + t.iterations, 0) : 0;
     const row = [
-      s.id, record.authored ? 'author' : record.mode, s.summary.pass ? 'pass' : 'FAIL', toolsCalled(s), String(iterations),
+      s.id,
+      record.authored ? 'author' : record.mode,
+      s.summary.pass ? 'pass' : 'FAIL',
+      toolsCalled(s),
+      String(iterations),
       `${((first?.duration_ms ?? 0) / 1000).toFixed(2)} s`,
     ];
-    if (trials) row.push(`${s.summary.c}/${s.summary.n}${s.summary.infra ? ` +${s.summary.infra} infra` : ''}`, pct(s.summary.pass_hat_k[String(record.k)]), s.summary.class);
-    if (scores) row.push(`${formatScore(s.summary.score_mean)}${s.summary.score_threshold === null ? '' : ` ≥ ${s.summary.score_threshold}`}`);
+    if (trials)
+      row.push(
+        `${s.summary.c}/${s.summary.n}${s.summary.infra ? ` +${s.summary.infra} infra` : ''}`,
+        pct(s.summary.pass_hat_k[String(record.k)]),
+        s.summary.class,
+      );
+    if (scores)
+      row.push(`${formatScore(s.summary.score_mean)}${s.summary.score_threshold === null ? '' : ` ≥ ${s.summary.score_threshold}`}`);
     row.push(failureReason(s));
     return row;
   });
@@ -74,8 +87,12 @@ export function variationsTable(record: RunRecord): string | undefined {
   const groups = variationGroups(record);
   if (groups.length === 0) return undefined;
   const rows = groups.map((g) => [
-    g.scenario, `${g.passed}/${g.cases.length}`, pct(g.trialsCounted === 0 ? null : g.trialsPassed / g.trialsCounted),
-    g.cases.map((c) => `${c.variation?.variation} ${c.summary.pass ? '✓' : '✗'}${record.trials > 1 ? ` ${c.summary.c}/${c.summary.n}` : ''}`).join('  '),
+    g.scenario,
+    `${g.passed}/${g.cases.length}`,
+    pct(g.trialsCounted === 0 ? null : g.trialsPassed / g.trialsCounted),
+    g.cases
+      .map((c) => `${c.variation?.variation} ${c.summary.pass ? '✓' : '✗'}${record.trials > 1 ? ` ${c.summary.c}/${c.summary.n}` : ''}`)
+      .join('  '),
   ]);
   return renderTable(['scenario (variations)', 'passed', 'pass rate', 'per phrasing'], rows, [34, 8, 11, 60]);
 }
@@ -98,20 +115,24 @@ export function judgeSummary(record: RunRecord): string[] {
 
 /** Every failed check and replay diff of each failed scenario's first failing trial. */
 export function failedScenarioLines(record: RunRecord): string[] {
-  return record.scenarios.filter((s) => !s.summary.pass).flatMap((s) => {
-    const trial = s.trials.find((t) => !t.pass) ?? s.trials[0];
-    if (!trial) return [];
-    return [
-      `✗ ${s.id} (${s.file})${record.trials > 1 ? ` trial ${trial.trial}` : ''}`,
-      ...(trial.infra_error ? [`    [infrastructure] ${trial.infra_error}`] : []),
-      // A classified change is named here and shown once, with its evidence, under "drift".
-      ...trial.replay.flatMap((f) => (f.kind
-        ? [`    [${f.code}] ${f.kind}: ${f.change}`]
-        : [`    [${f.code}] ${f.reason}`, ...(f.diff ? [`      ${f.diff.split('\n').join('\n      ')}`] : [])])),
-      ...(trial.replay.length === 0 && trial.reason && trial.failures.length === 0 && !trial.infra_error ? [`    ${trial.reason}`] : []),
-      ...trial.failures.map((f) => `    [${f.name}] ${f.reason}`),
-    ].map(shown);
-  });
+  return record.scenarios
+    .filter((s) => !s.summary.pass)
+    .flatMap((s) => {
+      const trial = s.trials.find((t) => !t.pass) ?? s.trials[0];
+      if (!trial) return [];
+      return [
+        `✗ ${s.id} (${s.file})${record.trials > 1 ? ` trial ${trial.trial}` : ''}`,
+        ...(trial.infra_error ? [`    [infrastructure] ${trial.infra_error}`] : []),
+        // A classified change is named here and shown once, with its evidence, under "drift".
+        ...trial.replay.flatMap((f) =>
+          f.kind
+            ? [`    [${f.code}] ${f.kind}: ${f.change}`]
+            : [`    [${f.code}] ${f.reason}`, ...(f.diff ? [`      ${f.diff.split('\n').join('\n      ')}`] : [])],
+        ),
+        ...(trial.replay.length === 0 && trial.reason && trial.failures.length === 0 && !trial.infra_error ? [`    ${trial.reason}`] : []),
+        ...trial.failures.map((f) => `    [${f.name}] ${f.reason}`),
+      ].map(shown);
+    });
 }
 
 const MAX_LISTED = 8;
@@ -122,7 +143,9 @@ export function driftSection(record: RunRecord): string[] {
   return [
     `drift: ${record.drift.length} change${record.drift.length === 1 ? '' : 's'}, each shown once`,
     ...record.drift.flatMap((d) => {
-      const listed = d.scenarios.slice(0, MAX_LISTED).join(', ') + (d.scenarios.length > MAX_LISTED ? `, … ${d.scenarios.length - MAX_LISTED} more` : '');
+      const listed =
+        d.scenarios.slice(0, MAX_LISTED).join(', ') +
+        (d.scenarios.length > MAX_LISTED ? `, … ${d.scenarios.length - MAX_LISTED} more` : '');
       return [
         `  [${d.kind}] ${d.change} — ${d.scenarios.length} scenario${d.scenarios.length === 1 ? '' : 's'}: ${listed}`,
         `      ${d.detail.split('\n').join('\n      ')}`,
@@ -142,15 +165,17 @@ export function rebaseSummary(record: RunRecord): string[] {
   if (outcomes.length === 0) return [];
   const count = (o: string) => outcomes.filter((x) => x.outcome === o).length;
   const unweighed = record.scenarios.filter((s) => !s.trials[0]?.rebase);
-  const notRebased = unweighed.length === 0 ? '' : unweighed.length === 1
-    ? ', 1 could not be rebased (its run failed before it could be graded)'
-    : `, ${unweighed.length} could not be rebased (their runs failed before they could be graded)`;
+  const notRebased =
+    unweighed.length === 0
+      ? ''
+      : unweighed.length === 1
+        ? ', 1 could not be rebased (its run failed before it could be graded)'
+        : `, ${unweighed.length} could not be rebased (their runs failed before they could be graded)`;
   return [
     `rebase: ${count('rebased')} cassette(s) rewritten, ${count('unchanged')} unchanged, ${count('refused')} refused${notRebased}`,
-    ...outcomes.filter((o) => o.outcome !== 'unchanged').flatMap((o) => [
-      `  ${o.outcome === 'rebased' ? '↻' : '✗'} ${o.id} ${o.outcome}`,
-      ...o.reasons.map((r) => `      ${r}`),
-    ]),
+    ...outcomes
+      .filter((o) => o.outcome !== 'unchanged')
+      .flatMap((o) => [`  ${o.outcome === 'rebased' ? '↻' : '✗'} ${o.id} ${o.outcome}`, ...o.reasons.map((r) => `      ${r}`)]),
     ...unweighed.flatMap((s) => [`  ✗ ${s.id} could not be rebased`, ...(failureReason(s) ? [`      ${failureReason(s)}`] : [])]),
   ];
 }
@@ -168,7 +193,10 @@ export function staleSummary(record: RunRecord): string[] {
 /** "29 passed, 1 failed" plus flaky and infrastructure counts in trial runs, and the time. */
 export function summaryLine(record: RunRecord): string {
   const t = record.totals;
-  const extra = record.trials > 1 ? `, ${t.flaky} flaky, ${t.infra_errors} infrastructure errors, pass rate ${pct(t.pass_rate)} over ${t.trials} trials` : '';
+  const extra =
+    record.trials > 1
+      ? `, ${t.flaky} flaky, ${t.infra_errors} infrastructure errors, pass rate ${pct(t.pass_rate)} over ${t.trials} trials`
+      : '';
   const partial = record.partial ? `; PARTIAL: interrupted after ${record.partial.ran} of ${record.partial.selected} scenarios` : '';
   return `${t.passed} passed, ${t.failed} failed${extra} (${t.scenarios} scenarios in ${(record.duration_ms / 1000).toFixed(1)} s)${partial}`;
 }

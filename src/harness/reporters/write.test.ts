@@ -35,17 +35,34 @@ describe('writeReports', () => {
 
   it('cuts a 12 MB answer and tool result in every report, with a note of what was cut, so report.html stays small', async () => {
     const answer = `TKT-1001 is open. ${'x'.repeat(12_000_000)}`;
-    const transcript = sampleTranscript('What about TKT-1001?', [{ name: 'get_ticket_details', server: 'tickets', args: { ticket_id: 'TKT-1001' }, ms: 3, result: 'y'.repeat(3_000_000) }], answer);
-    const record = runRecord({
-      runId: 'big', startedAt: '2025-10-05T12:00:00Z', durationMs: 10, mode: 'replay', authored: false, model: null, trials: 1, k: 1, shard: null,
-    }, [sampleScenario('big-answer', [sampleTrial(1, [transcript])], 1)]);
+    const transcript = sampleTranscript(
+      'What about TKT-1001?',
+      [{ name: 'get_ticket_details', server: 'tickets', args: { ticket_id: 'TKT-1001' }, ms: 3, result: 'y'.repeat(3_000_000) }],
+      answer,
+    );
+    const record = runRecord(
+      {
+        runId: 'big',
+        startedAt: '2025-10-05T12:00:00Z',
+        durationMs: 10,
+        mode: 'replay',
+        authored: false,
+        model: null,
+        trials: 1,
+        k: 1,
+        shard: null,
+      },
+      [sampleScenario('big-answer', [sampleTrial(1, [transcript])], 1)],
+    );
     const dir = join(base, 'big');
     await writeReports(record, dir, { root: SAMPLE_ROOT });
     const size = (name: string) => readFileSync(join(dir, name)).length;
     expect(size('report.html')).toBeLessThan(1_000_000);
     expect(size('results.json')).toBeLessThan(12_000_000);
     const html = timelinesOf(readFileSync(join(dir, 'report.html'), 'utf8')).join('');
-    expect(html).toContain(`… [${(answer.length - 65_536).toLocaleString('en-US')} more characters cut from this report; ${answer.length.toLocaleString('en-US')} in all]`);
+    expect(html).toContain(
+      `… [${(answer.length - 65_536).toLocaleString('en-US')} more characters cut from this report; ${answer.length.toLocaleString('en-US')} in all]`,
+    );
     // The page previews a tool result (4,000 characters); results.json keeps up to its own limit.
     expect(html).toMatch(/result · [\d,]+ characters/);
     expect(html).toContain('more characters in results.json)');
@@ -53,7 +70,11 @@ describe('writeReports', () => {
     const results = RunRecordSchema.parse(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')));
     const kept = results.scenarios[0]?.trials[0]?.transcripts[0]?.answer ?? '';
     expect(kept.startsWith('TKT-1001 is open. xxx')).toBe(true);
-    expect(kept.endsWith(`… [${(answer.length - 1_048_576).toLocaleString('en-US')} more characters cut from this report; ${answer.length.toLocaleString('en-US')} in all]`)).toBe(true);
+    expect(
+      kept.endsWith(
+        `… [${(answer.length - 1_048_576).toLocaleString('en-US')} more characters cut from this report; ${answer.length.toLocaleString('en-US')} in all]`,
+      ),
+    ).toBe(true);
   });
 
   it('refuses a record that does not match the results.json schema, names the bad fields and writes nothing', async () => {

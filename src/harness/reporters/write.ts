@@ -118,7 +118,12 @@ export async function writeReports(record: RunRecord, dir: string, options: Writ
       failed.push({ path, error: error as Error });
     }
   }
-  if (failed.length > 0) throw new ReportWriteError(dir, paths.filter((p) => !failed.some((f) => f.path === p)), failed);
+  if (failed.length > 0)
+    throw new ReportWriteError(
+      dir,
+      paths.filter((p) => !failed.some((f) => f.path === p)),
+      failed,
+    );
   return paths;
 }
 
@@ -129,7 +134,9 @@ export class ReportWriteError extends StorageError {
   readonly failed: readonly { readonly path: string; readonly error: Error }[];
   constructor(dir: string, written: readonly string[], failed: readonly { path: string; error: Error }[]) {
     const first = failed[0]?.error;
-    super(dir, `could not write ${failed.map((f) => basename(f.path)).join(', ')} in ${dir}: ${first?.message ?? 'unknown error'}`, { cause: first });
+    super(dir, `could not write ${failed.map((f) => basename(f.path)).join(', ')} in ${dir}: ${first?.message ?? 'unknown error'}`, {
+      cause: first,
+    });
     this.dir = dir;
     this.written = written;
     this.failed = failed;

@@ -14,7 +14,8 @@ export interface CellTarget {
 }
 
 /** Envelopes that say a server failed (not that the data said no): other servers must never give one. */
-const INFRASTRUCTURE = /^Server .+ (?:is unavailable|stopped during the call to .+)$|^Tool .+ timed out$|^Error calling tool |^Result of .+ is too large$/;
+const INFRASTRUCTURE =
+  /^Server .+ (?:is unavailable|stopped during the call to .+)$|^Tool .+ timed out$|^Error calling tool |^Result of .+ is too large$/;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -31,7 +32,8 @@ function ended({ run, error, durationMs }: ScenarioResult, target: CellTarget): 
   const ran = durationMs - run.startupMs;
   const within = ran <= target.budgetMs;
   return {
-    name, pass: within,
+    name,
+    pass: within,
     reason: `ended with ${last.stop_reason} after ${seconds(ran)} (budget ${seconds(target.budgetMs)})${within ? '' : ': over budget'}`,
   };
 }
@@ -67,8 +69,12 @@ function othersAnswered({ run, faults }: ScenarioResult, target: CellTarget): Fa
   }
   const servers = [...new Set(others.map((c) => c.server))];
   return {
-    name, pass: true,
-    reason: others.length === 0 ? 'no other server was called; all stayed up' : `${others.length} call(s) to ${servers.join(', ')} answered; all servers up`,
+    name,
+    pass: true,
+    reason:
+      others.length === 0
+        ? 'no other server was called; all stayed up'
+        : `${others.length} call(s) to ${servers.join(', ')} answered; all servers up`,
   };
 }
 
@@ -86,7 +92,11 @@ export function cellInvariants(result: ScenarioResult, target: CellTarget): Faul
     {
       name: 'resilience:processes',
       pass: result.faults !== undefined && leftover.length === 0,
-      reason: !result.faults ? 'the faulted servers were not closed by the run' : leftover.length === 0 ? 'no process left behind' : `process(es) ${leftover.join(', ')} still running`,
+      reason: !result.faults
+        ? 'the faulted servers were not closed by the run'
+        : leftover.length === 0
+          ? 'no process left behind'
+          : `process(es) ${leftover.join(', ')} still running`,
     },
   ];
 }

@@ -45,19 +45,30 @@ function serverToolName(tool: string, server: string): string {
  * built-in servers the scenario called start: a cell starts fresh servers, and fewer is faster.
  */
 function faulted(loaded: LoadedScenario, kind: FaultKind, tool: string, server: string, called?: ReadonlySet<string>): LoadedScenario {
-  const fault: Fault = { kind, server, tool: serverToolName(tool, server), call: 1, ...(kind === 'slow' ? { delay_ms: MATRIX_SLOW_MS } : {}) };
+  const fault: Fault = {
+    kind,
+    server,
+    tool: serverToolName(tool, server),
+    call: 1,
+    ...(kind === 'slow' ? { delay_ms: MATRIX_SLOW_MS } : {}),
+  };
   const timeout = Math.min(loaded.scenario.tool_timeout_ms ?? MATRIX_TOOL_TIMEOUT_MS, MATRIX_TOOL_TIMEOUT_MS);
   const idle = called ? BUILTIN_SERVER_NAMES.filter((name) => !called.has(name) && !loaded.scenario.servers?.[name]) : [];
-  const servers = idle.length === 0 ? loaded.scenario.servers : {
-    ...loaded.scenario.servers,
-    ...Object.fromEntries(idle.map((name) => [name, { command: 'node', args: [], env: {}, disabled: true }])),
-  };
+  const servers =
+    idle.length === 0
+      ? loaded.scenario.servers
+      : {
+          ...loaded.scenario.servers,
+          ...Object.fromEntries(idle.map((name) => [name, { command: 'node', args: [], env: {}, disabled: true }])),
+        };
   return { ...loaded, scenario: { ...loaded.scenario, faults: [fault], tool_timeout_ms: timeout, ...(servers ? { servers } : {}) } };
 }
 
 /** The cells of the matrix (scenario × tool it calls × kind), and the scenarios that cannot take part. */
 export function planMatrix(
-  baselines: readonly MatrixBaseline[], kinds: readonly FaultKind[] = FAULT_KINDS, trimServers = false,
+  baselines: readonly MatrixBaseline[],
+  kinds: readonly FaultKind[] = FAULT_KINDS,
+  trimServers = false,
 ): { cells: PlannedCell[]; skipped: ResilienceRecord['skipped'] } {
   const cells: PlannedCell[] = [];
   const skipped: { scenario: string; reason: string }[] = [];
@@ -98,14 +109,23 @@ async function runCell(loaded: LoadedScenario, target: CellTarget, options: RunO
   const limit = Math.ceil(target.budgetMs + grace);
   let timer: NodeJS.Timeout | undefined;
   const stuck = new Promise<FaultCheck[]>((resolve) => {
-    timer = setTimeout(() => resolve([{
-      name: 'resilience:ended', pass: false,
-      reason: `the run did not end ${(limit / 1000).toFixed(1)} s after it started, even when cancelled (budget ${(target.budgetMs / 1000).toFixed(1)} s)`,
-    }]), limit + grace);
+    timer = setTimeout(
+      () =>
+        resolve([
+          {
+            name: 'resilience:ended',
+            pass: false,
+            reason: `the run did not end ${(limit / 1000).toFixed(1)} s after it started, even when cancelled (budget ${(target.budgetMs / 1000).toFixed(1)} s)`,
+          },
+        ]),
+      limit + grace,
+    );
   });
   const run = runScenario(loaded, { ...options, matrixCell: true, deferCassette: true, signal: AbortSignal.timeout(limit) }).then(
     (result) => cellInvariants(result, target),
-    (error: unknown) => [{ name: 'resilience:ended', pass: false, reason: `the harness failed: ${error instanceof Error ? error.message : String(error)}` }],
+    (error: unknown) => [
+      { name: 'resilience:ended', pass: false, reason: `the harness failed: ${error instanceof Error ? error.message : String(error)}` },
+    ],
   );
   try {
     return await Promise.race([run, stuck]);
@@ -145,8 +165,14 @@ export async function runFaultMatrix(
     const checks = await runCell(loaded, target, options, grace);
     const durationMs = performance.now() - started;
     const cell: MatrixCell = {
-      scenario: loaded.scenario.id, tool: target.tool, server: target.server, kind: target.kind,
-      pass: checks.every((c) => c.pass), duration_ms: Math.round(durationMs), budget_ms: Math.round(target.budgetMs), checks: [...checks],
+      scenario: loaded.scenario.id,
+      tool: target.tool,
+      server: target.server,
+      kind: target.kind,
+      pass: checks.every((c) => c.pass),
+      duration_ms: Math.round(durationMs),
+      budget_ms: Math.round(target.budgetMs),
+      checks: [...checks],
     };
     done += 1;
     settings.onCell?.(cell, done, cells.length);

@@ -33,7 +33,11 @@ export function loadBaseline(ref: string, reportsDir: string, flag?: string): Ru
   }
   const parsed = RunRecordSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(`${at}${path}: not a results.json this version can read (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`, undefined, 'unreadable_results');
+    throw new ConfigError(
+      `${at}${path}: not a results.json this version can read (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`,
+      undefined,
+      'unreadable_results',
+    );
   }
   return parsed.data;
 }
@@ -53,18 +57,52 @@ export function compareRuns(current: RunRecord, baseline: RunRecord, thresholds:
     if (!old) continue;
     const now = scenario.summary;
     if (old.pass && !now.pass) {
-      found.push({ scenario: scenario.id, kind: 'newly_failing', before: old.pass_rate, after: now.pass_rate, reason: `passed in ${baseline.run_id}, fails now (${now.c}/${now.n} trials pass)` });
+      found.push({
+        scenario: scenario.id,
+        kind: 'newly_failing',
+        before: old.pass_rate,
+        after: now.pass_rate,
+        reason: `passed in ${baseline.run_id}, fails now (${now.c}/${now.n} trials pass)`,
+      });
     }
     const oldK = old.pass_hat_k[k];
     const newK = now.pass_hat_k[k];
     if (oldK !== undefined && newK !== undefined && oldK - newK > thresholds.passK) {
-      found.push({ scenario: scenario.id, kind: 'pass_k_drop', before: oldK, after: newK, reason: `pass^${k} fell from ${pct(oldK)} to ${pct(newK)}` });
+      found.push({
+        scenario: scenario.id,
+        kind: 'pass_k_drop',
+        before: oldK,
+        after: newK,
+        reason: `pass^${k} fell from ${pct(oldK)} to ${pct(newK)}`,
+      });
     }
-    if (old.p95_ms !== null && now.p95_ms !== null && now.p95_ms > old.p95_ms * (1 + thresholds.latency) && now.p95_ms - old.p95_ms > thresholds.latencyFloorMs) {
-      found.push({ scenario: scenario.id, kind: 'latency_p95', before: old.p95_ms, after: now.p95_ms, reason: `p95 end-to-end latency rose from ${Math.round(old.p95_ms)} ms to ${Math.round(now.p95_ms)} ms` });
+    if (
+      old.p95_ms !== null &&
+      now.p95_ms !== null &&
+      now.p95_ms > old.p95_ms * (1 + thresholds.latency) &&
+      now.p95_ms - old.p95_ms > thresholds.latencyFloorMs
+    ) {
+      found.push({
+        scenario: scenario.id,
+        kind: 'latency_p95',
+        before: old.p95_ms,
+        after: now.p95_ms,
+        reason: `p95 end-to-end latency rose from ${Math.round(old.p95_ms)} ms to ${Math.round(now.p95_ms)} ms`,
+      });
     }
-    if (old.tokens_mean !== null && now.tokens_mean !== null && old.tokens_mean > 0 && now.tokens_mean > old.tokens_mean * (1 + thresholds.tokens)) {
-      found.push({ scenario: scenario.id, kind: 'tokens', before: old.tokens_mean, after: now.tokens_mean, reason: `mean tokens per trial rose from ${Math.round(old.tokens_mean)} to ${Math.round(now.tokens_mean)}` });
+    if (
+      old.tokens_mean !== null &&
+      now.tokens_mean !== null &&
+      old.tokens_mean > 0 &&
+      now.tokens_mean > old.tokens_mean * (1 + thresholds.tokens)
+    ) {
+      found.push({
+        scenario: scenario.id,
+        kind: 'tokens',
+        before: old.tokens_mean,
+        after: now.tokens_mean,
+        reason: `mean tokens per trial rose from ${Math.round(old.tokens_mean)} to ${Math.round(now.tokens_mean)}`,
+      });
     }
   }
   return found;

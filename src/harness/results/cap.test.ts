@@ -26,7 +26,8 @@ describe('capTexts', () => {
     const small = { a: ['short'], b: { c: 1 } };
     expect(capTexts(small, 10)).toBe(small);
     expect(capTexts({ a: ['x'.repeat(20)], b: { c: 1 } }, 10)).toEqual({
-      a: ['xxxxxxxxxx… [10 more characters cut from this report; 20 in all]'], b: { c: 1 },
+      a: ['xxxxxxxxxx… [10 more characters cut from this report; 20 in all]'],
+      b: { c: 1 },
     });
   });
 });

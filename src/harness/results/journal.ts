@@ -58,7 +58,11 @@ export class ResultJournal {
       mkdirSync(dirname(path), { recursive: true });
       this.#fd = openSync(path, 'w+');
     } catch (error) {
-      throw new StorageError(dirname(path), `cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose another --report-dir`, { cause: error });
+      throw new StorageError(
+        dirname(path),
+        `cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose another --report-dir`,
+        { cause: error },
+      );
     }
   }
 

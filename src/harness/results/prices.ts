@@ -40,7 +40,12 @@ export function priceTable(project: Prices | undefined): PriceTable {
 }
 
 /** Estimated cost of a call's tokens, or null when the model is not in the table (a dated snapshot takes its model's price). */
-export function costUsd(model: string, promptTokens: number, completionTokens: number, prices: Prices = PRICE_TABLE.per_million_tokens): number | null {
+export function costUsd(
+  model: string,
+  promptTokens: number,
+  completionTokens: number,
+  prices: Prices = PRICE_TABLE.per_million_tokens,
+): number | null {
   const price = prices[model] ?? prices[model.replace(/-\d{4}-\d{2}-\d{2}$/, '')];
   if (!price) return null;
   return (promptTokens * price.input + completionTokens * price.output) / 1_000_000;

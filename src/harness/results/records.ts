@@ -14,7 +14,9 @@ import { ResilienceRecordSchema } from './resilience-record.ts';
 export const RESULTS_SCHEMA_VERSION = 1;
 
 const CheckSchema = z.object({
-  name: z.string(), pass: z.boolean(), reason: z.string(),
+  name: z.string(),
+  pass: z.boolean(),
+  reason: z.string(),
   /** Graded checks (judges, custom graders) carry a score from 0 to 1, and checks may carry a weight. */
   score: z.number().optional(),
   weight: z.number().optional(),
@@ -24,10 +26,18 @@ const UsageRecordSchema = z.object({ prompt_tokens: z.number(), completion_token
 
 /** The judge's part of a trial: counted apart from the agent's tokens, cost and latency. */
 const JudgeRecordSchema = z.object({
-  calls: z.array(z.object({
-    name: z.string(), model: z.string(), ms: z.number(), usage: UsageRecordSchema.nullable(),
-    score: z.number().nullable(), pass: z.boolean().nullable(), reasons: z.array(z.string()), error: z.string().nullable(),
-  })),
+  calls: z.array(
+    z.object({
+      name: z.string(),
+      model: z.string(),
+      ms: z.number(),
+      usage: UsageRecordSchema.nullable(),
+      score: z.number().nullable(),
+      pass: z.boolean().nullable(),
+      reasons: z.array(z.string()),
+      error: z.string().nullable(),
+    }),
+  ),
   usage: UsageRecordSchema,
   cost_usd: z.number().nullable(),
   ms: z.number(),
@@ -42,11 +52,17 @@ export const TrialRecordSchema = z.object({
   reason: z.string().nullable(),
   failures: z.array(CheckSchema),
   checks: z.array(CheckSchema),
-  replay: z.array(z.object({
-    code: z.string(), reason: z.string(), diff: z.string().optional(),
-    /** Drift triage: the kind of change (contract, data, prompt, tools_added), its name and its risk. */
-    kind: z.string().optional(), change: z.string().optional(), risk: z.string().optional(),
-  })),
+  replay: z.array(
+    z.object({
+      code: z.string(),
+      reason: z.string(),
+      diff: z.string().optional(),
+      /** Drift triage: the kind of change (contract, data, prompt, tools_added), its name and its risk. */
+      kind: z.string().optional(),
+      change: z.string().optional(),
+      risk: z.string().optional(),
+    }),
+  ),
   duration_ms: z.number(),
   latency: z.object({
     end_to_end_ms: z.number(),
@@ -61,14 +77,22 @@ export const TrialRecordSchema = z.object({
   score: z.number().nullable().default(null),
   judge: JudgeRecordSchema.nullable().default(null),
   /** `helpdesk eval --rebase`: what happened to the cassette, and why. */
-  rebase: z.object({ outcome: z.enum(['rebased', 'unchanged', 'refused']), reasons: z.array(z.string()) }).nullable().default(null),
+  rebase: z
+    .object({ outcome: z.enum(['rebased', 'unchanged', 'refused']), reasons: z.array(z.string()) })
+    .nullable()
+    .default(null),
   /** Changes of what the model was told that the replayed live responses predate (from the cassette header). */
   stale_responses: z.array(z.string()).default([]),
   /** A faulted scenario: the faults it declared and which calls they hit. */
-  faults: z.object({
-    active: z.array(z.record(z.string(), z.unknown())),
-    injections: z.array(z.object({ fault: z.number().int(), kind: z.string(), server: z.string(), tool: z.string(), call: z.number().int() })),
-  }).nullable().default(null),
+  faults: z
+    .object({
+      active: z.array(z.record(z.string(), z.unknown())),
+      injections: z.array(
+        z.object({ fault: z.number().int(), kind: z.string(), server: z.string(), tool: z.string(), call: z.number().int() }),
+      ),
+    })
+    .nullable()
+    .default(null),
   transcripts: z.array(TranscriptSchema),
 });
 
@@ -132,11 +156,19 @@ export const RunRecordSchema = z.object({
   gates: z.array(CheckSchema.extend({ informational: z.literal(true).optional() })),
   /** Set when the run was compared with an earlier one (--baseline). */
   /** Every classified change of the run once, with the scenarios it touches (drift triage). */
-  drift: z.array(z.object({ kind: z.string(), change: z.string(), risk: z.string(), detail: z.string(), scenarios: z.array(z.string()) })).default([]),
+  drift: z
+    .array(z.object({ kind: z.string(), change: z.string(), risk: z.string(), detail: z.string(), scenarios: z.array(z.string()) }))
+    .default([]),
   /** Live runs the endpoint rate-limited: how the requests in flight were lowered (and raised again). */
-  throttle: z.object({
-    rate_limited: z.number().int(), max_concurrency: z.number().int(), lowest_concurrency: z.number().int(), final_concurrency: z.number().int(),
-  }).nullable().default(null),
+  throttle: z
+    .object({
+      rate_limited: z.number().int(),
+      max_concurrency: z.number().int(),
+      lowest_concurrency: z.number().int(),
+      final_concurrency: z.number().int(),
+    })
+    .nullable()
+    .default(null),
   /** Set when the run was interrupted (Ctrl+C): how many of the selected scenarios ran to their end and are in it. */
   partial: z.object({ ran: z.number().int(), selected: z.number().int() }).nullable().default(null),
   /** Set by --fault-matrix: each scenario × tool × fault kind with its invariants. */
@@ -144,13 +176,15 @@ export const RunRecordSchema = z.object({
   baseline: z
     .object({
       run_id: z.string(),
-      regressions: z.array(z.object({
-        scenario: z.string(),
-        kind: z.enum(['newly_failing', 'pass_k_drop', 'latency_p95', 'tokens']),
-        before: z.number().nullable(),
-        after: z.number().nullable(),
-        reason: z.string(),
-      })),
+      regressions: z.array(
+        z.object({
+          scenario: z.string(),
+          kind: z.enum(['newly_failing', 'pass_k_drop', 'latency_p95', 'tokens']),
+          before: z.number().nullable(),
+          after: z.number().nullable(),
+          reason: z.string(),
+        }),
+      ),
     })
     .nullable(),
 });
@@ -189,7 +223,11 @@ export function infraError(result: ScenarioResult, scenario: Scenario): string |
     return `server ${restartedCall.server ?? '?'} had stopped and was restarted during this scenario (${restartedCall.name} waited for it)`;
   }
   for (const call of result.run?.calls ?? []) {
-    if (call.envelope && /^Server .+ (?:is unavailable|stopped during the call to .+)$/.test(call.envelope.error) && !expectedErrors.has(call.name)) {
+    if (
+      call.envelope &&
+      /^Server .+ (?:is unavailable|stopped during the call to .+)$/.test(call.envelope.error) &&
+      !expectedErrors.has(call.name)
+    ) {
       return `${call.envelope.error} (${call.name})`;
     }
   }
@@ -210,7 +248,12 @@ function modelMs(transcripts: readonly Transcript[]): number[] {
 }
 
 /** One trial's record. */
-export function trialRecord(result: ScenarioResult, scenario: Scenario, trial: number, prices: Prices = PRICE_TABLE.per_million_tokens): TrialRecord {
+export function trialRecord(
+  result: ScenarioResult,
+  scenario: Scenario,
+  trial: number,
+  prices: Prices = PRICE_TABLE.per_million_tokens,
+): TrialRecord {
   const transcripts = [...(result.run?.transcripts ?? [])];
   const usage = transcripts.reduce(
     (sum, t) => ({
@@ -230,7 +273,9 @@ export function trialRecord(result: ScenarioResult, scenario: Scenario, trial: n
     failures: [...result.failures],
     checks: [...result.checks],
     replay: result.replay.map((r) => ({
-      code: r.code, reason: r.reason, ...(r.diff ? { diff: r.diff } : {}),
+      code: r.code,
+      reason: r.reason,
+      ...(r.diff ? { diff: r.diff } : {}),
       ...(r.kind ? { kind: r.kind, change: r.change, risk: r.risk } : {}),
     })),
     duration_ms: result.durationMs,
@@ -247,7 +292,9 @@ export function trialRecord(result: ScenarioResult, scenario: Scenario, trial: n
     judge,
     rebase: result.rebase ? { outcome: result.rebase.outcome, reasons: [...result.rebase.reasons] } : null,
     stale_responses: [...(result.staleResponses ?? [])],
-    faults: result.faults ? { active: result.faults.active.map((f) => ({ ...f })), injections: result.faults.injections.map((i) => ({ ...i })) } : null,
+    faults: result.faults
+      ? { active: result.faults.active.map((f) => ({ ...f })), injections: result.faults.injections.map((i) => ({ ...i })) }
+      : null,
     transcripts,
   };
 }
@@ -257,16 +304,25 @@ const NO_USAGE = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 /** The judge calls of a trial with their tokens, cost and time (null when nothing was judged). */
 function judgeRecord(calls: readonly JudgeCall[], prices: Prices): TrialRecord['judge'] {
   if (calls.length === 0) return null;
-  const usage = calls.reduce((sum, c) => ({
-    prompt_tokens: sum.prompt_tokens + (c.usage?.prompt_tokens ?? 0),
-    completion_tokens: sum.completion_tokens + (c.usage?.completion_tokens ?? 0),
-    total_tokens: sum.total_tokens + (c.usage?.total_tokens ?? 0),
-  }), NO_USAGE);
+  const usage = calls.reduce(
+    (sum, c) => ({
+      prompt_tokens: sum.prompt_tokens + (c.usage?.prompt_tokens ?? 0),
+      completion_tokens: sum.completion_tokens + (c.usage?.completion_tokens ?? 0),
+      total_tokens: sum.total_tokens + (c.usage?.total_tokens ?? 0),
+    }),
+    NO_USAGE,
+  );
   const costs = calls.map((c) => (c.usage ? costUsd(c.model, c.usage.prompt_tokens, c.usage.completion_tokens, prices) : 0));
   return {
     calls: calls.map((c) => ({
-      name: c.name, model: c.model, ms: c.durationMs, usage: c.usage,
-      score: c.verdict?.score ?? null, pass: c.verdict?.pass ?? null, reasons: c.verdict?.reasons ?? [], error: c.error ?? null,
+      name: c.name,
+      model: c.model,
+      ms: c.durationMs,
+      usage: c.usage,
+      score: c.verdict?.score ?? null,
+      pass: c.verdict?.pass ?? null,
+      reasons: c.verdict?.reasons ?? [],
+      error: c.error ?? null,
     })),
     usage,
     cost_usd: costs.every((c) => c !== null) ? (costs as number[]).reduce((a, b) => a + b, 0) : null,
@@ -300,9 +356,12 @@ export function scenarioRecord(loaded: LoadedScenario, trials: readonly TrialRec
     variation: loaded.variation ? { ...loaded.variation } : null,
     trials: [...trials],
     summary: {
-      n, c, infra: trials.length - n,
+      n,
+      c,
+      infra: trials.length - n,
       pass_rate: n === 0 ? null : c / n,
-      pass_hat_k: hat, pass_at_k: at,
+      pass_hat_k: hat,
+      pass_at_k: at,
       interval95: wilsonInterval(n, c),
       class: classify(n, c),
       min_pass_k: minPassK,

@@ -21,7 +21,11 @@ export function checkWritable(dir: string, what: string): void {
     if (!statSync(existing).isDirectory()) throw Object.assign(new Error(`${existing} is a file`), { code: 'ENOTDIR' });
     accessSync(existing, constants.W_OK);
   } catch (error) {
-    throw new StorageError(dir, `cannot write the ${what} ${dir} (${reason(error)} at ${existing}): choose another folder or free it, nothing was run`, { cause: error });
+    throw new StorageError(
+      dir,
+      `cannot write the ${what} ${dir} (${reason(error)} at ${existing}): choose another folder or free it, nothing was run`,
+      { cause: error },
+    );
   }
 }
 
@@ -38,10 +42,14 @@ export function claimReportFolder(dir: string): { release(): void } {
     try {
       fd = openSync(lock, 'wx');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new StorageError(dir, `cannot write the reports folder ${dir} (${reason(error)})`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new StorageError(dir, `cannot write the reports folder ${dir} (${reason(error)})`, { cause: error });
       const owner = Number(readFileSync(lock, 'utf8').trim());
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-        throw new StorageError(dir, `the reports folder ${dir} is in use by another helpdesk eval (pid ${owner}): give each run its own --report-dir, nothing was run`);
+        throw new StorageError(
+          dir,
+          `the reports folder ${dir} is in use by another helpdesk eval (pid ${owner}): give each run its own --report-dir, nothing was run`,
+        );
       }
       rmSync(lock, { force: true }); // left by a run that is gone
       continue;
@@ -50,7 +58,10 @@ export function claimReportFolder(dir: string): { release(): void } {
     closeSync(fd);
     return { release: () => rmSync(lock, { force: true }) };
   }
-  throw new StorageError(dir, `the reports folder ${dir} is being claimed by another helpdesk eval at this moment: give each run its own --report-dir`);
+  throw new StorageError(
+    dir,
+    `the reports folder ${dir} is being claimed by another helpdesk eval at this moment: give each run its own --report-dir`,
+  );
 }
 
 /**

@@ -6,16 +6,18 @@ const CheckRecord = z.object({ name: z.string(), pass: z.boolean(), reason: z.st
 /** The fault matrix in results.json: every cell with its invariants, and the scenarios left out. */
 export const ResilienceRecordSchema = z.object({
   kinds: z.array(z.enum(FAULT_KINDS)),
-  cells: z.array(z.object({
-    scenario: z.string(),
-    tool: z.string(),
-    server: z.string(),
-    kind: z.enum(FAULT_KINDS),
-    pass: z.boolean(),
-    duration_ms: z.number(),
-    budget_ms: z.number(),
-    checks: z.array(CheckRecord),
-  })),
+  cells: z.array(
+    z.object({
+      scenario: z.string(),
+      tool: z.string(),
+      server: z.string(),
+      kind: z.enum(FAULT_KINDS),
+      pass: z.boolean(),
+      duration_ms: z.number(),
+      budget_ms: z.number(),
+      checks: z.array(CheckRecord),
+    }),
+  ),
   skipped: z.array(z.object({ scenario: z.string(), reason: z.string() })),
 });
 

@@ -46,8 +46,26 @@ export interface ScenarioTrials {
 }
 
 /** A scenario that did not run to a graded end: the error (an infrastructure failure unless replay failures come with it). */
-export function failedResult(loaded: LoadedScenario, mode: Mode, error: string, durationMs = 0, replay: ReplayFailure[] = []): ScenarioResult {
-  return { id: loaded.scenario.id, file: loaded.file, mode, pass: false, checks: [], failures: [], score: null, replay, error, run: undefined, durationMs };
+export function failedResult(
+  loaded: LoadedScenario,
+  mode: Mode,
+  error: string,
+  durationMs = 0,
+  replay: ReplayFailure[] = [],
+): ScenarioResult {
+  return {
+    id: loaded.scenario.id,
+    file: loaded.file,
+    mode,
+    pass: false,
+    checks: [],
+    failures: [],
+    score: null,
+    replay,
+    error,
+    run: undefined,
+    durationMs,
+  };
 }
 
 /** A trial that broke the harness itself: reported as failed, never allowed to stop the others. */

@@ -52,7 +52,13 @@ describe('trial statistics', () => {
   });
 
   it('classifies a scenario by how many of its trials passed', () => {
-    expect([classify(0, 0), classify(3, 3), classify(3, 0), classify(3, 1), classify(3, 2)]).toEqual(['no_data', 'stable_pass', 'stable_fail', 'flaky', 'flaky']);
+    expect([classify(0, 0), classify(3, 3), classify(3, 0), classify(3, 1), classify(3, 2)]).toEqual([
+      'no_data',
+      'stable_pass',
+      'stable_fail',
+      'flaky',
+      'flaky',
+    ]);
   });
 
   it('reports pass^k for half the trials by default, at least one', () => {

@@ -59,7 +59,12 @@ export class AdaptiveLimit {
   }
 
   summary(): ThrottleSummary {
-    return { rate_limited: this.#rateLimited, max_concurrency: this.#max, lowest_concurrency: this.#lowest, final_concurrency: this.#limit };
+    return {
+      rate_limited: this.#rateLimited,
+      max_concurrency: this.#max,
+      lowest_concurrency: this.#lowest,
+      final_concurrency: this.#limit,
+    };
   }
 
   async #acquire(): Promise<void> {

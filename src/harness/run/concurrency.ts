@@ -4,7 +4,10 @@
  * `signal` aborts, no further item is started (their places stay empty); running jobs finish.
  */
 export async function mapLimited<T, R>(
-  items: readonly T[], limit: number, job: (item: T, index: number) => Promise<R>, signal?: AbortSignal,
+  items: readonly T[],
+  limit: number,
+  job: (item: T, index: number) => Promise<R>,
+  signal?: AbortSignal,
 ): Promise<(R | undefined)[]> {
   const results = new Array<R | undefined>(items.length);
   let next = 0;

@@ -1,7 +1,13 @@
 import { formatDay, parseInstant } from '../../shared/clock.ts';
 import { runQuery } from '../../orchestrator/agent-loop.ts';
 import type { ToolRouter } from '../../orchestrator/tool-router.ts';
-import { mergeSettings, type ChatMessage, type ChatRequest, type ModelClient, type ModelSettings } from '../../orchestrator/model-client.ts';
+import {
+  mergeSettings,
+  type ChatMessage,
+  type ChatRequest,
+  type ModelClient,
+  type ModelSettings,
+} from '../../orchestrator/model-client.ts';
 import { systemPrompt } from '../../orchestrator/prompt.ts';
 import type { Transcript } from '../../orchestrator/transcript.ts';
 import { cassettePath, type Cassette } from '../cassettes/cassette.ts';
@@ -69,9 +75,15 @@ export interface RunParts {
 export function runOptions(settings: RunSettings, parts: RunParts): RunOptions {
   const { hub, live, judge, signal } = parts;
   return {
-    mode: settings.mode, recordingsDir: settings.recordingsDir, promptTemplate: settings.promptTemplate, pools: parts.pools,
+    mode: settings.mode,
+    recordingsDir: settings.recordingsDir,
+    promptTemplate: settings.promptTemplate,
+    pools: parts.pools,
     ...(settings.modelSettings ? { modelSettings: settings.modelSettings } : {}),
-    ...(hub ? { hub } : {}), ...(live ? { live } : {}), ...(judge ? { judge } : {}), ...(signal ? { signal } : {}),
+    ...(hub ? { hub } : {}),
+    ...(live ? { live } : {}),
+    ...(judge ? { judge } : {}),
+    ...(signal ? { signal } : {}),
   };
 }
 
@@ -141,7 +153,14 @@ async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRout
   const { signal } = options;
   for (const turn of scenario.turns) {
     const { transcript, messages } = await runQuery({
-      model, tools: router, query: turn, history, systemPrompt: prompt, maxIterations, settings, ...(signal ? { signal } : {}),
+      model,
+      tools: router,
+      query: turn,
+      history,
+      systemPrompt: prompt,
+      maxIterations,
+      settings,
+      ...(signal ? { signal } : {}),
     });
     transcripts.push(transcript);
     history = messages;
@@ -155,20 +174,36 @@ async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRout
  * A request replay refused (it differs from the recording) reached no model: its call says so,
  * not what the client made of replay's refusal.
  */
-async function runJudges(scenario: Scenario, transcripts: readonly Transcript[], client: ModelClient | undefined, refusals?: () => readonly ReplayFailure[]): Promise<JudgeCall[]> {
+async function runJudges(
+  scenario: Scenario,
+  transcripts: readonly Transcript[],
+  client: ModelClient | undefined,
+  refusals?: () => readonly ReplayFailure[],
+): Promise<JudgeCall[]> {
   const specs = scenario.expect.judge ?? [];
   if (specs.length === 0 || !transcripts.at(-1)?.answer) return [];
   const calls: JudgeCall[] = [];
   for (const [i, spec] of specs.entries()) {
     const named = { ...spec, name: judgeName(spec, i) };
     if (!client) {
-      calls.push({ name: named.name, model: spec.model ?? '?', durationMs: 0, usage: null, verdict: undefined, error: 'no judge endpoint is configured' });
+      calls.push({
+        name: named.name,
+        model: spec.model ?? '?',
+        durationMs: 0,
+        usage: null,
+        verdict: undefined,
+        error: 'no judge endpoint is configured',
+      });
       continue;
     }
     const before = refusals?.().length ?? 0;
     const call = await askJudge(named, transcripts, client);
     const refused = refusals?.()[before];
-    calls.push(refused && !call.verdict ? { ...call, error: `the judge was not asked: its request differs from the recording (see [${refused.code}])` } : call);
+    calls.push(
+      refused && !call.verdict
+        ? { ...call, error: `the judge was not asked: its request differs from the recording (see [${refused.code}])` }
+        : call,
+    );
   }
   return calls;
 }
@@ -178,7 +213,9 @@ function modelSetup(scenario: Scenario, options: RunOptions, plan: RunPlan, path
   const tools = router.openAITools();
   switch (plan.mode) {
     case 'replay':
-      return options.hub ? replayModel(scenario, path, tools, options.hub, { rebase: plan.rebase, lenient: options.matrixCell === true }) : { error: 'replay mode needs a ReplayHub' };
+      return options.hub
+        ? replayModel(scenario, path, tools, options.hub, { rebase: plan.rebase, lenient: options.matrixCell === true })
+        : { error: 'replay mode needs a ReplayHub' };
     case 'record':
       return recordModel(scenario, tools, options.live, plan.author, options.judge);
     case 'live':
@@ -233,11 +270,18 @@ async function runOn(loaded: LoadedScenario, options: RunOptions, opened: Opened
     crash = error instanceof Error ? error.message : String(error);
   }
   // A replay whose agent requests already drifted has nothing trustworthy to judge.
-  const judge = crash || setup.failed?.() || !plan.askJudges ? undefined : await runJudges(scenario, transcripts, setup.judge, setup.judgeRefusals);
+  const judge =
+    crash || setup.failed?.() || !plan.askJudges ? undefined : await runJudges(scenario, transcripts, setup.judge, setup.judgeRefusals);
   const replay = setup.finish();
   const run: ScenarioRun = {
-    mode: plan.mode, transcripts, calls: observedCalls(transcripts), requests: model.requests,
-    startupMs: opened.startupMs, discoveryMs: opened.discoveryMs, crash, judge,
+    mode: plan.mode,
+    transcripts,
+    calls: observedCalls(transcripts),
+    requests: model.requests,
+    startupMs: opened.startupMs,
+    discoveryMs: opened.discoveryMs,
+    crash,
+    judge,
   };
   return { kind: 'ran', run, replay, cassette: crash ? undefined : setup.cassette(), cassettePath: path, stale: setup.stale };
 }

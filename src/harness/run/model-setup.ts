@@ -52,7 +52,11 @@ const nothing = { finish: (): ReplayFailure[] => [], cassette: (): Cassette | un
  * before running when there is no cassette or the tools offered differ from the recording.
  */
 export function replayModel(
-  scenario: Scenario, path: string, tools: readonly OpenAIFunctionTool[], hub: ReplayHub, options: { rebase?: boolean; lenient?: boolean } = {},
+  scenario: Scenario,
+  path: string,
+  tools: readonly OpenAIFunctionTool[],
+  hub: ReplayHub,
+  options: { rebase?: boolean; lenient?: boolean } = {},
 ): ModelSetup | SetupFailure {
   let cassette: Cassette | undefined;
   try {
@@ -61,10 +65,15 @@ export function replayModel(
     return { error: (error as Error).message };
   }
   if (!cassette) {
-    return { error: 'no cassette', replay: [{
-      code: 'missing_cassette',
-      reason: `no cassette at ${path}; record one (helpdesk eval --record --id ${scenario.id}) or author one from the scenario's script (helpdesk eval --author --id ${scenario.id})`,
-    }] };
+    return {
+      error: 'no cassette',
+      replay: [
+        {
+          code: 'missing_cassette',
+          reason: `no cassette at ${path}; record one (helpdesk eval --record --id ${scenario.id}) or author one from the scenario's script (helpdesk eval --author --id ${scenario.id})`,
+        },
+      ],
+    };
   }
   if (options.lenient) return lenientReplay(scenario, cassette, hub);
   const faults = faultsChanged(scenario, cassette);
@@ -74,17 +83,38 @@ export function replayModel(
   // An authored cassette's verdicts are the script's: a rebase asks the script again, as --author does.
   const reauthor = options.rebase === true && cassette.source === 'authored' && scenario.script?.some((t) => 'judge' in t) === true;
   const session = hub.session(`${scenario.id}-${Math.random().toString(36).slice(2, 8)}`, cassette, {
-    ignoreTools: triaged !== undefined || options.rebase === true, judgeElsewhere: reauthor,
+    ignoreTools: triaged !== undefined || options.rebase === true,
+    judgeElsewhere: reauthor,
   });
   session.failures.push(...(triaged?.failures ?? []));
   const unhandledBefore = hub.unhandled.length;
   const judgeModel = String(cassette.judge_interactions?.[0]?.request.model ?? cassette.model);
   const judgeRecorder = reauthor && scenario.script ? new Recorder(scriptedJudgeFetch(scenario.script, judgeModel)) : undefined;
-  const judge = !hasJudge(scenario) ? undefined : judgeRecorder
-    ? new OpenAIModel({ apiKey: 'authoring-needs-no-key', baseURL: 'http://authoring.invalid/v1', model: judgeModel, maxRetries: 0, fetch: judgeRecorder.fetch })
-    : new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.judgeBaseURL, model: judgeModel, maxRetries: 0, fetch: hub.fetchFor(session) });
+  const judge = !hasJudge(scenario)
+    ? undefined
+    : judgeRecorder
+      ? new OpenAIModel({
+          apiKey: 'authoring-needs-no-key',
+          baseURL: 'http://authoring.invalid/v1',
+          model: judgeModel,
+          maxRetries: 0,
+          fetch: judgeRecorder.fetch,
+        })
+      : new OpenAIModel({
+          apiKey: 'replay-has-no-key',
+          baseURL: session.judgeBaseURL,
+          model: judgeModel,
+          maxRetries: 0,
+          fetch: hub.fetchFor(session),
+        });
   return {
-    model: new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.baseURL, model: cassette.model, maxRetries: cassette.max_retries, fetch: hub.fetchFor(session) }),
+    model: new OpenAIModel({
+      apiKey: 'replay-has-no-key',
+      baseURL: session.baseURL,
+      model: cassette.model,
+      maxRetries: cassette.max_retries,
+      fetch: hub.fetchFor(session),
+    }),
     ...nothing,
     judge,
     stale: cassette.stale_responses,
@@ -98,7 +128,10 @@ export function replayModel(
       // Any request msw had no handler for while this scenario ran: it was refused, never sent.
       const unhandled = hub.unhandled.slice(unhandledBefore);
       if (unhandled.length > 0) {
-        session.failures.push({ code: 'unhandled_request', reason: `${unhandled.length} request(s) to an unknown address were refused: ${unhandled[0]}` });
+        session.failures.push({
+          code: 'unhandled_request',
+          reason: `${unhandled.length} request(s) to an unknown address were refused: ${unhandled[0]}`,
+        });
       }
       return session.failures;
     },
@@ -113,7 +146,8 @@ function faultsChanged(scenario: Scenario, cassette: Cassette): ReplayFailure | 
   const recorded = cassette.faults ?? [];
   const now = scenario.faults ?? [];
   if (canonicalJson(recorded) === canonicalJson(now)) return undefined;
-  const list = (faults: readonly unknown[]) => (faults.length === 0 ? 'no faults' : faults.map((f) => describeFault(f as Fault)).join('; '));
+  const list = (faults: readonly unknown[]) =>
+    faults.length === 0 ? 'no faults' : faults.map((f) => describeFault(f as Fault)).join('; ');
   return {
     code: 'faults_changed',
     reason: `the scenario injects ${list(now)}, but its cassette was recorded with ${list(recorded)}: the recorded responses answered other tool results; re-record or re-author the cassette (helpdesk eval --author --id ${scenario.id})`,
@@ -126,7 +160,13 @@ function lenientReplay(scenario: Scenario, cassette: Cassette, hub: ReplayHub): 
   const session = hub.session(`${scenario.id}-${Math.random().toString(36).slice(2, 8)}`, cassette, { lenient: true });
   return {
     ...nothing,
-    model: new OpenAIModel({ apiKey: 'replay-has-no-key', baseURL: session.baseURL, model: cassette.model, maxRetries: cassette.max_retries, fetch: hub.fetchFor(session) }),
+    model: new OpenAIModel({
+      apiKey: 'replay-has-no-key',
+      baseURL: session.baseURL,
+      model: cassette.model,
+      maxRetries: cassette.max_retries,
+      fetch: hub.fetchFor(session),
+    }),
     failed: () => true,
     finish: () => {
       hub.release(session);
@@ -142,7 +182,10 @@ function lenientReplay(scenario: Scenario, cassette: Cassette, hub: ReplayHub): 
  * responses predate. Undefined when nothing changed (the file stays byte-identical).
  */
 function rebasedCassette(
-  cassette: Cassette, session: ReplaySession, tools: readonly OpenAIFunctionTool[], judged: readonly Interaction[] | undefined,
+  cassette: Cassette,
+  session: ReplaySession,
+  tools: readonly OpenAIFunctionTool[],
+  judged: readonly Interaction[] | undefined,
 ): Cassette | undefined {
   const drifts = session.failures.filter((f) => f.kind !== undefined);
   const judgeChanged = judged !== undefined && canonicalJson(judged) !== canonicalJson(cassette.judge_interactions ?? []);
@@ -152,9 +195,13 @@ function rebasedCassette(
   return {
     ...cassette,
     tools_hash: toolsHash(tools),
-    interactions: cassette.interactions.map((exchange, i) => ({ request: session.received[i] as Record<string, unknown>, response: exchange.response })),
+    interactions: cassette.interactions.map((exchange, i) => ({
+      request: session.received[i] as Record<string, unknown>,
+      response: exchange.response,
+    })),
     rebased: {
-      at: new Date().toISOString(), from: cassette.rebased?.at ?? cassette.recorded_at,
+      at: new Date().toISOString(),
+      from: cassette.rebased?.at ?? cassette.recorded_at,
       changes: [...new Set([...drifts.map((f) => `${f.kind}: ${f.change}`), ...(judgeChanged ? ['judge: re-asked from the script'] : [])])],
     },
     ...(stale.length > 0 ? { stale_responses: stale } : {}),
@@ -165,7 +212,9 @@ function rebasedCassette(
 /** The tool calls the recorded model responses made, in order. */
 export function recordedCalls(cassette: Cassette): RecordedCall[] {
   return cassette.interactions.flatMap((i) => {
-    const message = (i.response.body as { choices?: { message?: { tool_calls?: { function?: { name?: string; arguments?: unknown } }[] } }[] })?.choices?.[0]?.message;
+    const message = (
+      i.response.body as { choices?: { message?: { tool_calls?: { function?: { name?: string; arguments?: unknown } }[] } }[] }
+    )?.choices?.[0]?.message;
     return (message?.tool_calls ?? []).map((c) => ({
       name: c.function?.name ?? '?',
       arguments: typeof c.function?.arguments === 'string' ? c.function.arguments : JSON.stringify(c.function?.arguments ?? {}),
@@ -182,9 +231,15 @@ function triageTools(cassette: Cassette, tools: readonly OpenAIFunctionTool[]): 
   const recorded = cassette.interactions[0]?.request.tools;
   const breaks = contractBreaks(recordedCalls(cassette), recorded, tools);
   const drifts = [...contractDrifts(breaks), ...toolDrifts(recorded, tools, breaks)];
-  const failures = drifts.length > 0
-    ? drifts.map((d) => driftFailure('tools_changed', d))
-    : [{ code: 'tools_changed' as const, reason: `the tools offered to the model differ from the recording: ${changedTools(recorded, tools).join(', ') || 'order changed'}; re-record or re-author the cassette` }];
+  const failures =
+    drifts.length > 0
+      ? drifts.map((d) => driftFailure('tools_changed', d))
+      : [
+          {
+            code: 'tools_changed' as const,
+            reason: `the tools offered to the model differ from the recording: ${changedTools(recorded, tools).join(', ') || 'order changed'}; re-record or re-author the cassette`,
+          },
+        ];
   return { contract: breaks.length > 0, failures };
 }
 
@@ -195,7 +250,11 @@ const hasJudge = (scenario: Scenario) => (scenario.expect.judge?.length ?? 0) > 
  * every exchange in wire format for the cassette. The judge is recorded apart, the same way.
  */
 export function recordModel(
-  scenario: Scenario, tools: readonly OpenAIFunctionTool[], live: LiveEndpoint | undefined, author: boolean, judge?: LiveEndpoint,
+  scenario: Scenario,
+  tools: readonly OpenAIFunctionTool[],
+  live: LiveEndpoint | undefined,
+  author: boolean,
+  judge?: LiveEndpoint,
 ): ModelSetup | SetupFailure {
   const scriptModel = scenario.model.name ?? live?.model ?? 'gpt-4o-mini';
   if (author && !scenario.script) return { error: `scenario ${scenario.id} has no script to author a cassette from` };
@@ -206,21 +265,36 @@ export function recordModel(
   const client = new OpenAIModel({
     apiKey: author ? 'authoring-needs-no-key' : (live as LiveEndpoint).apiKey,
     baseURL: author ? 'http://authoring.invalid/v1' : live?.baseURL,
-    model, maxRetries, fetch: recorder.fetch,
+    model,
+    maxRetries,
+    fetch: recorder.fetch,
     ...(!author && live?.timeoutMs ? { timeoutMs: live.timeoutMs } : {}),
   });
   const judgeEndpoint = judge ?? live;
   const judgeRecorder = new Recorder(author && scenario.script ? scriptedJudgeFetch(scenario.script, scriptModel) : undefined);
-  const judgeClient = !hasJudge(scenario) ? undefined : author || !judgeEndpoint
-    ? new OpenAIModel({ apiKey: 'authoring-needs-no-key', baseURL: 'http://authoring.invalid/v1', model: scriptModel, maxRetries: 0, fetch: judgeRecorder.fetch })
-    : new OpenAIModel({ ...judgeEndpoint, maxRetries: judgeEndpoint.maxRetries ?? MODEL_MAX_RETRIES, fetch: judgeRecorder.fetch });
+  const judgeClient = !hasJudge(scenario)
+    ? undefined
+    : author || !judgeEndpoint
+      ? new OpenAIModel({
+          apiKey: 'authoring-needs-no-key',
+          baseURL: 'http://authoring.invalid/v1',
+          model: scriptModel,
+          maxRetries: 0,
+          fetch: judgeRecorder.fetch,
+        })
+      : new OpenAIModel({ ...judgeEndpoint, maxRetries: judgeEndpoint.maxRetries ?? MODEL_MAX_RETRIES, fetch: judgeRecorder.fetch });
   return {
     ...nothing,
     model: client,
     judge: judgeClient,
     cassette: () => ({
-      format: 1, scenario: scenario.id, source: author ? 'authored' : 'live', model,
-      recorded_at: new Date().toISOString(), tools_hash: toolsHash(tools), max_retries: maxRetries,
+      format: 1,
+      scenario: scenario.id,
+      source: author ? 'authored' : 'live',
+      model,
+      recorded_at: new Date().toISOString(),
+      tools_hash: toolsHash(tools),
+      max_retries: maxRetries,
       interactions: recorder.interactions,
       ...(scenario.faults ? { faults: scenario.faults } : {}),
       ...(judgeRecorder.interactions.length > 0 ? { judge_interactions: judgeRecorder.interactions } : {}),

@@ -40,7 +40,12 @@ export class PoolCache {
    * `headerEnv` fills "${NAME}" in the headers of a scenario's url servers (tokens; never passed
    * to a server process). `servers` are the project's servers (default: the built-ins of `root`).
    */
-  constructor(root: string, baseEnv: Readonly<Record<string, string>> = {}, headerEnv: Readonly<Record<string, string | undefined>> = {}, servers?: ServersConfig) {
+  constructor(
+    root: string,
+    baseEnv: Readonly<Record<string, string>> = {},
+    headerEnv: Readonly<Record<string, string | undefined>> = {},
+    servers?: ServersConfig,
+  ) {
     this.#root = root;
     this.#baseEnv = baseEnv;
     this.#headerEnv = headerEnv;
@@ -53,7 +58,12 @@ export class PoolCache {
     for (const [name, server] of Object.entries(scenario.servers ?? {})) {
       if (server.disabled) delete servers[name];
       else if (server.url !== undefined) servers[name] = resolveVariables(name, server, this.#headerEnv);
-      else servers[name] = resolveVariables(name, { ...server, cwd: server.cwd ? resolve(this.#root, server.cwd) : this.#root }, this.#headerEnv);
+      else
+        servers[name] = resolveVariables(
+          name,
+          { ...server, cwd: server.cwd ? resolve(this.#root, server.cwd) : this.#root },
+          this.#headerEnv,
+        );
     }
     return servers;
   }

@@ -73,9 +73,17 @@ export function observedCalls(transcripts: readonly Transcript[]): ObservedCall[
       if (event.type !== 'tool_call') continue;
       const result = results.get(event.id);
       calls.push({
-        index: calls.length, turn, iteration: event.iteration, id: event.id, name: event.name, server: event.server,
-        arguments: event.arguments, isError: result?.is_error ?? false, envelope: result?.envelope,
-        durationMs: result?.duration_ms ?? 0, ...(result?.server_restarted ? { serverRestarted: true } : {}),
+        index: calls.length,
+        turn,
+        iteration: event.iteration,
+        id: event.id,
+        name: event.name,
+        server: event.server,
+        arguments: event.arguments,
+        isError: result?.is_error ?? false,
+        envelope: result?.envelope,
+        durationMs: result?.duration_ms ?? 0,
+        ...(result?.server_restarted ? { serverRestarted: true } : {}),
         ...(event.arguments === null ? { malformedArguments: event.raw_arguments } : {}),
       });
     }

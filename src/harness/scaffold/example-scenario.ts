@@ -31,7 +31,11 @@ const QUOTE_MAX = 160;
 
 /** A scenario ID from the server and tool names. */
 export function exampleId(call: Pick<ExampleCall, 'server' | 'tool'>): string {
-  const id = `${call.server}-${call.tool}-example`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-/, '');
+  const id = `${call.server}-${call.tool}-example`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-/, '');
   return id.slice(0, 80).replace(/-$/, '');
 }
 
@@ -43,7 +47,11 @@ export function exampleQuestion(tool: string, args: Record<string, unknown>): st
 
 /** The first line of the result, cut to a quotable length. */
 function quoteOf(result: string): string {
-  const line = result.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  const line =
+    result
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? '';
   return line.length > QUOTE_MAX ? line.slice(0, QUOTE_MAX) : line;
 }
 
@@ -97,7 +105,12 @@ export function exampleScenarioYaml(call: ExampleCall, schemaFile: string): stri
     '  iterations: {max: 2}',
     ...(contains.length > 0 ? ['  answer:', `    contains: ${y(contains)}`] : []),
     ...(quote ? [] : ['  # The tool answered differently twice in a row, so the answer quotes nothing of it.']),
-    ...(budget ? [`  # The servers took ${Math.round(call.startupMs ?? 0)} ms to start when init ran them: three times that is their budget.`, `  latency: {startup_ms: ${budget}}`] : []),
+    ...(budget
+      ? [
+          `  # The servers took ${Math.round(call.startupMs ?? 0)} ms to start when init ran them: three times that is their budget.`,
+          `  latency: {startup_ms: ${budget}}`,
+        ]
+      : []),
     '',
   ].join('\n');
 }

@@ -44,20 +44,26 @@ export const KEPT_WHEN_PRESENT: readonly string[] = [PROJECT_PATHS.packageJson, 
 function written(server: ServersConfig[string], dir: string): Record<string, unknown> {
   const { args, env, disabled: _disabled, cwd, ...rest } = server;
   return {
-    ...rest, ...(args.length > 0 ? { args } : {}), ...(Object.keys(env).length > 0 ? { env } : {}),
+    ...rest,
+    ...(args.length > 0 ? { args } : {}),
+    ...(Object.keys(env).length > 0 ? { env } : {}),
     ...(cwd !== undefined ? { cwd: relative(dir, cwd) || '.' } : {}),
   };
 }
 
 function configText(plan: ProjectPlan): string {
-  return `${JSON.stringify({
-    mcpServers: Object.fromEntries(Object.entries(plan.servers).map(([name, server]) => [name, written(server, plan.dir)])),
-    builtinServers: false,
-    systemPrompt: PROJECT_PATHS.prompt,
-    scenarios: PROJECT_PATHS.scenarios,
-    recordings: PROJECT_PATHS.recordings,
-    reports: 'reports',
-  }, null, 2)}\n`;
+  return `${JSON.stringify(
+    {
+      mcpServers: Object.fromEntries(Object.entries(plan.servers).map(([name, server]) => [name, written(server, plan.dir)])),
+      builtinServers: false,
+      systemPrompt: PROJECT_PATHS.prompt,
+      scenarios: PROJECT_PATHS.scenarios,
+      recordings: PROJECT_PATHS.recordings,
+      reports: 'reports',
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 function promptText(plan: ProjectPlan): string {
@@ -118,12 +124,22 @@ function workflowText(plan: ProjectPlan): string {
 }
 
 function packageText(plan: ProjectPlan, helpdesk: string): string {
-  const name = plan.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'agent-evals';
-  return `${JSON.stringify({
-    name, private: true, type: 'module',
-    scripts: { eval: 'helpdesk eval', 'eval:author': 'helpdesk eval --author', 'eval:record': 'helpdesk eval --record' },
-    devDependencies: { 'mcp-helpdesk': helpdesk },
-  }, null, 2)}\n`;
+  const name =
+    plan.name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'agent-evals';
+  return `${JSON.stringify(
+    {
+      name,
+      private: true,
+      type: 'module',
+      scripts: { eval: 'helpdesk eval', 'eval:author': 'helpdesk eval --author', 'eval:record': 'helpdesk eval --record' },
+      devDependencies: { 'mcp-helpdesk': helpdesk },
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 /**

@@ -25,10 +25,14 @@ function sampleValue(schema: Schema, name: string, depth: number): unknown {
   if (choice) return sampleValue(choice, name, depth);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type ?? (isSchema(schema.properties) ? 'object' : undefined)) {
-    case 'string': return sampleString(schema, name);
-    case 'integer': return sampleNumber(schema, true);
-    case 'number': return sampleNumber(schema, false);
-    case 'boolean': return true;
+    case 'string':
+      return sampleString(schema, name);
+    case 'integer':
+      return sampleNumber(schema, true);
+    case 'number':
+      return sampleNumber(schema, false);
+    case 'boolean':
+      return true;
     case 'array': {
       const min = typeof schema.minItems === 'number' ? schema.minItems : 0;
       const items = isSchema(schema.items) && depth < MAX_DEPTH ? schema.items : undefined;
@@ -38,22 +42,31 @@ function sampleValue(schema: Schema, name: string, depth: number): unknown {
       const properties = isSchema(schema.properties) ? schema.properties : {};
       const required = Array.isArray(schema.required) ? schema.required.filter((key): key is string => typeof key === 'string') : [];
       if (depth >= MAX_DEPTH) return {};
-      return Object.fromEntries(required.map((key) => {
-        const property = properties[key];
-        return [key, isSchema(property) ? sampleValue(property, key, depth + 1) : 'example'];
-      }));
+      return Object.fromEntries(
+        required.map((key) => {
+          const property = properties[key];
+          return [key, isSchema(property) ? sampleValue(property, key, depth + 1) : 'example'];
+        }),
+      );
     }
-    default: return 'example';
+    default:
+      return 'example';
   }
 }
 
 function sampleString(schema: Schema, name: string): string {
   switch (schema.format) {
-    case 'date': return '2025-01-01';
-    case 'date-time': return '2025-01-01T00:00:00Z';
-    case 'email': return 'someone@example.com';
-    case 'uri': case 'url': return 'https://example.com/';
-    case 'uuid': return '00000000-0000-4000-8000-000000000000';
+    case 'date':
+      return '2025-01-01';
+    case 'date-time':
+      return '2025-01-01T00:00:00Z';
+    case 'email':
+      return 'someone@example.com';
+    case 'uri':
+    case 'url':
+      return 'https://example.com/';
+    case 'uuid':
+      return '00000000-0000-4000-8000-000000000000';
   }
   const text = `example ${name}`.replace(/[^a-zA-Z0-9 _-]/g, '');
   const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
@@ -62,8 +75,14 @@ function sampleString(schema: Schema, name: string): string {
 }
 
 function sampleNumber(schema: Schema, integer: boolean): number {
-  const low = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : 1;
-  const high = typeof schema.maximum === 'number' ? schema.maximum : typeof schema.exclusiveMaximum === 'number' ? schema.exclusiveMaximum - 1 : Infinity;
+  const low =
+    typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : 1;
+  const high =
+    typeof schema.maximum === 'number'
+      ? schema.maximum
+      : typeof schema.exclusiveMaximum === 'number'
+        ? schema.exclusiveMaximum - 1
+        : Infinity;
   const value = Math.min(Math.max(low, 1), high);
   return integer ? Math.ceil(value) : value;
 }

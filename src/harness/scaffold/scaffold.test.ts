@@ -15,39 +15,60 @@ afterEach(() => {
 
 describe('sampleArguments', () => {
   it('fills only the required properties, from default, examples, const and enum before the type', () => {
-    expect(sampleArguments({
-      type: 'object',
-      properties: {
-        a: { type: 'string', default: 'given' }, b: { type: 'string', examples: ['shown'] }, c: { const: 7 },
-        d: { type: 'string', enum: ['low', 'high'] }, e: { type: 'string' }, optional: { type: 'string' },
-      },
-      required: ['a', 'b', 'c', 'd', 'e'],
-    })).toEqual({ a: 'given', b: 'shown', c: 7, d: 'low', e: 'example e' });
+    expect(
+      sampleArguments({
+        type: 'object',
+        properties: {
+          a: { type: 'string', default: 'given' },
+          b: { type: 'string', examples: ['shown'] },
+          c: { const: 7 },
+          d: { type: 'string', enum: ['low', 'high'] },
+          e: { type: 'string' },
+          optional: { type: 'string' },
+        },
+        required: ['a', 'b', 'c', 'd', 'e'],
+      }),
+    ).toEqual({ a: 'given', b: 'shown', c: 7, d: 'low', e: 'example e' });
   });
 
-  it('keeps numbers, lengths and formats inside the schema\'s bounds', () => {
+  it("keeps numbers, lengths and formats inside the schema's bounds", () => {
     const args = sampleArguments({
       type: 'object',
       properties: {
-        small: { type: 'integer', minimum: 5, maximum: 9 }, capped: { type: 'number', maximum: 0.5 }, above: { type: 'integer', exclusiveMinimum: 10 },
-        code: { type: 'string', minLength: 12, maxLength: 12 }, short: { type: 'string', maxLength: 3 },
-        day: { type: 'string', format: 'date' }, link: { type: 'string', format: 'uri' },
+        small: { type: 'integer', minimum: 5, maximum: 9 },
+        capped: { type: 'number', maximum: 0.5 },
+        above: { type: 'integer', exclusiveMinimum: 10 },
+        code: { type: 'string', minLength: 12, maxLength: 12 },
+        short: { type: 'string', maxLength: 3 },
+        day: { type: 'string', format: 'date' },
+        link: { type: 'string', format: 'uri' },
       },
       required: ['small', 'capped', 'above', 'code', 'short', 'day', 'link'],
     });
-    expect(args).toEqual({ small: 5, capped: 0.5, above: 11, code: 'example code', short: 'exa', day: '2025-01-01', link: 'https://example.com/' });
+    expect(args).toEqual({
+      small: 5,
+      capped: 0.5,
+      above: 11,
+      code: 'example code',
+      short: 'exa',
+      day: '2025-01-01',
+      link: 'https://example.com/',
+    });
   });
 
   it('builds nested objects and arrays, takes the first non-null type and the first anyOf branch', () => {
-    expect(sampleArguments({
-      type: 'object',
-      properties: {
-        filter: { type: 'object', properties: { field: { type: 'string' }, limit: { type: 'integer' } }, required: ['field'] },
-        ids: { type: 'array', items: { type: 'string' }, minItems: 2 },
-        maybe: { type: ['null', 'boolean'] }, either: { anyOf: [{ type: 'number' }, { type: 'string' }] },
-      },
-      required: ['filter', 'ids', 'maybe', 'either'],
-    })).toEqual({ filter: { field: 'example field' }, ids: ['example ids', 'example ids'], maybe: true, either: 1 });
+    expect(
+      sampleArguments({
+        type: 'object',
+        properties: {
+          filter: { type: 'object', properties: { field: { type: 'string' }, limit: { type: 'integer' } }, required: ['field'] },
+          ids: { type: 'array', items: { type: 'string' }, minItems: 2 },
+          maybe: { type: ['null', 'boolean'] },
+          either: { anyOf: [{ type: 'number' }, { type: 'string' }] },
+        },
+        required: ['filter', 'ids', 'maybe', 'either'],
+      }),
+    ).toEqual({ filter: { field: 'example field' }, ids: ['example ids', 'example ids'], maybe: true, either: 1 });
   });
 
   it('gives an empty object for a tool without parameters', () => {
@@ -57,7 +78,13 @@ describe('sampleArguments', () => {
 });
 
 describe('exampleScenarioYaml', () => {
-  const call = { server: 'Everything', tool: 'get-sum', args: { a: 1, b: 2 }, question: exampleQuestion('get-sum', { a: 1, b: 2 }), result: 'The sum of 1 and 2 is 3.\nmore lines' };
+  const call = {
+    server: 'Everything',
+    tool: 'get-sum',
+    args: { a: 1, b: 2 },
+    question: exampleQuestion('get-sum', { a: 1, b: 2 }),
+    result: 'The sum of 1 and 2 is 3.\nmore lines',
+  };
 
   it('is a valid scenario whose script calls the tool and quotes the first line of its result', () => {
     const dir = mkdtempSync(join(tmpdir(), 'example-'));
@@ -67,13 +94,19 @@ describe('exampleScenarioYaml', () => {
     const { scenario } = loadScenarioFile(file, dir);
     expect(scenario.id).toBe('everything-get-sum-example');
     expect(scenario.turns).toEqual(['Please use get-sum with a 1, b 2 and tell me what it says.']);
-    expect(scenario.script).toEqual([{ tool_calls: [{ name: 'get-sum', arguments: { a: 1, b: 2 } }] }, { answer: 'get-sum returned: The sum of 1 and 2 is 3.' }]);
+    expect(scenario.script).toEqual([
+      { tool_calls: [{ name: 'get-sum', arguments: { a: 1, b: 2 } }] },
+      { answer: 'get-sum returned: The sum of 1 and 2 is 3.' },
+    ]);
     expect(scenario.expect.tools).toMatchObject([{ mode: 'exact', calls: [{ name: 'get-sum', args: { a: 1, b: 2 } }] }]);
     expect(scenario.expect.answer).toBeUndefined();
   });
 
   it('asks a live answer to repeat the string arguments the tool echoed, and quotes nothing of a result that changes', () => {
-    const echoed = parseScenarioSource('x.yaml', exampleScenarioYaml({ ...call, tool: 'echo', args: { message: 'hello "there"' }, result: 'Echo: hello "there"' }, 's.json')) as { expect: { answer: unknown } };
+    const echoed = parseScenarioSource(
+      'x.yaml',
+      exampleScenarioYaml({ ...call, tool: 'echo', args: { message: 'hello "there"' }, result: 'Echo: hello "there"' }, 's.json'),
+    ) as { expect: { answer: unknown } };
     expect(echoed.expect.answer).toEqual({ contains: ['hello "there"'] });
     const changing = parseScenarioSource('x.yaml', exampleScenarioYaml({ ...call, result: undefined }, 's.json')) as { script: unknown[] };
     expect(changing.script.at(-1)).toEqual({ answer: 'I called get-sum; its result is above.' });
@@ -97,12 +130,26 @@ describe('exampleScenarioYaml', () => {
 describe('projectFiles', () => {
   it('writes the servers without defaults, turns the built-ins off and points at the prompt with {{today}} in it', () => {
     const files = projectFiles({
-      name: 'My Evals', dir: '/work/evals', servers: { fs: { command: 'npx', args: ['-y', 'server-fs', '.'], env: {}, disabled: false, cwd: '/work/evals' }, docs: { url: 'http://127.0.0.1:9/mcp', args: [], env: {}, disabled: false } },
-      scenarioId: 'fs-read-example', scenarioYaml: 'id: fs-read-example\n', schemaText: '{}\n', repoRoot: '/work', helpdeskPackage: '^0.1.0', credentials: [],
+      name: 'My Evals',
+      dir: '/work/evals',
+      servers: {
+        fs: { command: 'npx', args: ['-y', 'server-fs', '.'], env: {}, disabled: false, cwd: '/work/evals' },
+        docs: { url: 'http://127.0.0.1:9/mcp', args: [], env: {}, disabled: false },
+      },
+      scenarioId: 'fs-read-example',
+      scenarioYaml: 'id: fs-read-example\n',
+      schemaText: '{}\n',
+      repoRoot: '/work',
+      helpdeskPackage: '^0.1.0',
+      credentials: [],
     });
     expect(JSON.parse(files['helpdesk.config.json'] as string)).toEqual({
       mcpServers: { fs: { command: 'npx', args: ['-y', 'server-fs', '.'], cwd: '.' }, docs: { url: 'http://127.0.0.1:9/mcp' } },
-      builtinServers: false, systemPrompt: 'prompts/system.md', scenarios: 'scenarios', recordings: 'recordings', reports: 'reports',
+      builtinServers: false,
+      systemPrompt: 'prompts/system.md',
+      scenarios: 'scenarios',
+      recordings: 'recordings',
+      reports: 'reports',
     });
     expect(files['prompts/system.md']).toContain('tools of fs, docs');
     expect(files['prompts/system.md']).toContain('Today is {{today}}.');

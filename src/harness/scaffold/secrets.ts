@@ -7,7 +7,12 @@ const isPlaceholder = (value: string) => /\$\{[A-Za-z_][A-Za-z0-9_]*\}/.test(val
 
 /** An environment variable name from parts (`docs`, `Authorization` → `DOCS_AUTHORIZATION`). */
 function variableName(...parts: string[]): string {
-  const name = parts.join('_').toUpperCase().replace(/[^A-Z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^_|_$/g, '');
+  const name = parts
+    .join('_')
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]+/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_|_$/g, '');
   return /^[0-9]/.test(name) ? `_${name}` : name;
 }
 
@@ -26,10 +31,22 @@ export function withPlaceholders(servers: ServersConfig): { servers: ServersConf
   };
   const kept: ServersConfig = {};
   for (const [server, config] of Object.entries(servers)) {
-    const env = Object.fromEntries(Object.entries(config.env).map(([key, value]) =>
-      [key, SECRET_NAME.test(key) && !isPlaceholder(value) ? take(variableName(key), variableName(server, key), value) : value]));
-    const headers = config.headers && Object.fromEntries(Object.entries(config.headers).map(([key, value]) =>
-      [key, SECRET_NAME.test(key) && !isPlaceholder(value) ? take(variableName(server, key), variableName(server, key, 'header'), value) : value]));
+    const env = Object.fromEntries(
+      Object.entries(config.env).map(([key, value]) => [
+        key,
+        SECRET_NAME.test(key) && !isPlaceholder(value) ? take(variableName(key), variableName(server, key), value) : value,
+      ]),
+    );
+    const headers =
+      config.headers &&
+      Object.fromEntries(
+        Object.entries(config.headers).map(([key, value]) => [
+          key,
+          SECRET_NAME.test(key) && !isPlaceholder(value)
+            ? take(variableName(server, key), variableName(server, key, 'header'), value)
+            : value,
+        ]),
+      );
     kept[server] = { ...config, env, ...(headers ? { headers } : {}) };
   }
   return { servers: kept, secrets };
@@ -37,9 +54,18 @@ export function withPlaceholders(servers: ServersConfig): { servers: ServersConf
 
 /** Lines for a .env file: the secrets it does not hold yet, quoted when they need it. */
 export function dotEnvLines(secrets: Readonly<Record<string, string>>, existing: string): string {
-  const present = new Set(existing.split('\n').map((line) => /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1]).filter(Boolean));
-  return Object.entries(secrets).filter(([name]) => !present.has(name))
-    .map(([name, value]) => `${name}=${/^[\w@%+=:,./-]*$/.test(value) ? value : value.includes("'") ? JSON.stringify(value) : `'${value}'`}\n`).join('');
+  const present = new Set(
+    existing
+      .split('\n')
+      .map((line) => /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1])
+      .filter(Boolean),
+  );
+  return Object.entries(secrets)
+    .filter(([name]) => !present.has(name))
+    .map(
+      ([name, value]) => `${name}=${/^[\w@%+=:,./-]*$/.test(value) ? value : value.includes("'") ? JSON.stringify(value) : `'${value}'`}\n`,
+    )
+    .join('');
 }
 
 /**

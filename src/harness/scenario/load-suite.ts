@@ -17,7 +17,10 @@ export interface ScenarioFilter {
 export function loadScenarios(dir: string, filter: ScenarioFilter = {}, root: string = process.cwd()): LoadedScenario[] {
   const all = loadSuite(dir, {}, root);
   if (all.invalid.length > 0) {
-    throw new ScenarioFileError(relative(root, dir) || dir, all.invalid.map((bad) => `${relative(root, bad.file) || bad.file}:\n  ${bad.problems.join('\n  ')}`));
+    throw new ScenarioFileError(
+      relative(root, dir) || dir,
+      all.invalid.map((bad) => `${relative(root, bad.file) || bad.file}:\n  ${bad.problems.join('\n  ')}`),
+    );
   }
   return all.scenarios.filter((s) => selected(s, filter));
 }
@@ -44,7 +47,10 @@ export interface Suite {
  * naming it, or no filter at all) and as skipped otherwise (a --tag cannot be read from it).
  */
 export function loadSuite(dir: string, filter: ScenarioFilter = {}, root: string = process.cwd()): Suite {
-  const files = readdirSync(dir).filter(isScenarioFile).sort().map((name) => join(dir, name));
+  const files = readdirSync(dir)
+    .filter(isScenarioFile)
+    .sort()
+    .map((name) => join(dir, name));
   const loaded: LoadedScenario[] = [];
   const invalid: InvalidScenarioFile[] = [];
   const skipped: InvalidScenarioFile[] = [];
@@ -73,7 +79,10 @@ export function selectCases(cases: readonly LoadedScenario[], filter: ScenarioFi
 function claimId(file: string, owners: Map<string, string>, root: string): void {
   const id = scenarioFileId(basename(file));
   const owner = owners.get(id);
-  if (owner) throw new ScenarioFileError(relative(root, file) || file, [`id "${id}" is already the name of ${relative(root, owner) || owner}; one scenario, one file`]);
+  if (owner)
+    throw new ScenarioFileError(relative(root, file) || file, [
+      `id "${id}" is already the name of ${relative(root, owner) || owner}; one scenario, one file`,
+    ]);
   owners.set(id, file);
 }
 

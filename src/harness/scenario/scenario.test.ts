@@ -40,12 +40,21 @@ function fileError(call: () => unknown): ScenarioFileError {
 describe('scenario files', () => {
   it('refuses a "__proto__" key anywhere in a file, naming its path, line and column, in JSON and in YAML', () => {
     // JSON.stringify would drop the key: the text is written as a person would type it.
-    const json = write('proto.json', JSON.stringify(body('proto', { expect: { tools: { calls: [{ name: 'search_tickets', args: { priority: 'critical' }, args_match: 'exact' }] } } }), null, 2)
-      .replace('"priority": "critical"', '"__proto__": { "priority": "low" }'));
+    const json = write(
+      'proto.json',
+      JSON.stringify(
+        body('proto', { expect: { tools: { calls: [{ name: 'search_tickets', args: { priority: 'critical' }, args_match: 'exact' }] } } }),
+        null,
+        2,
+      ).replace('"priority": "critical"', '"__proto__": { "priority": "low" }'),
+    );
     expect(fileError(() => loadScenarioFile(json, dir)).problems).toEqual([
       'line 13, column 13: expect.tools.calls.0.args.__proto__: "__proto__" cannot be a key: a JavaScript object drops it, so what it holds would check nothing',
     ]);
-    const yaml = write('proto-y.yaml', 'id: proto-y\ndescription: d\nturns: [q]\nexpect:\n  tools:\n    calls:\n      - name: search_tickets\n        args:\n          __proto__: {priority: low}\n');
+    const yaml = write(
+      'proto-y.yaml',
+      'id: proto-y\ndescription: d\nturns: [q]\nexpect:\n  tools:\n    calls:\n      - name: search_tickets\n        args:\n          __proto__: {priority: low}\n',
+    );
     expect(fileError(() => loadScenarioFile(yaml, dir)).problems).toEqual([
       'line 9, column 11: expect.tools.calls.0.args.__proto__: "__proto__" cannot be a key: a JavaScript object drops it, so what it holds would check nothing',
     ]);
@@ -56,8 +65,15 @@ describe('scenario files', () => {
     const { scenario, file: loadedFrom } = loadScenarioFile(file, dir);
     expect(loadedFrom).toBe(file);
     expect(scenario).toMatchObject({
-      id: 'minimal', tags: [], now: DATASET_NOW, model: { max_iterations: 10 },
-      expect: { stop_reason: 'final_answer', grounded: true, tools: [{ mode: 'in_order', calls: [{ name: 'search_tickets', args_match: 'partial' }] }] },
+      id: 'minimal',
+      tags: [],
+      now: DATASET_NOW,
+      model: { max_iterations: 10 },
+      expect: {
+        stop_reason: 'final_answer',
+        grounded: true,
+        tools: [{ mode: 'in_order', calls: [{ name: 'search_tickets', args_match: 'partial' }] }],
+      },
     });
   });
 
@@ -70,7 +86,10 @@ describe('scenario files', () => {
   });
 
   it('rejects an unknown nested field with its path', () => {
-    const file = write('nested.json', body('nested', { expect: { tools: { calls: [{ name: 'search_tickets', arguments: {} }] }, answer: { contain: ['x'] } } }));
+    const file = write(
+      'nested.json',
+      body('nested', { expect: { tools: { calls: [{ name: 'search_tickets', arguments: {} }] }, answer: { contain: ['x'] } } }),
+    );
     const error = fileError(() => loadScenarioFile(file, dir));
     expect(error.message).toContain('nested.json:');
     expect(error.message).toContain('expect.tools.calls.0: Unrecognized key: "arguments"');
@@ -78,10 +97,17 @@ describe('scenario files', () => {
   });
 
   it('refuses patterns RE2 cannot run, at load time, with the path and the reason', () => {
-    const file = write('patterns.json', body('patterns', { expect: {
-      tools: { calls: [{ name: 'search_tickets', args: { customer_id: { $regex: '(CUST)-\\1' }, priority: { $regex: 'crit', $flags: 'g' } } }] },
-      answer: { matches: 'TKT-1001(?= is)' },
-    } }));
+    const file = write(
+      'patterns.json',
+      body('patterns', {
+        expect: {
+          tools: {
+            calls: [{ name: 'search_tickets', args: { customer_id: { $regex: '(CUST)-\\1' }, priority: { $regex: 'crit', $flags: 'g' } } }],
+          },
+          answer: { matches: 'TKT-1001(?= is)' },
+        },
+      }),
+    );
     const error = fileError(() => loadScenarioFile(file, dir));
     expect(error.message.split('\n').slice(1)).toEqual([
       '  line 14, column 15: expect.tools.calls.0.args.customer_id.$regex: $regex matcher: RE2 syntax (linear time) has no backreferences or this escape: invalid escape sequence: `\\1`',
@@ -97,8 +123,9 @@ describe('scenario files', () => {
 
   it('requires the id to equal the file name', () => {
     const file = write('critical-tickets.json', body('critical-ticket'));
-    expect(fileError(() => loadScenarioFile(file, dir)).message)
-      .toBe('critical-tickets.json:\n  line 2, column 3: id: "critical-ticket" must match the file name (critical-tickets.json declares critical-tickets)');
+    expect(fileError(() => loadScenarioFile(file, dir)).message).toBe(
+      'critical-tickets.json:\n  line 2, column 3: id: "critical-ticket" must match the file name (critical-tickets.json declares critical-tickets)',
+    );
   });
 
   it('rejects an id that cannot name a file portably', () => {
@@ -179,20 +206,41 @@ describe('scenario files', () => {
   });
   it('expands variations into cases <id>.<variation> with their own turns and scripts, sharing the expectations', () => {
     const file = write('intent.json', {
-      id: 'intent', description: 'one intent', tags: ['intent'], model: { max_iterations: 5 },
+      id: 'intent',
+      description: 'one intent',
+      tags: ['intent'],
+      model: { max_iterations: 5 },
       variations: [
         'What are the critical tickets?',
         { id: 'formal', turns: ['List every ticket of critical priority.', 'And the first one?'], script: [{ answer: 'None.' }] },
       ],
-      expect: { tools: [{ mode: 'any_of', calls: [{ name: 'search_tickets' }] }, { mode: 'subset', calls: [{ args: { priority: 'critical' } }] }], stop_reason: 'any' },
+      expect: {
+        tools: [
+          { mode: 'any_of', calls: [{ name: 'search_tickets' }] },
+          { mode: 'subset', calls: [{ args: { priority: 'critical' } }] },
+        ],
+        stop_reason: 'any',
+      },
     });
     const cases = loadScenarioCases(file, dir);
     expect(cases.map((c) => [c.scenario.id, c.scenario.turns, c.variation])).toEqual([
-      ['intent.v1', ['What are the critical tickets?'], { scenario: 'intent', variation: 'v1', index: 1, text: 'What are the critical tickets?' }],
-      ['intent.formal', ['List every ticket of critical priority.', 'And the first one?'], { scenario: 'intent', variation: 'formal', index: 2, text: 'List every ticket of critical priority.' }],
+      [
+        'intent.v1',
+        ['What are the critical tickets?'],
+        { scenario: 'intent', variation: 'v1', index: 1, text: 'What are the critical tickets?' },
+      ],
+      [
+        'intent.formal',
+        ['List every ticket of critical priority.', 'And the first one?'],
+        { scenario: 'intent', variation: 'formal', index: 2, text: 'List every ticket of critical priority.' },
+      ],
     ]);
     expect(cases[1]?.scenario.script).toEqual([{ answer: 'None.' }]);
-    expect(cases.every((c) => c.scenario.model.max_iterations === 5 && c.scenario.expect.stop_reason === 'any' && c.scenario.tags[0] === 'intent')).toBe(true);
+    expect(
+      cases.every(
+        (c) => c.scenario.model.max_iterations === 5 && c.scenario.expect.stop_reason === 'any' && c.scenario.tags[0] === 'intent',
+      ),
+    ).toBe(true);
     expect(cases[0]?.scenario.expect.tools?.[1]?.calls[0]).toEqual({ args: { priority: 'critical' }, args_match: 'partial' });
     expect(fileError(() => loadScenarioFile(file, dir)).message).toContain('has 2 variations');
   });
@@ -207,55 +255,89 @@ describe('scenario files', () => {
 
   it('refuses a file with both turns and variations or neither, a shared script, and a variation ID used twice', () => {
     const both = write('both.json', { ...body('both'), variations: ['x?'] });
-    expect(fileError(() => loadScenarioCases(both, dir)).message).toBe('both.json:\n  line 4, column 3: turns: give either turns or variations (one of them, not both)');
+    expect(fileError(() => loadScenarioCases(both, dir)).message).toBe(
+      'both.json:\n  line 4, column 3: turns: give either turns or variations (one of them, not both)',
+    );
     const neither = write('neither.json', { id: 'neither', description: 'd', expect: {} });
     expect(fileError(() => loadScenarioCases(neither, dir)).message).toContain('turns: give either turns or variations');
     const shared = write('shared.json', { id: 'shared', description: 'd', variations: ['x?'], script: [{ answer: 'a' }], expect: {} });
-    expect(fileError(() => loadScenarioCases(shared, dir)).message).toContain('script: with variations, give each variation its own script');
+    expect(fileError(() => loadScenarioCases(shared, dir)).message).toContain(
+      'script: with variations, give each variation its own script',
+    );
     const twice = write('twice.json', { id: 'twice', description: 'd', variations: ['x?', { id: 'v1', turns: ['y?'] }], expect: {} });
     expect(fileError(() => loadScenarioCases(twice, dir)).message).toContain('variations: variation id "v1" is used twice');
   });
 
   it('checks the answer-grading fields: judge rubric, weights, score threshold, grounded and custom graders', () => {
-    const bad = write('bad.json', body('bad', { expect: { judge: { rubric: '' }, score_threshold: 2, grounded: 'yes', custom: [{ export: 'x' }], weights: { tools: -1 } } }));
+    const bad = write(
+      'bad.json',
+      body('bad', {
+        expect: { judge: { rubric: '' }, score_threshold: 2, grounded: 'yes', custom: [{ export: 'x' }], weights: { tools: -1 } },
+      }),
+    );
     const message = fileError(() => loadScenarioFile(bad, dir)).message;
-    for (const path of ['expect.judge.rubric', 'expect.score_threshold', 'expect.grounded', 'expect.custom.0.module', 'expect.weights.tools']) expect(message).toContain(`${path}: `);
-    const good = write('good.json', body('good', { expect: { judge: { rubric: 'r' }, grounded: { ignore: ['TKT-9'] }, stop_reason: ['final_answer', 'max_iterations'] } }));
-    expect(loadScenarioFile(good, dir).scenario.expect).toMatchObject({ judge: [{ rubric: 'r' }], grounded: { ignore: ['TKT-9'] }, stop_reason: ['final_answer', 'max_iterations'] });
+    for (const path of [
+      'expect.judge.rubric',
+      'expect.score_threshold',
+      'expect.grounded',
+      'expect.custom.0.module',
+      'expect.weights.tools',
+    ])
+      expect(message).toContain(`${path}: `);
+    const good = write(
+      'good.json',
+      body('good', {
+        expect: { judge: { rubric: 'r' }, grounded: { ignore: ['TKT-9'] }, stop_reason: ['final_answer', 'max_iterations'] },
+      }),
+    );
+    expect(loadScenarioFile(good, dir).scenario.expect).toMatchObject({
+      judge: [{ rubric: 'r' }],
+      grounded: { ignore: ['TKT-9'] },
+      stop_reason: ['final_answer', 'max_iterations'],
+    });
   });
 });
 
 describe('YAML scenario files', () => {
   it('loads a .yaml scenario exactly as its JSON twin', () => {
     const json = loadScenarioFile(write('twin-json.json', body('twin-json', { tags: ['a'] })), dir).scenario;
-    const yaml = write('twin-yaml.yaml', [
-      '# yaml-language-server: $schema=./scenario.schema.json',
-      'id: twin-yaml',
-      'description: unit twin-json',
-      'tags: [a]',
-      'turns:',
-      '  - What are the critical tickets for customer CUST-001?',
-      'expect: {}',
-      '',
-    ].join('\n'));
-    expect({ ...loadScenarioFile(yaml, dir).scenario, id: 'twin-json', description: 'unit twin-json' }).toEqual({ ...json, description: 'unit twin-json' });
+    const yaml = write(
+      'twin-yaml.yaml',
+      [
+        '# yaml-language-server: $schema=./scenario.schema.json',
+        'id: twin-yaml',
+        'description: unit twin-json',
+        'tags: [a]',
+        'turns:',
+        '  - What are the critical tickets for customer CUST-001?',
+        'expect: {}',
+        '',
+      ].join('\n'),
+    );
+    expect({ ...loadScenarioFile(yaml, dir).scenario, id: 'twin-json', description: 'unit twin-json' }).toEqual({
+      ...json,
+      description: 'unit twin-json',
+    });
   });
 
-  it('names the line and column of a typo\'d field, an unknown nested field and a bad value in a .yml file', () => {
-    const file = write('typos.yml', [
-      'id: typos',
-      'description: three mistakes',
-      'turns: [hello]',
-      'now: soon',
-      'expectations:',
-      '  answer: {contains: [x]}',
-      'expect:',
-      '  tools:',
-      '    calls:',
-      '      - name: search_tickets',
-      '        arguments: {}',
-      '',
-    ].join('\n'));
+  it("names the line and column of a typo'd field, an unknown nested field and a bad value in a .yml file", () => {
+    const file = write(
+      'typos.yml',
+      [
+        'id: typos',
+        'description: three mistakes',
+        'turns: [hello]',
+        'now: soon',
+        'expectations:',
+        '  answer: {contains: [x]}',
+        'expect:',
+        '  tools:',
+        '    calls:',
+        '      - name: search_tickets',
+        '        arguments: {}',
+        '',
+      ].join('\n'),
+    );
     expect(fileError(() => loadScenarioFile(file, dir)).message.split('\n')).toEqual([
       'typos.yml:',
       '  line 4, column 1: now: must be an ISO-8601 instant',
@@ -266,7 +348,9 @@ describe('YAML scenario files', () => {
 
   it('reports a YAML syntax error with its line and column', () => {
     const file = write('broken.yaml', 'id: broken\ndescription: "never closed\nturns: [x]\n');
-    expect(fileError(() => loadScenarioFile(file, dir)).message).toMatch(/^broken\.yaml:\n {2}line \d+, column \d+: Missing closing "quote/);
+    expect(fileError(() => loadScenarioFile(file, dir)).message).toMatch(
+      /^broken\.yaml:\n {2}line \d+, column \d+: Missing closing "quote/,
+    );
   });
 
   it('refuses two files that declare the same scenario, one JSON and one YAML', () => {

@@ -39,7 +39,8 @@ export const ValueMatcherSchema = z
       if (!Object.hasOwn(value, key)) continue;
       const parsed = schema.safeParse(value);
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${key} matcher: ${issue.message}`, path: issue.path });
+        for (const issue of parsed.error.issues)
+          ctx.addIssue({ code: 'custom', message: `${key} matcher: ${issue.message}`, path: issue.path });
       }
       return;
     }
@@ -48,17 +49,24 @@ export const ValueMatcherSchema = z
 
 const ExpectedCallSchema = z
   .object({
-    name: z.string().min(1).optional().describe('Tool name as the model sees it; leave it out to accept a call of any tool that has these arguments.'),
+    name: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Tool name as the model sees it; leave it out to accept a call of any tool that has these arguments.'),
     args: z.record(z.string(), ValueMatcherSchema).optional().describe('Expected arguments; values may be matchers.'),
     args_match: z.enum(['exact', 'partial']).default('partial').describe('exact: no other arguments allowed.'),
     malformed_arguments: z
       .literal(true)
       .optional()
-      .describe('Expect a call whose arguments were not one JSON object (it never reached a server). Such calls are left out of an expectation unless it lists one of these.'),
+      .describe(
+        'Expect a call whose arguments were not one JSON object (it never reached a server). Such calls are left out of an expectation unless it lists one of these.',
+      ),
   })
   .strict()
   .refine((call) => !(call.malformed_arguments && call.args), {
-    path: ['args'], message: 'a call with malformed_arguments has no arguments to expect',
+    path: ['args'],
+    message: 'a call with malformed_arguments has no arguments to expect',
   });
 
 const CountSchema = z.object({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }).strict();
@@ -68,7 +76,9 @@ export const ToolsExpectationSchema = z
     mode: z
       .enum(['exact', 'in_order', 'unordered', 'subset', 'superset', 'any_of'])
       .default('in_order')
-      .describe('exact: these calls and no others, in order; in_order: in this order, others allowed between; unordered: these calls and no others, any order; subset: all of these, others allowed; superset: nothing outside these; any_of: at least one of these.'),
+      .describe(
+        'exact: these calls and no others, in order; in_order: in this order, others allowed between; unordered: these calls and no others, any order; subset: all of these, others allowed; superset: nothing outside these; any_of: at least one of these.',
+      ),
     calls: z.array(ExpectedCallSchema).default([]),
     count: CountSchema.optional().describe('Bounds on the total number of tool calls.'),
     per_tool: z.record(z.string(), CountSchema).optional().describe('Bounds on calls per tool name.'),
@@ -112,11 +122,15 @@ const WeightSchema = z.number().min(0).describe('Weight of this check in the sce
 
 const JudgeSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, "_" and "-"').optional().describe('Names the check judge:<name> (default: judge, judge-2, ...).'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, "_" and "-"')
+      .optional()
+      .describe('Names the check judge:<name> (default: judge, judge-2, ...).'),
     rubric: z.string().min(1).describe('What a good answer does, in words the judge model grades against.'),
     reference: z.string().min(1).optional().describe('A reference answer the judge compares with.'),
-    threshold: z.number().min(0).max(1).optional().describe('Minimum score to pass; without it the judge\'s own pass/fail decides.'),
-    model: z.string().min(1).optional().describe('The judge model (default: HELPDESK_JUDGE_MODEL, else the agent\'s model).'),
+    threshold: z.number().min(0).max(1).optional().describe("Minimum score to pass; without it the judge's own pass/fail decides."),
+    model: z.string().min(1).optional().describe("The judge model (default: HELPDESK_JUDGE_MODEL, else the agent's model)."),
     weight: WeightSchema.optional(),
   })
   .strict();
@@ -125,10 +139,20 @@ const CustomGraderSchema = z
   .object({
     module: z.string().min(1).describe('A TypeScript or JavaScript module, relative to the scenario file.'),
     export: z.string().min(1).default('default').describe('The exported grader function.'),
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).optional().describe('Names the check custom:<name> (default: the module file name).'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/)
+      .optional()
+      .describe('Names the check custom:<name> (default: the module file name).'),
     options: z.record(z.string(), z.unknown()).optional().describe('Handed to the grader as input.options.'),
     weight: WeightSchema.optional(),
-    timeout_ms: z.number().int().positive().max(600_000).optional().describe('How long the grader may take (default 30,000 ms); past it the grader is stopped and its check fails.'),
+    timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .max(600_000)
+      .optional()
+      .describe('How long the grader may take (default 30,000 ms); past it the grader is stopped and its check fails.'),
   })
   .strict();
 
@@ -136,12 +160,20 @@ const StopReasonSchema = z.enum(STOP_REASONS);
 
 /** A scripted model turn for authoring a cassette without a live model; `judge` turns answer the judge. */
 export const ScriptTurnSchema = z.union([
-  z.object({ tool_calls: z.array(z.object({ name: z.string(), arguments: z.unknown(), id: z.string().optional() }).strict()).min(1), content: z.string().optional() }).strict(),
+  z
+    .object({
+      tool_calls: z.array(z.object({ name: z.string(), arguments: z.unknown(), id: z.string().optional() }).strict()).min(1),
+      content: z.string().optional(),
+    })
+    .strict(),
   z.object({ answer: z.string() }).strict(),
   z.object({ error: z.object({ status: z.number().int().min(400).max(599), message: z.string() }).strict() }).strict(),
-  z.object({
-    judge: z.object({ score: z.number().min(0).max(1), pass: z.boolean(), reasons: z.array(z.string()).default([]) }).strict(),
-  }).strict().describe('The verdict the judge gives (authoring only; a live judge is asked in record mode).'),
+  z
+    .object({
+      judge: z.object({ score: z.number().min(0).max(1), pass: z.boolean(), reasons: z.array(z.string()).default([]) }).strict(),
+    })
+    .strict()
+    .describe('The verdict the judge gives (authoring only; a live judge is asked in record mode).'),
 ]);
 
 const TurnsSchema = z.array(z.string().min(1)).min(1);
@@ -150,9 +182,13 @@ const VariationSchema = z.union([
   z.string().min(1).describe('A one-turn phrasing of the question.'),
   z
     .object({
-      id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and "-"').optional().describe('Names the case <scenario>.<id> and its cassette (default v1, v2, ...).'),
+      id: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and "-"')
+        .optional()
+        .describe('Names the case <scenario>.<id> and its cassette (default v1, v2, ...).'),
       turns: TurnsSchema,
-      script: z.array(ScriptTurnSchema).optional().describe('This phrasing\'s model turns for authoring (default: the scenario\'s script).'),
+      script: z.array(ScriptTurnSchema).optional().describe("This phrasing's model turns for authoring (default: the scenario's script)."),
     })
     .strict(),
 ]);
@@ -161,19 +197,47 @@ const VariationSchema = z.union([
 export const ScenarioSchema = z
   .object({
     $schema: z.string().optional(),
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'lower-case letters, digits and "-"').describe('Stable ID; names the cassette.'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'lower-case letters, digits and "-"')
+      .describe('Stable ID; names the cassette.'),
     description: z.string().min(1),
     tags: z.array(z.string()).default([]),
     turns: TurnsSchema.optional().describe('The user turns, in order; later turns continue the conversation. Give turns or variations.'),
-    variations: z.array(VariationSchema).min(1).optional().describe('Several phrasings of the question, each run, recorded and reported as its own case <id>.<variation>.'),
-    now: z.string().default(DATASET_NOW).refine((v) => { try { parseInstant(v); return true; } catch { return false; } }, 'must be an ISO-8601 instant').describe('The pinned clock.'),
-    model: ModelSettingsSchema.extend({ name: z.string().optional(), max_iterations: z.number().int().min(1).max(50).default(MAX_ITERATIONS) })
+    variations: z
+      .array(VariationSchema)
+      .min(1)
+      .optional()
+      .describe('Several phrasings of the question, each run, recorded and reported as its own case <id>.<variation>.'),
+    now: z
+      .string()
+      .default(DATASET_NOW)
+      .refine((v) => {
+        try {
+          parseInstant(v);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an ISO-8601 instant')
+      .describe('The pinned clock.'),
+    model: ModelSettingsSchema.extend({
+      name: z.string().optional(),
+      max_iterations: z.number().int().min(1).max(50).default(MAX_ITERATIONS),
+    })
       .strict()
       .default({ max_iterations: MAX_ITERATIONS })
-      .describe('The model of this scenario: its name, its iteration cap, and sampling settings over the config\'s `model`.'),
-    servers: z.record(z.string(), ServerConfigSchema).optional().describe('Extra or replaced servers (mcpServers format) for this scenario.'),
+      .describe("The model of this scenario: its name, its iteration cap, and sampling settings over the config's `model`."),
+    servers: z
+      .record(z.string(), ServerConfigSchema)
+      .optional()
+      .describe('Extra or replaced servers (mcpServers format) for this scenario.'),
     tool_timeout_ms: z.number().int().positive().optional(),
-    faults: z.array(FaultSchema).min(1).optional().describe('Failures injected between the orchestrator and the servers during this scenario (each run gets fresh servers).'),
+    faults: z
+      .array(FaultSchema)
+      .min(1)
+      .optional()
+      .describe('Failures injected between the orchestrator and the servers during this scenario (each run gets fresh servers).'),
     script: z.array(ScriptTurnSchema).optional().describe('Model turns used to author the cassette without a live model.'),
     expect: z
       .object({
@@ -183,26 +247,45 @@ export const ScenarioSchema = z
           .union([StopReasonSchema, z.array(StopReasonSchema).min(1), z.literal('any')])
           .default('final_answer')
           .describe('How the last turn must end: one reason, any of a list, or "any" to leave it ungraded.'),
-        iterations: z.object({ max: z.number().int().min(1).optional(), exact: z.number().int().min(1).optional() }).strict().optional(),
+        iterations: z
+          .object({ max: z.number().int().min(1).optional(), exact: z.number().int().min(1).optional() })
+          .strict()
+          .optional(),
         answer: z
           .object({
             contains: z.array(z.string()).optional(),
             not_contains: z.array(z.string()).optional(),
-            matches: z.string().superRefine((r, ctx) => {
-              const problem = patternProblem(r);
-              if (problem) ctx.addIssue({ code: 'custom', message: problem });
-            }).optional().describe('A pattern in RE2 syntax (linear time: no backreferences or lookaround) the answer must match somewhere.'),
+            matches: z
+              .string()
+              .superRefine((r, ctx) => {
+                const problem = patternProblem(r);
+                if (problem) ctx.addIssue({ code: 'custom', message: problem });
+              })
+              .optional()
+              .describe('A pattern in RE2 syntax (linear time: no backreferences or lookaround) the answer must match somewhere.'),
           })
           .strict()
           .optional(),
         grounded: z
           .union([z.boolean(), z.object({ ignore: z.array(z.string().min(1)).min(1) }).strict()])
           .default(true)
-          .describe('Every ID, amount, date and stated count of the answer must appear in what the tools returned or the user said (on by default); false turns it off, ignore lists tokens to skip.'),
-        judge: oneOrMany(JudgeSchema).optional().describe('Model-graded checks of the answer (LLM as judge), recorded and replayed with the cassette.'),
+          .describe(
+            'Every ID, amount, date and stated count of the answer must appear in what the tools returned or the user said (on by default); false turns it off, ignore lists tokens to skip.',
+          ),
+        judge: oneOrMany(JudgeSchema)
+          .optional()
+          .describe('Model-graded checks of the answer (LLM as judge), recorded and replayed with the cassette.'),
         custom: z.array(CustomGraderSchema).optional().describe('Graders of your own: modules exporting a function of the run.'),
-        weights: z.record(z.string(), z.number().min(0)).optional().describe('Weights of built-in checks in the score, by check name or its prefix (tools, answer, grounded, latency, ...).'),
-        score_threshold: z.number().min(0).max(1).optional().describe('Pass when the weighted score reaches this, instead of when every check passes.'),
+        weights: z
+          .record(z.string(), z.number().min(0))
+          .optional()
+          .describe('Weights of built-in checks in the score, by check name or its prefix (tools, answer, grounded, latency, ...).'),
+        score_threshold: z
+          .number()
+          .min(0)
+          .max(1)
+          .optional()
+          .describe('Pass when the weighted score reaches this, instead of when every check passes.'),
         latency: LatencySchema.optional(),
         min_pass_k: z.number().min(0).max(1).optional().describe('Minimum pass^k over trials (live runs).'),
       })
@@ -259,7 +342,12 @@ export function expandVariations(file: ScenarioFile): { scenario: Scenario; vari
   if (!variations) return [{ scenario: { ...rest, turns: turns ?? [] } }];
   return variations.map((v, i) => {
     const variation = typeof v === 'string' ? { id: `v${i + 1}`, turns: [v], script: undefined } : { ...v, id: v.id ?? `v${i + 1}` };
-    const scenario: Scenario = { ...rest, id: `${file.id}.${variation.id}`, turns: variation.turns, ...(variation.script ? { script: variation.script } : {}) };
+    const scenario: Scenario = {
+      ...rest,
+      id: `${file.id}.${variation.id}`,
+      turns: variation.turns,
+      ...(variation.script ? { script: variation.script } : {}),
+    };
     return { scenario, variation: { scenario: file.id, variation: variation.id, index: i + 1, text: variation.turns[0] as string } };
   });
 }
@@ -305,19 +393,39 @@ export function readScenarioFile(file: string, root: string = process.cwd()): Sc
   }
   const proto = protoKeys(raw);
   if (proto.length > 0) {
-    throw new ScenarioFileError(shown, describeIssues(text, proto.map((path) => ({
-      path, message: '"__proto__" cannot be a key: a JavaScript object drops it, so what it holds would check nothing',
-    }))));
+    throw new ScenarioFileError(
+      shown,
+      describeIssues(
+        text,
+        proto.map((path) => ({
+          path,
+          message: '"__proto__" cannot be a key: a JavaScript object drops it, so what it holds would check nothing',
+        })),
+      ),
+    );
   }
   const parsed = ScenarioSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ScenarioFileError(shown, describeIssues(text, parsed.error.issues.map((issue) => ({
-      path: issue.path, message: issue.message, ...(issue.code === 'unrecognized_keys' ? { keys: issue.keys } : {}),
-    }))));
+    throw new ScenarioFileError(
+      shown,
+      describeIssues(
+        text,
+        parsed.error.issues.map((issue) => ({
+          path: issue.path,
+          message: issue.message,
+          ...(issue.code === 'unrecognized_keys' ? { keys: issue.keys } : {}),
+        })),
+      ),
+    );
   }
   const name = basename(file);
   if (scenarioFileId(name) !== parsed.data.id) {
-    throw new ScenarioFileError(shown, describeIssues(text, [{ path: ['id'], message: `"${parsed.data.id}" must match the file name (${name} declares ${scenarioFileId(name)})` }]));
+    throw new ScenarioFileError(
+      shown,
+      describeIssues(text, [
+        { path: ['id'], message: `"${parsed.data.id}" must match the file name (${name} declares ${scenarioFileId(name)})` },
+      ]),
+    );
   }
   return parsed.data;
 }

@@ -54,16 +54,20 @@ export function parseScenarioSource(file: string, text: string): unknown {
       // V8 says "at position N" (and, in newer versions, "(line L column C)"), or nothing at the end of the input.
       const position = /at position (\d+)/.exec(message)?.[1];
       const place = placeOf(text, position === undefined ? text.length : Number(position));
-      throw new SourceError([`${at(place)}${message.replace(/\s*(?:in JSON )?at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '')}`]);
+      throw new SourceError([
+        `${at(place)}${message.replace(/\s*(?:in JSON )?at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '')}`,
+      ]);
     }
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new SourceError(doc.errors.map((e) => {
-      const pos = lines.linePos(e.pos[0]);
-      return `${at({ line: pos.line, column: pos.col })}${e.message.split('\n')[0]}`;
-    }));
+    throw new SourceError(
+      doc.errors.map((e) => {
+        const pos = lines.linePos(e.pos[0]);
+        return `${at({ line: pos.line, column: pos.col })}${e.message.split('\n')[0]}`;
+      }),
+    );
   }
   return doc.toJS();
 }
@@ -78,7 +82,10 @@ function locate(doc: Document, lines: LineCounter, path: readonly PropertyKey[])
     const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(last));
     offset = (pair?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
   } else {
-    const node = doc.getIn(path.map((p) => (typeof p === 'number' ? p : String(p))), true) as { range?: [number, number, number] } | undefined;
+    const node = doc.getIn(
+      path.map((p) => (typeof p === 'number' ? p : String(p))),
+      true,
+    ) as { range?: [number, number, number] } | undefined;
     offset = node?.range?.[0];
   }
   if (offset === undefined) return undefined;

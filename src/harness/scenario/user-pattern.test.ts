@@ -41,17 +41,25 @@ describe('user patterns ($regex, answer.matches)', () => {
   });
 
   it('tells an author who writes \\u00e9 that RE2 writes a code point as \\x{00e9}', () => {
-    expect(patternProblem('caf\\u00e9')).toBe('RE2 syntax (linear time) writes a code point as \\x{00e9}, not \\u00e9 or \\u{e9}: invalid escape sequence: `\\u`');
-    expect(patternProblem('\\u{1F600}', 'u')).toBe('RE2 syntax (linear time) writes a code point as \\x{00e9}, not \\u00e9 or \\u{e9}: invalid escape sequence: `\\u`');
+    expect(patternProblem('caf\\u00e9')).toBe(
+      'RE2 syntax (linear time) writes a code point as \\x{00e9}, not \\u00e9 or \\u{e9}: invalid escape sequence: `\\u`',
+    );
+    expect(patternProblem('\\u{1F600}', 'u')).toBe(
+      'RE2 syntax (linear time) writes a code point as \\x{00e9}, not \\u00e9 or \\u{e9}: invalid escape sequence: `\\u`',
+    );
     expect(compileUserPattern('caf\\x{00e9}').test('café')).toBe(true);
   });
 
   it('names what RE2 cannot run: backreferences, lookaround, and flags other than i, m, s and u', () => {
     expect(patternProblem('(a)\\1')).toBe('RE2 syntax (linear time) has no backreferences or this escape: invalid escape sequence: `\\1`');
-    expect(patternProblem('TKT(?=-)')).toBe('RE2 syntax (linear time) has no lookahead or lookbehind: invalid or unsupported Perl syntax: `(?=`');
+    expect(patternProblem('TKT(?=-)')).toBe(
+      'RE2 syntax (linear time) has no lookahead or lookbehind: invalid or unsupported Perl syntax: `(?=`',
+    );
     expect(patternProblem('x', 'g')).toBe('flag "g" is not supported (use i, m, s or u)');
     expect(patternProblem('x', 'iy')).toBe('flag "y" is not supported (use i, m, s or u)');
-    expect(patternProblem('(?<id>TKT)-\\k<id>')).toBe('RE2 syntax (linear time) has no backreferences or this escape: invalid escape sequence: `\\k`');
+    expect(patternProblem('(?<id>TKT)-\\k<id>')).toBe(
+      'RE2 syntax (linear time) has no backreferences or this escape: invalid escape sequence: `\\k`',
+    );
     expect(patternProblem('(unclosed')).toMatch(/^not a valid pattern: /);
     expect(patternProblem('^TKT-\\d{4}$', 'i')).toBeUndefined();
   });

@@ -6,8 +6,13 @@ import type { ScenarioTrials } from '../results/scenario-result.ts';
 
 /** Whether a result failed on latency budgets and nothing else: the only failure a quiet re-run may clear. */
 export function failedOnLatencyOnly(result: ScenarioResult): boolean {
-  return !result.pass && result.error === undefined && result.replay.length === 0
-    && result.failures.length > 0 && result.failures.every((f) => f.name.startsWith('latency:'));
+  return (
+    !result.pass &&
+    result.error === undefined &&
+    result.replay.length === 0 &&
+    result.failures.length > 0 &&
+    result.failures.every((f) => f.name.startsWith('latency:'))
+  );
 }
 
 /** The quiet run's checks, each latency check saying what it measured under load as well. */
@@ -16,9 +21,7 @@ function merged(loaded: ScenarioResult, quiet: ScenarioResult, concurrency: numb
   const annotate = (check: GradeResult): GradeResult => {
     const before = underLoad.get(check.name);
     if (!before || before.pass) return check;
-    const verdict = check.pass
-      ? 'contention of the harness, not a regression'
-      : 'over budget alone too';
+    const verdict = check.pass ? 'contention of the harness, not a regression' : 'over budget alone too';
     return { ...check, reason: `${check.reason}; re-run alone after ${before.reason} with ${concurrency} at once: ${verdict}` };
   };
   const checks = quiet.checks.map(annotate);
@@ -34,7 +37,9 @@ function merged(loaded: ScenarioResult, quiet: ScenarioResult, concurrency: numb
  * only: a live re-run is another model call, and live latency includes the model's.
  */
 export async function confirmLatency(
-  runs: readonly ScenarioTrials[], options: RunOptions, concurrency: number,
+  runs: readonly ScenarioTrials[],
+  options: RunOptions,
+  concurrency: number,
   onConfirm: (id: string, result: ScenarioResult) => void = () => {},
 ): Promise<ScenarioTrials[]> {
   const confirmed: ScenarioTrials[] = [];
@@ -62,6 +67,11 @@ export function waitsForQuietRun(run: RunOptions, trials: ScenarioTrials): boole
 }
 
 /** The scenarios that waited, each run again alone once the others are done; cassettes are never written by a re-run. */
-export function runQuietly(waiting: readonly ScenarioTrials[], run: RunOptions, concurrency: number, onConfirm?: (id: string, result: { pass: boolean }) => void): Promise<ScenarioTrials[]> {
+export function runQuietly(
+  waiting: readonly ScenarioTrials[],
+  run: RunOptions,
+  concurrency: number,
+  onConfirm?: (id: string, result: { pass: boolean }) => void,
+): Promise<ScenarioTrials[]> {
   return confirmLatency(waiting, { ...run, deferCassette: true }, concurrency, onConfirm);
 }

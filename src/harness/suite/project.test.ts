@@ -28,13 +28,19 @@ describe('openProject', () => {
 
   it('reads helpdesk.config.json of the folder: its servers, prompt file and folders beside it', () => {
     write('prompts/system.md', 'You answer about widgets. Today is {{today}}.\n\n');
-    write(CONFIG_FILE, JSON.stringify({ mcpServers: { widgets: { command: 'widgets-mcp' } }, builtinServers: false, systemPrompt: 'prompts/system.md' }));
+    write(
+      CONFIG_FILE,
+      JSON.stringify({ mcpServers: { widgets: { command: 'widgets-mcp' } }, builtinServers: false, systemPrompt: 'prompts/system.md' }),
+    );
     const project = openProject(undefined, {}, dir);
     expect(project.configPath).toBe(join(dir, CONFIG_FILE));
     expect(Object.keys(project.servers)).toEqual(['widgets']);
     expect(project).toMatchObject({
-      root: dir, promptTemplate: 'You answer about widgets. Today is {{today}}.',
-      scenariosDir: join(dir, 'scenarios'), recordingsDir: join(dir, 'recordings'), reportsDir: join(dir, 'reports'),
+      root: dir,
+      promptTemplate: 'You answer about widgets. Today is {{today}}.',
+      scenariosDir: join(dir, 'scenarios'),
+      recordingsDir: join(dir, 'recordings'),
+      reportsDir: join(dir, 'reports'),
     });
   });
 
@@ -48,8 +54,12 @@ describe('openProject', () => {
 
   it('names the prompt file and the config that points at it when the file is missing or empty', () => {
     const config = write(CONFIG_FILE, JSON.stringify({ mcpServers: {}, systemPrompt: 'prompt.md' }));
-    expect(() => openProject(undefined, {}, dir)).toThrow(new RegExp(`^Cannot read the system prompt ${join(dir, 'prompt.md')} \\(systemPrompt in ${config}\\): ENOENT`));
+    expect(() => openProject(undefined, {}, dir)).toThrow(
+      new RegExp(`^Cannot read the system prompt ${join(dir, 'prompt.md')} \\(systemPrompt in ${config}\\): ENOENT`),
+    );
     write('prompt.md', '  \n');
-    expect(() => openProject(undefined, {}, dir)).toThrow(`The system prompt ${join(dir, 'prompt.md')} (systemPrompt in ${config}) is empty`);
+    expect(() => openProject(undefined, {}, dir)).toThrow(
+      `The system prompt ${join(dir, 'prompt.md')} (systemPrompt in ${config}) is empty`,
+    );
   });
 });

@@ -40,13 +40,21 @@ export interface Project {
  */
 export function openProject(config: string | ConfigInput | undefined, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Project {
   const builtins = builtinServers(process.execPath);
-  if (config !== undefined && typeof config !== 'string') return fromConfig(configFrom(config, { name: 'given to the API', dir: cwd }, builtins, env));
+  if (config !== undefined && typeof config !== 'string')
+    return fromConfig(configFrom(config, { name: 'given to the API', dir: cwd }, builtins, env));
   const configPath = config !== undefined ? resolve(cwd, config) : existsSync(join(cwd, CONFIG_FILE)) ? join(cwd, CONFIG_FILE) : undefined;
   if (configPath === undefined) {
     return {
-      root: PROJECT_ROOT, configPath, servers: builtins, promptTemplate: undefined, promptPath: undefined,
-      scenariosDir: join(PROJECT_ROOT, 'scenarios'), recordingsDir: join(PROJECT_ROOT, 'recordings'), reportsDir: join(writableRoot(cwd), 'reports'),
-      prices: priceTable(undefined), modelSettings: undefined,
+      root: PROJECT_ROOT,
+      configPath,
+      servers: builtins,
+      promptTemplate: undefined,
+      promptPath: undefined,
+      scenariosDir: join(PROJECT_ROOT, 'scenarios'),
+      recordingsDir: join(PROJECT_ROOT, 'recordings'),
+      reportsDir: join(writableRoot(cwd), 'reports'),
+      prices: priceTable(undefined),
+      modelSettings: undefined,
     };
   }
   return fromConfig(readConfigFile(configPath, builtins, env));
@@ -55,7 +63,10 @@ export function openProject(config: string | ConfigInput | undefined, env: NodeJ
 function fromConfig(file: ConfigFile): Project {
   const where = file.path ?? 'the config given to the API';
   return {
-    root: file.dir, configPath: file.path, servers: file.servers, promptPath: file.systemPrompt,
+    root: file.dir,
+    configPath: file.path,
+    servers: file.servers,
+    promptPath: file.systemPrompt,
     promptTemplate: file.systemPrompt === undefined ? undefined : readPrompt(file.systemPrompt, where),
     scenariosDir: file.scenarios ?? join(file.dir, 'scenarios'),
     recordingsDir: file.recordings ?? join(file.dir, 'recordings'),
@@ -68,8 +79,13 @@ function fromConfig(file: ConfigFile): Project {
 /** Where a scenario of the project is saved and proved green: its folders, servers and prompt. */
 export function saveTarget(project: Project, serverEnv: Readonly<Record<string, string>>): SaveTarget {
   return {
-    scenariosDir: project.scenariosDir, recordingsDir: project.recordingsDir, root: project.root,
-    servers: project.servers, serverEnv, promptTemplate: project.promptTemplate, modelSettings: project.modelSettings,
+    scenariosDir: project.scenariosDir,
+    recordingsDir: project.recordingsDir,
+    root: project.root,
+    servers: project.servers,
+    serverEnv,
+    promptTemplate: project.promptTemplate,
+    modelSettings: project.modelSettings,
   };
 }
 
@@ -78,7 +94,9 @@ function readPrompt(path: string, configPath: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`Cannot read the system prompt ${path} (systemPrompt in ${configPath}): ${(error as Error).message}`, { cause: error });
+    throw new ConfigError(`Cannot read the system prompt ${path} (systemPrompt in ${configPath}): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (text.trim() === '') throw new ConfigError(`The system prompt ${path} (systemPrompt in ${configPath}) is empty`);
   return text.trimEnd();

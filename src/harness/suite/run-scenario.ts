@@ -12,9 +12,15 @@ import type { LoadedScenario } from '../scenario/scenario.ts';
  * Whether a rebase may rewrite the cassette: only data, prompt and added-tool changes, and only
  * when the scenario's expectations (groundedness included; latency aside) still hold with today's results.
  */
-function settleRebase(replay: readonly ReplayFailure[], failures: readonly GradeResult[], expectationsHold: boolean, cassette: Cassette | undefined): RebaseOutcome {
+function settleRebase(
+  replay: readonly ReplayFailure[],
+  failures: readonly GradeResult[],
+  expectationsHold: boolean,
+  cassette: Cassette | undefined,
+): RebaseOutcome {
   const blocking = replay.filter((f) => f.kind === undefined || f.kind === 'contract');
-  if (blocking.length > 0) return { outcome: 'refused', reasons: blocking.map((f) => `[${f.code}] ${f.kind ? `${f.kind}: ${f.change}` : f.reason}`) };
+  if (blocking.length > 0)
+    return { outcome: 'refused', reasons: blocking.map((f) => `[${f.code}] ${f.kind ? `${f.kind}: ${f.change}` : f.reason}`) };
   if (!expectationsHold) return { outcome: 'refused', reasons: failures.map((f) => `[${f.name}] ${f.reason}`) };
   if (!cassette) return { outcome: 'unchanged', reasons: [] };
   return { outcome: 'rebased', reasons: cassette.rebased?.changes ?? [] };
@@ -49,7 +55,12 @@ async function runScoped(loaded: LoadedScenario, options: RunOptions): Promise<S
     result = failedResult(loaded, plan.mode, execution.error, performance.now() - started, execution.replay ?? []);
     // A rebase counts a run that could not start its model as refused (a contract break, no cassette, other faults), with the reason.
     if (plan.rebase && execution.kind === 'model') {
-      result = { ...result, rebase: execution.replay?.length ? settleRebase(execution.replay, [], false, undefined) : { outcome: 'refused', reasons: [execution.error] } };
+      result = {
+        ...result,
+        rebase: execution.replay?.length
+          ? settleRebase(execution.replay, [], false, undefined)
+          : { outcome: 'refused', reasons: [execution.error] },
+      };
     }
   }
   return execution.faults ? withFaults(loaded, result, execution.faults) : result;
@@ -61,7 +72,9 @@ function withFaults(loaded: LoadedScenario, result: ScenarioResult, faults: Faul
   const checks = [...result.checks, ...faultChecks(faults)];
   const failures = checks.filter((c) => !c.pass);
   const score = scenarioScore(checks, loaded.scenario.expect.weights);
-  const pass = result.rebase ? result.pass : result.replay.length === 0 && checksPass(checks, score, loaded.scenario.expect.score_threshold);
+  const pass = result.rebase
+    ? result.pass
+    : result.replay.length === 0 && checksPass(checks, score, loaded.scenario.expect.score_threshold);
   return { ...result, faults, checks, failures, score, pass };
 }
 
@@ -76,17 +89,41 @@ async function graded(loaded: LoadedScenario, plan: RunPlan, ran: Ran, started: 
   if (plan.rebase) {
     // Latency is this machine's, not the recording's: it does not decide whether a cassette is rebased.
     const graded = checks.filter((c) => !c.name.startsWith('latency:'));
-    const rebase = settleRebase(replay, graded.filter((c) => !c.pass), checksPass(graded, scenarioScore(graded, scenario.expect.weights), scenario.expect.score_threshold), cassette);
+    const rebase = settleRebase(
+      replay,
+      graded.filter((c) => !c.pass),
+      checksPass(graded, scenarioScore(graded, scenario.expect.weights), scenario.expect.score_threshold),
+      cassette,
+    );
     if (rebase.outcome === 'rebased' && cassette) writeCassette(ran.cassettePath, cassette);
     return {
-      id: scenario.id, file: loaded.file, mode: plan.mode, pass: rebase.outcome !== 'refused', checks, failures, score,
-      replay: rebase.outcome === 'refused' ? replay : [], error: undefined, run, durationMs: performance.now() - started, rebase,
+      id: scenario.id,
+      file: loaded.file,
+      mode: plan.mode,
+      pass: rebase.outcome !== 'refused',
+      checks,
+      failures,
+      score,
+      replay: rebase.outcome === 'refused' ? replay : [],
+      error: undefined,
+      run,
+      durationMs: performance.now() - started,
+      rebase,
       staleResponses: rebase.outcome === 'rebased' ? cassette?.stale_responses : ran.stale,
     };
   }
   return {
-    id: scenario.id, file: loaded.file, mode: plan.mode, pass: replay.length === 0 && checksPass(checks, score, scenario.expect.score_threshold),
-    checks, failures, score, replay, error: undefined, run, durationMs: performance.now() - started,
+    id: scenario.id,
+    file: loaded.file,
+    mode: plan.mode,
+    pass: replay.length === 0 && checksPass(checks, score, scenario.expect.score_threshold),
+    checks,
+    failures,
+    score,
+    replay,
+    error: undefined,
+    run,
+    durationMs: performance.now() - started,
     ...(plan.cassette === 'return' && cassette ? { cassette } : {}),
     ...(ran.stale?.length ? { staleResponses: ran.stale } : {}),
   };

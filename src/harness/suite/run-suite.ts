@@ -81,18 +81,28 @@ export async function runSuite(scenarios: readonly LoadedScenario[], options: Su
 
 /** A scenario's trials settled in this thread: the whole record to the journal, the thin copy and (fault matrix) the calls kept. */
 function settleHere(trials: ScenarioTrials, options: SuiteOptions): Settled {
-  return { record: options.journal.keep(recordOf(trials, options.k, options.root, options.prices?.prices)), matrix: options.matrix ? slim(trials) : undefined };
+  return {
+    record: options.journal.keep(recordOf(trials, options.k, options.root, options.prices?.prices)),
+    matrix: options.matrix ? slim(trials) : undefined,
+  };
 }
 
 async function inThisThread(scenarios: readonly LoadedScenario[], options: SuiteOptions): Promise<Settled[]> {
   const { run } = options;
   await run.pools.prepare(scenarios.map((s) => s.scenario));
   const settle = (trials: ScenarioTrials) => settleHere(trials, options);
-  const first = await runTrials(scenarios, run, options.trials, options.concurrency,
+  const first = await runTrials(
+    scenarios,
+    run,
+    options.trials,
+    options.concurrency,
     (result, trial, done, total) => options.onResult(result.id, result.pass, result.durationMs, trial, done, total),
-    (trials) => (waitsForQuietRun(run, trials) ? trials : settle(trials)));
+    (trials) => (waitsForQuietRun(run, trials) ? trials : settle(trials)),
+  );
   const pending = first.filter((x): x is ScenarioTrials => 'results' in x);
-  const confirmed = run.signal?.aborted ? pending : await runQuietly(pending, run, options.concurrency, (id, result) => options.onConfirm(id, result.pass));
+  const confirmed = run.signal?.aborted
+    ? pending
+    : await runQuietly(pending, run, options.concurrency, (id, result) => options.onConfirm(id, result.pass));
   return [...first.filter((x): x is Settled => 'record' in x), ...confirmed.map(settle)];
 }
 
@@ -100,29 +110,47 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
   const { run, journal } = options;
   const kept: Settled[] = [];
   const firstOfPool = new Map<string, number>();
-  for (const [i, { scenario }] of scenarios.entries()) if (!scenario.faults?.length && !firstOfPool.has(poolKey(scenario))) firstOfPool.set(poolKey(scenario), i);
+  for (const [i, { scenario }] of scenarios.entries())
+    if (!scenario.faults?.length && !firstOfPool.has(poolKey(scenario))) firstOfPool.set(poolKey(scenario), i);
   let done = 0;
-  await runInWorkers({
-    mode: run.mode, recordingsDir: run.recordingsDir, root: options.root, cwd: options.cwd, serverEnv: options.serverEnv,
-    headerEnv: options.headerEnv, servers: options.servers, promptTemplate: run.promptTemplate, modelSettings: run.modelSettings,
-    matrix: options.matrix, k: options.k, prices: options.prices?.prices, prepare: [...firstOfPool.values()],
-    jobs: scenarios.map((s) => ({ file: s.file, id: s.scenario.id })), exitOnScenario: options.exitOnScenario,
-  }, options.workers, options.concurrency, {
-    onProgress: (index, pass, durationMs) => {
-      done += 1;
-      options.onResult(scenarios[index]?.scenario.id ?? '?', pass, durationMs, 1, done, scenarios.length);
+  await runInWorkers(
+    {
+      mode: run.mode,
+      recordingsDir: run.recordingsDir,
+      root: options.root,
+      cwd: options.cwd,
+      serverEnv: options.serverEnv,
+      headerEnv: options.headerEnv,
+      servers: options.servers,
+      promptTemplate: run.promptTemplate,
+      modelSettings: run.modelSettings,
+      matrix: options.matrix,
+      k: options.k,
+      prices: options.prices?.prices,
+      prepare: [...firstOfPool.values()],
+      jobs: scenarios.map((s) => ({ file: s.file, id: s.scenario.id })),
+      exitOnScenario: options.exitOnScenario,
     },
-    onRecord: (index, line, thin, matrix) => {
-      journal.keepLine(thin.id, line);
-      const loaded = scenarios[index] as LoadedScenario;
-      kept.push({ record: thin, matrix: matrix ? { loaded, results: matrix } : undefined });
+    options.workers,
+    options.concurrency,
+    {
+      onProgress: (index, pass, durationMs) => {
+        done += 1;
+        options.onResult(scenarios[index]?.scenario.id ?? '?', pass, durationMs, 1, done, scenarios.length);
+      },
+      onRecord: (index, line, thin, matrix) => {
+        journal.keepLine(thin.id, line);
+        const loaded = scenarios[index] as LoadedScenario;
+        kept.push({ record: thin, matrix: matrix ? { loaded, results: matrix } : undefined });
+      },
+      onLost: (index, reason) => {
+        const loaded = scenarios[index] as LoadedScenario;
+        kept.push(settleHere({ loaded, results: [crashed(loaded, modeOf(run.mode), new Error(reason))] }, options));
+      },
+      onConfirmed: (index, pass) => options.onConfirm(scenarios[index]?.scenario.id ?? '?', pass),
     },
-    onLost: (index, reason) => {
-      const loaded = scenarios[index] as LoadedScenario;
-      kept.push(settleHere({ loaded, results: [crashed(loaded, modeOf(run.mode), new Error(reason))] }, options));
-    },
-    onConfirmed: (index, pass) => options.onConfirm(scenarios[index]?.scenario.id ?? '?', pass),
-  }, run.signal);
+    run.signal,
+  );
   return kept;
 }
 
@@ -130,8 +158,14 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
  * A scenario file that could not be loaded, as a failed scenario of the run: its ID from the file
  * name, the problems as the reason. One bad file among thousands costs one row, not the run.
  */
-export function invalidFileRecord(bad: InvalidScenarioFile, options: { mode: RunOptions['mode']; journal: ResultJournal; k: number; root: string }): ScenarioRecord {
-  const scenario = { ...parseScenario({ id: 'invalid-file', description: 'a scenario file that could not be loaded', turns: ['-'], expect: {} }), id: bad.id };
+export function invalidFileRecord(
+  bad: InvalidScenarioFile,
+  options: { mode: RunOptions['mode']; journal: ResultJournal; k: number; root: string },
+): ScenarioRecord {
+  const scenario = {
+    ...parseScenario({ id: 'invalid-file', description: 'a scenario file that could not be loaded', turns: ['-'], expect: {} }),
+    id: bad.id,
+  };
   const loaded: LoadedScenario = { scenario, file: bad.file };
   const result = failedResult(loaded, modeOf(options.mode), `invalid scenario file: ${bad.problems.join('; ')}`);
   return options.journal.keep(recordOf({ loaded, results: [result] }, options.k, options.root));
@@ -139,7 +173,10 @@ export function invalidFileRecord(bad: InvalidScenarioFile, options: { mode: Run
 
 /** A run's ID: its start time, its label (mode) and four random characters, e.g. 20261207T101500Z-replay-k3f9. */
 export function newRunId(label: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${label}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
@@ -161,15 +198,32 @@ export interface SuiteRun {
  * matrix are the caller's.
  */
 export async function evaluateSuite(
-  scenarios: readonly LoadedScenario[], invalid: readonly InvalidScenarioFile[], options: SuiteOptions, info: SuiteRunInfo,
+  scenarios: readonly LoadedScenario[],
+  invalid: readonly InvalidScenarioFile[],
+  options: SuiteOptions,
+  info: SuiteRunInfo,
 ): Promise<SuiteRun> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const { run, journal, k, root } = options;
   const kept = await runSuite(scenarios, options);
   const interrupted = run.signal?.aborted === true;
-  const records = [...kept.map((x) => x.record), ...(interrupted ? [] : invalid.map((bad) => invalidFileRecord(bad, { mode: run.mode, journal, k, root })))];
-  const record = runRecord({ ...info, startedAt, durationMs: performance.now() - started, mode: modeOf(run.mode), trials: options.trials, k, ...(options.prices ? { priceTable: options.prices.version } : {}) }, records);
+  const records = [
+    ...kept.map((x) => x.record),
+    ...(interrupted ? [] : invalid.map((bad) => invalidFileRecord(bad, { mode: run.mode, journal, k, root }))),
+  ];
+  const record = runRecord(
+    {
+      ...info,
+      startedAt,
+      durationMs: performance.now() - started,
+      mode: modeOf(run.mode),
+      trials: options.trials,
+      k,
+      ...(options.prices ? { priceTable: options.prices.version } : {}),
+    },
+    records,
+  );
   if (interrupted) record.partial = { ran: records.length, selected: scenarios.length };
   return { record, kept, interrupted };
 }

@@ -39,15 +39,21 @@ export interface SaveTarget {
 const ID = /^[a-z0-9][a-z0-9-]{0,79}$/;
 
 /** A call as the saved scenario expects it: its arguments, or that they were malformed. */
-const savedCall = (c: ObservedCall) =>
-  ({ name: c.name, ...(c.malformedArguments !== undefined ? { malformed_arguments: true } : c.arguments ? { args: c.arguments } : {}) });
+const savedCall = (c: ObservedCall) => ({
+  name: c.name,
+  ...(c.malformedArguments !== undefined ? { malformed_arguments: true } : c.arguments ? { args: c.arguments } : {}),
+});
 
 /**
  * Writes a conversation as a new scenario and its cassette, then replays it to prove it is green.
  * The expectations are what happened: the tool calls in order with their arguments, and the stop
  * reason; edit the file to loosen or tighten them. Refuses to overwrite an existing scenario.
  */
-export async function saveConversation(id: string, conversation: Conversation, target: SaveTarget): Promise<{ file: string; cassette: string; replay: ScenarioResult }> {
+export async function saveConversation(
+  id: string,
+  conversation: Conversation,
+  target: SaveTarget,
+): Promise<{ file: string; cassette: string; replay: ScenarioResult }> {
   if (!ID.test(id)) throw new ConfigError(`"${id}" is not a valid scenario ID: use lower-case letters, digits and "-"`);
   const file = join(target.scenariosDir, `${id}.json`);
   const cassette = cassettePath(target.recordingsDir, id);
@@ -65,17 +71,20 @@ export async function saveConversation(id: string, conversation: Conversation, t
     now: conversation.now,
     expect: {
       stop_reason: last.stop_reason,
-      ...(calls.length > 0
-        ? { tools: { mode: 'in_order', calls: calls.map(savedCall) } }
-        : {}),
+      ...(calls.length > 0 ? { tools: { mode: 'in_order', calls: calls.map(savedCall) } } : {}),
     },
   });
   mkdirSync(target.scenariosDir, { recursive: true });
   const { model: _defaultModel, ...written } = scenario;
   writeFileSync(file, `${JSON.stringify(written, null, 2)}\n`);
   writeCassette(cassette, {
-    format: 1, scenario: id, source: 'live', model: conversation.model, recorded_at: new Date().toISOString(),
-    tools_hash: toolsHash(interactions[0]?.request.tools), max_retries: conversation.maxRetries,
+    format: 1,
+    scenario: id,
+    source: 'live',
+    model: conversation.model,
+    recorded_at: new Date().toISOString(),
+    tools_hash: toolsHash(interactions[0]?.request.tools),
+    max_retries: conversation.maxRetries,
     interactions: [...interactions],
   });
   return { file, cassette, replay: await replayScenarioFile(file, target) };
@@ -86,7 +95,14 @@ async function replayOn(pools: PoolCache, file: string, target: SaveTarget): Pro
   const hub = new ReplayHub();
   hub.open();
   try {
-    return await runScenario(loadScenarioFile(file, target.root), { mode: 'replay', hub, pools, recordingsDir: target.recordingsDir, promptTemplate: target.promptTemplate, modelSettings: target.modelSettings });
+    return await runScenario(loadScenarioFile(file, target.root), {
+      mode: 'replay',
+      hub,
+      pools,
+      recordingsDir: target.recordingsDir,
+      promptTemplate: target.promptTemplate,
+      modelSettings: target.modelSettings,
+    });
   } finally {
     hub.close();
   }
@@ -108,9 +124,18 @@ export function replayScenarioFile(file: string, target: SaveTarget): Promise<Sc
 }
 
 /** Writes a scenario's cassette from its script (no model), then replays it on the same servers: is it green? */
-export function authorScenarioFile(file: string, target: SaveTarget): Promise<{ authored: ScenarioResult; replay: ScenarioResult | undefined }> {
+export function authorScenarioFile(
+  file: string,
+  target: SaveTarget,
+): Promise<{ authored: ScenarioResult; replay: ScenarioResult | undefined }> {
   return onFreshServers(target, async (pools) => {
-    const authored = await runScenario(loadScenarioFile(file, target.root), { mode: 'author', pools, recordingsDir: target.recordingsDir, promptTemplate: target.promptTemplate, modelSettings: target.modelSettings });
+    const authored = await runScenario(loadScenarioFile(file, target.root), {
+      mode: 'author',
+      pools,
+      recordingsDir: target.recordingsDir,
+      promptTemplate: target.promptTemplate,
+      modelSettings: target.modelSettings,
+    });
     return { authored, replay: authored.pass ? await replayOn(pools, file, target) : undefined };
   });
 }

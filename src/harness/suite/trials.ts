@@ -24,22 +24,33 @@ export async function runTrials<T = ScenarioTrials>(
   onResult: (result: ScenarioResult, trial: number, done: number, total: number) => void = () => {},
   settle: (run: ScenarioTrials) => T = (run) => run as T,
 ): Promise<T[]> {
-  const entries = scenarios.map((loaded) => ({ loaded, results: new Array<ScenarioResult>(trials), left: trials, kept: undefined as T | undefined }));
+  const entries = scenarios.map((loaded) => ({
+    loaded,
+    results: new Array<ScenarioResult>(trials),
+    left: trials,
+    kept: undefined as T | undefined,
+  }));
   const jobs = entries.flatMap((entry) => Array.from({ length: trials }, (_, trial) => ({ entry, trial })));
   const recordMode = modeOf(options.mode) === 'record';
   let done = 0;
-  await mapLimited(jobs, concurrency, async ({ entry, trial }) => {
-    const result = await runScenario(entry.loaded, { ...options, deferCassette: recordMode })
-      .catch((error: unknown) => crashed(entry.loaded, modeOf(options.mode), error));
-    entry.results[trial] = result;
-    done += 1;
-    onResult(result, trial + 1, done, jobs.length);
-    entry.left -= 1;
-    if (entry.left > 0 || !isComplete(entry.results, trials, options.signal)) return;
-    if (recordMode) entry.results = keepCassette(entry.loaded, entry.results, options.recordingsDir);
-    entry.kept = settle({ loaded: entry.loaded, results: entry.results });
-    entry.results = [];
-  }, options.signal);
+  await mapLimited(
+    jobs,
+    concurrency,
+    async ({ entry, trial }) => {
+      const result = await runScenario(entry.loaded, { ...options, deferCassette: recordMode }).catch((error: unknown) =>
+        crashed(entry.loaded, modeOf(options.mode), error),
+      );
+      entry.results[trial] = result;
+      done += 1;
+      onResult(result, trial + 1, done, jobs.length);
+      entry.left -= 1;
+      if (entry.left > 0 || !isComplete(entry.results, trials, options.signal)) return;
+      if (recordMode) entry.results = keepCassette(entry.loaded, entry.results, options.recordingsDir);
+      entry.kept = settle({ loaded: entry.loaded, results: entry.results });
+      entry.results = [];
+    },
+    options.signal,
+  );
   return entries.flatMap((e) => (e.kept === undefined ? [] : [e.kept]));
 }
 
@@ -65,5 +76,7 @@ function keepCassette(loaded: LoadedScenario, results: ScenarioResult[], recordi
 function isComplete(results: readonly (ScenarioResult | undefined)[], trials: number, signal: AbortSignal | undefined): boolean {
   if (!signal?.aborted) return true;
   // Array.from: a trial never started is a hole, which every() would skip.
-  return results.length === trials && Array.from(results).every((r) => r !== undefined && r.run?.transcripts.at(-1)?.stop_reason !== 'aborted');
+  return (
+    results.length === trials && Array.from(results).every((r) => r !== undefined && r.run?.transcripts.at(-1)?.stop_reason !== 'aborted')
+  );
 }

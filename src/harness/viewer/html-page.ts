@@ -58,5 +58,8 @@ export function scenarioHref(runId: string, scenario: string): string {
 
 /** A page that says what went wrong, with a way back to the list. */
 export function errorPage(title: string, message: string): string {
-  return htmlPage(title, `<nav class="crumbs"><a href="/">← all runs</a></nav><h1>${esc(title)}</h1><p class="error-text" data-error>${esc(message)}</p>`);
+  return htmlPage(
+    title,
+    `<nav class="crumbs"><a href="/">← all runs</a></nav><h1>${esc(title)}</h1><p class="error-text" data-error>${esc(message)}</p>`,
+  );
 }

@@ -32,7 +32,15 @@ describe('results.json as the viewer reads it', () => {
     lines[first + 1] = '    {this line is not JSON,';
     const broken = copy('broken-scenario.json', lines.join('\n'));
     const headline = await readHeadline(broken);
-    expect(headline).toMatchObject({ run_id: head.run_id, started_at: head.started_at, mode: 'replay', model: 'gpt-4o-mini', k: 1, totals: head.totals, gates: [] });
+    expect(headline).toMatchObject({
+      run_id: head.run_id,
+      started_at: head.started_at,
+      mode: 'replay',
+      model: 'gpt-4o-mini',
+      k: 1,
+      totals: head.totals,
+      gates: [],
+    });
     expect(headline).not.toHaveProperty('scenarios');
     await expect(readThinRecord(broken)).rejects.toThrow(/not valid JSON/);
   });

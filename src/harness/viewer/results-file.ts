@@ -14,8 +14,20 @@ export class UnreadableResultsError extends ConfigError {
 
 /** What the list of runs shows of a run: its header, totals and gates, without any scenario. */
 export const HeadlineSchema = RunRecordSchema.pick({
-  schema_version: true, run_id: true, started_at: true, duration_ms: true, mode: true, authored: true, model: true,
-  trials: true, k: true, shard: true, price_table: true, totals: true, gates: true, partial: true,
+  schema_version: true,
+  run_id: true,
+  started_at: true,
+  duration_ms: true,
+  mode: true,
+  authored: true,
+  model: true,
+  trials: true,
+  k: true,
+  shard: true,
+  price_table: true,
+  totals: true,
+  gates: true,
+  partial: true,
 });
 export type Headline = z.infer<typeof HeadlineSchema>;
 

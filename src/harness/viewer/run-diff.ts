@@ -37,20 +37,31 @@ function fixesOf(base: RunRecord, head: RunRecord): Fix[] {
   return head.scenarios.flatMap((now) => {
     const old = before.get(now.id);
     if (!old || old.summary.pass || !now.summary.pass) return [];
-    return [{ scenario: now.id, before: old.summary.pass_rate, after: now.summary.pass_rate, reason: `failed in ${base.run_id} (${trialsPassed(old)}), passes now (${trialsPassed(now)})` }];
+    return [
+      {
+        scenario: now.id,
+        before: old.summary.pass_rate,
+        after: now.summary.pass_rate,
+        reason: `failed in ${base.run_id} (${trialsPassed(old)}), passes now (${trialsPassed(now)})`,
+      },
+    ];
   });
 }
 
 /** Latency and token rises are compareRuns' own; falls are the same test with the runs swapped. */
 function costsOf(base: RunRecord, head: RunRecord, thresholds: RegressionThresholds, regressions: readonly Regression[]): CostChange[] {
-  const worse = regressions.flatMap((r) => (r.kind === 'latency_p95' || r.kind === 'tokens') && r.before !== null && r.after !== null
-    ? [{ scenario: r.scenario, kind: r.kind, direction: 'worse' as const, before: r.before, after: r.after, reason: r.reason }] : []);
+  const worse = regressions.flatMap((r) =>
+    (r.kind === 'latency_p95' || r.kind === 'tokens') && r.before !== null && r.after !== null
+      ? [{ scenario: r.scenario, kind: r.kind, direction: 'worse' as const, before: r.before, after: r.after, reason: r.reason }]
+      : [],
+  );
   const better = compareRuns(base, head, thresholds).flatMap((r) => {
     if ((r.kind !== 'latency_p95' && r.kind !== 'tokens') || r.before === null || r.after === null) return [];
     const [before, after] = [r.after, r.before];
-    const reason = r.kind === 'latency_p95'
-      ? `p95 end-to-end latency fell from ${Math.round(before)} ms to ${Math.round(after)} ms`
-      : `mean tokens per trial fell from ${Math.round(before)} to ${Math.round(after)}`;
+    const reason =
+      r.kind === 'latency_p95'
+        ? `p95 end-to-end latency fell from ${Math.round(before)} ms to ${Math.round(after)} ms`
+        : `mean tokens per trial fell from ${Math.round(before)} to ${Math.round(after)}`;
     return [{ scenario: r.scenario, kind: r.kind, direction: 'better' as const, before, after, reason }];
   });
   return [...worse, ...better].sort((a, b) => a.scenario.localeCompare(b.scenario) || a.kind.localeCompare(b.kind));

@@ -38,8 +38,13 @@ class HttpError extends Error {
 function sendPage(response: ServerResponse, status: number, html: string, head: boolean, extra: Record<string, string> = {}): void {
   const body = Buffer.from(html, 'utf8');
   response.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8', 'content-length': body.length, 'content-security-policy': VIEWER_CSP_HEADER,
-    'x-content-type-options': 'nosniff', 'cache-control': 'no-cache', 'referrer-policy': 'no-referrer', ...extra,
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': body.length,
+    'content-security-policy': VIEWER_CSP_HEADER,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-cache',
+    'referrer-policy': 'no-referrer',
+    ...extra,
   });
   response.end(head ? undefined : body);
 }
@@ -98,9 +103,12 @@ function handler(index: RunsIndex, port: () => number) {
   return (request: IncomingMessage, response: ServerResponse) => {
     const head = request.method === 'HEAD';
     if (request.method !== 'GET' && !head) {
-      return sendPage(response, 405, errorPage('Method not allowed', `${request.method ?? '?'} is not served: only GET and HEAD`), false, { allow: 'GET, HEAD' });
+      return sendPage(response, 405, errorPage('Method not allowed', `${request.method ?? '?'} is not served: only GET and HEAD`), false, {
+        allow: 'GET, HEAD',
+      });
     }
-    if (!hostAllowed(request.headers.host, port())) return sendPage(response, 421, errorPage('Wrong host', 'this viewer answers only to 127.0.0.1 and localhost'), head);
+    if (!hostAllowed(request.headers.host, port()))
+      return sendPage(response, 421, errorPage('Wrong host', 'this viewer answers only to 127.0.0.1 and localhost'), head);
     route(index, request, response).catch((error: unknown) => {
       if (response.headersSent) return void response.destroy();
       if (error instanceof HttpError) return sendPage(response, error.status, errorPage(error.title, error.message), head);

@@ -22,7 +22,8 @@ export function contentType(path: string): string {
 
 // A report page keeps the policy in its own <meta> (which allows its one script by hash); this one
 // adds that, whatever report version wrote it, nothing it holds reaches anything but itself.
-const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const REPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const FILE_CSP = "default-src 'none'; sandbox";
 
 /**

@@ -50,7 +50,13 @@ export type FromWorker =
   | { readonly type: 'started'; readonly index: number }
   | { readonly type: 'progress'; readonly index: number; readonly pass: boolean; readonly durationMs: number }
   /** A finished scenario: its journal line, its thin record, and (fault matrix) its results without transcripts. */
-  | { readonly type: 'record'; readonly index: number; readonly line: string; readonly thin: ScenarioRecord; readonly matrix?: ScenarioResult[] }
+  | {
+      readonly type: 'record';
+      readonly index: number;
+      readonly line: string;
+      readonly thin: ScenarioRecord;
+      readonly matrix?: ScenarioResult[];
+    }
   /** A job cut short by the interruption: not reported, not lost. */
   | { readonly type: 'dropped'; readonly index: number }
   /** A job whose scenario could not be loaded again in the worker: it fails with the reason. */

@@ -60,24 +60,35 @@ class EvalWorker {
 
   #receive(message: FromWorker, events: WorkerEvents): void {
     switch (message.type) {
-      case 'started': this.open.add(message.index); break;
-      case 'progress': events.onProgress(message.index, message.pass, message.durationMs); break;
+      case 'started':
+        this.open.add(message.index);
+        break;
+      case 'progress':
+        events.onProgress(message.index, message.pass, message.durationMs);
+        break;
       case 'record':
         this.open.delete(message.index);
         events.onRecord(message.index, message.line, message.thin, message.matrix);
         break;
-      case 'dropped': this.open.delete(message.index); break;
+      case 'dropped':
+        this.open.delete(message.index);
+        break;
       case 'lost':
         this.open.delete(message.index);
         events.onLost(message.index, message.reason);
         break;
-      case 'confirmed': events.onConfirmed(message.index, message.pass); break;
-      case 'pids': this.pids = message.pids; break;
+      case 'confirmed':
+        events.onConfirmed(message.index, message.pass);
+        break;
+      case 'pids':
+        this.pids = message.pids;
+        break;
       case 'closed':
         this.pids = [];
         this.#wake('closed');
         break;
-      default: this.#wake(message.type);
+      default:
+        this.#wake(message.type);
     }
   }
 
@@ -102,7 +113,11 @@ function shares(concurrency: number, workers: number): number[] {
  * Every worker's servers are stopped before this returns, and killed if the process exits first.
  */
 export async function runInWorkers(
-  setup: Omit<WorkerSetup, 'next' | 'concurrency'>, workers: number, concurrency: number, events: WorkerEvents, signal?: AbortSignal,
+  setup: Omit<WorkerSetup, 'next' | 'concurrency'>,
+  workers: number,
+  concurrency: number,
+  events: WorkerEvents,
+  signal?: AbortSignal,
 ): Promise<void> {
   const next = new SharedArrayBuffer(4);
   const pool = shares(concurrency, workers).map((share) => new EvalWorker({ ...setup, next, concurrency: share }, events));
@@ -133,13 +148,15 @@ export async function runInWorkers(
     }
   } finally {
     signal?.removeEventListener('abort', abort);
-    await Promise.all(pool.map(async (worker) => {
-      worker.send({ type: 'close' });
-      const timer = setTimeout(() => void worker.thread.terminate(), CLOSE_TIMEOUT_MS);
-      await worker.until('closed');
-      clearTimeout(timer);
-      await worker.thread.terminate();
-    }));
+    await Promise.all(
+      pool.map(async (worker) => {
+        worker.send({ type: 'close' });
+        const timer = setTimeout(() => void worker.thread.terminate(), CLOSE_TIMEOUT_MS);
+        await worker.until('closed');
+        clearTimeout(timer);
+        await worker.thread.terminate();
+      }),
+    );
     process.off('exit', killServers);
   }
 }

@@ -97,7 +97,11 @@ async function work(): Promise<void> {
 
 async function confirm(): Promise<void> {
   const runs = pending.splice(0);
-  const confirmed = await runQuietly(runs.map((p) => p.run), options, setup.concurrency);
+  const confirmed = await runQuietly(
+    runs.map((p) => p.run),
+    options,
+    setup.concurrency,
+  );
   for (const [i, run] of confirmed.entries()) {
     const index = (runs[i] as { index: number }).index;
     post({ type: 'confirmed', index, pass: run.results[0]?.pass === true });
@@ -119,13 +123,15 @@ port.on('message', (message: ToWorker) => {
 
 /** Starts the pools the suite needs before any job runs (see PoolCache.prepare): the main thread names one job per pool. */
 async function prepare(): Promise<void> {
-  await pools.prepare(setup.prepare.flatMap((i) => {
-    try {
-      return [load(i).scenario];
-    } catch {
-      return [];
-    }
-  }));
+  await pools.prepare(
+    setup.prepare.flatMap((i) => {
+      try {
+        return [load(i).scenario];
+      } catch {
+        return [];
+      }
+    }),
+  );
   reportPids();
   post({ type: 'ready' });
 }

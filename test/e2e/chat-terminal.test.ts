@@ -8,7 +8,7 @@ import { DATASET_NOW } from '../../src/shared/clock.ts';
 import { ROOT, SERVERS } from '../servers.ts';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/fake-openai.ts';
 import { hasTmux, TmuxSession } from '../support/tmux.ts';
-import { isAlive } from '../support/processes.ts';
+import { isAlive, isRunning } from '../support/processes.ts';
 import { childEnv } from '../support/child-env.ts';
 
 // The chat as a person uses it: in a real pseudo-terminal (tmux), against real server processes
@@ -51,9 +51,14 @@ function killIfAlive(pid: number): void {
   }
 }
 
+/**
+ * Whether every pid has stopped running within `timeoutMs`. A server whose chat died with the
+ * terminal is an orphan: once it exits it stays a zombie until init reaps it, which here takes
+ * up to two seconds, so a zombie counts as gone.
+ */
 async function allGone(pids: readonly number[], timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (pids.some(isAlive)) {
+  while ((await Promise.all(pids.map(isRunning))).some(Boolean)) {
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -25,10 +25,7 @@ const WORKED_EXAMPLE = {
   description: 'The worked example: the critical tickets of one customer.',
   tags: ['tickets'],
   turns: [QUESTION],
-  script: [
-    { tool_calls: [{ name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } }] },
-    { answer: ANSWER },
-  ],
+  script: [{ tool_calls: [{ name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } }] }, { answer: ANSWER }],
   expect: {
     tools: { mode: 'exact', calls: [{ name: 'search_tickets', args: { customer_id: 'CUST-001', priority: 'critical' } }] },
     answer: { contains: ['TKT-1001', 'TKT-1004'] },
@@ -43,7 +40,11 @@ const WORKED_EXAMPLE_REPLIES: FakeReply[] = [
 
 /** A scenario without tool calls, the cheapest to run. */
 const greeting = (tags: string[]) => ({
-  description: 'A greeting.', tags, turns: ['Hello?'], script: [{ answer: 'Hello, how can I help?' }], expect: { answer: { contains: ['help'] } },
+  description: 'A greeting.',
+  tags,
+  turns: ['Hello?'],
+  script: [{ answer: 'Hello, how can I help?' }],
+  expect: { answer: { contains: ['help'] } },
 });
 
 interface Run {
@@ -77,9 +78,17 @@ afterEach(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function writeScenario(id: string, body: object): string {
+// The spec's budgets (servers up within 3 s, discovered within 1 s, a tool call within 200 ms) are
+// tested on a quiet machine in test/harness/latency.test.ts. Here the eval runs beside another test
+// file starting processes on the other core, and its quiet re-run of a latency failure is not quiet:
+// a discovery of 1.3 s once failed a test about authoring. These tests are about everything else,
+// so their scenarios carry wide budgets unless they set their own.
+const LOADED_MACHINE_BUDGETS = { startup_ms: 30_000, discovery_ms: 10_000, tool_call_ms: 10_000 };
+
+function writeScenario(id: string, body: { expect?: Record<string, unknown> & { latency?: object } } & Record<string, unknown>): string {
   const file = join(scenarios, `${id}.json`);
-  writeFileSync(file, JSON.stringify({ id, now, ...body }, null, 2));
+  const expect = body.expect && { ...body.expect, latency: { ...LOADED_MACHINE_BUDGETS, ...body.expect.latency } };
+  writeFileSync(file, JSON.stringify({ id, now, ...body, ...(expect && { expect }) }, null, 2));
   return file;
 }
 
@@ -93,14 +102,24 @@ async function fakeOpenAI(replies: readonly FakeReply[]): Promise<FakeOpenAI> {
  * (so no .env of the repository applies), with only PATH and `env` set.
  */
 async function evalRun(args: string[], env: Record<string, string> = {}, during?: (child: ChildProcess) => Promise<void>): Promise<Run> {
-  const child = spawn(process.execPath, [HELPDESK, 'eval', ...args, '--scenarios', scenarios, '--recordings', recordings, '--report-dir', join(work, 'report')], {
-    cwd: work, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [HELPDESK, 'eval', ...args, '--scenarios', scenarios, '--recordings', recordings, '--report-dir', join(work, 'report')],
+    {
+      cwd: work,
+      env: childEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.add(child);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
   const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
   const limit = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS);
   try {
@@ -124,10 +143,22 @@ function tableRows(stdout: string): Row[] {
       current = undefined;
     } else if (line.startsWith('│')) {
       if (!current) groups.push((current = []));
-      current.push(line.split('│').slice(1, -1).map((cell) => cell.trim()));
+      current.push(
+        line
+          .split('│')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
     }
   }
-  const cells = groups.map((lines) => (lines[0] ?? []).map((_, column) => lines.map((l) => l[column] ?? '').filter(Boolean).join(' ')));
+  const cells = groups.map((lines) =>
+    (lines[0] ?? []).map((_, column) =>
+      lines
+        .map((l) => l[column] ?? '')
+        .filter(Boolean)
+        .join(' '),
+    ),
+  );
   const [head, ...rows] = cells;
   expect(head, `a results table in:\n${stdout}`).toEqual(['scenario', 'mode', 'result', 'tools called', 'iter', 'time', 'reason']);
   return rows.map((row) => Object.fromEntries(row.map((cell, i) => [head?.[i], cell])) as Row);
@@ -161,19 +192,24 @@ describe('helpdesk eval', () => {
 
   it('writes a partial report marked partial on Ctrl+C, with only the scenarios that ran to their end, exits 130 and leaves no server', async () => {
     // Each scenario waits 1.5 s for its search (a slow fault), so the run is still going when interrupted.
-    for (let i = 1; i <= 4; i += 1) writeScenario(`slow-${i}`, {
-      ...WORKED_EXAMPLE, faults: [{ kind: 'slow', tool: 'search_tickets', delay_ms: 1500 }], expect: { ...WORKED_EXAMPLE.expect, latency: { tool_call_ms: 10_000 } },
-    });
+    for (let i = 1; i <= 4; i += 1)
+      writeScenario(`slow-${i}`, {
+        ...WORKED_EXAMPLE,
+        faults: [{ kind: 'slow', tool: 'search_tickets', delay_ms: 1500 }],
+        expect: { ...WORKED_EXAMPLE.expect, latency: { tool_call_ms: 10_000 } },
+      });
     // Authored two at a time: four fresh five-server pools starting at once beside other test files
     // once pushed the slowed search past its budget, and the test is about the interruption.
     const authored = await evalRun(['--author', '--concurrency', '2']);
     expect(authored.code, authored.stdout + authored.stderr).toBe(0);
     const run = await evalRun(['--concurrency', '1'], {}, async (child) => {
       let seen = '';
-      await new Promise<void>((resolve) => child.stderr!.on('data', (chunk) => {
-        seen += chunk;
-        if (seen.includes('[1/4]')) resolve();
-      }));
+      await new Promise<void>((resolve) =>
+        child.stderr!.on('data', (chunk) => {
+          seen += chunk;
+          if (seen.includes('[1/4]')) resolve();
+        }),
+      );
       child.kill('SIGINT');
     });
     expect(run.code, run.stdout + run.stderr).toBe(130);
@@ -182,7 +218,11 @@ describe('helpdesk eval', () => {
     const results = JSON.parse(readFileSync(join(work, 'report', 'results.json'), 'utf8'));
     expect(results.partial).toEqual({ ran: 1, selected: 4 });
     expect(results.scenarios.map((x: { id: string }) => x.id)).toEqual(['slow-1']);
-    expect(results.gates).toContainEqual({ name: 'complete', pass: false, reason: 'interrupted: 1 of 4 scenarios ran to their end; the others are not in this report' });
+    expect(results.gates).toContainEqual({
+      name: 'complete',
+      pass: false,
+      reason: 'interrupted: 1 of 4 scenarios ran to their end; the others are not in this report',
+    });
   }, 30_000);
 
   it('meets a rate-limited endpoint by lowering the model requests in flight, loses no scenario, recovers and says so', async () => {
@@ -202,7 +242,13 @@ describe('helpdesk eval', () => {
           }
           await new Promise((r) => setTimeout(r, 20));
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ object: 'chat.completion', created: 0, ...scriptedResponse({ answer: 'Hello, how can I help?' }, 'fake-model', received) }));
+          res.end(
+            JSON.stringify({
+              object: 'chat.completion',
+              created: 0,
+              ...scriptedResponse({ answer: 'Hello, how can I help?' }, 'fake-model', received),
+            }),
+          );
         } finally {
           inFlight -= 1;
         }
@@ -212,7 +258,12 @@ describe('helpdesk eval', () => {
     try {
       for (let i = 1; i <= 50; i += 1) writeScenario(`hello-${String(i).padStart(2, '0')}`, greeting([]));
       const url = `http://127.0.0.1:${(limited.address() as AddressInfo).port}/v1`;
-      const run = await evalRun(['--live', '--concurrency', '6'], { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: url, OPENAI_MODEL: 'fake-model', HELPDESK_MODEL_RETRIES: '6' });
+      const run = await evalRun(['--live', '--concurrency', '6'], {
+        OPENAI_API_KEY: API_KEY,
+        OPENAI_BASE_URL: url,
+        OPENAI_MODEL: 'fake-model',
+        HELPDESK_MODEL_RETRIES: '6',
+      });
       expect(run.code, run.stdout + run.stderr).toBe(0);
       const results = JSON.parse(readFileSync(join(work, 'report', 'results.json'), 'utf8'));
       expect(results.totals).toMatchObject({ scenarios: 50, passed: 50, failed: 0 });
@@ -239,28 +290,51 @@ describe('helpdesk eval', () => {
     const replayed = await evalRun([]);
     expect(replayed.code, replayed.stdout + replayed.stderr).toBe(0);
     expect(tableRows(replayed.stdout)).toEqual([
-      { scenario: 'worked-example', mode: 'replay', result: 'pass', 'tools called': 'search_tickets', iter: '2', time: expect.stringMatching(/^\d+\.\d\d s$/), reason: '' },
+      {
+        scenario: 'worked-example',
+        mode: 'replay',
+        result: 'pass',
+        'tools called': 'search_tickets',
+        iter: '2',
+        time: expect.stringMatching(/^\d+\.\d\d s$/),
+        reason: '',
+      },
     ]);
-    expect(replayed.stdout).toMatch(/\nreplay: 1 passed, 0 failed \(1 scenarios in \d+\.\d s\)\nreports: \S+results\.json, \S+junit\.xml, \S+summary\.md, \S+report\.html\n$/);
+    expect(replayed.stdout).toMatch(
+      /\nreplay: 1 passed, 0 failed \(1 scenarios in \d+\.\d s\)\nreports: \S+results\.json, \S+junit\.xml, \S+summary\.md, \S+report\.html\n$/,
+    );
     expect(replayed.stderr).toMatch(/^\[1\/1\] pass worked-example \(\d+\.\d\d s\)\n$/);
   });
 
-  it('records with --model and the config\'s sampling settings and prices: sent, kept in the cassette, priced, and a changed setting refused on replay', async () => {
+  it("records with --model and the config's sampling settings and prices: sent, kept in the cassette, priced, and a changed setting refused on replay", async () => {
     writeScenario('worked-example', WORKED_EXAMPLE);
-    const config = (temperature: number) => JSON.stringify({
-      mcpServers: {}, model: { temperature, seed: 42 }, prices: { 'local-qwen': { input: 1, output: 2 } },
-    });
+    const config = (temperature: number) =>
+      JSON.stringify({
+        mcpServers: {},
+        model: { temperature, seed: 42 },
+        prices: { 'local-qwen': { input: 1, output: 2 } },
+      });
     writeFileSync(join(work, 'helpdesk.config.json'), config(0));
     // Each reply reports 1,000 prompt and 500 completion tokens: $0.002 a reply at the config's price.
     const priced = WORKED_EXAMPLE_REPLIES.map((reply, i) => {
       const turn = (reply as { turn: Parameters<typeof scriptedResponse>[0] }).turn;
-      return { status: 200, json: { ...scriptedResponse(turn, 'local-qwen', i), usage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 } } };
+      return {
+        status: 200,
+        json: { ...scriptedResponse(turn, 'local-qwen', i), usage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 } },
+      };
     });
     const server = await fakeOpenAI(priced);
 
-    const recorded = await evalRun(['--record', '--model', 'local-qwen'], { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.url, HELPDESK_MODEL_RETRIES: '0' });
+    const recorded = await evalRun(['--record', '--model', 'local-qwen'], {
+      OPENAI_API_KEY: API_KEY,
+      OPENAI_BASE_URL: server.url,
+      HELPDESK_MODEL_RETRIES: '0',
+    });
     expect(recorded.code, recorded.stdout + recorded.stderr).toBe(0);
-    expect(server.requests.map((r) => [r.body.model, r.body.temperature, r.body.seed])).toEqual([['local-qwen', 0, 42], ['local-qwen', 0, 42]]);
+    expect(server.requests.map((r) => [r.body.model, r.body.temperature, r.body.seed])).toEqual([
+      ['local-qwen', 0, 42],
+      ['local-qwen', 0, 42],
+    ]);
     const cassette = JSON.parse(readFileSync(join(recordings, 'worked-example.json'), 'utf8'));
     expect(cassette.model).toBe('local-qwen');
     expect(cassette.interactions.map((i: { request: { temperature: number } }) => i.request.temperature)).toEqual([0, 0]);
@@ -305,15 +379,24 @@ describe('helpdesk eval', () => {
     writeScenario('worked-example', WORKED_EXAMPLE);
     mkdirSync(recordings);
     // The first reply waits, so the servers can be seen running while the model "thinks".
-    const server = await fakeOpenAI([{ ...WORKED_EXAMPLE_REPLIES[0] as FakeReply, delayMs: 1000 }, WORKED_EXAMPLE_REPLIES[1] as FakeReply]);
+    const server = await fakeOpenAI([
+      { ...(WORKED_EXAMPLE_REPLIES[0] as FakeReply), delayMs: 1000 },
+      WORKED_EXAMPLE_REPLIES[1] as FakeReply,
+    ]);
     let running: number[] = [];
 
-    const live = await evalRun(['--live'], { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.url, HELPDESK_MODEL_RETRIES: '0' }, async () => {
-      await until(() => server.requests.length === 1, RUN_LIMIT_MS);
-      running = await serversStartedWith(now);
-    });
+    const live = await evalRun(
+      ['--live'],
+      { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.url, HELPDESK_MODEL_RETRIES: '0' },
+      async () => {
+        await until(() => server.requests.length === 1, RUN_LIMIT_MS);
+        running = await serversStartedWith(now);
+      },
+    );
     expect(live.code, live.stdout + live.stderr).toBe(0);
-    expect(tableRows(live.stdout).map((r) => [r.scenario, r.mode, r.result, r['tools called']])).toEqual([['worked-example', 'live', 'pass', 'search_tickets']]);
+    expect(tableRows(live.stdout).map((r) => [r.scenario, r.mode, r.result, r['tools called']])).toEqual([
+      ['worked-example', 'live', 'pass', 'search_tickets'],
+    ]);
     expect(live.stdout).toContain('live: 1 passed, 0 failed');
     expect(server.remaining()).toBe(0);
     expect(readdirSync(recordings)).toEqual([]);
@@ -333,14 +416,19 @@ describe('helpdesk eval', () => {
   it('fails a scenario whose answer no longer satisfies it, with the reason in the table', async () => {
     writeScenario('worked-example', WORKED_EXAMPLE);
     expect((await evalRun(['--author'])).code).toBe(0);
-    writeScenario('worked-example', { ...WORKED_EXAMPLE, expect: { ...WORKED_EXAMPLE.expect, answer: { contains: ['TKT-1001', 'TKT-9999'] } } });
+    writeScenario('worked-example', {
+      ...WORKED_EXAMPLE,
+      expect: { ...WORKED_EXAMPLE.expect, answer: { contains: ['TKT-1001', 'TKT-9999'] } },
+    });
 
     const run = await evalRun([]);
     expect(run.code).toBe(1);
     const [row] = tableRows(run.stdout);
     expect(row).toMatchObject({ scenario: 'worked-example', result: 'FAIL' });
     expect(row?.reason).toContain('[answer] expected to contain "TKT-9999"');
-    expect(run.stdout).toContain(`✗ worked-example (${join(scenarios, 'worked-example.json')})\n    [answer] expected to contain "TKT-9999", got "${ANSWER}"`);
+    expect(run.stdout).toContain(
+      `✗ worked-example (${join(scenarios, 'worked-example.json')})\n    [answer] expected to contain "TKT-9999", got "${ANSWER}"`,
+    );
     expect(run.stdout).toContain('replay: 0 passed, 1 failed');
     expect(run.stderr).toContain('[1/1] FAIL worked-example');
   });
@@ -355,7 +443,12 @@ describe('helpdesk eval', () => {
     expect(lenient.code, lenient.stdout).toBe(0);
     expect(lenient.stdout).toContain('\ngate scenarios: 2 scenario(s) below their gate: g4, g5 (informational: --min-pass-rate decides)');
     expect(readJson(join(work, 'report', 'results.json')).gates).toEqual([
-      { name: 'scenarios', pass: true, informational: true, reason: '2 scenario(s) below their gate: g4, g5 (informational: --min-pass-rate decides)' },
+      {
+        name: 'scenarios',
+        pass: true,
+        informational: true,
+        reason: '2 scenario(s) below their gate: g4, g5 (informational: --min-pass-rate decides)',
+      },
       { name: 'min_pass_rate', pass: true, reason: 'pass rate 60.0% (minimum 60.0%)' },
       { name: 'max_flaky', pass: true, reason: '0 flaky scenario(s) (maximum 0)' },
     ]);
@@ -383,9 +476,13 @@ describe('helpdesk eval', () => {
     expect(run.code, run.stdout + run.stderr).toBe(2);
     expect(run.stdout).toContain('author: 1 passed, 2 failed');
     const results = JSON.parse(readFileSync(join(work, 'report', 'results.json'), 'utf8'));
-    const reasons = Object.fromEntries(results.scenarios.map((s: { id: string; trials: { infra_error: string | null }[] }) => [s.id, s.trials[0]?.infra_error]));
+    const reasons = Object.fromEntries(
+      results.scenarios.map((s: { id: string; trials: { infra_error: string | null }[] }) => [s.id, s.trials[0]?.infra_error]),
+    );
     expect(reasons['worked-example']).toBeNull();
-    expect(reasons.misspelt).toBe('invalid scenario file: expect: Invalid input: expected object, received undefined; line 27, column 3: (top level): Unrecognized key: "expectations"');
+    expect(reasons.misspelt).toBe(
+      'invalid scenario file: expect: Invalid input: expected object, received undefined; line 27, column 3: (top level): Unrecognized key: "expectations"',
+    );
     expect(reasons['cut-short']).toBe('invalid scenario file: line 1, column 36: Unexpected end of JSON input');
     expect(readdirSync(recordings)).toEqual(['worked-example.json']);
   });
@@ -425,7 +522,11 @@ describe('helpdesk eval', () => {
 
   it('exits 2 when no scenario matches the filters', async () => {
     writeScenario('greet-a', greeting(['smoke']));
-    for (const filter of [['--tag', 'billing'], ['--id', 'greet-z'], ['--file', 'nowhere.json']]) {
+    for (const filter of [
+      ['--tag', 'billing'],
+      ['--id', 'greet-z'],
+      ['--file', 'nowhere.json'],
+    ]) {
       const run = await evalRun(filter);
       expect(run.code, filter.join(' ')).toBe(2);
       expect(run.stderr).toBe('helpdesk: no scenario matches the filters\n');
@@ -441,8 +542,16 @@ describe('helpdesk eval', () => {
   });
 
   it.each([
-    { what: 'a concurrency of 0', args: ['--concurrency', '0'], says: 'helpdesk: --concurrency must be a whole number of at least 1, got "0"\n' },
-    { what: 'a fractional concurrency', args: ['--concurrency', '1.5'], says: 'helpdesk: --concurrency must be a whole number of at least 1, got "1.5"\n' },
+    {
+      what: 'a concurrency of 0',
+      args: ['--concurrency', '0'],
+      says: 'helpdesk: --concurrency must be a whole number of at least 1, got "0"\n',
+    },
+    {
+      what: 'a fractional concurrency',
+      args: ['--concurrency', '1.5'],
+      says: 'helpdesk: --concurrency must be a whole number of at least 1, got "1.5"\n',
+    },
     { what: 'two modes at once', args: ['--record', '--live'], says: 'helpdesk: choose one of --record, --author, --live and --rebase\n' },
   ])('exits 2 with a one-line reason for $what', async ({ args, says }) => {
     writeScenario('greet-a', greeting([]));
@@ -453,12 +562,23 @@ describe('helpdesk eval', () => {
   });
   it('runs each variation as its own case and reports them grouped: a table per scenario, results.json and JUnit', async () => {
     writeScenario('critical', {
-      description: 'One intent, two phrasings.', tags: ['intent'],
+      description: 'One intent, two phrasings.',
+      tags: ['intent'],
       variations: [
         { turns: [QUESTION], script: WORKED_EXAMPLE.script },
-        { id: 'terse', turns: ['Critical tickets of CUST-001?'], script: [{ tool_calls: [{ name: 'search_tickets', arguments: { customer_id: 'CUST-001' } }] }, { answer: ANSWER }] },
+        {
+          id: 'terse',
+          turns: ['Critical tickets of CUST-001?'],
+          script: [{ tool_calls: [{ name: 'search_tickets', arguments: { customer_id: 'CUST-001' } }] }, { answer: ANSWER }],
+        },
       ],
-      expect: { tools: [{ mode: 'subset', calls: [{ name: 'search_tickets' }] }, { mode: 'subset', calls: [{ args: { priority: 'critical' } }] }], stop_reason: 'any' },
+      expect: {
+        tools: [
+          { mode: 'subset', calls: [{ name: 'search_tickets' }] },
+          { mode: 'subset', calls: [{ args: { priority: 'critical' } }] },
+        ],
+        stop_reason: 'any',
+      },
     });
     const authored = await evalRun(['--author']);
     expect(authored.code).toBe(1);
@@ -486,12 +606,18 @@ describe('helpdesk eval', () => {
     try {
       const judgeKey = 'sk-judge-only-secret';
       const recorded = await evalRun(['--record'], {
-        OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: agent.url, HELPDESK_MODEL_RETRIES: '0',
-        HELPDESK_JUDGE_BASE_URL: judge.url, HELPDESK_JUDGE_API_KEY: judgeKey, HELPDESK_JUDGE_MODEL: 'judge-4',
+        OPENAI_API_KEY: API_KEY,
+        OPENAI_BASE_URL: agent.url,
+        HELPDESK_MODEL_RETRIES: '0',
+        HELPDESK_JUDGE_BASE_URL: judge.url,
+        HELPDESK_JUDGE_API_KEY: judgeKey,
+        HELPDESK_JUDGE_MODEL: 'judge-4',
       });
       expect(recorded.code, recorded.stdout + recorded.stderr).toBe(0);
       expect(judge.requests.map((r) => [r.body.model, r.headers.authorization])).toEqual([['judge-4', `Bearer ${judgeKey}`]]);
-      expect(recorded.stdout).toMatch(/judged answers \(1 judge calls, 0 tokens, .+\):\n  ✓ judged judge: score 1\.00 \(judge says pass, judge-4\): Both tickets named\./);
+      expect(recorded.stdout).toMatch(
+        /judged answers \(1 judge calls, 0 tokens, .+\):\n  ✓ judged judge: score 1\.00 \(judge says pass, judge-4\): Both tickets named\./,
+      );
       const text = readFileSync(join(recordings, 'judged.json'), 'utf8');
       expect(text).not.toContain(API_KEY);
       expect(text).not.toContain(judgeKey);
@@ -517,18 +643,23 @@ describe('helpdesk eval', () => {
     // The cassette as if recorded when TKT-1004 had another assignee.
     const path = join(recordings, 'worked-example.json');
     const cassette = readJson(path);
-    cassette.interactions[1].request.messages[3].content = cassette.interactions[1].request.messages[3].content.replace('Sarah Lee', 'Sam Lee');
+    cassette.interactions[1].request.messages[3].content = cassette.interactions[1].request.messages[3].content.replace(
+      'Sarah Lee',
+      'Sam Lee',
+    );
     writeFileSync(path, `${JSON.stringify(cassette, null, 2)}\n`);
     const greet = readFileSync(join(recordings, 'greet.json'), 'utf8');
 
     const drifted = await evalRun([]);
     expect(drifted.code).toBe(1);
     expect(drifted.stdout).toContain('    [request_mismatch] data: search_tickets result tickets[].assignee: "Sam Lee" → "Sarah Lee"\n');
-    expect(drifted.stdout).toContain([
-      'drift: 1 change, each shown once',
-      '  [data] search_tickets result tickets[].assignee: "Sam Lee" → "Sarah Lee" — 1 scenario: worked-example',
-      '      search_tickets({"customer_id":"CUST-001","priority":"critical"}) → tickets[1].assignee: recorded "Sam Lee", now "Sarah Lee"',
-    ].join('\n'));
+    expect(drifted.stdout).toContain(
+      [
+        'drift: 1 change, each shown once',
+        '  [data] search_tickets result tickets[].assignee: "Sam Lee" → "Sarah Lee" — 1 scenario: worked-example',
+        '      search_tickets({"customer_id":"CUST-001","priority":"critical"}) → tickets[1].assignee: recorded "Sam Lee", now "Sarah Lee"',
+      ].join('\n'),
+    );
     const results = readJson(join(work, 'report', 'results.json'));
     expect(results.drift).toEqual([expect.objectContaining({ kind: 'data', scenarios: ['worked-example'] })]);
     expect(readFileSync(join(work, 'report', 'junit.xml'), 'utf8')).toContain('<property name="drift" value="data"/>');

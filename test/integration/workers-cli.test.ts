@@ -30,9 +30,17 @@ interface Verdict {
   calls: string[];
 }
 
-async function evalRun(name: string, args: string[], interruptAfter?: string): Promise<{ code: number | null; stderr: string; dir: string }> {
+async function evalRun(
+  name: string,
+  args: string[],
+  interruptAfter?: string,
+): Promise<{ code: number | null; stderr: string; dir: string }> {
   const dir = join(work, name);
-  const child = spawn(process.execPath, [HELPDESK, 'eval', ...args, '--report-dir', dir], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [HELPDESK, 'eval', ...args, '--report-dir', dir], {
+    cwd: ROOT,
+    env: childEnv(),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
@@ -46,11 +54,29 @@ async function evalRun(name: string, args: string[], interruptAfter?: string): P
 }
 
 /** A scenario file in `dir` asking for CUST-001's critical tickets at `instant`, with `extra` expectations and fields. */
-function writeScenario(dir: string, id: string, instant: string, extra: Record<string, unknown> = {}, expect: Record<string, unknown> = {}): void {
-  writeFileSync(join(dir, `${id}.json`), JSON.stringify({
-    id, description: `workers: ${id}`, now: instant, turns: [QUESTION], script: [{ tool_calls: [SEARCH] }, { answer: GOOD }], ...extra,
-    expect: { tools: { calls: [{ name: SEARCH.name, args: SEARCH.arguments }] }, answer: { contains: ['TKT-1001', 'TKT-1004'] }, ...expect },
-  }));
+function writeScenario(
+  dir: string,
+  id: string,
+  instant: string,
+  extra: Record<string, unknown> = {},
+  expect: Record<string, unknown> = {},
+): void {
+  writeFileSync(
+    join(dir, `${id}.json`),
+    JSON.stringify({
+      id,
+      description: `workers: ${id}`,
+      now: instant,
+      turns: [QUESTION],
+      script: [{ tool_calls: [SEARCH] }, { answer: GOOD }],
+      ...extra,
+      expect: {
+        tools: { calls: [{ name: SEARCH.name, args: SEARCH.arguments }] },
+        answer: { contains: ['TKT-1001', 'TKT-1004'] },
+        ...expect,
+      },
+    }),
+  );
 }
 
 /** A unique clock for one test's scenarios, so its server processes can be found by it. */
@@ -59,15 +85,26 @@ const uniqueInstant = () => `2025-10-05T12:00:00.${String(Math.floor(Math.random
 /** Each scenario's verdict and what decided it, without the timings (latency checks by name and outcome only). */
 function verdicts(dir: string): Verdict[] {
   const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
-  return results.scenarios.map((s: { id: string; summary: { pass: boolean; class: string }; trials: { replay: { code: string }[]; failures: { name: string }[]; checks: { name: string; pass: boolean }[]; latency: { tools: { name: string; is_error: boolean }[] } }[] }) => ({
-    id: s.id,
-    pass: s.summary.pass,
-    class: s.summary.class,
-    replay: s.trials.flatMap((t) => t.replay.map((r) => r.code)),
-    failures: s.trials.flatMap((t) => t.failures.map((f) => f.name)),
-    checks: s.trials.flatMap((t) => t.checks.map((c) => `${c.name}:${c.pass}`)),
-    calls: s.trials.flatMap((t) => t.latency.tools.map((c) => `${c.name}${c.is_error ? '✗' : ''}`)),
-  }));
+  return results.scenarios.map(
+    (s: {
+      id: string;
+      summary: { pass: boolean; class: string };
+      trials: {
+        replay: { code: string }[];
+        failures: { name: string }[];
+        checks: { name: string; pass: boolean }[];
+        latency: { tools: { name: string; is_error: boolean }[] };
+      }[];
+    }) => ({
+      id: s.id,
+      pass: s.summary.pass,
+      class: s.summary.class,
+      replay: s.trials.flatMap((t) => t.replay.map((r) => r.code)),
+      failures: s.trials.flatMap((t) => t.failures.map((f) => f.name)),
+      checks: s.trials.flatMap((t) => t.checks.map((c) => `${c.name}:${c.pass}`)),
+      calls: s.trials.flatMap((t) => t.latency.tools.map((c) => `${c.name}${c.is_error ? '✗' : ''}`)),
+    }),
+  );
 }
 
 beforeAll(() => {
@@ -103,14 +140,37 @@ describe('helpdesk eval --workers', () => {
     const session = new SuiteSession({ cwd: ROOT, scenarios: dir, recordings: join(work, 'dying-recordings'), mode: 'author' });
     const journal = new ResultJournal(join(work, 'dying', 'results.jsonl'));
     try {
-      const { record } = await evaluateSuite(session.suite.scenarios, [], {
-        run: session.run, journal, root: session.project.root, cwd: ROOT, serverEnv: session.serverEnv, headerEnv: {}, servers: session.project.servers,
-        trials: 1, k: 1, concurrency: 2, workers: 2, matrix: false, onResult: () => {}, onConfirm: () => {}, exitOnScenario: 'exits',
-      }, { runId: 'dying', authored: true, model: null, shard: null });
+      const { record } = await evaluateSuite(
+        session.suite.scenarios,
+        [],
+        {
+          run: session.run,
+          journal,
+          root: session.project.root,
+          cwd: ROOT,
+          serverEnv: session.serverEnv,
+          headerEnv: {},
+          servers: session.project.servers,
+          trials: 1,
+          k: 1,
+          concurrency: 2,
+          workers: 2,
+          matrix: false,
+          onResult: () => {},
+          onConfirm: () => {},
+          exitOnScenario: 'exits',
+        },
+        { runId: 'dying', authored: true, model: null, shard: null },
+      );
       const outcome = Object.fromEntries(record.scenarios.map((s) => [s.id, s.summary.pass ? 'pass' : s.trials[0]?.reason]));
       expect(outcome).toEqual({
         exits: 'the harness failed: the worker thread running it stopped: exit code 7',
-        'fine-1': 'pass', 'fine-2': 'pass', 'fine-3': 'pass', 'fine-4': 'pass', 'fine-5': 'pass', 'fine-6': 'pass',
+        'fine-1': 'pass',
+        'fine-2': 'pass',
+        'fine-3': 'pass',
+        'fine-4': 'pass',
+        'fine-5': 'pass',
+        'fine-6': 'pass',
       });
     } finally {
       journal.close();
@@ -125,12 +185,32 @@ describe('helpdesk eval --workers', () => {
     mkdirSync(dir);
     const instant = uniqueInstant();
     for (let i = 1; i <= 8; i += 1) {
-      writeScenario(dir, `slow-${i}`, instant, { faults: [{ kind: 'slow', tool: 'search_tickets', delay_ms: 1500 }] }, { latency: { tool_call_ms: 10_000 } });
+      writeScenario(
+        dir,
+        `slow-${i}`,
+        instant,
+        { faults: [{ kind: 'slow', tool: 'search_tickets', delay_ms: 1500 }] },
+        { latency: { tool_call_ms: 10_000 } },
+      );
     }
     const recordings = join(work, 'interrupted-recordings');
-    const authored = await evalRun('interrupted-author', ['--author', '--workers', '2', '--concurrency', '4', '--scenarios', dir, '--recordings', recordings]);
+    const authored = await evalRun('interrupted-author', [
+      '--author',
+      '--workers',
+      '2',
+      '--concurrency',
+      '4',
+      '--scenarios',
+      dir,
+      '--recordings',
+      recordings,
+    ]);
     expect(authored.code, authored.stderr).toBe(0);
-    const run = await evalRun('interrupted', ['--workers', '2', '--concurrency', '2', '--scenarios', dir, '--recordings', recordings], '[1/8]');
+    const run = await evalRun(
+      'interrupted',
+      ['--workers', '2', '--concurrency', '2', '--scenarios', dir, '--recordings', recordings],
+      '[1/8]',
+    );
     expect(run.code, run.stderr).toBe(130);
     const results = JSON.parse(readFileSync(join(run.dir, 'results.json'), 'utf8'));
     expect(results.partial.selected).toBe(8);

@@ -9,6 +9,7 @@ import { SERVER_CLOSE_TIMEOUT_MS } from './constants.ts';
 import { ServerStartError } from './errors.ts';
 import { ProcessTransport } from './process-transport.ts';
 import type { McpToolInfo } from './openai-tools.ts';
+import { LazyOutputValidators } from './output-validators.ts';
 
 /**
  * Why a start failed: the process exited (or was killed) before it was ready, it gave no MCP
@@ -106,7 +107,10 @@ export class ServerConnection {
     this.#closing = false;
     const { transport, server } = this.#openTransport();
     this.#transport = transport;
-    const client = new Client({ name: 'mcp-helpdesk', version: '0.1.0' }, { capabilities: {} });
+    const client = new Client(
+      { name: 'mcp-helpdesk', version: '0.1.0' },
+      { capabilities: {}, jsonSchemaValidator: new LazyOutputValidators() },
+    );
     client.onclose = () => this.#onClose();
     client.onerror = (error) => this.#recordStderr(`[transport] ${error.message}`);
     this.#client = client;

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowestFirst from './test/sequencer.ts';
 
 // The tiers, each a project that also runs alone (`npx vitest run --project <name>`):
 //   unit         in-process tests beside the code (src/, servers/) and test/unit/
@@ -23,6 +24,7 @@ export default defineConfig({
     maxWorkers: 2,
     globalSetup: ['test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
+    sequence: { sequencer: SlowestFirst },
     projects: [
       {
         extends: true,

@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../servers.ts';
-import { childEnv } from '../support/child-env.ts';
+import { type HelpdeskRun, runHelpdesk } from '../support/run-helpdesk.ts';
 
 // The bounded fault matrix of `npm test`: one multi-server scenario × its five tools × every
 // fault kind, through the CLI; the whole suite's matrix is `npm run eval -- --fault-matrix`. The
 // matrix against a broken orchestrator, in-process, is test/harness/fault-matrix-catches.test.ts.
 
-const HELPDESK = resolve(ROOT, 'src', 'cli', 'helpdesk.ts');
 let work: string;
 
 beforeAll(() => {
@@ -19,23 +17,8 @@ beforeAll(() => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function helpdesk(args: string[], limitMs = 150_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [HELPDESK, 'eval', ...args], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const limit = setTimeout(() => child.kill('SIGKILL'), limitMs);
-  return new Promise((done) =>
-    child.on('close', (code) => {
-      clearTimeout(limit);
-      done({ code, stdout, stderr });
-    }),
-  );
+function helpdesk(args: string[], limitMs = 150_000): Promise<HelpdeskRun> {
+  return runHelpdesk(['eval', ...args], { cwd: ROOT, limitMs });
 }
 
 describe('helpdesk eval --fault-matrix', () => {

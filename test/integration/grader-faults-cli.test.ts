@@ -1,16 +1,15 @@
-import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../servers.ts';
+import { type HelpdeskRun, runHelpdesk } from '../support/run-helpdesk.ts';
 
 // A custom grader is a team's own code run inside eval: whatever it does — exit the process, never
 // settle, loop, read a device or a pipe as its module, eat memory — it becomes a failed check of
 // its own scenario within a bounded time, and the run goes on to its report.
 
-const HELPDESK = join(ROOT, 'src', 'cli', 'helpdesk.mjs');
 const work = mkdtempSync(join(tmpdir(), 'helpdesk-graders-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -30,28 +29,8 @@ function scenario(dir: string, id: string, custom: Record<string, unknown>): voi
   writeFileSync(join(dir, `${id}.json`), JSON.stringify({ ...base, $schema: undefined, id, expect: { ...base.expect, custom: [custom] } }));
 }
 
-function evalRun(args: readonly string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [HELPDESK, 'eval', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started });
-    });
-  });
+function evalRun(args: readonly string[], timeoutMs: number): Promise<HelpdeskRun> {
+  return runHelpdesk(['eval', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, limitMs: timeoutMs });
 }
 
 /** A suite of seven copies of the worked example, each with one grader: six misbehave, one is fine. */

@@ -8,6 +8,7 @@ import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { isAlive } from '../support/processes.ts';
 import { ROOT } from '../servers.ts';
 import { childEnv } from '../support/child-env.ts';
+import { runHelpdesk } from '../support/run-helpdesk.ts';
 
 // `helpdesk init` against a server we did not write (@modelcontextprotocol/server-everything
 // from npm, a pinned dev dependency), then everything the harness does, run in the new project's
@@ -38,22 +39,7 @@ afterEach(async () => {
 
 /** `helpdesk ...args` in `cwd`, with only PATH and `env` set and stdin not a terminal. */
 function helpdesk(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(process.execPath, [HELPDESK, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const limit = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS);
-  return new Promise((done) =>
-    child.on('close', (code) => {
-      clearTimeout(limit);
-      done({ code, stdout, stderr });
-    }),
-  );
+  return runHelpdesk(args, { cwd, env: childEnv(env), limitMs: RUN_LIMIT_MS });
 }
 
 /** Every file under `dir`, relative, sorted. */

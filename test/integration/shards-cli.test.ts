@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunRecordSchema } from '../../src/harness/results/records.ts';
-import { ROOT } from '../servers.ts';
 import { childEnv } from '../support/child-env.ts';
+import { type HelpdeskRun, runHelpdesk } from '../support/run-helpdesk.ts';
 
 // `helpdesk eval --shard i/n` and `helpdesk merge` through the real CLI: the shards split the suite
 // and their merged results are the totals of one whole run.
 
-const CLI = resolve(ROOT, 'src/cli/helpdesk.ts');
 let dir: string;
 
 beforeEach(() => {
@@ -23,41 +21,17 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    // A report folder inside the test's own directory unless the test names one (the last --report-dir wins).
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'eval',
-        '--scenarios',
-        join(dir, 'scenarios'),
-        '--recordings',
-        join(dir, 'recordings'),
-        '--report-dir',
-        join(dir, 'reports-default'),
-        ...args,
-      ],
-      {
-        cwd: dir,
-        env: childEnv({ HELPDESK_MODEL_RETRIES: '0' }),
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+function run(args: string[]): Promise<HelpdeskRun> {
+  // A report folder inside the test's own directory unless the test names one (the last --report-dir wins).
+  const where = [
+    '--scenarios',
+    join(dir, 'scenarios'),
+    '--recordings',
+    join(dir, 'recordings'),
+    '--report-dir',
+    join(dir, 'reports-default'),
+  ];
+  return runHelpdesk(['eval', ...where, ...args], { cwd: dir, env: childEnv({ HELPDESK_MODEL_RETRIES: '0' }), limitMs: 30_000 });
 }
 
 describe('shards', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canMount, smallDisk } from '../support/tmpfs.ts';
 import { ROOT } from '../servers.ts';
+import { runHelpdesk } from '../support/run-helpdesk.ts';
 
 // What eval does when a flag is wrong or a folder cannot take what it writes: refuse before the
 // first scenario where it can know, keep every result it has where it cannot, and never leave half
@@ -21,25 +22,9 @@ interface Run {
   readonly stderr: string;
 }
 
-function evalRun(args: readonly string[], delayMs = 0): Promise<Run> {
-  return new Promise((resolve) => {
-    setTimeout(() => {
-      const child = spawn(process.execPath, [HELPDESK, 'eval', ...args], {
-        cwd: ROOT,
-        env: { ...process.env, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    }, delayMs);
-  });
+async function evalRun(args: readonly string[], delayMs = 0): Promise<Run> {
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  return runHelpdesk(['eval', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, limitMs: 120_000 });
 }
 
 /** Appends to a file until the disk is full: no new cassette fits beside the old ones. */

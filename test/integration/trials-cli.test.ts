@@ -1,18 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunRecordSchema, type RunRecord } from '../../src/harness/results/records.ts';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/fake-openai.ts';
-import { ROOT } from '../servers.ts';
 import { childEnv } from '../support/child-env.ts';
+import { type HelpdeskRun, runHelpdesk } from '../support/run-helpdesk.ts';
 
 // Trial runs through the real CLI against a local OpenAI-compatible endpoint that answers
 // inconsistently on purpose; expected statistics are computed by hand in each test. Shards and
 // their merge are in shards-cli.test.ts.
 
-const CLI = resolve(ROOT, 'src/cli/helpdesk.ts');
 let dir: string;
 let fake: FakeOpenAI | undefined;
 
@@ -45,41 +43,17 @@ const ok: FakeReply = { turn: { answer: 'OK, done.' } };
 const wrong: FakeReply = { turn: { answer: 'I do not know.' } };
 const outage: FakeReply = { status: 503, json: { error: { message: 'overloaded' } } };
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    // A report folder inside the test's own directory unless the test names one (the last --report-dir wins).
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'eval',
-        '--scenarios',
-        join(dir, 'scenarios'),
-        '--recordings',
-        join(dir, 'recordings'),
-        '--report-dir',
-        join(dir, 'reports-default'),
-        ...args,
-      ],
-      {
-        cwd: dir,
-        env: childEnv({ HELPDESK_MODEL_RETRIES: '0', ...env }),
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+function run(args: string[], env: Record<string, string> = {}): Promise<HelpdeskRun> {
+  // A report folder inside the test's own directory unless the test names one (the last --report-dir wins).
+  const where = [
+    '--scenarios',
+    join(dir, 'scenarios'),
+    '--recordings',
+    join(dir, 'recordings'),
+    '--report-dir',
+    join(dir, 'reports-default'),
+  ];
+  return runHelpdesk(['eval', ...where, ...args], { cwd: dir, env: childEnv({ HELPDESK_MODEL_RETRIES: '0', ...env }), limitMs: 30_000 });
 }
 
 async function live(

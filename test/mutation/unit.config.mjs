@@ -16,6 +16,7 @@ export default strykerRun({
     'src/orchestrator/errors.ts',
     'src/orchestrator/openai-model.ts',
     'src/orchestrator/openai-tools.ts',
+    'src/orchestrator/output-validators.ts',
     'src/orchestrator/prompt.ts',
     'src/orchestrator/scripted-model.ts',
     'src/orchestrator/tool-registry.ts',

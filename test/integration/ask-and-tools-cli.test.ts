@@ -267,6 +267,15 @@ describe('helpdesk CLI as a child process', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('exits 2 for an unknown command, a name of Object.prototype among them, with the usage', async () => {
+    for (const name of ['frobnicate', 'constructor', 'toString']) {
+      const run = await helpdesk([name]);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toContain(`helpdesk: unknown command "${name}"`);
+      expect(run.stderr).toContain('Usage: helpdesk <command> [options]');
+    }
+  });
+
   it('exits 2 when ask gets no question', async () => {
     const server = await fakeOpenAI(WORKED_EXAMPLE);
     const run = await helpdesk(['ask'], { env: liveEnv(server) });

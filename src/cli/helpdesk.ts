@@ -89,4 +89,11 @@ function report(error: unknown): number {
   return 1;
 }
 
+// A reader that stops early (`helpdesk tools | head -1`) closes the pipe: what is left to print has
+// nobody to read it, which is not the command's failure. It finishes its work (its servers stop as
+// usual) and ends with its own exit code; any other error on stdout still ends it as before.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+});
+
 process.exitCode = await main(process.argv.slice(2));

@@ -361,6 +361,16 @@ describe('helpdesk CLI as a child process', () => {
     }
   });
 
+  it('ends quietly with exit code 0 when the reader of its output has gone (helpdesk tools | head -1)', async () => {
+    const run = await helpdesk(['tools'], {
+      during: async (child) => {
+        child.stdout?.destroy();
+      },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
   it('lists the servers and tools as JSON with tools --json', async () => {
     const run = await helpdesk(['tools', '--json']);
 

@@ -31,15 +31,15 @@ type Command = (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>;
 
 // Each command's module is loaded when it runs: `helpdesk tools` need not load the harness, nor
 // `helpdesk eval` init's prompts and the viewer (about a tenth of a start's modules, ~860 in all).
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  chat: async () => (await import('./commands/chat.ts')).chatCommand,
-  ask: async () => (await import('./commands/ask.ts')).askCommand,
-  tools: async () => (await import('./commands/tools.ts')).toolsCommand,
-  eval: async () => (await import('./commands/eval.ts')).evalCommand,
-  init: async () => (await import('./commands/init.ts')).initCommand,
-  serve: async () => (await import('./commands/serve.ts')).serveCommand,
-  view: async () => (await import('./commands/view.ts')).viewCommand,
-};
+const COMMANDS = new Map<string, () => Promise<Command>>([
+  ['chat', async () => (await import('./commands/chat.ts')).chatCommand],
+  ['ask', async () => (await import('./commands/ask.ts')).askCommand],
+  ['tools', async () => (await import('./commands/tools.ts')).toolsCommand],
+  ['eval', async () => (await import('./commands/eval.ts')).evalCommand],
+  ['init', async () => (await import('./commands/init.ts')).initCommand],
+  ['serve', async () => (await import('./commands/serve.ts')).serveCommand],
+  ['view', async () => (await import('./commands/view.ts')).viewCommand],
+]);
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const load = COMMANDS.get(name);
   if (!load) {
     process.stderr.write(`helpdesk: unknown command "${name}"\n\n${HELP}\n`);
     return EXIT.usage;

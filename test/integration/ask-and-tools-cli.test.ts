@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/fak
 import { ROOT, SERVERS } from '../servers.ts';
 import { isAlive, serversStartedWith } from '../support/processes.ts';
 import { childEnv } from '../support/child-env.ts';
+import { type HelpdeskRun, runHelpdesk } from '../support/run-helpdesk.ts';
 
 const HELPDESK = resolve(ROOT, 'src', 'cli', 'helpdesk.ts');
 const QUESTION = 'What are the critical tickets for customer CUST-001?';
@@ -22,13 +23,7 @@ const WORKED_EXAMPLE: FakeReply[] = [
   { turn: { answer: 'CUST-001 has two critical tickets: TKT-1001 and TKT-1004.' } },
 ];
 
-interface Run {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
+type Run = HelpdeskRun;
 
 interface RunOptions {
   readonly env?: Record<string, string | undefined>;
@@ -39,7 +34,6 @@ interface RunOptions {
 
 let cwd: string;
 let fake: FakeOpenAI | undefined;
-const children = new Set<ChildProcess>();
 /** The HELPDESK_NOW of every run of the current test, to find its server processes. */
 const clocks: string[] = [];
 
@@ -48,8 +42,6 @@ beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'helpdesk-cli-'));
 });
 afterEach(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  children.clear();
   await fake?.close();
   fake = undefined;
   const left = (await Promise.all(clocks.splice(0).map(serversStartedWith))).flat();
@@ -82,29 +74,7 @@ async function helpdesk(args: string[], options: RunOptions = {}): Promise<Run> 
   const env: Record<string, string> = childEnv({ HELPDESK_NOW: uniqueNow() });
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
   clocks.push(env.HELPDESK_NOW ?? '');
-  const started = performance.now();
-  const child = spawn(process.execPath, [HELPDESK, ...args], { cwd: options.cwd ?? cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
-    child.on('close', (code, signal) => done({ code, signal }));
-  });
-  const limit = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS);
-  try {
-    await options.during?.(child);
-    const { code, signal } = await exited;
-    return { code, signal, stdout, stderr, ms: performance.now() - started };
-  } finally {
-    clearTimeout(limit);
-    children.delete(child);
-  }
+  return runHelpdesk(args, { cwd: options.cwd ?? cwd, env, entry: HELPDESK, limitMs: RUN_LIMIT_MS, during: options.during });
 }
 
 async function until(condition: () => boolean, ms: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/fak
 import { ROOT } from '../servers.ts';
 import { isAlive, serversStartedWith } from '../support/processes.ts';
 import { childEnv } from '../support/child-env.ts';
+import { runHelpdesk } from '../support/run-helpdesk.ts';
 
 // `helpdesk eval` as a user runs it: a child process with its scenario and cassette folders in
 // a temporary directory (never the repository's scenarios/ and recordings/).
@@ -59,7 +60,6 @@ let recordings: string;
 /** This test's pinned clock; it marks the server processes the test's runs start. */
 let now: string;
 let fake: FakeOpenAI | undefined;
-const children = new Set<ChildProcess>();
 
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), 'helpdesk-eval-'));
@@ -70,8 +70,6 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  children.clear();
   await fake?.close();
   fake = undefined;
   expect(await serversStartedWith(now), 'server processes left running after eval exited').toEqual([]);
@@ -102,34 +100,8 @@ async function fakeOpenAI(replies: readonly FakeReply[]): Promise<FakeOpenAI> {
  * (so no .env of the repository applies), with only PATH and `env` set.
  */
 async function evalRun(args: string[], env: Record<string, string> = {}, during?: (child: ChildProcess) => Promise<void>): Promise<Run> {
-  const child = spawn(
-    process.execPath,
-    [HELPDESK, 'eval', ...args, '--scenarios', scenarios, '--recordings', recordings, '--report-dir', join(work, 'report')],
-    {
-      cwd: work,
-      env: childEnv(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-  const limit = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS);
-  try {
-    await during?.(child);
-    const code = await exited;
-    return { code, stdout, stderr };
-  } finally {
-    clearTimeout(limit);
-    children.delete(child);
-  }
+  const where = ['--scenarios', scenarios, '--recordings', recordings, '--report-dir', join(work, 'report')];
+  return runHelpdesk(['eval', ...args, ...where], { cwd: work, env: childEnv(env), entry: HELPDESK, limitMs: RUN_LIMIT_MS, during });
 }
 
 type Row = Record<'scenario' | 'mode' | 'result' | 'tools called' | 'iter' | 'time' | 'reason', string>;

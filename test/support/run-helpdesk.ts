@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../servers.ts';
 import { childEnv } from './child-env.ts';
@@ -9,6 +9,8 @@ export const HELPDESK = join(ROOT, 'src', 'cli', 'helpdesk.mjs');
 export interface HelpdeskRun {
   /** The exit code; null when the run was killed at its limit. */
   readonly code: number | null;
+  /** The signal that ended it, if one did. */
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
   /** Milliseconds from the start to the close of its output. */
@@ -21,15 +23,19 @@ export interface HelpdeskRunOptions {
   readonly env?: Record<string, string | undefined>;
   /** Killed (SIGKILL) after this long, so a hung run fails its test instead of the whole file's. */
   readonly limitMs?: number;
+  /** The script run instead of the default entry (the TypeScript entry, say, without the version check). */
+  readonly entry?: string;
+  /** Called once the child is running (to interrupt it, say); the run is killed if it throws. */
+  readonly during?: (child: ChildProcess) => Promise<void>;
 }
 
 /** Runs `helpdesk ...args` as a child process to its end, with stdin closed, keeping what it printed. */
-export function runHelpdesk(
+export async function runHelpdesk(
   args: readonly string[],
-  { cwd, env = childEnv(), limitMs = 60_000 }: HelpdeskRunOptions,
+  { cwd, env = childEnv(), limitMs = 60_000, entry = HELPDESK, during }: HelpdeskRunOptions,
 ): Promise<HelpdeskRun> {
   const started = performance.now();
-  const child = spawn(process.execPath, [HELPDESK, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => {
@@ -38,11 +44,18 @@ export function runHelpdesk(
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
-  const limit = setTimeout(() => child.kill('SIGKILL'), limitMs);
-  return new Promise((done) =>
-    child.on('close', (code) => {
-      clearTimeout(limit);
-      done({ code, stdout, stderr, ms: performance.now() - started });
-    }),
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.on('close', (code, signal) => done({ code, signal })),
   );
+  const limit = setTimeout(() => child.kill('SIGKILL'), limitMs);
+  try {
+    await during?.(child);
+    const { code, signal } = await closed;
+    return { code, signal, stdout, stderr, ms: performance.now() - started };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  } finally {
+    clearTimeout(limit);
+  }
 }

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunRecordSchema } from '../../src/harness/results/records.ts';
-import { childEnv } from '../support/child-env.ts';
-import { type HelpdeskRun, runHelpdesk } from '../support/run-helpdesk.ts';
+import { evalInFolder, type HelpdeskRun } from '../support/run-helpdesk.ts';
 
 // `helpdesk eval --shard i/n` and `helpdesk merge` through the real CLI: the shards split the suite
 // and their merged results are the totals of one whole run.
@@ -22,16 +21,7 @@ afterEach(() => {
 });
 
 function run(args: string[]): Promise<HelpdeskRun> {
-  // A report folder inside the test's own directory unless the test names one (the last --report-dir wins).
-  const where = [
-    '--scenarios',
-    join(dir, 'scenarios'),
-    '--recordings',
-    join(dir, 'recordings'),
-    '--report-dir',
-    join(dir, 'reports-default'),
-  ];
-  return runHelpdesk(['eval', ...where, ...args], { cwd: dir, env: childEnv({ HELPDESK_MODEL_RETRIES: '0' }), limitMs: 30_000 });
+  return evalInFolder(dir, args);
 }
 
 describe('shards', () => {

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunRecordSchema, type RunRecord } from '../../src/harness/results/records.ts';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../support/fake-openai.ts';
-import { childEnv } from '../support/child-env.ts';
-import { type HelpdeskRun, runHelpdesk } from '../support/run-helpdesk.ts';
+import { evalInFolder, type HelpdeskRun } from '../support/run-helpdesk.ts';
 
 // Trial runs through the real CLI against a local OpenAI-compatible endpoint that answers
 // inconsistently on purpose; expected statistics are computed by hand in each test. Shards and
@@ -44,16 +43,7 @@ const wrong: FakeReply = { turn: { answer: 'I do not know.' } };
 const outage: FakeReply = { status: 503, json: { error: { message: 'overloaded' } } };
 
 function run(args: string[], env: Record<string, string> = {}): Promise<HelpdeskRun> {
-  // A report folder inside the test's own directory unless the test names one (the last --report-dir wins).
-  const where = [
-    '--scenarios',
-    join(dir, 'scenarios'),
-    '--recordings',
-    join(dir, 'recordings'),
-    '--report-dir',
-    join(dir, 'reports-default'),
-  ];
-  return runHelpdesk(['eval', ...where, ...args], { cwd: dir, env: childEnv({ HELPDESK_MODEL_RETRIES: '0', ...env }), limitMs: 30_000 });
+  return evalInFolder(dir, args, env);
 }
 
 async function live(

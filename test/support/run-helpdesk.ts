@@ -59,3 +59,20 @@ export async function runHelpdesk(
     clearTimeout(limit);
   }
 }
+
+/**
+ * `helpdesk eval` on the suite of a test's folder (`dir/scenarios`, `dir/recordings`), run in that
+ * folder with model retries off; its reports go to `dir/reports-default` unless `args` name another
+ * (the last --report-dir wins).
+ */
+export function evalInFolder(dir: string, args: readonly string[], env: Record<string, string> = {}): Promise<HelpdeskRun> {
+  const where = [
+    '--scenarios',
+    join(dir, 'scenarios'),
+    '--recordings',
+    join(dir, 'recordings'),
+    '--report-dir',
+    join(dir, 'reports-default'),
+  ];
+  return runHelpdesk(['eval', ...where, ...args], { cwd: dir, env: childEnv({ HELPDESK_MODEL_RETRIES: '0', ...env }), limitMs: 30_000 });
+}

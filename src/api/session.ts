@@ -1,4 +1,5 @@
 import { ConfigError } from '../orchestrator/errors.ts';
+import type { ModelApi } from '../orchestrator/responses-wire.ts';
 import { resolve } from 'node:path';
 import type { ConfigInput } from '../orchestrator/config.ts';
 import { DEFAULT_MODEL } from '../orchestrator/constants.ts';
@@ -29,6 +30,8 @@ export interface ModelEndpoint {
   readonly timeoutMs?: number;
   /** Retries of a failed model request (the client's default is 2). */
   readonly maxRetries?: number;
+  /** Chat completions (default: the config's `api`, else "chat") or the Responses API. */
+  readonly api?: ModelApi;
 }
 
 /** Which suite, which servers and which model: what the API and the vitest entry open. */
@@ -53,7 +56,11 @@ export interface SuiteOptions {
   readonly signal?: AbortSignal;
 }
 
-function liveEndpoint(model: ModelEndpoint | undefined, env: Readonly<Record<string, string | undefined>>): LiveEndpoint {
+function liveEndpoint(
+  model: ModelEndpoint | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  api: ModelApi | undefined,
+): LiveEndpoint {
   const baseURL = model?.baseURL ?? (env.OPENAI_BASE_URL || undefined);
   return {
     apiKey: checkApiKey(model?.apiKey ?? env.OPENAI_API_KEY, baseURL),
@@ -61,6 +68,7 @@ function liveEndpoint(model: ModelEndpoint | undefined, env: Readonly<Record<str
     model: model?.model ?? (env.OPENAI_MODEL || DEFAULT_MODEL),
     timeoutMs: model?.timeoutMs,
     maxRetries: model?.maxRetries,
+    api: model?.api ?? api,
   };
 }
 
@@ -79,6 +87,7 @@ export class SuiteSession implements AsyncDisposable {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly #live: LiveEndpoint | undefined;
   readonly #recordingsDir: string;
+  readonly #api: ModelApi | undefined;
   readonly #signal: AbortSignal | undefined;
   #run: RunOptions | undefined;
 
@@ -98,9 +107,10 @@ export class SuiteSession implements AsyncDisposable {
         );
     this.serverEnv = serverEnvironment(this.env);
     const needsModel = asksModel(this.mode);
-    this.#live = needsModel ? liveEndpoint(options.model, this.env) : undefined;
+    this.#live = needsModel ? liveEndpoint(options.model, this.env, this.project.api) : undefined;
     this.#recordingsDir = options.recordings ? resolve(this.cwd, options.recordings) : this.project.recordingsDir;
     this.#signal = options.signal;
+    this.#api = options.model?.api ?? this.project.api;
   }
 
   /** The runner's options; the first use opens the replay hub (the servers start with the first scenario of each pool). */
@@ -114,6 +124,7 @@ export class SuiteSession implements AsyncDisposable {
         recordingsDir: this.#recordingsDir,
         promptTemplate: this.project.promptTemplate,
         modelSettings: this.project.modelSettings,
+        api: this.#api,
       },
       {
         pools: new PoolCache(this.project.root, this.serverEnv, this.env, this.project.servers),

@@ -19,6 +19,7 @@ export function openModel(settings: Settings, fetch?: typeof globalThis.fetch): 
   return new OpenAIModel({
     apiKey,
     model: settings.model,
+    api: settings.api,
     baseURL: settings.baseURL,
     ...(fetch ? { fetch } : {}),
     ...(settings.modelTimeoutMs !== undefined ? { timeoutMs: settings.modelTimeoutMs } : {}),

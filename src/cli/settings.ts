@@ -6,6 +6,7 @@ import { parseLogLevel, type LogLevel } from '../shared/log.ts';
 import { DEFAULT_MODEL, HTTP_SERVER_ENV } from '../orchestrator/constants.ts';
 import { serverEnvironment } from '../orchestrator/server-env.ts';
 import { ConfigError } from '../orchestrator/errors.ts';
+import { ModelApiSchema, type ModelApi } from '../orchestrator/responses-wire.ts';
 import { wholeNumber } from './numbers.ts';
 
 /** Everything the CLI takes from the environment, read in one place. */
@@ -13,6 +14,8 @@ export interface Settings {
   readonly apiKey: string | undefined;
   readonly baseURL: string | undefined;
   readonly model: string;
+  /** The agent model's wire format: --api, else HELPDESK_MODEL_API, else the config's `api`, else chat completions. */
+  readonly api: ModelApi;
   /** HELPDESK_NOW, when the clock is pinned. */
   readonly now: string | undefined;
   readonly clock: Clock;
@@ -44,8 +47,17 @@ export function loadDotEnv(env: NodeJS.ProcessEnv, dir: string = process.cwd()):
   }
 }
 
-/** Reads the settings; `nowFlag` (from --now) wins over HELPDESK_NOW, `modelFlag` (--model) over OPENAI_MODEL. */
-export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string, modelFlag?: string): Settings {
+/**
+ * Reads the settings; `nowFlag` (from --now) wins over HELPDESK_NOW, `modelFlag` (--model) over
+ * OPENAI_MODEL, `apiFlag` (--api) over HELPDESK_MODEL_API over `configApi` (the config's `api`).
+ */
+export function readSettings(
+  env: NodeJS.ProcessEnv,
+  nowFlag?: string,
+  modelFlag?: string,
+  apiFlag?: string,
+  configApi?: ModelApi,
+): Settings {
   const now = nowFlag ?? (env.HELPDESK_NOW || undefined);
   let clock: Clock;
   try {
@@ -58,6 +70,7 @@ export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string, modelFlag
     apiKey: env.OPENAI_API_KEY,
     baseURL: env.OPENAI_BASE_URL || undefined,
     model: modelFlag || env.OPENAI_MODEL || DEFAULT_MODEL,
+    api: modelApi(apiFlag, env.HELPDESK_MODEL_API || undefined, configApi),
     now,
     clock,
     logLevel: parseLogLevel(env.HELPDESK_LOG_LEVEL, 'warn'),
@@ -71,6 +84,17 @@ export function readSettings(env: NodeJS.ProcessEnv, nowFlag?: string, modelFlag
     serverEnv,
     httpServerEnv: Object.fromEntries(HTTP_SERVER_ENV.flatMap((name) => (env[name] ? [[name, env[name]]] : []))),
   };
+}
+
+/** The wire format chosen by the flag, the environment or the config, checked. */
+export function modelApi(flag: string | undefined, fromEnv: string | undefined, configApi: ModelApi | undefined): ModelApi {
+  const chosen = flag ?? fromEnv ?? configApi ?? 'chat';
+  const parsed = ModelApiSchema.safeParse(chosen);
+  if (!parsed.success) {
+    const where = flag !== undefined ? '--api' : fromEnv !== undefined ? 'HELPDESK_MODEL_API' : "the config's api";
+    throw new ConfigError(`${where} must be "chat" (chat completions) or "responses" (the Responses API), not "${chosen}"`);
+  }
+  return parsed.data;
 }
 
 /** Today's date as the system prompt states it. */

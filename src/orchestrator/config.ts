@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { ModelSettingsSchema, type ModelSettings } from './model-client.ts';
+import { ModelApiSchema, type ModelApi } from './responses-wire.ts';
 
 const STDIO_ONLY = ['args', 'env', 'cwd', 'memoryLimitMb'] as const;
 
@@ -92,6 +93,29 @@ export const SERVER_NAME = /^[a-zA-Z0-9_-]{1,32}$/;
  * (`helpdesk init`) whether the built-in servers join them, the agent's system prompt and the
  * project's folders. Paths are relative to the file.
  */
+/** One model of a comparison: its name and, where it differs from the default endpoint, how to reach it. */
+export const ModelEntrySchema = z
+  .object({
+    name: z.string().min(1).describe('The model name sent in every request.'),
+    label: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'a label uses letters, digits, ".", "_" and "-"')
+      .optional()
+      .describe(
+        'What reports and the cassette folder call it (default: the name, made file-safe); two entries of one name need two labels.',
+      ),
+    api: ModelApiSchema.optional().describe('"chat" or "responses" (default: the config\'s api).'),
+    baseURL: z.string().url().optional().describe('Its OpenAI-compatible endpoint (default OPENAI_BASE_URL).'),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'the name of an environment variable')
+      .optional()
+      .describe('The environment variable holding its API key (default OPENAI_API_KEY); the key itself never goes in the config.'),
+  })
+  .strict();
+
+export type ModelEntry = z.infer<typeof ModelEntrySchema>;
+
 export const ConfigFileSchema = z
   .object({
     $schema: z.string().optional(),
@@ -111,6 +135,16 @@ export const ConfigFileSchema = z
     model: ModelSettingsSchema.optional().describe(
       "Sampling settings sent with every model request (temperature, seed, parallel_tool_calls, max_tokens); a scenario's `model` overrides each.",
     ),
+    api: ModelApiSchema.optional().describe(
+      'How the agent model is reached: "chat" (chat completions, the default) or "responses" (the Responses API).',
+    ),
+    models: z
+      .array(z.union([z.string().min(1), ModelEntrySchema]))
+      .min(1)
+      .optional()
+      .describe(
+        'Models to compare: eval runs every selected scenario on each (cassettes per model in recordings/<model>/); --model picks some of them. A name, or { name, api, baseURL, apiKeyEnv }.',
+      ),
     prices: z
       .record(z.string().min(1), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict())
       .optional()
@@ -136,6 +170,10 @@ export interface ConfigFile {
   readonly reports: string | undefined;
   /** Sampling settings for every model request, when the config gives any. */
   readonly model: ModelSettings | undefined;
+  /** The agent model's wire format, when the config sets it. */
+  readonly api: ModelApi | undefined;
+  /** The models to compare, when the config lists them (names become entries). */
+  readonly models: readonly ModelEntry[] | undefined;
   /** The config's own model prices (USD per million tokens), when it gives any. */
   readonly prices: Readonly<Record<string, { readonly input: number; readonly output: number }>> | undefined;
 }
@@ -200,5 +238,7 @@ export function configFrom(
     reports: at(file.reports),
     prices: file.prices,
     model: file.model,
+    api: file.api,
+    models: file.models?.map((entry) => (typeof entry === 'string' ? { name: entry } : entry)),
   };
 }

@@ -2,6 +2,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import { ChatResponseSchema, type ChatRequest, type ChatResponse, type ModelClient } from './model-client.ts';
 import { MODEL_MAX_RETRIES, MODEL_TIMEOUT_MS } from './constants.ts';
 import { ConfigError, ModelError } from './errors.ts';
+import { fromResponsesReply, toResponsesRequest, type ModelApi } from './responses-wire.ts';
 
 /** Where and how to reach an OpenAI-compatible chat-completions endpoint. */
 export interface OpenAIModelOptions {
@@ -13,6 +14,8 @@ export interface OpenAIModelOptions {
   readonly maxRetries?: number;
   /** For tests and replay: the fetch the client uses. */
   readonly fetch?: typeof fetch;
+  /** The wire format: chat completions (default) or the Responses API. */
+  readonly api?: ModelApi | undefined;
 }
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -103,13 +106,18 @@ function describe(error: unknown): ModelError {
   return new ModelError('connection', `Model request failed: ${(error as Error)?.message ?? String(error)}`, undefined, { cause: error });
 }
 
-/** The model seam's real implementation: OpenAI's SDK against any compatible endpoint. */
+/**
+ * The model seam's real implementation: OpenAI's SDK against any compatible endpoint, through
+ * chat completions or (api "responses") the Responses API, whose replies are read as chat completions.
+ */
 export class OpenAIModel implements ModelClient {
   readonly model: string;
+  readonly api: ModelApi;
   readonly #client: OpenAI;
 
   constructor(options: OpenAIModelOptions) {
     this.model = options.model;
+    this.api = options.api ?? 'chat';
     this.#client = new OpenAI({
       apiKey: options.apiKey,
       baseURL: options.baseURL || OPENAI_BASE_URL,
@@ -120,6 +128,7 @@ export class OpenAIModel implements ModelClient {
   }
 
   async complete(request: ChatRequest, options: { signal?: AbortSignal } = {}): Promise<ChatResponse> {
+    if (this.api === 'responses') return this.#respond(request, options);
     let raw: unknown;
     try {
       raw = await this.#client.chat.completions.create(
@@ -139,5 +148,19 @@ export class OpenAIModel implements ModelClient {
       );
     }
     return parsed.data;
+  }
+
+  async #respond(request: ChatRequest, options: { signal?: AbortSignal }): Promise<ChatResponse> {
+    const body = toResponsesRequest(request);
+    let raw: unknown;
+    try {
+      raw = await this.#client.responses.create(
+        body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming,
+        options.signal ? { signal: options.signal } : {},
+      );
+    } catch (error) {
+      throw describe(error);
+    }
+    return fromResponsesReply(raw);
   }
 }

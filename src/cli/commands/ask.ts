@@ -20,13 +20,15 @@ Options:
   --max-iterations <n>   model calls allowed for the question (default 10)
   --tool-timeout <ms>    timeout of each tool call (default 10000)
   --model <name>         the model (default OPENAI_MODEL, else gpt-4o-mini)
+  --api <chat|responses> how to reach it: chat completions (default) or the Responses API
+                         (or HELPDESK_MODEL_API, or the config's "api")
   --now <ISO-8601>       pin the clock, e.g. 2025-10-05T12:00:00Z (or HELPDESK_NOW)
   --config <file>        a config file: its mcpServers (merged over the built-in servers
                          unless builtinServers is false) and system prompt; default
                          helpdesk.config.json in this folder, if there is one
   -h, --help             show this help
 
-Environment: OPENAI_API_KEY (required), OPENAI_BASE_URL, OPENAI_MODEL; a .env file is read too.`;
+Environment: OPENAI_API_KEY (required), OPENAI_BASE_URL, OPENAI_MODEL, HELPDESK_MODEL_API; a .env file is read too.`;
 
 /** `helpdesk ask`: one question, one answer (or the transcript with --json). */
 export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -41,6 +43,7 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
       now: { type: 'string' },
       config: { type: 'string' },
       model: { type: 'string' },
+      api: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -54,9 +57,9 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     throw new ConfigError('ask needs a question, e.g. helpdesk ask "What are the critical tickets for customer CUST-001?"');
   const maxIterations = wholeNumber(values['max-iterations'], '--max-iterations', 1);
   const toolTimeout = wholeNumber(values['tool-timeout'], '--tool-timeout', 1);
-  const settings = readSettings(env, values.now, values.model);
-  const model = openModel(settings);
   const project = openProject(values.config, env);
+  const settings = readSettings(env, values.now, values.model, values.api, project.api);
+  const model = openModel(settings);
   const pool = await openPool(settings, project.servers, toolTimeout);
   let quitting = false;
   const interrupts = new Interrupts(() => {

@@ -42,6 +42,8 @@ ${PROMPT_COMMANDS}
 
 Options:
   --model <name>     the model (default OPENAI_MODEL, else gpt-4o-mini)
+  --api <chat|responses>  chat completions (default) or the Responses API (or HELPDESK_MODEL_API,
+                     or the config's "api")
   --now <ISO-8601>   pin the clock, e.g. 2025-10-05T12:00:00Z (or HELPDESK_NOW)
   --config <file>    a config file: its mcpServers (merged over the built-in servers unless
                      builtinServers is false), system prompt and folders; default
@@ -236,6 +238,7 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       scenarios: { type: 'string' },
       recordings: { type: 'string' },
       model: { type: 'string' },
+      api: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -244,7 +247,8 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     process.stdout.write(`${CHAT_HELP}\n`);
     return EXIT.ok;
   }
-  const settings = readSettings(env, values.now, values.model);
+  const project = openProject(values.config, env);
+  const settings = readSettings(env, values.now, values.model, values.api, project.api);
   let model: ModelClient | undefined;
   let modelProblem: string | undefined;
   const recorder = new Recorder();
@@ -255,7 +259,6 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     modelProblem = `${error.message}\n${NO_KEY.split('\n').at(-1)}`;
   }
   const ui: Ui = process.stdin.isTTY ? new TerminalUi() : new LineUi(process.stdin, process.stdout);
-  const project = openProject(values.config, env);
   const pool = await openPool(settings, project.servers);
   let quitting = false;
   const interrupts = new Interrupts(

@@ -66,6 +66,7 @@ export const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   'judge-model': { type: 'string' },
   model: { type: 'string' },
+  api: { type: 'string' },
   'fault-matrix': { type: 'boolean' },
   'fault-kinds': { type: 'string' },
   workers: { type: 'string' },
@@ -308,7 +309,7 @@ export function selectScenarios(plan: EvalPlan): { scenarios: LoadedScenario[]; 
 
 /** The settings, the live endpoint (live and record mode), fresh server pools and (replay) the hub. */
 export function openResources(plan: EvalPlan): EvalResources {
-  const settings = readSettings(plan.env, undefined, plan.values.model);
+  const settings = readSettings(plan.env, undefined, plan.values.model, plan.values.api, plan.project.api);
   let live: LiveEndpoint | undefined;
   // Live model requests in flight adapt to the endpoint's rate limit (429s lower it, answers raise it).
   let adaptive: AdaptiveLimit | undefined;
@@ -318,6 +319,7 @@ export function openResources(plan: EvalPlan): EvalResources {
       apiKey: checkApiKey(settings.apiKey, settings.baseURL),
       baseURL: settings.baseURL,
       model: settings.model,
+      api: settings.api,
       timeoutMs: settings.modelTimeoutMs,
       maxRetries: settings.modelRetries,
       fetch: adaptive.wrap(globalThis.fetch),
@@ -365,7 +367,13 @@ export async function runPass(
   const own = interrupts ? undefined : evalInterrupts(() => process.exit(EXIT.interrupted));
   const signal = (interrupts ?? (own as Interrupts)).begin();
   try {
-    const runSettings = { mode, recordingsDir, promptTemplate: project.promptTemplate, modelSettings: project.modelSettings };
+    const runSettings = {
+      mode,
+      recordingsDir,
+      promptTemplate: project.promptTemplate,
+      modelSettings: project.modelSettings,
+      api: settings.api,
+    };
     const { record, kept, interrupted } = await evaluateSuite(
       scenarios,
       invalid,

@@ -20,6 +20,8 @@ const project: Project = {
   reportsDir: join(dir, 'reports'),
   prices: priceTable(undefined),
   modelSettings: undefined,
+  api: undefined,
+  models: undefined,
 };
 const plan = { scenariosDir: project.scenariosDir, recordingsDir: project.recordingsDir };
 

@@ -22,6 +22,9 @@ Modes:
   --author           write the cassettes from each scenario's "script" (no model, no key)
   --live             call the live model without cassettes
   --model <name>     the model of --live and --record (default OPENAI_MODEL, else gpt-4o-mini)
+  --api <chat|responses>  how the model is reached in --live, --record and --author: chat
+                     completions or the Responses API (default HELPDESK_MODEL_API, else the
+                     config's "api", else chat); replay uses what each cassette was recorded with
   --rebase           replay the recorded model decisions against today's servers, prompt and
                      tools, and rewrite each cassette whose scenario still passes (offline, no key)
 Filters (combine; a scenario must match each given kind):

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../../shared/atomic-write.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 
-/** One recorded exchange: the chat-completions request body and the response, as sent on the wire. */
+/** One recorded exchange: the request body and the response (chat completions or Responses API), as sent on the wire. */
 export const InteractionSchema = z
   .object({
     request: z.record(z.string(), z.unknown()),
@@ -23,6 +23,8 @@ export const CassetteSchema = z
     scenario: z.string(),
     source: z.enum(['live', 'authored']),
     model: z.string(),
+    /** The wire format the model was reached through; absent means chat completions. */
+    api: z.literal('responses').optional(),
     recorded_at: z.string(),
     /** sha256 of the tool definitions sent in the first request. */
     tools_hash: z.string(),

@@ -1,9 +1,14 @@
 import { scriptedResponse } from '../../orchestrator/scripted-model.ts';
+import { toResponsesReply } from '../../orchestrator/responses-wire.ts';
 import type { Interaction } from './cassette.ts';
 import type { ScriptTurn } from '../scenario/scenario.ts';
 
+/** The address a fetch was asked for. */
+export const urlOf = (input: Parameters<typeof fetch>[0]): string =>
+  typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+
 /**
- * Wraps a fetch so every chat-completions exchange is kept in wire format: the JSON body sent
+ * Wraps a fetch so every model exchange (chat completions or Responses API) is kept in wire format: the JSON body sent
  * and the JSON body received, with the status. Headers are not kept, so no API key can reach a
  * cassette.
  */
@@ -17,8 +22,8 @@ export class Recorder {
 
   readonly fetch: typeof fetch = async (input, init) => {
     const response = await this.#base(input, init);
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.endsWith('/chat/completions') || typeof init?.body !== 'string') return response;
+    const url = urlOf(input);
+    if (!isModelCall(url) || typeof init?.body !== 'string') return response;
     const text = await response.clone().text();
     let body: unknown = text;
     try {
@@ -31,14 +36,24 @@ export class Recorder {
   };
 }
 
+/** A model request's address: chat completions or the Responses API. */
+export function isModelCall(url: string): boolean {
+  return url.endsWith('/chat/completions') || url.endsWith('/responses');
+}
+
+/** A scripted reply in the wire format of the address asked (a Responses request gets a Responses reply). */
+function scriptedReply(url: string, wire: ReturnType<typeof scriptedResponse>): Response {
+  return Response.json(url.endsWith('/responses') ? toResponsesReply(wire) : { object: 'chat.completion', created: 0, ...wire });
+}
+
 /**
- * A fetch that answers chat-completions requests from a script instead of a model, for authoring
+ * A fetch that answers model requests from a script instead of a model, for authoring
  * cassettes without a key. Running out of script is a 500 the author will see in the report.
  */
 export function scriptedFetch(script: readonly ScriptTurn[], model: string): typeof fetch {
   const turns = script.filter((turn) => !('judge' in turn));
   let next = 0;
-  return async () => {
+  return async (input) => {
     const index = next;
     const turn = turns[index];
     next += 1;
@@ -55,7 +70,7 @@ export function scriptedFetch(script: readonly ScriptTurn[], model: string): typ
       'answer' in turn
         ? scriptedResponse({ answer: turn.answer }, model, index)
         : scriptedResponse({ toolCalls: turn.tool_calls, ...(turn.content ? { content: turn.content } : {}) }, model, index);
-    return Response.json({ object: 'chat.completion', created: 0, ...wire });
+    return scriptedReply(urlOf(input), wire);
   };
 }
 

@@ -4,6 +4,7 @@ import { canonicalJson, changedTools, type Cassette } from './cassette.ts';
 import { firstDifference } from './json-diff.ts';
 import { judgeSections } from '../judge/request.ts';
 import { requestDrifts, type Drift, type DriftKind } from './triage.ts';
+import { asChatRequest, isResponsesRequest } from '../../orchestrator/responses-wire.ts';
 
 /** Why a replay failed closed. */
 export type ReplayFailureCode =
@@ -128,28 +129,37 @@ export class ReplaySession {
       this.#cursor += 1;
       return recorded.response;
     }
+    const wire = (value: unknown) => (isResponsesRequest(value) ? 'the Responses API' : 'chat completions');
+    if (wire(recorded.request) !== wire(body)) {
+      return this.#fail({
+        code: 'request_mismatch',
+        reason: `request ${index + 1} was recorded through ${wire(recorded.request)} but is now sent through ${wire(body)}; record the cassette again`,
+      });
+    }
     const comparable = (value: unknown) => canonicalJson(this.options.ignoreTools ? { ...(value as object), tools: undefined } : value);
     // Plain text equality first; the canonical (key-sorted) comparison only runs when the texts differ.
     const same = !this.options.ignoreTools && JSON.stringify(recorded.request) === JSON.stringify(body);
     if (!same && comparable(recorded.request) !== comparable(body)) {
-      const request = body as Record<string, unknown>;
-      const tools = this.options.ignoreTools ? [] : changedTools(recorded.request.tools, request.tools);
+      // Triage reads one shape: a Responses API body is read as the chat request it stands for.
+      const then = asChatRequest(recorded.request) as Record<string, unknown>;
+      const request = asChatRequest(body) as Record<string, unknown>;
+      const tools = this.options.ignoreTools ? [] : changedTools(then.tools, request.tools);
       if (tools.length > 0) {
         return this.#fail({
           code: 'tools_changed',
           reason: `request ${index + 1}: tool definitions changed: ${tools.join(', ')}`,
-          diff: firstDifference(recorded.request.tools, request.tools),
+          diff: firstDifference(then.tools, request.tools),
         });
       }
       // A classified change (a tool result, the system prompt, a turn) is noted and the recorded
       // answer served all the same, so one run finds every drift of the scenario; it still fails.
-      const drifts = requestDrifts(recorded.request, body);
+      const drifts = requestDrifts(then, request);
       if (drifts.length > 0) {
         for (const drift of drifts) this.#note(driftFailure('request_mismatch', drift, ` (request ${index + 1})`));
         this.#cursor += 1;
         return recorded.response;
       }
-      const diff = firstDifference(recorded.request, body);
+      const diff = firstDifference(then, request);
       return this.#fail({ code: 'request_mismatch', reason: `request ${index + 1} differs from the recording`, ...(diff ? { diff } : {}) });
     }
     this.#cursor += 1;
@@ -260,15 +270,15 @@ export class ReplayHub {
   /**
    * A fetch for one session's OpenAI clients that answers in place, without msw or the network
    * stack in between (an intercepted fetch cost about half of a replayed scenario's time): the
-   * agent's and the judge's chat completions are served from the cassette; any other address is
+   * agent's requests (chat completions or Responses API) and the judge's are served from the cassette; any other address is
    * refused and counted as unhandled, as the interceptor does.
    */
   fetchFor(session: ReplaySession): typeof fetch {
-    const agent = `${session.baseURL}/chat/completions`;
+    const agent = [`${session.baseURL}/chat/completions`, `${session.baseURL}/responses`];
     const judge = `${session.judgeBaseURL}/chat/completions`;
     return async (input, init) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      const track = url === agent ? 'agent' : url === judge ? 'judge' : undefined;
+      const track = agent.includes(url) ? 'agent' : url === judge ? 'judge' : undefined;
       if (track === undefined || (init?.method ?? 'GET').toUpperCase() !== 'POST') {
         this.unhandled.push(`${init?.method ?? 'GET'} ${url} is not a recorded endpoint`);
         throw new TypeError(`replay: ${url} is not a recorded endpoint; nothing was sent`);
@@ -295,6 +305,7 @@ export class ReplayHub {
       };
     this.#server = setupServer(
       http.post(`${REPLAY_ORIGIN}/:session/v1/chat/completions`, serve('agent')),
+      http.post(`${REPLAY_ORIGIN}/:session/v1/responses`, serve('agent')),
       http.post(`${REPLAY_ORIGIN}/:session/judge/v1/chat/completions`, serve('judge')),
     );
     this.#server.listen({

@@ -1,4 +1,5 @@
 import { formatDay, parseInstant } from '../../shared/clock.ts';
+import type { ModelApi } from '../../orchestrator/responses-wire.ts';
 import { runQuery } from '../../orchestrator/agent-loop.ts';
 import type { ToolRouter } from '../../orchestrator/tool-router.ts';
 import {
@@ -52,6 +53,8 @@ export interface RunOptions {
   readonly promptTemplate?: string | undefined;
   /** The project's sampling settings; a scenario's `model` overrides each. */
   readonly modelSettings?: ModelSettings | undefined;
+  /** Authoring: the wire format the cassettes are written in (live and record take the endpoint's). */
+  readonly api?: ModelApi | undefined;
 }
 
 /** The parts of a run's options that are plain data: what a worker thread is given. */
@@ -60,6 +63,7 @@ export interface RunSettings {
   readonly recordingsDir: string;
   readonly promptTemplate: string | undefined;
   readonly modelSettings?: ModelSettings | undefined;
+  readonly api?: ModelApi | undefined;
 }
 
 /** What a thread owns for its runs: its server pools, its replay hub, the endpoints, the signal. */
@@ -80,6 +84,7 @@ export function runOptions(settings: RunSettings, parts: RunParts): RunOptions {
     promptTemplate: settings.promptTemplate,
     pools: parts.pools,
     ...(settings.modelSettings ? { modelSettings: settings.modelSettings } : {}),
+    ...(settings.api ? { api: settings.api } : {}),
     ...(hub ? { hub } : {}),
     ...(live ? { live } : {}),
     ...(judge ? { judge } : {}),
@@ -217,7 +222,7 @@ function modelSetup(scenario: Scenario, options: RunOptions, plan: RunPlan, path
         ? replayModel(scenario, path, tools, options.hub, { rebase: plan.rebase, lenient: options.matrixCell === true })
         : { error: 'replay mode needs a ReplayHub' };
     case 'record':
-      return recordModel(scenario, tools, options.live, plan.author, options.judge);
+      return recordModel(scenario, tools, options.live, plan.author, options.judge, options.api);
     case 'live':
       return liveModel(scenario, options.live, options.judge);
   }

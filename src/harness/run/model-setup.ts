@@ -2,6 +2,7 @@ import type { ModelClient } from '../../orchestrator/model-client.ts';
 import { MODEL_MAX_RETRIES } from '../../orchestrator/constants.ts';
 import type { OpenAIFunctionTool } from '../../orchestrator/openai-tools.ts';
 import { OpenAIModel } from '../../orchestrator/openai-model.ts';
+import { asChatRequest, fromResponsesReply, type ModelApi } from '../../orchestrator/responses-wire.ts';
 import { canonicalJson, changedTools, readCassette, toolsHash, type Cassette, type Interaction } from '../cassettes/cassette.ts';
 import { firstDifference } from '../cassettes/json-diff.ts';
 import { describeFault, type Fault } from '../faults/fault.ts';
@@ -16,6 +17,8 @@ export interface LiveEndpoint {
   readonly apiKey: string;
   readonly baseURL?: string | undefined;
   readonly model: string;
+  /** Chat completions (default) or the Responses API. */
+  readonly api?: ModelApi | undefined;
   readonly timeoutMs?: number | undefined;
   readonly maxRetries?: number | undefined;
   /** The fetch the client uses (a live run's adaptive limit wraps the global one). */
@@ -112,6 +115,7 @@ export function replayModel(
       apiKey: 'replay-has-no-key',
       baseURL: session.baseURL,
       model: cassette.model,
+      api: cassette.api,
       maxRetries: cassette.max_retries,
       fetch: hub.fetchFor(session),
     }),
@@ -164,6 +168,7 @@ function lenientReplay(scenario: Scenario, cassette: Cassette, hub: ReplayHub): 
       apiKey: 'replay-has-no-key',
       baseURL: session.baseURL,
       model: cassette.model,
+      api: cassette.api,
       maxRetries: cassette.max_retries,
       fetch: hub.fetchFor(session),
     }),
@@ -209,11 +214,23 @@ function rebasedCassette(
   };
 }
 
+/** A recorded response body read as a chat completion (a Responses API body is converted; an unreadable one reads as no calls). */
+function chatBody(body: unknown, api: ModelApi | undefined): unknown {
+  if (api !== 'responses') return body;
+  try {
+    return fromResponsesReply(body);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The tool calls the recorded model responses made, in order. */
 export function recordedCalls(cassette: Cassette): RecordedCall[] {
   return cassette.interactions.flatMap((i) => {
     const message = (
-      i.response.body as { choices?: { message?: { tool_calls?: { function?: { name?: string; arguments?: unknown } }[] } }[] }
+      chatBody(i.response.body, cassette.api) as {
+        choices?: { message?: { tool_calls?: { function?: { name?: string; arguments?: unknown } }[] } }[];
+      }
     )?.choices?.[0]?.message;
     return (message?.tool_calls ?? []).map((c) => ({
       name: c.function?.name ?? '?',
@@ -228,7 +245,7 @@ export function recordedCalls(cassette: Cassette): RecordedCall[] {
  * new tools. Without a contract break the scenario still runs, to find its other drifts.
  */
 function triageTools(cassette: Cassette, tools: readonly OpenAIFunctionTool[]): { contract: boolean; failures: ReplayFailure[] } {
-  const recorded = cassette.interactions[0]?.request.tools;
+  const recorded = (asChatRequest(cassette.interactions[0]?.request) as { tools?: unknown } | undefined)?.tools;
   const breaks = contractBreaks(recordedCalls(cassette), recorded, tools);
   const drifts = [...contractDrifts(breaks), ...toolDrifts(recorded, tools, breaks)];
   const failures =
@@ -255,6 +272,7 @@ export function recordModel(
   live: LiveEndpoint | undefined,
   author: boolean,
   judge?: LiveEndpoint,
+  authorApi?: ModelApi,
 ): ModelSetup | SetupFailure {
   const scriptModel = scenario.model.name ?? live?.model ?? 'gpt-4o-mini';
   if (author && !scenario.script) return { error: `scenario ${scenario.id} has no script to author a cassette from` };
@@ -262,7 +280,9 @@ export function recordModel(
   const recorder = new Recorder(author && scenario.script ? scriptedFetch(scenario.script, scriptModel) : live?.fetch);
   const model = author ? scriptModel : (live as LiveEndpoint).model;
   const maxRetries = author ? 0 : (live?.maxRetries ?? MODEL_MAX_RETRIES);
+  const api = author ? authorApi : live?.api;
   const client = new OpenAIModel({
+    api,
     apiKey: author ? 'authoring-needs-no-key' : (live as LiveEndpoint).apiKey,
     baseURL: author ? 'http://authoring.invalid/v1' : live?.baseURL,
     model,
@@ -282,7 +302,12 @@ export function recordModel(
           maxRetries: 0,
           fetch: judgeRecorder.fetch,
         })
-      : new OpenAIModel({ ...judgeEndpoint, maxRetries: judgeEndpoint.maxRetries ?? MODEL_MAX_RETRIES, fetch: judgeRecorder.fetch });
+      : new OpenAIModel({
+          ...judgeEndpoint,
+          api: 'chat',
+          maxRetries: judgeEndpoint.maxRetries ?? MODEL_MAX_RETRIES,
+          fetch: judgeRecorder.fetch,
+        });
   return {
     ...nothing,
     model: client,
@@ -292,6 +317,7 @@ export function recordModel(
       scenario: scenario.id,
       source: author ? 'authored' : 'live',
       model,
+      ...(api === 'responses' ? { api } : {}),
       recorded_at: new Date().toISOString(),
       tools_hash: toolsHash(tools),
       max_retries: maxRetries,
@@ -308,7 +334,8 @@ export function liveModel(scenario: Scenario, live: LiveEndpoint | undefined, ju
   const judgeEndpoint = judge ?? live;
   return {
     model: new OpenAIModel({ ...live, model: scenario.model.name ?? live.model, ...(live.fetch ? { fetch: live.fetch } : {}) }),
-    ...(hasJudge(scenario) ? { judge: new OpenAIModel(judgeEndpoint) } : {}),
+    // The judge is asked through chat completions whatever the agent's model speaks.
+    ...(hasJudge(scenario) ? { judge: new OpenAIModel({ ...judgeEndpoint, api: 'chat' }) } : {}),
     ...nothing,
   };
 }

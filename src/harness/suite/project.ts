@@ -1,7 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { builtinServers, PROJECT_ROOT, writableRoot } from '../../orchestrator/builtin-servers.ts';
-import { configFrom, readConfigFile, type ConfigFile, type ConfigInput, type ServersConfig } from '../../orchestrator/config.ts';
+import {
+  configFrom,
+  readConfigFile,
+  type ConfigFile,
+  type ConfigInput,
+  type ModelEntry,
+  type ServersConfig,
+} from '../../orchestrator/config.ts';
+import type { ModelApi } from '../../orchestrator/responses-wire.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { priceTable, type PriceTable } from '../results/prices.ts';
 import type { ModelSettings } from '../../orchestrator/model-client.ts';
@@ -31,6 +39,10 @@ export interface Project {
   readonly prices: PriceTable;
   /** The config's sampling settings for every model request (a scenario's `model` overrides each). */
   readonly modelSettings: ModelSettings | undefined;
+  /** The config's wire format for the agent model (`api`), when set. */
+  readonly api: ModelApi | undefined;
+  /** The config's `models` to compare, when it lists any. */
+  readonly models: readonly ModelEntry[] | undefined;
 }
 
 /**
@@ -55,6 +67,8 @@ export function openProject(config: string | ConfigInput | undefined, env: NodeJ
       reportsDir: join(writableRoot(cwd), 'reports'),
       prices: priceTable(undefined),
       modelSettings: undefined,
+      api: undefined,
+      models: undefined,
     };
   }
   return fromConfig(readConfigFile(configPath, builtins, env));
@@ -73,6 +87,8 @@ function fromConfig(file: ConfigFile): Project {
     reportsDir: file.reports ?? join(file.dir, 'reports'),
     prices: priceTable(file.prices),
     modelSettings: file.model,
+    api: file.api,
+    models: file.models,
   };
 }
 

@@ -124,6 +124,7 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
       servers: options.servers,
       promptTemplate: run.promptTemplate,
       modelSettings: run.modelSettings,
+      ...(run.api ? { api: run.api } : {}),
       matrix: options.matrix,
       k: options.k,
       prices: options.prices?.prices,

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../orchestrator/errors.ts';
+import { asChatRequest, isResponsesRequest } from '../../orchestrator/responses-wire.ts';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServersConfig } from '../../orchestrator/config.ts';
@@ -82,8 +83,9 @@ export async function saveConversation(
     scenario: id,
     source: 'live',
     model: conversation.model,
+    ...(isResponsesRequest(interactions[0]?.request) ? { api: 'responses' as const } : {}),
     recorded_at: new Date().toISOString(),
-    tools_hash: toolsHash(interactions[0]?.request.tools),
+    tools_hash: toolsHash((asChatRequest(interactions[0]?.request) as { tools?: unknown } | undefined)?.tools),
     max_retries: conversation.maxRetries,
     interactions: [...interactions],
   });

@@ -145,3 +145,167 @@ describe('the Responses API', () => {
     expect(run.stderr).toContain('--api must be "chat" (chat completions) or "responses" (the Responses API), not "completions"');
   });
 });
+
+/** The last user question of a request, chat completions or Responses API alike. */
+function question(body: any): string {
+  const items: any[] = body.messages ?? body.input ?? [];
+  return String(items.findLast((m) => m.role === 'user')?.content ?? '');
+}
+
+/** Whether a tool result has come back in the request (the model's second turn). */
+const afterTools = (body: any): boolean =>
+  (body.messages ?? body.input ?? []).some((m: any) => m.role === 'tool' || m.type === 'function_call_output');
+
+/** A chat-completions reply that reports 1,000 prompt and 500 completion tokens. */
+function priced(turn: { answer: string } | { toolCalls: { name: string; arguments: unknown }[] }, index: number) {
+  const message =
+    'answer' in turn
+      ? { role: 'assistant', content: turn.answer }
+      : {
+          role: 'assistant',
+          content: null,
+          tool_calls: turn.toolCalls.map((c, i) => ({
+            id: `call_${index}_${i}`,
+            type: 'function',
+            function: { name: c.name, arguments: JSON.stringify(c.arguments) },
+          })),
+        };
+  return {
+    status: 200,
+    json: {
+      id: `chatcmpl-${index}`,
+      object: 'chat.completion',
+      created: 0,
+      model: 'model-a',
+      choices: [{ index: 0, message, finish_reason: 'answer' in turn ? 'stop' : 'tool_calls' }],
+      usage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 },
+    },
+  };
+}
+
+describe('models side by side', () => {
+  const SUITE = {
+    'worked-example': WORKED_EXAMPLE,
+    greeting: { description: 'A greeting.', turns: ['Hello?'], expect: { answer: { contains: ['help'] }, latency: BUDGETS } },
+    thanks: { description: 'Thanks.', turns: ['Thanks!'], expect: { answer: { contains: ['welcome'] }, latency: BUDGETS } },
+  };
+
+  it('records two models on two endpoints (chat and Responses), names exactly the scenarios where they differ, prices from the config, and replays the comparison offline with the same verdicts', async () => {
+    for (const [id, body] of Object.entries(SUITE)) writeScenario(id, body);
+    let served = 0;
+    // model-a answers everything as the scenarios expect.
+    const a = await endpoint(({ body }) => {
+      const q = question(body);
+      if (q === QUESTION && !afterTools(body))
+        return priced({ toolCalls: [{ name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } }] }, served++);
+      if (q === QUESTION) return priced({ answer: ANSWER }, served++);
+      if (q === 'Hello?') return priced({ answer: 'Hello, how can I help?' }, served++);
+      return priced({ answer: "You're welcome." }, served++);
+    });
+    // model-b, over the Responses API, asks for high-priority tickets and forgets the courtesy.
+    const b = await endpoint(({ body }) => {
+      const q = question(body);
+      if (q === QUESTION && !afterTools(body))
+        return { turn: { toolCalls: [{ name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'high' } }] } };
+      if (q === QUESTION) return { turn: { answer: ANSWER } };
+      if (q === 'Hello?') return { turn: { answer: 'Hello, how can I help?' } };
+      return { turn: { answer: 'ok' } };
+    }, 'model-b');
+    writeConfig({
+      models: [
+        { name: 'model-a', baseURL: a.url },
+        { name: 'model-b', api: 'responses', baseURL: b.url, apiKeyEnv: 'MODEL_B_KEY' },
+      ],
+      prices: { 'model-a': { input: 1, output: 2 } },
+    });
+    const B_KEY = 'sk-model-b-key-never-written';
+
+    const recorded = await evalRun(['--record', '--report-dir', 'recorded'], {
+      OPENAI_API_KEY: API_KEY,
+      MODEL_B_KEY: B_KEY,
+      HELPDESK_MODEL_RETRIES: '0',
+    });
+    expect(recorded.code, recorded.stdout + recorded.stderr).toBe(1);
+    expect(a.requests.every((r) => r.path === '/v1/chat/completions' && r.headers.authorization === `Bearer ${API_KEY}`)).toBe(true);
+    expect(b.requests.every((r) => r.path === '/v1/responses' && r.headers.authorization === `Bearer ${B_KEY}`)).toBe(true);
+    const comparison = readJson('recorded', 'comparison.json');
+    expect(comparison.models.map((m: { label: string; api: string; passed: number }) => [m.label, m.api, m.passed])).toEqual([
+      ['model-a', 'chat', 3],
+      ['model-b', 'responses', 1],
+    ]);
+    expect([...comparison.differing].sort()).toEqual(['thanks', 'worked-example']);
+    // Four model-a replies at 1,000 + 500 tokens and $1 / $2 per million: $0.008; model-b has no price (its three trials unpriced).
+    expect(comparison.models[0].cost_usd).toBeCloseTo(0.008, 10);
+    expect(comparison.models[1]).toMatchObject({ cost_usd: null, unpriced: 3 });
+    expect(recorded.stdout).toContain('$0.0080');
+    expect(recorded.stdout).toContain('the models differ on 2');
+    const differTable = recorded.stdout.slice(recorded.stdout.indexOf('where the models differ:'));
+    expect(differTable).toMatch(/worked-example\s*│\s*pass\s*│\s*FAIL/);
+    expect(differTable).not.toContain('greeting');
+    // Each model's cassettes in its own folder, in its own wire format; no key in any of them or any report.
+    expect(readJson('recordings', 'model-a', 'worked-example.json').api).toBeUndefined();
+    expect(readJson('recordings', 'model-b', 'worked-example.json').api).toBe('responses');
+    expect(readJson('recorded', 'model-b', 'results.json').totals).toMatchObject({ passed: 1, failed: 2 });
+    const html = readFileSync(join(work, 'recorded', 'comparison.html'), 'utf8');
+    expect([...html.matchAll(/<tr data-scenario="([^"]+)" class="differs">/g)].map((m) => m[1]).sort()).toEqual([
+      'thanks',
+      'worked-example',
+    ]);
+    expect(html).toContain('href="model-b/report.html#scenario-thanks"');
+    for (const file of [
+      ...['worked-example', 'greeting', 'thanks'].flatMap((id) => [
+        join('recordings', 'model-a', `${id}.json`),
+        join('recordings', 'model-b', `${id}.json`),
+      ]),
+      ...['comparison.json', 'comparison.md', 'comparison.html', join('model-a', 'results.json'), join('model-b', 'results.json')].map(
+        (f) => join('recorded', f),
+      ),
+    ]) {
+      const text = readFileSync(join(work, file), 'utf8');
+      expect(text, file).not.toContain(API_KEY);
+      expect(text, file).not.toContain(B_KEY);
+    }
+
+    await Promise.all(endpoints.splice(0).map((e) => e.close()));
+    const replayed = await evalRun(['--report-dir', 'replayed']);
+    expect(replayed.code, replayed.stdout + replayed.stderr).toBe(1);
+    const again = readJson('replayed', 'comparison.json');
+    expect(again.mode).toBe('replay');
+    const verdicts = (c: { scenarios: { id: string; verdicts: Record<string, { pass: boolean } | null> }[] }) =>
+      Object.fromEntries(c.scenarios.map((s) => [s.id, Object.fromEntries(Object.entries(s.verdicts).map(([m, v]) => [m, v?.pass]))]));
+    expect(verdicts(again)).toEqual(verdicts(comparison));
+    expect(again.differing).toEqual(comparison.differing);
+    expect(again.models.map((m: { model: string }) => m.model)).toEqual(['model-a', 'model-b']);
+
+    // One model of the comparison, picked by --model, replays from its own folder.
+    const one = await evalRun(['--model', 'model-a', '--report-dir', 'one']);
+    expect(one.code, one.stdout + one.stderr).toBe(0);
+    expect(readJson('one', 'comparison.json').models.map((m: { label: string }) => m.label)).toEqual(['model-a']);
+  });
+
+  it("checks every model's key before any model runs, naming the variable", async () => {
+    writeScenario('greeting', SUITE.greeting);
+    const a = await endpoint([{ turn: { answer: 'Hello, how can I help?' } }]);
+    writeConfig({
+      models: [
+        { name: 'model-a', baseURL: a.url },
+        { name: 'model-b', baseURL: a.url, apiKeyEnv: 'MODEL_B_KEY' },
+      ],
+    });
+    const run = await evalRun(['--record'], { OPENAI_API_KEY: API_KEY });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('MODEL_B_KEY is not set');
+    expect(a.requests).toHaveLength(0);
+  });
+
+  it('refuses two models that would share a cassette folder, and --baseline with a comparison', async () => {
+    writeScenario('greeting', SUITE.greeting);
+    writeConfig({});
+    const clash = await evalRun(['--live', '--model', 'org/model', '--model', 'org:model'], { OPENAI_API_KEY: API_KEY });
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain('models org/model and org:model would both be called "org-model"');
+    const baseline = await evalRun(['--model', 'a', '--model', 'b', '--baseline', 'x']);
+    expect(baseline.code).toBe(2);
+    expect(baseline.stderr).toContain("--baseline compares one model's run with an earlier one");
+  });
+});

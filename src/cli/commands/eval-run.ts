@@ -41,6 +41,7 @@ import { evaluateSuite, newRunId, workerCount } from '../../harness/suite/run-su
 import { fraction, wholeNumber } from '../numbers.ts';
 import { openProject, type Project } from '../../harness/suite/project.ts';
 import { readSettings, type Settings } from '../settings.ts';
+import { comparedModels, type ComparedModel } from './eval-models.ts';
 
 export const OPTIONS = {
   record: { type: 'boolean' },
@@ -65,7 +66,7 @@ export const OPTIONS = {
   list: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   'judge-model': { type: 'string' },
-  model: { type: 'string' },
+  model: { type: 'string', multiple: true },
   api: { type: 'string' },
   'fault-matrix': { type: 'boolean' },
   'fault-kinds': { type: 'string' },
@@ -123,13 +124,17 @@ export async function finish(
   root: string,
   label: string,
   journal?: ResultJournal,
+  brief = false,
 ): Promise<number> {
   record.gates = evaluateGates(record, verdict.gates);
   if (verdict.baseline)
     record.baseline = { run_id: verdict.baseline.run_id, regressions: compareRuns(record, verdict.baseline, DEFAULT_THRESHOLDS) };
-  process.stdout.write(`${resultsTable(record)}\n`);
-  const variations = variationsTable(record);
-  if (variations) process.stdout.write(`\n${variations}\n`);
+  // A model of a comparison leaves its full table to its report; the comparison's table follows.
+  if (!brief) {
+    process.stdout.write(`${resultsTable(record)}\n`);
+    const variations = variationsTable(record);
+    if (variations) process.stdout.write(`\n${variations}\n`);
+  }
   const judged = judgeSummary(record);
   if (judged.length > 0) process.stdout.write(`\n${judged.join('\n')}\n`);
   if (record.throttle) {
@@ -210,6 +215,14 @@ export function evalInterrupts(onQuit: () => void): Interrupts {
   );
 }
 
+/** How a pass reports: a model of a comparison prints its summary only and hands its record on. */
+export interface PassOptions {
+  readonly brief?: boolean;
+  /** What its summary line starts with (default: the mode). */
+  readonly label?: string;
+  readonly onRecord?: (record: RunRecord) => void;
+}
+
 /** The choices of a run that hold for each of its passes (one, or one per change under --watch). */
 export interface EvalPlan {
   readonly values: Values;
@@ -228,6 +241,8 @@ export interface EvalPlan {
   readonly verdict: Verdict;
   /** --workers, when given. */
   readonly workers: number | undefined;
+  /** Several models compared (config `models`, or --model given twice or more); undefined for a run of one model. */
+  readonly models: readonly ComparedModel[] | undefined;
 }
 
 /** What a run keeps open across its passes: the settings, the live endpoint, the servers and the replay hub. */
@@ -238,6 +253,8 @@ export interface EvalResources {
   readonly adaptive: AdaptiveLimit | undefined;
   pools: PoolCache;
   readonly hub: ReplayHub | undefined;
+  /** A comparison's judge endpoint, the same for every model (its first model's); else the run's own. */
+  readonly judgeFrom?: LiveEndpoint | undefined;
 }
 
 /** Checks the flags of a run and settles its mode, trials, filters and folders. */
@@ -249,7 +266,15 @@ export function planEval(values: Values, env: NodeJS.ProcessEnv, project: Projec
   const trials = wholeNumber(values.trials, '--trials', 1) ?? 1;
   if (trials > 1 && servesCassettes(mode))
     throw new ConfigError('--trials needs --live or --record: a replay gives the same answer every time');
-  if (values.model !== undefined && !asksModel(mode)) {
+  const models = comparedModels(list(values.model), project.models);
+  if (models !== undefined) {
+    if (values.watch || values['watch-child']) throw new ConfigError('--watch runs one model; choose one with --model (or none)');
+    if (values.baseline) {
+      throw new ConfigError(
+        "--baseline compares one model's run with an earlier one; in a comparison each model's report folder is such a run",
+      );
+    }
+  } else if (values.model !== undefined && !asksModel(mode)) {
     throw new ConfigError(
       '--model chooses the model of --live and --record runs; replay, --rebase and --author use the model each cassette or script names',
     );
@@ -288,6 +313,7 @@ export function planEval(values: Values, env: NodeJS.ProcessEnv, project: Projec
     recordingsDir,
     verdict,
     workers,
+    models,
     filter: { ids: list(values.id), tags: list(values.tag), files: list(values.file) },
   };
 }
@@ -307,17 +333,31 @@ export function selectScenarios(plan: EvalPlan): { scenarios: LoadedScenario[]; 
   };
 }
 
-/** The settings, the live endpoint (live and record mode), fresh server pools and (replay) the hub. */
-export function openResources(plan: EvalPlan): EvalResources {
-  const settings = readSettings(plan.env, undefined, plan.values.model, plan.values.api, plan.project.api);
+/**
+ * The settings, the live endpoint (live and record mode), fresh server pools and (replay) the hub;
+ * `model` is one model of a comparison, with its own endpoint where its entry names one.
+ */
+export function openResources(plan: EvalPlan, model?: ComparedModel): EvalResources {
+  const settings = readSettings(
+    plan.env,
+    undefined,
+    model?.name ?? plan.values.model?.[0],
+    model?.api ?? plan.values.api,
+    plan.project.api,
+  );
   let live: LiveEndpoint | undefined;
   // Live model requests in flight adapt to the endpoint's rate limit (429s lower it, answers raise it).
   let adaptive: AdaptiveLimit | undefined;
   if (asksModel(plan.mode)) {
     adaptive = new AdaptiveLimit(plan.concurrency);
+    const baseURL = model?.baseURL ?? settings.baseURL;
+    const keyName = model?.apiKeyEnv ?? 'OPENAI_API_KEY';
     live = {
-      apiKey: checkApiKey(settings.apiKey, settings.baseURL),
-      baseURL: settings.baseURL,
+      apiKey: checkApiKey(model?.apiKeyEnv ? plan.env[model.apiKeyEnv] : settings.apiKey, baseURL, {
+        key: keyName,
+        baseURL: model?.baseURL ? `the baseURL of model ${model.label}` : 'OPENAI_BASE_URL',
+      }),
+      baseURL,
       model: settings.model,
       api: settings.api,
       timeoutMs: settings.modelTimeoutMs,
@@ -350,12 +390,15 @@ export async function runPass(
   scenarios: readonly LoadedScenario[],
   invalid: readonly InvalidScenarioFile[],
   interrupts?: Interrupts,
+  pass: PassOptions = {},
 ): Promise<number> {
   const { plan, pools, hub, live, adaptive, settings } = resources;
   const { values, env, project, mode, trials, k, kinds, concurrency, recordingsDir } = plan;
   const reportsDir = project.reportsDir;
   const judge =
-    live && scenarios.some((s) => s.scenario.expect.judge?.length) ? judgeEndpoint(settings, live, values['judge-model']) : undefined;
+    live && scenarios.some((s) => s.scenario.expect.judge?.length)
+      ? judgeEndpoint(settings, resources.judgeFrom ?? live, values['judge-model'])
+      : undefined;
   const runId = newRunId(mode);
   const opened = openRunJournal(reportDir(values, reportsDir, runId));
   const { journal } = opened;
@@ -415,7 +458,8 @@ export async function runPass(
     record.duration_ms = performance.now() - started;
     if (adaptive && adaptive.summary().rate_limited > 0) record.throttle = adaptive.summary();
     collectGarbage();
-    const code = await finish(record, values, plan.verdict, env, reportsDir, project.root, mode, journal);
+    const code = await finish(record, values, plan.verdict, env, reportsDir, project.root, pass.label ?? mode, journal, pass.brief);
+    pass.onRecord?.(record);
     // An invalid scenario file is an error in the suite, not the agent's failure: exit 2 once the rest has run and been reported.
     if (interrupted) return EXIT.interrupted;
     return invalid.length > 0 ? EXIT.usage : code;

@@ -10,6 +10,7 @@ import { openProject } from '../../harness/suite/project.ts';
 import { newRunId } from '../../harness/suite/run-suite.ts';
 import { closeResources, finish, openResources, verdictOf, OPTIONS, planEval, runPass, selectScenarios, type Values } from './eval-run.ts';
 import { watchEval } from './eval-watch.ts';
+import { runComparison } from './eval-compare.ts';
 
 export const EVAL_HELP = `Usage: helpdesk eval [mode] [filters] [options]
        helpdesk eval merge <results.json or report folder>... [--out <dir>] [gates]
@@ -21,7 +22,8 @@ Modes:
   --record           call the live model and write the cassettes of the selected scenarios
   --author           write the cassettes from each scenario's "script" (no model, no key)
   --live             call the live model without cassettes
-  --model <name>     the model of --live and --record (default OPENAI_MODEL, else gpt-4o-mini)
+  --model <name>     the model of --live and --record (default OPENAI_MODEL, else gpt-4o-mini);
+                     given twice or more, a comparison (below)
   --api <chat|responses>  how the model is reached in --live, --record and --author: chat
                      completions or the Responses API (default HELPDESK_MODEL_API, else the
                      config's "api", else chat); replay uses what each cassette was recorded with
@@ -50,6 +52,13 @@ Fault matrix (replay or live mode):
 Judge (expect.judge, live and record mode):
   --judge-model <m>  the judge model (default HELPDESK_JUDGE_MODEL, else the agent's model);
                      HELPDESK_JUDGE_BASE_URL and HELPDESK_JUDGE_API_KEY default to the agent's
+Models side by side (a "models" list in the config, or --model given twice or more):
+  every selected scenario runs on each model in turn (any mode), each model's cassettes in
+  recordings/<model>/ and its reports in <report folder>/<model>/; the terminal, comparison.json,
+  comparison.md and comparison.html put pass rate, pass^k, p95 latency and cost per model side
+  by side and name the scenarios whose verdicts differ. Replay replays each model's cassettes.
+  With a "models" list, --model picks some of them. The judge is the first model's unless
+  HELPDESK_JUDGE_* say otherwise. Exit 1 when any model's run fails its gates.
 Reports:
   --report-dir <dir> where to write results.json, junit.xml, summary.md, report.html
                      (default reports/<run-id>/)
@@ -151,6 +160,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     );
     return EXIT.ok;
   }
+  if (plan.models) return runComparison(plan, plan.models, scenarios, invalid);
   const resources = openResources(plan);
   try {
     return await runPass(resources, scenarios, invalid);

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReports } from '../../src/harness/reporters/write.ts';
+import { writeComparison } from '../../src/harness/reporters/comparison.ts';
+import { comparisonRecord } from '../../src/harness/results/comparison.ts';
 import type { RunRecord } from '../../src/harness/results/records.ts';
 import { startViewer, type Viewer } from '../../src/harness/viewer/server.ts';
 import { rawRequest } from '../support/raw-http.ts';
@@ -249,5 +251,46 @@ describe('helpdesk view (the viewer over HTTP)', () => {
       socket.once('error', () => resolve(true));
     });
     expect(refused).toBe(true);
+  });
+});
+
+describe('helpdesk view of a comparison of models', () => {
+  it("lists the comparison with its models and how many scenarios differ, opens comparison.html at /runs/<id>/, and serves each model's report inside it", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'helpdesk-viewer-models-'));
+    const own = await startViewer({ root: folder, port: 0 });
+    try {
+      const compared = join(folder, 'compare-run');
+      await writeReports(runs.base, join(compared, 'model-a'));
+      await writeReports(runs.head, join(compared, 'model-b'));
+      const record = comparisonRecord({ runId: 'compare-run', startedAt: '2025-10-06T00:00:00.000Z', durationMs: 1500, selected: 2 }, [
+        { label: 'model-a', model: 'model-a', api: 'chat', report: 'model-a', record: runs.base },
+        { label: 'model-b', model: 'model-b', api: 'responses', report: 'model-b', record: runs.head },
+      ]);
+      writeComparison(record, compared);
+      const fetchPage = (path: string) => rawRequest(own.port, path);
+
+      const index = await fetchPage('/');
+      const [row] = rows(index.body, 'data-run');
+      expect(row?.[0]).toBe('compare-run');
+      expect(row?.[1]).toContain('model-a vs model-b');
+      expect(row?.[1]).toContain(`${record.differing.length} scenario${record.differing.length === 1 ? '' : 's'} differ`);
+      expect(record.differing.length).toBeGreaterThan(0);
+      expect(index.body).toContain('1 comparison of models');
+      expect(index.body).not.toContain('data-status="unreadable"');
+
+      const page = await fetchPage('/runs/compare-run/');
+      expect(page.status).toBe(200);
+      expect(page.body).toBe(readFileSync(join(compared, 'comparison.html'), 'utf8'));
+      const inner = await fetchPage('/runs/compare-run/model-b/report.html');
+      expect(inner.status).toBe(200);
+      expect(inner.body).toBe(readFileSync(join(compared, 'model-b', 'report.html'), 'utf8'));
+
+      writeFileSync(join(compared, 'comparison.json'), '{"kind":"comparison"}');
+      const broken = await fetchPage('/');
+      expect(rows(broken.body, 'data-run')[0]?.[1]).toContain('unreadable: comparison.json: schema_version');
+    } finally {
+      await own.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@ import { htmlPage, runHref } from './html-page.ts';
 import { runPassed } from '../results/gates.ts';
 import type { Headline } from './results-file.ts';
 import type { RunEntry } from './runs-index.ts';
+import type { ComparisonRecord } from '../results/comparison.ts';
 
 const HEADS = ['Run', 'Started', 'Mode', 'Model', 'Scenarios', 'Passed', 'Failed', 'Pass rate', 'Duration', 'Compare'];
 const NUMERIC = new Set([4, 5, 6, 7, 8]);
@@ -24,6 +25,32 @@ function readableRow(id: string, h: Headline, previous: string | undefined): str
     num(formatPercent(h.totals.pass_rate), 'pass-rate') +
     num(formatMs(h.duration_ms), 'duration') +
     `<td>${previous === undefined ? '' : `<a class="vs-previous" href="${esc(compareHref(previous, id))}">vs ${esc(previous)}</a>`}</td></tr>`
+  );
+}
+
+/** A comparison of models: its models in the model column, how many scenarios differ where the comparison link goes. */
+function comparisonRow(id: string, c: ComparisonRecord): string {
+  const num = (text: string, metric: string) => `<td class="num" data-metric="${metric}">${esc(text)}</td>`;
+  const each = (value: (m: ComparisonRecord['models'][number]) => string) => c.models.map(value).join(' · ');
+  return (
+    `<tr data-run="${esc(id)}" data-status="comparison">` +
+    `<td><a href="${esc(runHref(id))}">${esc(id)}</a> <span class="badge">models compared</span></td>` +
+    `<td>${esc(c.started_at)}</td><td>${esc(c.mode)}</td><td>${esc(c.models.map((m) => m.label).join(' vs '))}</td>` +
+    num(String(c.scenarios.length), 'scenarios') +
+    num(
+      each((m) => String(m.passed)),
+      'passed',
+    ) +
+    num(
+      each((m) => String(m.failed)),
+      'failed',
+    ) +
+    num(
+      each((m) => formatPercent(m.pass_rate)),
+      'pass-rate',
+    ) +
+    num(formatMs(c.duration_ms), 'duration') +
+    `<td><a href="${esc(runHref(id))}">${c.differing.length} scenario${c.differing.length === 1 ? '' : 's'} differ</a></td></tr>`
   );
 }
 
@@ -50,8 +77,11 @@ function picker(ids: readonly string[]): string {
 /** `/`: the runs of the served folder, newest first, and a form to compare two of them. */
 export function indexPage(root: string, entries: readonly RunEntry[]): string {
   const readable = entries.flatMap((e) => (e.state === 'readable' ? [e.id] : []));
+  const compared = entries.filter((e) => e.state === 'comparison').length;
+  const unreadable = entries.filter((e) => e.state === 'unreadable').length;
   const rows = entries.map((e) => {
     if (e.state === 'unreadable') return unreadableRow(e.id, e.reason);
+    if (e.state === 'comparison') return comparisonRow(e.id, e.comparison);
     return readableRow(e.id, e.headline, readable[readable.indexOf(e.id) + 1]);
   });
   const table =
@@ -62,6 +92,7 @@ export function indexPage(root: string, entries: readonly RunEntry[]): string {
   return htmlPage(
     'mcp-helpdesk runs',
     `<h1>mcp-helpdesk runs</h1><p class="run-facts">${esc(root)} · ${readable.length} run${readable.length === 1 ? '' : 's'}` +
-      `${entries.length > readable.length ? ` · ${entries.length - readable.length} unreadable` : ''}</p>${picker(readable)}${table}`,
+      `${compared > 0 ? ` · ${compared} comparison${compared === 1 ? '' : 's'} of models` : ''}` +
+      `${unreadable > 0 ? ` · ${unreadable} unreadable` : ''}</p>${picker(readable)}${table}`,
   );
 }

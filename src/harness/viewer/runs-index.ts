@@ -1,12 +1,15 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { RunRecord } from '../results/records.ts';
+import { ComparisonRecordSchema, type ComparisonRecord } from '../results/comparison.ts';
 import { readHeadline, readThinRecord, UnreadableResultsError, type Headline } from './results-file.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 
 /** A run folder of the served folder: its headline, or why its results.json cannot be read. */
 export type RunEntry =
   | { readonly id: string; readonly state: 'readable'; readonly headline: Headline }
+  /** A folder of models compared (helpdesk eval with several models): its comparison.json; each model's run is inside it. */
+  | { readonly id: string; readonly state: 'comparison'; readonly comparison: ComparisonRecord }
   | { readonly id: string; readonly state: 'unreadable'; readonly reason: string };
 
 /** No run folder of that name in the served folder. */
@@ -60,7 +63,8 @@ export class RunsIndex {
       .map((d) => d.name);
     for (const gone of [...this.#headlines.keys()].filter((id) => !names.includes(id))) this.#headlines.delete(gone);
     const entries = (await Promise.all(names.map((id) => this.#entry(id)))).filter((e) => e !== undefined);
-    const started = (e: RunEntry) => (e.state === 'readable' ? e.headline.started_at : '');
+    const started = (e: RunEntry) =>
+      e.state === 'readable' ? e.headline.started_at : e.state === 'comparison' ? e.comparison.started_at : '';
     return entries.sort((a, b) => started(b).localeCompare(started(a)) || a.id.localeCompare(b.id));
   }
 
@@ -88,6 +92,10 @@ export class RunsIndex {
       this.#headlines.set(id, { stamp, entry });
       return entry;
     } catch (error) {
+      if (error instanceof UnreadableResultsError && error.message === 'no results.json') {
+        const comparison = await this.#comparison(id);
+        if (comparison) return comparison;
+      }
       if (error instanceof UnknownRunError) {
         // Not a folder inside the served one: a link out is listed as such, a link to a file inside is no run.
         const inside = await realInside(this.root, join(this.root, id));
@@ -97,6 +105,25 @@ export class RunsIndex {
       if (error instanceof Error) return { id, state: 'unreadable', reason: error.message };
       throw error;
     }
+  }
+
+  /** A comparison folder's entry, or undefined when the folder holds no comparison.json. */
+  async #comparison(id: string): Promise<RunEntry | undefined> {
+    const folder = await this.folder(id);
+    const path = folder === undefined ? undefined : await realInside(this.root, join(folder, 'comparison.json'));
+    if (path === undefined) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(await readFile(path, 'utf8'));
+    } catch (error) {
+      return { id, state: 'unreadable', reason: `comparison.json: ${(error as Error).message}` };
+    }
+    const parsed = ComparisonRecordSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { id, state: 'unreadable', reason: `comparison.json: ${issue?.path.join('.') || 'top level'}: ${issue?.message}` };
+    }
+    return { id, state: 'comparison', comparison: parsed.data };
   }
 
   /** The run's results.json and what identifies its current content; throws UnknownRunError or UnreadableResultsError. */

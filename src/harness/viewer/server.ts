@@ -74,7 +74,11 @@ async function runRoute(index: RunsIndex, response: ServerResponse, segments: re
     response.writeHead(301, { location: `/runs/${encodeURIComponent(id)}/` }).end();
     return;
   }
-  const file = await runFile(folder, rest.length === 1 && rest[0] === '' ? ['report.html'] : rest);
+  // A run's folder opens its report; a comparison of models' folder (no report.html) its comparison.
+  const file =
+    rest.length === 1 && rest[0] === ''
+      ? ((await runFile(folder, ['report.html'])) ?? (await runFile(folder, ['comparison.html'])))
+      : await runFile(folder, rest);
   if (file === undefined) throw new HttpError(404, 'File not found', `run "${id}" has no file ${rest.join('/') || 'report.html'}`);
   await sendFile(response, file, head);
 }

@@ -277,6 +277,11 @@ describe('models side by side', () => {
     expect(again.differing).toEqual(comparison.differing);
     expect(again.models.map((m: { model: string }) => m.model)).toEqual(['model-a', 'model-b']);
 
+    // --list says which cassettes each model has.
+    const listed = await evalRun(['--list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/model-a: live\s*│[^\n]*\n[^\n]*model-b: live/);
+
     // One model of the comparison, picked by --model, replays from its own folder.
     const one = await evalRun(['--model', 'model-a', '--report-dir', 'one']);
     expect(one.code, one.stdout + one.stderr).toBe(0);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { loadBaseline } from '../../harness/results/baseline.ts';
@@ -150,13 +151,15 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   collectGarbage();
   if (scenarios.length === 0 && invalid.length === 0 && !plan.shard) throw new ConfigError('no scenario matches the filters');
   if (values.list) {
-    const rows = scenarios.map(({ scenario }) => {
-      const cassette = readCassetteSafely(cassettePath(plan.recordingsDir, scenario.id));
-      return [scenario.id, scenario.tags.join(', '), cassette, scenario.description];
-    });
+    // In a comparison each model has its cassettes in its own folder: the column says each one's.
+    const cassetteOf = (id: string) =>
+      plan.models
+        ? plan.models.map((m) => `${m.label}: ${readCassetteSafely(cassettePath(join(plan.recordingsDir, m.label), id))}`).join('\n')
+        : readCassetteSafely(cassettePath(plan.recordingsDir, id));
+    const rows = scenarios.map(({ scenario }) => [scenario.id, scenario.tags.join(', '), cassetteOf(scenario.id), scenario.description]);
     for (const bad of invalid) rows.push([bad.id, '', '-', `INVALID FILE: ${bad.problems.join('\n')}`]);
     process.stdout.write(
-      `${renderTable(['scenario', 'tags', 'cassette', 'description'], rows, [32, 22, 10, 60])}\n${scenarios.length} scenarios${invalid.length ? `, ${invalid.length} invalid file(s)` : ''}\n`,
+      `${renderTable(['scenario', 'tags', 'cassette', 'description'], rows, [32, 22, plan.models ? 28 : 10, 60])}\n${scenarios.length} scenarios${invalid.length ? `, ${invalid.length} invalid file(s)` : ''}\n`,
     );
     return EXIT.ok;
   }

@@ -5,6 +5,7 @@ import type { Clock } from '../../src/shared/clock.ts';
 import { z } from 'zod';
 import { ErrorEnvelopeSchema, makeEnvelope, type ErrorEnvelope } from '../../src/shared/envelope.ts';
 import { isJsonObject, jsonKind } from '../../src/shared/json-kind.ts';
+import { nowMs, parseTraceparent, SERVER_SPAN_META, type ServerSpanReport } from '../../src/shared/tracing.ts';
 import type { Logger } from '../../src/shared/log.ts';
 import { argumentProblems, invalidArgumentsEnvelope, jsonSchemaOf } from './arguments.ts';
 import { registerCatalog, type Catalog } from './catalog.ts';
@@ -135,7 +136,32 @@ export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
   // answers non-object arguments with -32602 and a zod dump. Registering on the Protocol beneath it
   // keeps the looser schema, so such a call gets the invalid-arguments envelope like any bad call.
   Protocol.prototype.setRequestHandler.call(server, LooseCallToolRequestSchema, (request) => {
-    const { name, arguments: rawArgs } = request.params;
+    const parent = request.params._meta?.traceparent;
+    if (parseTraceparent(parent) === undefined) return callTool(request.params);
+    // A traced call: this server's span of it goes back in the result's _meta, under the client's
+    // span, so it reaches the collector without any collector address or credential reaching us.
+    const start = nowMs();
+    const result = callTool(request.params);
+    const outcome = result.isError ? (result.structuredContent as { error?: string } | undefined)?.error : undefined;
+    const report: ServerSpanReport = {
+      name: `tools/call ${request.params.name}`,
+      parent: String(parent),
+      start_ms: start,
+      end_ms: nowMs(),
+      attributes: {
+        'mcp.method.name': 'tools/call',
+        'gen_ai.tool.name': request.params.name,
+        'gen_ai.operation.name': 'execute_tool',
+        'helpdesk.server': spec.name,
+        ...(outcome ? { 'helpdesk.envelope.error': outcome } : {}),
+      },
+      ...(result.isError ? { error_type: 'tool_error' } : {}),
+    };
+    return { ...result, _meta: { ...result._meta, [SERVER_SPAN_META]: report } };
+  });
+
+  function callTool(params: z.infer<typeof LooseCallToolRequestSchema>['params']): CallToolResult {
+    const { name, arguments: rawArgs } = params;
     const tool = byName.get(name);
     if (!tool) {
       notify('warning', { event: 'unknown_tool', tool: name });
@@ -162,7 +188,7 @@ export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
       notify('error', { event: 'tool_crashed', tool: name });
       return errorResult(crashEnvelope(name, error));
     }
-  });
+  }
 
   return server;
 }

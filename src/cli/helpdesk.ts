@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `helpdesk` command: the only entry point that reads argv and the environment.
 import { ConfigError, HelpdeskError, ModelError, ServerStartError, StorageError } from '../orchestrator/errors.ts';
+import { stopTracing } from '../shared/tracing.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadDotEnv } from './settings.ts';
 
@@ -97,3 +98,5 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 process.exitCode = await main(process.argv.slice(2));
+// Traced runs: the spans still buffered go to the collector before the process ends.
+await stopTracing();

@@ -14,6 +14,7 @@ import { malformedArgumentsEnvelope } from './envelopes.ts';
 import { ModelError } from './errors.ts';
 import type { ToolCallOutcome, ToolRouter } from './tool-router.ts';
 import type { StopReason, Transcript, TranscriptEvent } from './transcript.ts';
+import type { TraceSpan } from '../shared/tracing.ts';
 
 /** One question to the agent. */
 export interface QueryOptions {
@@ -29,6 +30,8 @@ export interface QueryOptions {
   readonly signal?: AbortSignal;
   /** Called for every transcript event as it is recorded (the chat UI shows them live). */
   readonly onEvent?: (event: TranscriptEvent) => void;
+  /** The span this question runs under (a scenario's, a command's): its invoke_agent span is a child of it. */
+  readonly trace?: TraceSpan | undefined;
 }
 
 /** The outcome of one question: its transcript and the conversation to continue from. */
@@ -82,9 +85,19 @@ class QueryRun {
   usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   iterations = 0;
   answer: string | null = null;
+  /** The query's invoke_agent span (GenAI conventions), when traced. */
+  readonly span: TraceSpan | undefined;
 
   constructor(options: QueryOptions) {
     this.#options = options;
+    this.span = options.trace?.child('invoke_agent helpdesk', {
+      attributes: {
+        'gen_ai.operation.name': 'invoke_agent',
+        'gen_ai.agent.name': 'helpdesk',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': options.model.model,
+      },
+    });
     this.#history =
       options.history && options.history.length > 0 ? [...options.history] : [{ role: 'system', content: options.systemPrompt }];
     this.messages = [...this.#history, { role: 'user', content: options.query }];
@@ -107,6 +120,19 @@ class QueryRun {
     const offered = tools.openAITools();
     this.record({ type: 'model_request', at_ms: this.at(), iteration, messages: this.messages.length, tools: offered.length });
     const asked = performance.now();
+    const span = this.span?.child(`chat ${model.model}`, {
+      kind: 'client',
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': model.model,
+        'gen_ai.request.temperature': settings?.temperature,
+        'gen_ai.request.seed': settings?.seed,
+        'gen_ai.request.max_tokens': settings?.max_tokens,
+        'helpdesk.iteration': iteration,
+        'gen_ai.input.messages': this.span?.captureContent ? JSON.stringify(this.messages) : undefined,
+      },
+    });
     try {
       const response = await model.complete(
         {
@@ -120,6 +146,15 @@ class QueryRun {
       const choice = response.choices[0];
       if (!choice) throw new ModelError('malformed_reply', 'The model API sent a reply without choices.');
       this.usage = addUsage(this.usage, response.usage);
+      span?.set({
+        'gen_ai.response.model': response.model,
+        'gen_ai.response.id': response.id,
+        'gen_ai.response.finish_reasons': choice.finish_reason ? [choice.finish_reason] : undefined,
+        'gen_ai.usage.input_tokens': response.usage?.prompt_tokens,
+        'gen_ai.usage.output_tokens': response.usage?.completion_tokens,
+        'gen_ai.output.messages': span.captureContent ? JSON.stringify([choice.message]) : undefined,
+      });
+      span?.end();
       this.record({
         type: 'model_response',
         at_ms: this.at(),
@@ -132,8 +167,15 @@ class QueryRun {
       });
       return choice.message;
     } catch (error) {
-      if (isAbort(error, signal)) return 'aborted';
+      if (isAbort(error, signal)) {
+        span?.fail('aborted', 'the query was cancelled');
+        span?.end();
+        return 'aborted';
+      }
       const failure = error instanceof ModelError ? error : new ModelError('connection', String(error), undefined, { cause: error });
+      span?.set({ 'http.response.status_code': failure.status });
+      span?.fail(failure.kind, failure.message);
+      span?.end();
       this.record({
         type: 'model_error',
         at_ms: this.at(),
@@ -177,8 +219,37 @@ class QueryRun {
   }
 
   async #execute(call: ToolCall): Promise<ToolCallOutcome> {
-    const { tools, signal } = this.#options;
     const name = call.function.name;
+    const span = this.span?.child(`execute_tool ${name}`, {
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': name,
+        'gen_ai.tool.call.id': call.id,
+        'gen_ai.tool.type': 'function',
+        'helpdesk.iteration': this.iterations,
+        'gen_ai.tool.call.arguments': this.span?.captureContent ? call.function.arguments : undefined,
+      },
+    });
+    if (!span) return this.#call(call, name, undefined);
+    try {
+      const outcome = await this.#call(call, name, span);
+      span.set({
+        'helpdesk.server': outcome.server,
+        'gen_ai.tool.call.result': span.captureContent ? outcome.content : undefined,
+      });
+      if (outcome.restarted) span.event('server_restarted', { 'helpdesk.server': outcome.server });
+      if (outcome.envelope) span.fail('tool_error', outcome.envelope.error);
+      return outcome;
+    } catch (error) {
+      span.fail(isAbort(error, this.#options.signal) ? 'aborted' : ((error as Error)?.name ?? 'Error'), (error as Error)?.message);
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  async #call(call: ToolCall, name: string, span: TraceSpan | undefined): Promise<ToolCallOutcome> {
+    const { tools, signal } = this.#options;
     const parsed = parseArguments(call);
     this.record({
       type: 'tool_call',
@@ -199,7 +270,7 @@ class QueryRun {
         durationMs: 0,
       };
     }
-    return tools.callTool(name, parsed.args, signal);
+    return tools.callTool(name, parsed.args, signal, span);
   }
 
   /** The transcript and the conversation to continue from (unchanged history when the query failed). */
@@ -219,7 +290,34 @@ class QueryRun {
       events: this.events,
     };
     const keep = stopReason === 'final_answer' || stopReason === 'max_iterations';
+    this.#endSpan(stopReason, maxIterations);
     return { transcript, messages: keep ? this.messages : this.#history };
+  }
+
+  /** The invoke_agent span's outcome: tokens, iterations, the stop reason; a query that did not answer is an error. */
+  #endSpan(stopReason: StopReason, maxIterations: number): void {
+    const span = this.span;
+    if (!span) return;
+    span.set({
+      'gen_ai.usage.input_tokens': this.usage.prompt_tokens,
+      'gen_ai.usage.output_tokens': this.usage.completion_tokens,
+      'helpdesk.stop_reason': stopReason,
+      'helpdesk.iterations': this.iterations,
+      'helpdesk.max_iterations': maxIterations,
+    });
+    if (stopReason === 'max_iterations') {
+      span.event('iteration_cap', { 'helpdesk.max_iterations': maxIterations });
+      span.fail('max_iterations', `the ${maxIterations}-iteration cap was reached without a final answer`);
+    } else if (stopReason === 'model_error') {
+      const failure = this.events.findLast((e) => e.type === 'model_error');
+      span.fail(
+        failure?.type === 'model_error' ? failure.kind : 'model_error',
+        failure?.type === 'model_error' ? failure.message : undefined,
+      );
+    } else if (stopReason === 'aborted') {
+      span.fail('aborted', 'the query was cancelled');
+    }
+    span.end();
   }
 }
 

@@ -10,6 +10,20 @@ import { ServerStartError } from './errors.ts';
 import { ProcessTransport } from './process-transport.ts';
 import type { McpToolInfo } from './openai-tools.ts';
 import { LazyOutputValidators } from './output-validators.ts';
+import { SERVER_SPAN_META, type ServerSpanReport, type TraceSpan } from '../shared/tracing.ts';
+
+/** The span a server reported for a traced call, under the client span whose context it was sent; anything else is ignored. */
+function serverSpan(client: TraceSpan, report: unknown): void {
+  const r = report as Partial<ServerSpanReport> | undefined;
+  if (!r || r.parent !== client.traceparent || typeof r.name !== 'string') return;
+  if (typeof r.start_ms !== 'number' || typeof r.end_ms !== 'number' || r.end_ms < r.start_ms) return;
+  const attributes = Object.fromEntries(
+    Object.entries(r.attributes ?? {}).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)),
+  ) as Record<string, string | number | boolean>;
+  const span = client.child(r.name, { kind: 'server', attributes, startMs: r.start_ms });
+  if (typeof r.error_type === 'string') span.fail(r.error_type);
+  span.end(r.end_ms);
+}
 
 /**
  * Why a start failed: the process exited (or was killed) before it was ready, it gave no MCP
@@ -188,15 +202,53 @@ export class ServerConnection {
     return { resources, templates, prompts };
   }
 
-  /** Calls a tool on this server; throws on transport failure, timeout or abort. */
-  async callTool(tool: string, args: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<CallToolResult> {
+  /**
+   * Calls a tool on this server; throws on transport failure, timeout or abort. Traced, the call
+   * is an MCP client span under `trace` whose context goes to the server in `params._meta`
+   * (traceparent), and the span our servers report back in the result's `_meta` goes under it.
+   */
+  async callTool(
+    tool: string,
+    args: Record<string, unknown>,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    trace?: TraceSpan,
+  ): Promise<CallToolResult> {
     const client = this.#client;
     if (!client || this.state !== 'ready') throw new Error(`server ${this.name} is ${this.state}`);
-    const result = await client.callTool({ name: tool, arguments: args }, undefined, {
-      timeout: timeoutMs,
-      ...(signal ? { signal } : {}),
+    const options = { timeout: timeoutMs, ...(signal ? { signal } : {}) };
+    if (!trace) return (await client.callTool({ name: tool, arguments: args }, undefined, options)) as CallToolResult;
+    const http = this.#transport instanceof StreamableHTTPClientTransport;
+    const span = trace.child(`tools/call ${tool}`, {
+      kind: 'client',
+      attributes: {
+        'mcp.method.name': 'tools/call',
+        'gen_ai.tool.name': tool,
+        'gen_ai.operation.name': 'execute_tool',
+        'mcp.session.id': http ? (this.#transport as StreamableHTTPClientTransport).sessionId : undefined,
+        'network.transport': http ? 'tcp' : 'pipe',
+        'network.protocol.name': http ? 'http' : undefined,
+        'helpdesk.server': this.name,
+      },
     });
-    return result as CallToolResult;
+    try {
+      const result = (await client.callTool(
+        { name: tool, arguments: args, _meta: { traceparent: span.traceparent } },
+        undefined,
+        options,
+      )) as CallToolResult;
+      serverSpan(span, result._meta?.[SERVER_SPAN_META]);
+      if (result.isError) span.fail('tool_error');
+      return result;
+    } catch (error) {
+      span.fail(
+        signal?.aborted ? 'aborted' : /timed out|timeout/i.test(String((error as Error)?.message)) ? 'timeout' : 'transport_error',
+        (error as Error)?.message,
+      );
+      throw error;
+    } finally {
+      span.end();
+    }
   }
 
   /** Ends the session and the process: stdin closed, then SIGTERM, then SIGKILL, bounded in time. */

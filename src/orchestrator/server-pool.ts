@@ -1,4 +1,5 @@
 import { McpError, ErrorCode, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { TraceSpan } from '../shared/tracing.ts';
 import type { ErrorEnvelope } from '../shared/envelope.ts';
 import type { Logger } from '../shared/log.ts';
 import type { ServersConfig } from './config.ts';
@@ -271,7 +272,7 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
    * results, timeouts, crashes and unavailable servers all come back as an envelope. An abort
    * through `signal` is re-thrown.
    */
-  async callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolCallOutcome> {
+  async callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal, trace?: TraceSpan): Promise<ToolCallOutcome> {
     const started = performance.now();
     let restarted = false;
     const done = (server: string | undefined, content: string, envelope?: ErrorEnvelope): ToolCallOutcome => ({
@@ -302,7 +303,7 @@ export class ServerPool implements AsyncDisposable, ToolRouter {
         return failed(server.name, serverUnavailableEnvelope(server.name, name, server.lastError));
       }
       try {
-        const result = await server.callTool(entry.toolName, args, timeoutMs, signal);
+        const result = await server.callTool(entry.toolName, args, timeoutMs, signal, trace);
         const text = resultText(result);
         if (result.isError) return failed(server.name, envelopeFromErrorResult(server.name, name, text, result.structuredContent));
         const resultSize = Buffer.byteLength(text);

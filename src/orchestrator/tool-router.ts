@@ -1,5 +1,6 @@
 import type { ErrorEnvelope } from '../shared/envelope.ts';
 import type { OpenAIFunctionTool } from './openai-tools.ts';
+import type { TraceSpan } from '../shared/tracing.ts';
 
 // The seam between the agent loop and the servers, below both so neither imports the other.
 
@@ -20,5 +21,6 @@ export interface ToolCallOutcome {
 export interface ToolRouter {
   openAITools(): OpenAIFunctionTool[];
   serverOf(name: string): string | undefined;
-  callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolCallOutcome>;
+  /** `trace`: the execute_tool span the MCP client span of the call goes under (and whose trace the server continues). */
+  callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal, trace?: TraceSpan): Promise<ToolCallOutcome>;
 }

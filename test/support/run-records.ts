@@ -134,6 +134,7 @@ export function sampleTrial(
     rebase: outcome.rebase ?? null,
     faults: null,
     stale_responses: outcome.stale_responses ?? [],
+    trace_id: null,
     transcripts: [...transcripts],
   };
 }

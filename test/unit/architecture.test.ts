@@ -22,13 +22,30 @@ function target(file: string, spec: string): string {
 }
 
 describe('dependency direction', () => {
-  it('keeps src/shared a leaf that imports only zod and node builtins', () => {
+  it('keeps src/shared a leaf that imports only zod and node builtins (and, in otel.ts alone, OpenTelemetry)', () => {
+    const otel = join(ROOT, 'src/shared/otel.ts');
     const wrong = sourceFiles(join(ROOT, 'src/shared')).flatMap((file) =>
       importsOf(file)
         .filter((spec) => !(spec === 'zod' || spec.startsWith('node:') || target(file, spec).startsWith('src/shared/')))
+        .filter((spec) => !(file === otel && spec.startsWith('@opentelemetry/')))
         .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
     );
     expect(wrong).toEqual([]);
+  });
+
+  it('loads OpenTelemetry only when a trace is asked for: otel.ts is reached by tracing.ts\'s dynamic import alone', () => {
+    const files = ['src', 'servers', 'scripts'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
+    const otel = join(ROOT, 'src/shared/otel.ts');
+    const tracing = join(ROOT, 'src/shared/tracing.ts');
+    const static_ = files.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => (file !== otel && spec.startsWith('@opentelemetry/')) || target(file, spec) === 'src/shared/otel.ts')
+        .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+    );
+    expect(static_).toEqual([]);
+    const dynamic = files.filter((file) => /import\((['"])[^'"]*otel\.ts\1\)/.test(readFileSync(file, 'utf8')));
+    expect(dynamic.map((f) => relative(ROOT, f))).toEqual([relative(ROOT, tracing)]);
+    expect(readFileSync(tracing, 'utf8')).toMatch(/if \(!tracingRequested\(env\)\) return Promise\.resolve\(undefined\);\s+starting \?\?= import\('\.\/otel\.ts'\)/);
   });
 
   it('lets servers import only the kit, their own folder, src/shared, zod and the MCP SDK (servers/all: also the builders)', () => {

@@ -9,6 +9,7 @@ import { openProject } from '../../harness/suite/project.ts';
 import { openModel, openPool } from '../open.ts';
 import { readSettings, today } from '../settings.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
+import { startTracing, type TraceSpan } from '../../shared/tracing.ts';
 
 export const ASK_HELP = `Usage: helpdesk ask "<question>" [options]
 
@@ -29,6 +30,11 @@ Options:
   -h, --help             show this help
 
 Environment: OPENAI_API_KEY (required), OPENAI_BASE_URL, OPENAI_MODEL, HELPDESK_MODEL_API; a .env file is read too.`;
+
+/** Ends a command's span, when traced. */
+function endSpan(span: TraceSpan | undefined): void {
+  span?.end();
+}
 
 /** `helpdesk ask`: one question, one answer (or the transcript with --json). */
 export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -60,6 +66,7 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   const project = openProject(values.config, env);
   const settings = readSettings(env, values.now, values.model, values.api, project.api);
   const model = openModel(settings);
+  const tracing = await startTracing(env);
   const pool = await openPool(settings, project.servers, toolTimeout);
   let quitting = false;
   const interrupts = new Interrupts(() => {
@@ -67,8 +74,10 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     quitting = true;
     void pool.close().finally(() => process.exit(EXIT.interrupted));
   });
+  const trace = tracing?.root('helpdesk ask', { attributes: { 'helpdesk.command': 'ask' } });
   try {
     const { transcript } = await runQuery({
+      trace,
       model,
       tools: pool,
       query: question,
@@ -99,6 +108,7 @@ export async function askCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
         return EXIT.modelError;
     }
   } finally {
+    endSpan(trace);
     interrupts.dispose();
     await pool.close();
   }

@@ -15,6 +15,7 @@ import type { ServerPool } from '../../orchestrator/server-pool.ts';
 import { EXIT } from '../exit-codes.ts';
 import { describeEvent, describeServers, describeStop } from '../format.ts';
 import { Interrupts } from '../interrupts.ts';
+import { startTracing, type Tracing } from '../../shared/tracing.ts';
 import { openProject, saveTarget } from '../../harness/suite/project.ts';
 import { openModel, openPool } from '../open.ts';
 import { readSettings, today, type Settings } from '../settings.ts';
@@ -72,6 +73,8 @@ export interface ChatContext {
   readonly saveTo?: SaveTarget;
   /** The project's sampling settings for each model request. */
   readonly modelSettings?: ModelSettings | undefined;
+  /** Traced (OTEL_EXPORTER_OTLP_ENDPOINT set): each question is a trace of its own. */
+  readonly tracing?: Tracing | undefined;
   /** The project's system prompt ("{{today}}" marks the date); default the built-in one. */
   readonly promptTemplate?: string | undefined;
 }
@@ -124,8 +127,10 @@ async function question(ctx: ChatContext, text: string, conversation: Conversati
   conversation.startedAt ??= ctx.settings.now ?? ctx.settings.clock.now().toISOString();
   const firstExchange = ctx.recorder?.interactions.length ?? 0;
   const signal = ctx.interrupts.begin();
+  const trace = ctx.tracing?.root('helpdesk chat', { attributes: { 'helpdesk.command': 'chat' } });
   try {
     const { transcript, messages } = await runQuery({
+      trace,
       model: ctx.model,
       tools: ctx.pool,
       query: text,
@@ -147,6 +152,7 @@ async function question(ctx: ChatContext, text: string, conversation: Conversati
     }
     conversation.history = messages;
   } finally {
+    trace?.end();
     ctx.interrupts.end();
   }
 }
@@ -293,6 +299,7 @@ export async function chatCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       saveTo,
       promptTemplate: project.promptTemplate,
       modelSettings: project.modelSettings,
+      tracing: await startTracing(env),
     });
     ui.print('Goodbye.');
   } finally {

@@ -10,6 +10,7 @@ import { checkWritable } from '../../harness/results/report-folder.ts';
 import { EXIT } from '../exit-codes.ts';
 import { closeResources, evalInterrupts, openResources, runPass, type EvalPlan, type EvalResources } from './eval-run.ts';
 import type { ComparedModel } from './eval-models.ts';
+import { startTracing } from '../../shared/tracing.ts';
 
 /** The exit code of several passes: an interruption, then bad usage, then a failure, wins. */
 function worst(codes: readonly number[]): number {
@@ -60,6 +61,10 @@ export async function runComparison(
   }
   const runs: ComparedRun[] = [];
   const codes: number[] = [];
+  // Traced: the comparison is one trace, each model's run a span beneath it.
+  const trace = (await startTracing(plan.env))?.root(`helpdesk eval compare ${plan.mode}`, {
+    attributes: { 'helpdesk.run.id': runId, 'helpdesk.run.mode': plan.mode, 'helpdesk.models': models.map((m) => m.label) },
+  });
   const interrupts = evalInterrupts(() => process.exit(EXIT.interrupted));
   try {
     for (const [i, model] of models.entries()) {
@@ -74,6 +79,7 @@ export async function runComparison(
         onRecord: (r) => {
           record = r;
         },
+        trace,
       });
       codes.push(code);
       // A pass that was interrupted before any scenario finished still reports; one that never reached its end does not.
@@ -81,6 +87,7 @@ export async function runComparison(
       if (code === EXIT.interrupted) break;
     }
   } finally {
+    trace?.end();
     interrupts.dispose();
     for (const [i, r] of opened.entries()) {
       if (i === 0) await closeResources(r);

@@ -42,6 +42,7 @@ import { fraction, wholeNumber } from '../numbers.ts';
 import { openProject, type Project } from '../../harness/suite/project.ts';
 import { readSettings, type Settings } from '../settings.ts';
 import { comparedModels, type ComparedModel } from './eval-models.ts';
+import { startTracing, type TraceSpan } from '../../shared/tracing.ts';
 
 export const OPTIONS = {
   record: { type: 'boolean' },
@@ -221,6 +222,8 @@ export interface PassOptions {
   /** What its summary line starts with (default: the mode). */
   readonly label?: string;
   readonly onRecord?: (record: RunRecord) => void;
+  /** A comparison's span: this model's run goes under it instead of being a trace of its own. */
+  readonly trace?: TraceSpan | undefined;
 }
 
 /** The choices of a run that hold for each of its passes (one, or one per change under --watch). */
@@ -400,6 +403,17 @@ export async function runPass(
       ? judgeEndpoint(settings, resources.judgeFrom ?? live, values['judge-model'])
       : undefined;
   const runId = newRunId(mode);
+  // Traced (OTEL_EXPORTER_OTLP_ENDPOINT set): the run is one trace, a span per scenario and trial beneath it.
+  const runAttributes = {
+    'helpdesk.run.id': runId,
+    'helpdesk.run.mode': mode,
+    'gen_ai.request.model': live?.model,
+    'helpdesk.scenarios': scenarios.length,
+    'helpdesk.trials': trials,
+  };
+  const trace = pass.trace
+    ? pass.trace.child(`eval ${pass.label ?? mode}`, { attributes: runAttributes })
+    : (await startTracing(env))?.root(`helpdesk eval ${mode}`, { attributes: runAttributes });
   const opened = openRunJournal(reportDir(values, reportsDir, runId));
   const { journal } = opened;
   const started = performance.now();
@@ -421,7 +435,7 @@ export async function runPass(
       scenarios,
       invalid,
       {
-        run: runOptions(runSettings, { pools, hub, live, judge, signal }),
+        run: runOptions(runSettings, { pools, hub, live, judge, signal, trace }),
         journal,
         root: project.root,
         cwd: process.cwd(),
@@ -460,10 +474,21 @@ export async function runPass(
     collectGarbage();
     const code = await finish(record, values, plan.verdict, env, reportsDir, project.root, pass.label ?? mode, journal, pass.brief);
     pass.onRecord?.(record);
+    trace?.set({ 'helpdesk.run.passed': record.totals.passed, 'helpdesk.run.failed': record.totals.failed });
+    if (interrupted) trace?.fail('aborted', 'interrupted');
+    else if (code !== EXIT.ok)
+      trace?.fail(
+        'gates_failed',
+        record.gates
+          .filter((g) => !g.pass)
+          .map((g) => g.reason)
+          .join('; ') || 'the run failed',
+      );
     // An invalid scenario file is an error in the suite, not the agent's failure: exit 2 once the rest has run and been reported.
     if (interrupted) return EXIT.interrupted;
     return invalid.length > 0 ? EXIT.usage : code;
   } finally {
+    trace?.end();
     opened.close();
     (interrupts ?? own)?.end();
     own?.dispose();

@@ -93,6 +93,8 @@ export const TrialRecordSchema = z.object({
     })
     .nullable()
     .default(null),
+  /** The trace this trial's spans are in, when the run was traced (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  trace_id: z.string().nullable().default(null),
   transcripts: z.array(TranscriptSchema),
 });
 
@@ -295,6 +297,7 @@ export function trialRecord(
     faults: result.faults
       ? { active: result.faults.active.map((f) => ({ ...f })), injections: result.faults.injections.map((i) => ({ ...i })) }
       : null,
+    trace_id: result.traceId ?? null,
     transcripts,
   };
 }

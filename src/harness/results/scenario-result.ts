@@ -37,6 +37,8 @@ export interface ScenarioResult {
   readonly faults?: FaultReport | undefined;
   /** Set when this is the quiet re-run that confirmed (or cleared) latency failures under load. */
   readonly latencyConfirmed?: boolean | undefined;
+  /** Traced runs: the trace ID of the scenario's span. */
+  readonly traceId?: string | undefined;
 }
 
 /** All trials of one scenario, in trial order. */

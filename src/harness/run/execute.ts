@@ -1,4 +1,5 @@
 import { formatDay, parseInstant } from '../../shared/clock.ts';
+import type { TraceSpan } from '../../shared/tracing.ts';
 import type { ModelApi } from '../../orchestrator/responses-wire.ts';
 import { runQuery } from '../../orchestrator/agent-loop.ts';
 import type { ToolRouter } from '../../orchestrator/tool-router.ts';
@@ -49,6 +50,10 @@ export interface RunOptions {
   readonly matrixCell?: boolean;
   /** Cancels the run's queries (stop reason `aborted`): the fault matrix's deadline per cell. */
   readonly signal?: AbortSignal;
+  /** Traced runs: the span each scenario's span goes under (the run's, a model's, or another thread's). */
+  readonly trace?: TraceSpan | undefined;
+  /** Which trial of its scenario this run is (1-based), for its span. */
+  readonly trial?: number | undefined;
   /** The project's system prompt ("{{today}}" marks the date); default the built-in helpdesk's. */
   readonly promptTemplate?: string | undefined;
   /** The project's sampling settings; a scenario's `model` overrides each. */
@@ -73,11 +78,12 @@ export interface RunParts {
   readonly live?: LiveEndpoint | undefined;
   readonly judge?: LiveEndpoint | undefined;
   readonly signal?: AbortSignal | undefined;
+  readonly trace?: TraceSpan | undefined;
 }
 
 /** A run's options from its settings and this thread's parts: the one place they are put together. */
 export function runOptions(settings: RunSettings, parts: RunParts): RunOptions {
-  const { hub, live, judge, signal } = parts;
+  const { hub, live, judge, signal, trace } = parts;
   return {
     mode: settings.mode,
     recordingsDir: settings.recordingsDir,
@@ -89,6 +95,7 @@ export function runOptions(settings: RunSettings, parts: RunParts): RunOptions {
     ...(live ? { live } : {}),
     ...(judge ? { judge } : {}),
     ...(signal ? { signal } : {}),
+    ...(trace ? { trace } : {}),
   };
 }
 
@@ -166,6 +173,7 @@ async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRout
       maxIterations,
       settings,
       ...(signal ? { signal } : {}),
+      ...(options.trace ? { trace: options.trace } : {}),
     });
     transcripts.push(transcript);
     history = messages;

@@ -1,4 +1,5 @@
 import { writeCassette, type Cassette } from '../cassettes/cassette.ts';
+import type { TraceSpan } from '../../shared/tracing.ts';
 import type { ReplayFailure } from '../cassettes/replay-hub.ts';
 import { faultChecks } from '../faults/checks.ts';
 import type { FaultReport } from '../faults/fault.ts';
@@ -29,7 +30,7 @@ function settleRebase(
 /** Runs one scenario in the given mode and grades it. Never throws for a failed run: failures are results. */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<ScenarioResult> {
   const outer = options.signal;
-  if (!outer) return runScoped(loaded, options);
+  if (!outer) return runSpanned(loaded, options);
   // The run's own signal, tied to the long-lived one by a single listener removed when the run
   // ends: the model client and the tool calls add listeners of their own and do not all remove
   // them, and thousands left on one signal made each add and remove walk them all.
@@ -38,9 +39,55 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   if (outer.aborted) abort();
   else outer.addEventListener('abort', abort, { once: true });
   try {
-    return await runScoped(loaded, { ...options, signal: scope.signal });
+    return await runSpanned(loaded, { ...options, signal: scope.signal });
   } finally {
     outer.removeEventListener('abort', abort);
+  }
+}
+
+/** A traced run gets its scenario span (a fault matrix cell is not a scenario of the run). */
+function runSpanned(loaded: LoadedScenario, options: RunOptions): Promise<ScenarioResult> {
+  return options.trace && !options.matrixCell ? runTraced(loaded, options, options.trace) : runScoped(loaded, options);
+}
+
+/** The scenario's span under the run's: its verdict, why it failed, what replay refused and what its faults did. */
+async function runTraced(loaded: LoadedScenario, options: RunOptions, parent: TraceSpan): Promise<ScenarioResult> {
+  const { scenario } = loaded;
+  const span = parent.child(`scenario ${scenario.id}`, {
+    attributes: {
+      'helpdesk.scenario.id': scenario.id,
+      'helpdesk.scenario.file': loaded.file,
+      'helpdesk.trial': options.trial,
+      'helpdesk.run.mode': options.mode,
+    },
+  });
+  try {
+    const result = await runScoped(loaded, { ...options, trace: span });
+    span.set({
+      'helpdesk.scenario.pass': result.pass,
+      'helpdesk.scenario.score': result.score ?? undefined,
+      'helpdesk.scenario.failed_checks': result.failures.length > 0 ? result.failures.map((f) => f.name) : undefined,
+    });
+    for (const failure of result.replay)
+      span.event('replay_failure', { 'helpdesk.replay.code': failure.code, 'helpdesk.replay.reason': failure.reason });
+    for (const injection of result.faults?.injections ?? []) {
+      span.event('fault_injected', {
+        'helpdesk.fault.kind': injection.kind,
+        'helpdesk.server': injection.server,
+        'gen_ai.tool.name': injection.tool,
+        'helpdesk.fault.call': injection.call,
+      });
+    }
+    if (!result.pass) {
+      const reason = result.error ?? result.replay[0]?.reason ?? result.failures.map((f) => `[${f.name}] ${f.reason}`).join('; ');
+      span.fail(result.error ? 'infrastructure' : result.replay.length > 0 ? 'replay_failed' : 'scenario_failed', reason);
+    }
+    return { ...result, traceId: span.traceId };
+  } catch (error) {
+    span.fail((error as Error)?.name ?? 'Error', (error as Error)?.message);
+    throw error;
+  } finally {
+    span.end();
   }
 }
 

@@ -125,6 +125,7 @@ async function inWorkers(scenarios: readonly LoadedScenario[], options: SuiteOpt
       promptTemplate: run.promptTemplate,
       modelSettings: run.modelSettings,
       ...(run.api ? { api: run.api } : {}),
+      ...(run.trace ? { traceparent: run.trace.traceparent } : {}),
       matrix: options.matrix,
       k: options.k,
       prices: options.prices?.prices,

@@ -37,7 +37,7 @@ export async function runTrials<T = ScenarioTrials>(
     jobs,
     concurrency,
     async ({ entry, trial }) => {
-      const result = await runScenario(entry.loaded, { ...options, deferCassette: recordMode }).catch((error: unknown) =>
+      const result = await runScenario(entry.loaded, { ...options, deferCassette: recordMode, trial: trial + 1 }).catch((error: unknown) =>
         crashed(entry.loaded, modeOf(options.mode), error),
       );
       entry.results[trial] = result;

@@ -19,6 +19,8 @@ export interface WorkerSetup extends RunSettings {
   readonly k: number;
   /** The prices of the cost estimates (undefined: the built-in table). */
   readonly prices: Prices | undefined;
+  /** Traced runs: the run's span, which this thread's scenario spans go under. */
+  readonly traceparent?: string | undefined;
   /** Scenarios this worker runs at once. */
   readonly concurrency: number;
   /** The selected scenarios, by index: the file to load and the case's ID. */

@@ -14,6 +14,7 @@ import { journalEntry } from '../../results/journal.ts';
 import { recordOf, slim } from '../../results/settle.ts';
 import { crashed, type ScenarioTrials } from '../../results/scenario-result.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
+import { startTracing, stopTracing } from '../../../shared/tracing.ts';
 
 const port = parentPort;
 if (!port) throw new Error('the eval worker runs in a worker thread');
@@ -24,7 +25,10 @@ const interrupt = new AbortController();
 const pools = new PoolCache(setup.root, setup.serverEnv, setup.headerEnv, setup.servers);
 const hub = servesCassettes(setup.mode) ? new ReplayHub() : undefined;
 hub?.open();
-const options = runOptions(setup, { pools, hub, signal: interrupt.signal });
+// Traced runs: this thread's scenario spans go under the run's span, exported by this thread's own tracer.
+const tracing = setup.traceparent ? await startTracing(process.env) : undefined;
+const trace = setup.traceparent ? tracing?.under(setup.traceparent) : undefined;
+const options = runOptions(setup, { pools, hub, signal: interrupt.signal, trace });
 /** Latency-only failures waiting for their quiet re-run, with the job index of each. */
 const pending: { index: number; run: ScenarioTrials }[] = [];
 const files = new Map<string, LoadedScenario[]>();
@@ -117,7 +121,7 @@ port.on('message', (message: ToWorker) => {
   if (message.type === 'confirm') void confirm();
   if (message.type === 'close') {
     hub?.close();
-    void pools.close().then(() => post({ type: 'closed' }));
+    void Promise.all([pools.close(), stopTracing()]).then(() => post({ type: 'closed' }));
   }
 });
 

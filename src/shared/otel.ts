@@ -1,0 +1,149 @@
+import {
+  ROOT_CONTEXT,
+  SpanKind as OtelKind,
+  SpanStatusCode,
+  TraceFlags,
+  trace,
+  type Context,
+  type Span,
+  type SpanContext,
+} from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { parseTraceparent, type Attributes, type SpanKind, type TraceSpan, type Tracing } from './tracing.ts';
+
+// Loaded only when an OTLP endpoint is configured (see tracing.ts). The exporter reads the
+// standard OTEL_EXPORTER_OTLP_* variables itself (endpoint, headers, timeout, compression); the
+// headers, which may carry a collector's credentials, go to the collector and nowhere else.
+
+const KINDS: Record<SpanKind, OtelKind> = { internal: OtelKind.INTERNAL, client: OtelKind.CLIENT, server: OtelKind.SERVER };
+
+function clean(attributes: Attributes | undefined): Record<string, string | number | boolean | string[]> {
+  const out: Record<string, string | number | boolean | string[]> = {};
+  for (const [key, value] of Object.entries(attributes ?? {})) {
+    if (value === undefined) continue;
+    out[key] = Array.isArray(value) ? [...value] : (value as string | number | boolean);
+  }
+  return out;
+}
+
+class OtelSpan implements TraceSpan {
+  readonly #span: Span;
+  readonly #tracing: OtelTracing;
+  readonly #context: Context;
+
+  constructor(span: Span, tracing: OtelTracing) {
+    this.#span = span;
+    this.#tracing = tracing;
+    this.#context = trace.setSpan(ROOT_CONTEXT, span);
+  }
+
+  get traceId(): string {
+    return this.#span.spanContext().traceId;
+  }
+
+  get spanId(): string {
+    return this.#span.spanContext().spanId;
+  }
+
+  get captureContent(): boolean {
+    return this.#tracing.captureContent;
+  }
+
+  get traceparent(): string {
+    const { traceId, spanId, traceFlags } = this.#span.spanContext();
+    return `00-${traceId}-${spanId}-${(traceFlags & TraceFlags.SAMPLED) === 1 ? '01' : '00'}`;
+  }
+
+  child(name: string, options: { kind?: SpanKind; attributes?: Attributes; startMs?: number } = {}): TraceSpan {
+    return this.#tracing.start(name, options, this.#context);
+  }
+
+  set(attributes: Attributes): void {
+    this.#span.setAttributes(clean(attributes));
+  }
+
+  event(name: string, attributes?: Attributes): void {
+    this.#span.addEvent(name, clean(attributes));
+  }
+
+  fail(errorType: string, message?: string): void {
+    this.#span.setAttribute('error.type', errorType);
+    this.#span.setStatus({ code: SpanStatusCode.ERROR, ...(message ? { message } : {}) });
+  }
+
+  end(endMs?: number): void {
+    this.#span.end(endMs);
+  }
+}
+
+class OtelTracing implements Tracing {
+  readonly captureContent: boolean;
+  readonly #provider: TracerProvider;
+  readonly #tracer: ReturnType<TracerProvider['getTracer']>;
+
+  constructor(env: Readonly<Record<string, string | undefined>>) {
+    this.captureContent = env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.trim().toLowerCase() === 'true';
+    this.#provider = new TracerProvider({
+      resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME?.trim() || 'mcp-helpdesk' }),
+      // A suite makes thousands of spans in seconds: a queue large enough to keep them all until they are sent.
+      spanProcessors: [
+        new BatchSpanProcessor({
+          exporter: new OTLPTraceExporter(),
+          maxQueueSize: 65_536,
+          maxExportBatchSize: 1024,
+          scheduledDelayMillis: 1000,
+        }),
+      ],
+    });
+    this.#tracer = this.#provider.getTracer('mcp-helpdesk');
+  }
+
+  start(name: string, options: { kind?: SpanKind; attributes?: Attributes; startMs?: number }, parent: Context): TraceSpan {
+    const span = this.#tracer.startSpan(
+      name,
+      {
+        kind: KINDS[options.kind ?? 'internal'],
+        attributes: clean(options.attributes),
+        ...(options.startMs !== undefined ? { startTime: options.startMs } : {}),
+      },
+      parent,
+    );
+    return new OtelSpan(span, this);
+  }
+
+  root(name: string, options: { kind?: SpanKind; attributes?: Attributes; parent?: string | undefined } = {}): TraceSpan {
+    const remote = parseTraceparent(options.parent);
+    const context = remote
+      ? trace.setSpanContext(ROOT_CONTEXT, {
+          traceId: remote.traceId,
+          spanId: remote.spanId,
+          traceFlags: remote.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+          isRemote: true,
+        })
+      : ROOT_CONTEXT;
+    return this.start(name, options, context);
+  }
+
+  under(traceparent: string): TraceSpan {
+    const remote = parseTraceparent(traceparent);
+    if (!remote) return this.root('orphan');
+    const context = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: remote.traceId,
+      spanId: remote.spanId,
+      traceFlags: remote.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      isRemote: true,
+    });
+    return new OtelSpan(trace.wrapSpanContext(trace.getSpanContext(context) as SpanContext), this);
+  }
+
+  async shutdown(): Promise<void> {
+    await this.#provider.shutdown();
+  }
+}
+
+/** The OpenTelemetry-backed tracing of this process, exporting over OTLP/HTTP. */
+export function otelTracing(env: Readonly<Record<string, string | undefined>>): Tracing {
+  return new OtelTracing(env);
+}

@@ -152,7 +152,7 @@ export function buildToolServer(spec: ServerSpec, deps: ServerDeps): Server {
         'mcp.method.name': 'tools/call',
         'gen_ai.tool.name': request.params.name,
         'gen_ai.operation.name': 'execute_tool',
-        'helpdesk.server': spec.name,
+        'helpdesk.server.name': spec.name,
         ...(outcome ? { 'helpdesk.envelope.error': outcome } : {}),
       },
       ...(result.isError ? { error_type: 'tool_error' } : {}),

@@ -78,6 +78,14 @@ class OtelSpan implements TraceSpan {
   }
 }
 
+/** Where spans go, by the OTLP rules: the traces endpoint as given, else the base endpoint's /v1/traces. */
+function tracesUrl(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  if (traces) return traces;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  return base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
+}
+
 class OtelTracing implements Tracing {
   readonly captureContent: boolean;
   readonly #provider: TracerProvider;
@@ -90,7 +98,7 @@ class OtelTracing implements Tracing {
       // A suite makes thousands of spans in seconds: a queue large enough to keep them all until they are sent.
       spanProcessors: [
         new BatchSpanProcessor({
-          exporter: new OTLPTraceExporter(),
+          exporter: new OTLPTraceExporter({ url: tracesUrl(env) }),
           maxQueueSize: 65_536,
           maxExportBatchSize: 1024,
           scheduledDelayMillis: 1000,

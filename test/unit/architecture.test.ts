@@ -33,7 +33,7 @@ describe('dependency direction', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('loads OpenTelemetry only when a trace is asked for: otel.ts is reached by tracing.ts\'s dynamic import alone', () => {
+  it("loads OpenTelemetry only when a trace is asked for: otel.ts is reached by tracing.ts's dynamic import alone", () => {
     const files = ['src', 'servers', 'scripts'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
     const otel = join(ROOT, 'src/shared/otel.ts');
     const tracing = join(ROOT, 'src/shared/tracing.ts');
@@ -45,7 +45,9 @@ describe('dependency direction', () => {
     expect(static_).toEqual([]);
     const dynamic = files.filter((file) => /import\((['"])[^'"]*otel\.ts\1\)/.test(readFileSync(file, 'utf8')));
     expect(dynamic.map((f) => relative(ROOT, f))).toEqual([relative(ROOT, tracing)]);
-    expect(readFileSync(tracing, 'utf8')).toMatch(/if \(!tracingRequested\(env\)\) return Promise\.resolve\(undefined\);\s+starting \?\?= import\('\.\/otel\.ts'\)/);
+    expect(readFileSync(tracing, 'utf8')).toMatch(
+      /if \(!tracingRequested\(env\)\) return Promise\.resolve\(undefined\);\s+starting \?\?= import\('\.\/otel\.ts'\)/,
+    );
   });
 
   it('lets servers import only the kit, their own folder, src/shared, zod and the MCP SDK (servers/all: also the builders)', () => {

@@ -8,6 +8,7 @@
 //     of server (target: within 1.2x), and against ARCHITECTURE.md's 50-200 ms;
 //   - over Streamable HTTP (servers/all on loopback): the routed call against a raw SDK client
 //     over HTTP (within 1.2x), HTTP against stdio, and 50 concurrent sessions (p50/p99, errors);
+//   - tracing (bench-traces.ts): the built-in suite replayed untraced and traced to an OTLP receiver;
 //   - the harness at scale (bench-scale.ts): replayed suites of 100, 1,000 and 10,000 scenarios,
 //     one and two worker threads, report.html opening in Chromium, 50 live queries at once.
 import { spawn } from 'node:child_process';
@@ -20,6 +21,7 @@ import { median, time } from './bench-startup.ts';
 import { buildServers } from './build-servers.ts';
 import { liveConcurrency, runScale, type ScaleRun } from './bench-scale.ts';
 import { ARGS, CALLS_PER_SESSION, SESSIONS, concurrentSessions, httpClient, httpPool, serveAll } from './bench-http.ts';
+import { traceCost } from './bench-traces.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
   await Promise.allSettled([httpRouted.close(), rawHttp.close(), raw.close()]);
   const load = await concurrentSessions(url);
   child.kill('SIGTERM');
+  const traces = await traceCost(Math.max(3, Math.ceil(RUNS / 2)));
 
   const rows: [string, string, string, string][] = [
     [
@@ -160,6 +163,13 @@ async function main(): Promise<void> {
       `p50 ${fmt(load.p50)}`,
       `p99 ${fmt(load.p99)}`,
       `${load.errors} errors of ${load.calls} calls (target 0); ${Math.round(load.calls / (load.wallMs / 1000))} calls/s`,
+    ],
+    ['built-in suite replayed, untraced (baseline)', fmt(traces.untraced), '1.00×', 'OpenTelemetry never loaded'],
+    [
+      'built-in suite replayed, traced (OTLP on loopback)',
+      fmt(traces.traced),
+      `${traces.ratio.toFixed(2)}× untraced`,
+      `${traces.spans} spans a run exported`,
     ],
   ];
   console.log(

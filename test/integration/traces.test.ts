@@ -9,6 +9,7 @@ import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../supp
 import { runHelpdesk } from '../support/run-helpdesk.ts';
 import { childEnv } from '../support/child-env.ts';
 import { serveAll } from '../support/serve-all.ts';
+import { startFakeOpenAI } from '../support/fake-openai.ts';
 import { ROOT } from '../servers.ts';
 
 // Traces as a collector receives them: `helpdesk eval` with OTEL_EXPORTER_OTLP_ENDPOINT pointing at
@@ -196,6 +197,51 @@ describe('a traced tool call over Streamable HTTP', () => {
     } finally {
       await pool.close();
       await http.close();
+    }
+  });
+});
+
+describe('helpdesk ask, traced with message content opted in', () => {
+  it('exports the question as one trace with the messages and tool arguments the opt-in allows, and still no key', async () => {
+    const collector = await startOtlpReceiver();
+    const model = await startFakeOpenAI([
+      { turn: { toolCalls: [{ name: 'search_tickets', arguments: { customer_id: 'CUST-001', priority: 'critical' } }] } },
+      { turn: { answer: 'TKT-1001 and TKT-1004 are critical.' } },
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'helpdesk-traces-ask-'));
+    try {
+      const run = await runHelpdesk(['ask', 'Which critical tickets does CUST-001 have?'], {
+        cwd: dir,
+        env: childEnv({
+          OPENAI_API_KEY: OPENAI_KEY,
+          OPENAI_BASE_URL: model.url,
+          OPENAI_MODEL: 'fake-model',
+          HELPDESK_MODEL_RETRIES: '0',
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${collector.url}/v1/traces`,
+          OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true',
+          OTEL_SERVICE_NAME: 'helpdesk-under-test',
+        }),
+        limitMs: 30_000,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const received = collector.spans();
+      const root = received.find((s) => s.parentSpanId === undefined);
+      expect(root?.name).toBe('helpdesk ask');
+      expect(root?.service).toBe('helpdesk-under-test');
+      const agent = received.find((s) => s.name === 'invoke_agent helpdesk');
+      expect(agent?.parentSpanId).toBe(root?.spanId);
+      const chats = received.filter((s) => s.name === 'chat fake-model');
+      expect(chats).toHaveLength(2);
+      expect(String(chats[0]?.attributes['gen_ai.input.messages'])).toContain('Which critical tickets does CUST-001 have?');
+      expect(String(chats[1]?.attributes['gen_ai.output.messages'])).toContain('TKT-1001 and TKT-1004 are critical.');
+      const tool = received.find((s) => s.name === 'execute_tool search_tickets');
+      expect(JSON.parse(String(tool?.attributes['gen_ai.tool.call.arguments']))).toEqual({ customer_id: 'CUST-001', priority: 'critical' });
+      expect(String(tool?.attributes['gen_ai.tool.call.result'])).toContain('TKT-1001');
+      expect(collector.requests.map((r) => r.body).join('\n')).not.toContain(OPENAI_KEY);
+    } finally {
+      await model.close();
+      await collector.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

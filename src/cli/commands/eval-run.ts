@@ -170,7 +170,7 @@ export async function finish(
     );
   let written: readonly string[];
   try {
-    written = await writeReports(record, dir, { root, ...(journal ? { journal } : {}) });
+    written = await writeReports(record, dir, { root, ...(journal ? { journal } : {}), traceUrl: env.HELPDESK_TRACE_URL || undefined });
   } catch (error) {
     if (!(error instanceof ReportWriteError)) throw error;
     process.stdout.write(`\n${label}: ${summaryLine(record)}\n`);

@@ -1,7 +1,7 @@
 import type { Transcript, TranscriptEvent } from '../../orchestrator/transcript.ts';
 import type { ErrorEnvelope } from '../../shared/envelope.ts';
 import type { ScenarioRecord, TrialRecord } from '../results/records.ts';
-import { escapeHtml as esc, formatMs, formatTokens, formatUsd, toolLabel, verdict } from './report-format.ts';
+import { escapeHtml as esc, formatMs, formatTokens, formatUsd, toolLabel, verdict, traceHref } from './report-format.ts';
 import { displayPath } from '../results/records.ts';
 
 /** Tool results longer than this are cut in the page (results.json keeps them whole). */
@@ -151,18 +151,26 @@ function trialGrades(trial: TrialRecord): string {
   return judged.length + custom.length === 0 ? score : `${score}<ul class="grades">${[...judged, ...custom].join('')}</ul>`;
 }
 
-function trialSection(trial: TrialRecord): string {
+/** A trial's trace ID, linked to the trace viewer when HELPDESK_TRACE_URL gives one. */
+function traceLabel(traceId: string | null, traceUrl: string | undefined): string {
+  if (traceId === null) return '';
+  const href = traceHref(traceUrl, traceId);
+  const id = `<code class="trace-id">${esc(traceId)}</code>`;
+  return ` · trace ${href ? `<a href="${esc(href)}" rel="noreferrer">${id}</a>` : id}`;
+}
+
+function trialSection(trial: TrialRecord, traceUrl: string | undefined): string {
   const state = trial.infra_error !== null ? 'infra' : trial.pass ? 'pass' : 'fail';
   const label = { infra: 'infrastructure error', pass: 'passed', fail: 'failed' }[state];
   return (
     `<section class="trial ${state}"><h4>Trial ${trial.trial} · <span class="badge ${state}">${label}</span>` +
-    ` <span class="meta">${esc(formatMs(trial.latency.end_to_end_ms))} · ${esc(formatTokens(trial.usage.total_tokens))} tokens · ${esc(formatUsd(trial.cost_usd))}</span></h4>` +
+    ` <span class="meta">${esc(formatMs(trial.latency.end_to_end_ms))} · ${esc(formatTokens(trial.usage.total_tokens))} tokens · ${esc(formatUsd(trial.cost_usd))}${traceLabel(trial.trace_id, traceUrl)}</span></h4>` +
     `${trialProblems(trial)}${trialGrades(trial)}${trial.transcripts.map(turn).join('')}</section>`
   );
 }
 
 /** A scenario's collapsible timeline: every trial, every turn, every model and tool call. */
-export function scenarioTimeline(scenario: ScenarioRecord, k: number, root?: string): string {
+export function scenarioTimeline(scenario: ScenarioRecord, k: number, root?: string, traceUrl?: string): string {
   const outcome = verdict(scenario, k);
   const { summary } = scenario;
   return (
@@ -172,6 +180,6 @@ export function scenarioTimeline(scenario: ScenarioRecord, k: number, root?: str
     `<div class="scenario-body"><p class="description">${esc(scenario.description)}</p>` +
     `<p class="meta">${esc(displayPath(scenario.file, root))}${scenario.tags.length ? ` · tags: ${esc(scenario.tags.join(', '))}` : ''}</p>` +
     `${outcome.message ? `<p class="error-text">${esc(outcome.message)}</p>` : ''}` +
-    `${scenario.trials.map(trialSection).join('')}</div></details>`
+    `${scenario.trials.map((t) => trialSection(t, traceUrl)).join('')}</div></details>`
   );
 }

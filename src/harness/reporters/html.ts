@@ -199,7 +199,9 @@ function* pageChunks(record: RunRecord, options: HtmlOptions, full: (s: Scenario
   for (let from = 0, n = 0; from < record.scenarios.length; from += PAGE_SIZE, n += 1) {
     const scenarios = record.scenarios.slice(from, from + PAGE_SIZE);
     const rows = scenarios.map((s) => scenarioRow(s, record.k));
-    const timelines = scenarios.map((s) => scenarioTimeline(capTexts(full(s), REPORT_TEXT_MAX_CHARS), record.k, options.root));
+    const timelines = scenarios.map((s) =>
+      scenarioTimeline(capTexts(full(s), REPORT_TEXT_MAX_CHARS), record.k, options.root, options.traceUrl),
+    );
     yield `<script type="application/gzip" id="page-${n}">${gzipSync(JSON.stringify({ rows, timelines })).toString('base64')}</script>\n`;
   }
 }
@@ -284,6 +286,8 @@ function facts(record: RunRecord): string {
 export interface HtmlOptions {
   /** Scenario files are shown relative to this folder when inside it. */
   readonly root?: string;
+  /** HELPDESK_TRACE_URL: a trial's trace ID links there ("{trace_id}" replaced). */
+  readonly traceUrl?: string | undefined;
 }
 
 /**

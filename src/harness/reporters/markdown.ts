@@ -12,6 +12,7 @@ import {
   modelOf,
   runUsage,
   verdict,
+  traceHref,
 } from './report-format.ts';
 import { displayPath } from '../results/records.ts';
 import { failingCells, resilienceHeadline, resilienceMark } from './resilience.ts';
@@ -84,7 +85,15 @@ function scenarioTable(record: RunRecord): string[] {
   ];
 }
 
-function failures(record: RunRecord, root: string | undefined): string[] {
+/** The trace of a failed scenario's first failed trial, linked when a template is set. */
+function traceNote(s: ScenarioRecord, traceUrl: string | undefined): string {
+  const id = (s.trials.find((t) => !t.pass) ?? s.trials[0])?.trace_id;
+  if (!id) return '';
+  const href = traceHref(traceUrl, id);
+  return href ? ` · trace [\`${id}\`](${href})` : ` · trace \`${id}\``;
+}
+
+function failures(record: RunRecord, root: string | undefined, traceUrl?: string): string[] {
   const failed = record.scenarios.filter((s) => !s.summary.pass);
   if (failed.length === 0) return [];
   return [
@@ -95,7 +104,7 @@ function failures(record: RunRecord, root: string | undefined): string[] {
       const outcome = verdict(s, record.k);
       const details = scenarioFailureText(s);
       return [
-        `- **${inline(s.id)}** (\`${displayPath(s.file, root).replace(/`/g, "'")}\`) — \`${outcome.type ?? 'failed'}\`: ${inline(outcome.message ?? '')}`,
+        `- **${inline(s.id)}** (\`${displayPath(s.file, root).replace(/`/g, "'")}\`) — \`${outcome.type ?? 'failed'}\`: ${inline(outcome.message ?? '')}${traceNote(s, traceUrl)}`,
         ...(details
           ? [
               '',
@@ -232,6 +241,8 @@ function resilience(record: RunRecord): string[] {
 export interface MarkdownOptions {
   /** Scenario files are shown relative to this folder when inside it. */
   readonly root?: string;
+  /** HELPDESK_TRACE_URL: a failed scenario's trace ID links there ("{trace_id}" replaced). */
+  readonly traceUrl?: string | undefined;
 }
 
 /** summary.md: the run in GitHub-flavoured Markdown, for $GITHUB_STEP_SUMMARY or a pull-request comment. */
@@ -244,7 +255,7 @@ export function summaryMarkdown(record: RunRecord, options: MarkdownOptions = {}
     ...judgeSection(record),
     ...driftSection(record),
     ...staleSection(record),
-    ...failures(record, options.root),
+    ...failures(record, options.root, options.traceUrl),
     ...resilience(record),
     ...gates(record),
     ...regressions(record),

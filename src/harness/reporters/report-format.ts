@@ -148,3 +148,11 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
+
+/**
+ * Where a trace is shown: HELPDESK_TRACE_URL with "{trace_id}" replaced (e.g. Jaeger's
+ * http://localhost:16686/trace/{trace_id}), or undefined when no template is set.
+ */
+export function traceHref(template: string | undefined, traceId: string): string | undefined {
+  return template?.includes('{trace_id}') ? template.replaceAll('{trace_id}', encodeURIComponent(traceId)) : undefined;
+}

@@ -32,6 +32,8 @@ export interface WriteOptions {
    * and report.html read each scenario's whole record from it, one at a time.
    */
   readonly journal?: FullRecords;
+  /** HELPDESK_TRACE_URL: traced trials link their trace ID there ("{trace_id}" replaced). */
+  readonly traceUrl?: string | undefined;
 }
 
 /**

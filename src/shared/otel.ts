@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { parseTraceparent, type Attributes, type SpanKind, type TraceSpan, type Tracing } from './tracing.ts';
 
 // Loaded only when an OTLP endpoint is configured (see tracing.ts). The exporter reads the
@@ -78,6 +78,47 @@ class OtelSpan implements TraceSpan {
   }
 }
 
+/**
+ * The OTLP exporter, counting what it could not send: the SDK drops a failed batch silently, and a
+ * user whose collector address is wrong should hear of it once, at the end (where and why).
+ */
+class CountingExporter implements SpanExporter {
+  readonly #inner: SpanExporter;
+  readonly #url: string | undefined;
+  lost = 0;
+  firstError: string | undefined;
+
+  constructor(inner: SpanExporter, url: string | undefined) {
+    this.#inner = inner;
+    this.#url = url;
+  }
+
+  export(spans: ReadableSpan[], done: Parameters<SpanExporter['export']>[1]): void {
+    this.#inner.export(spans, (result) => {
+      if (result.code !== 0) {
+        this.lost += spans.length;
+        this.firstError ??= result.error?.message ?? 'the export failed';
+      }
+      done(result);
+    });
+  }
+
+  shutdown(): Promise<void> {
+    return this.#inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.#inner.forceFlush?.() ?? Promise.resolve();
+  }
+
+  /** One line on what was lost, or undefined when everything arrived. */
+  report(): string | undefined {
+    return this.lost === 0
+      ? undefined
+      : `traces: ${this.lost} span(s) could not be sent to ${this.#url ?? 'the OTLP endpoint'}: ${this.firstError}`;
+  }
+}
+
 /** Where spans go, by the OTLP rules: the traces endpoint as given, else the base endpoint's /v1/traces. */
 function tracesUrl(env: Readonly<Record<string, string | undefined>>): string | undefined {
   const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
@@ -90,15 +131,20 @@ class OtelTracing implements Tracing {
   readonly captureContent: boolean;
   readonly #provider: TracerProvider;
   readonly #tracer: ReturnType<TracerProvider['getTracer']>;
+  readonly #exporter: CountingExporter;
+  readonly #url: string | undefined;
 
   constructor(env: Readonly<Record<string, string | undefined>>) {
     this.captureContent = env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.trim().toLowerCase() === 'true';
+    const url = tracesUrl(env);
+    this.#url = url;
+    this.#exporter = new CountingExporter(new OTLPTraceExporter({ url }), url);
     this.#provider = new TracerProvider({
       resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME?.trim() || 'mcp-helpdesk' }),
       // A suite makes thousands of spans in seconds: a queue large enough to keep them all until they are sent.
       spanProcessors: [
         new BatchSpanProcessor({
-          exporter: new OTLPTraceExporter({ url: tracesUrl(env) }),
+          exporter: this.#exporter,
           maxQueueSize: 65_536,
           maxExportBatchSize: 1024,
           scheduledDelayMillis: 1000,
@@ -146,8 +192,18 @@ class OtelTracing implements Tracing {
     return new OtelSpan(trace.wrapSpanContext(trace.getSpanContext(context) as SpanContext), this);
   }
 
+  /** Sends what is buffered; a collector that cannot be reached costs a warning, never the run's exit code. */
   async shutdown(): Promise<void> {
-    await this.#provider.shutdown();
+    let failure: string | undefined;
+    try {
+      await this.#provider.shutdown();
+    } catch (error) {
+      failure = (error as Error)?.message ?? String(error);
+    }
+    const lost =
+      this.#exporter.report() ??
+      (failure ? `traces: the last spans could not be sent to ${this.#url ?? 'the OTLP endpoint'}: ${failure}` : undefined);
+    if (lost) process.stderr.write(`warning: ${lost}\n`);
   }
 }
 

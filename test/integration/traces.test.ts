@@ -245,3 +245,34 @@ describe('helpdesk ask, traced with message content opted in', () => {
     }
   });
 });
+
+describe('a collector that cannot be reached', () => {
+  it('costs a warning naming where and why, never the run: exit 0 and whole reports', async () => {
+    const closed = await startOtlpReceiver();
+    const url = closed.url;
+    await closed.close();
+    const dir = mkdtempSync(join(tmpdir(), 'helpdesk-traces-down-'));
+    try {
+      const run = await runHelpdesk(
+        [
+          'eval',
+          '--id',
+          'critical-tickets-cust-001',
+          '--scenarios',
+          join(ROOT, 'scenarios'),
+          '--recordings',
+          join(ROOT, 'recordings'),
+          '--report-dir',
+          join(dir, 'report'),
+        ],
+        { cwd: dir, env: childEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: url }), limitMs: 30_000 },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(new RegExp(`warning: traces: \\d+ span\\(s\\) could not be sent to ${url}/v1/traces: .*ECONNREFUSED`));
+      expect(run.stderr).not.toMatch(/at .*node:|Uncaught|triggerUncaughtException/);
+      expect(JSON.parse(readFileSync(join(dir, 'report', 'results.json'), 'utf8')).totals.passed).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  INVALID_SPAN_CONTEXT,
   ROOT_CONTEXT,
   SpanKind as OtelKind,
   SpanStatusCode,
@@ -6,7 +7,6 @@ import {
   trace,
   type Context,
   type Span,
-  type SpanContext,
 } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -119,6 +119,18 @@ class CountingExporter implements SpanExporter {
   }
 }
 
+/** A context whose span is the remote one a W3C traceparent names, or undefined when it names none. */
+function remoteContext(traceparent: string | undefined): Context | undefined {
+  const remote = parseTraceparent(traceparent);
+  if (!remote) return undefined;
+  return trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: remote.traceId,
+    spanId: remote.spanId,
+    traceFlags: remote.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+    isRemote: true,
+  });
+}
+
 /** Where spans go, by the OTLP rules: the traces endpoint as given, else the base endpoint's /v1/traces. */
 function tracesUrl(env: Readonly<Record<string, string | undefined>>): string | undefined {
   const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
@@ -168,28 +180,14 @@ class OtelTracing implements Tracing {
   }
 
   root(name: string, options: { kind?: SpanKind; attributes?: Attributes; parent?: string | undefined } = {}): TraceSpan {
-    const remote = parseTraceparent(options.parent);
-    const context = remote
-      ? trace.setSpanContext(ROOT_CONTEXT, {
-          traceId: remote.traceId,
-          spanId: remote.spanId,
-          traceFlags: remote.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
-          isRemote: true,
-        })
-      : ROOT_CONTEXT;
-    return this.start(name, options, context);
+    return this.start(name, options, remoteContext(options.parent) ?? ROOT_CONTEXT);
   }
 
   under(traceparent: string): TraceSpan {
-    const remote = parseTraceparent(traceparent);
-    if (!remote) return this.root('orphan');
-    const context = trace.setSpanContext(ROOT_CONTEXT, {
-      traceId: remote.traceId,
-      spanId: remote.spanId,
-      traceFlags: remote.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
-      isRemote: true,
-    });
-    return new OtelSpan(trace.wrapSpanContext(trace.getSpanContext(context) as SpanContext), this);
+    // Not a traceparent: a handle on no span, so what goes under it starts traces of its own.
+    const context = remoteContext(traceparent);
+    const remote = context ? trace.getSpanContext(context) : undefined;
+    return new OtelSpan(trace.wrapSpanContext(remote ?? INVALID_SPAN_CONTEXT), this);
   }
 
   /** Sends what is buffered; a collector that cannot be reached costs a warning, never the run's exit code. */

@@ -276,3 +276,41 @@ describe('a collector that cannot be reached', () => {
     }
   });
 });
+
+describe('a traced run in worker threads', () => {
+  it("puts every thread's scenario spans under the one run span", async () => {
+    const collector = await startOtlpReceiver();
+    const dir = mkdtempSync(join(tmpdir(), 'helpdesk-traces-workers-'));
+    try {
+      const run = await runHelpdesk(
+        [
+          'eval',
+          '--tag',
+          'tickets',
+          '--workers',
+          '2',
+          '--scenarios',
+          join(ROOT, 'scenarios'),
+          '--recordings',
+          join(ROOT, 'recordings'),
+          '--report-dir',
+          join(dir, 'report'),
+        ],
+        { cwd: dir, env: childEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url }), limitMs: 60_000 },
+      );
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const received = collector.spans();
+      const root = received.filter((s) => s.parentSpanId === undefined);
+      expect(root.map((s) => s.name)).toEqual(['helpdesk eval replay']);
+      const scenarios = received.filter((s) => s.name.startsWith('scenario '));
+      const ids = JSON.parse(readFileSync(join(dir, 'report', 'results.json'), 'utf8')).scenarios.map((s: { id: string }) => s.id);
+      // One span per scenario; a latency-only failure's quiet re-run (under load) adds one marked as such.
+      const first = scenarios.filter((s) => s.attributes['helpdesk.latency_recheck'] !== true);
+      expect(first.map((s) => s.attributes['helpdesk.scenario.id']).sort()).toEqual([...ids].sort());
+      expect(scenarios.every((s) => s.parentSpanId === root[0]?.spanId && s.traceId === root[0]?.traceId)).toBe(true);
+    } finally {
+      await collector.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -54,6 +54,8 @@ export interface RunOptions {
   readonly trace?: TraceSpan | undefined;
   /** Which trial of its scenario this run is (1-based), for its span. */
   readonly trial?: number | undefined;
+  /** This run is the quiet re-run of a latency-only failure (its span says so). */
+  readonly latencyRecheck?: boolean | undefined;
   /** The project's system prompt ("{{today}}" marks the date); default the built-in helpdesk's. */
   readonly promptTemplate?: string | undefined;
   /** The project's sampling settings; a scenario's `model` overrides each. */

@@ -49,7 +49,7 @@ export async function confirmLatency(
       confirmed.push(run);
       continue;
     }
-    const quiet = await runScenario(run.loaded, options);
+    const quiet = await runScenario(run.loaded, { ...options, latencyRecheck: true });
     const result = merged(first, quiet, concurrency);
     onConfirm(run.loaded.scenario.id, result);
     confirmed.push({ loaded: run.loaded, results: [result] });

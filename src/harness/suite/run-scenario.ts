@@ -59,6 +59,7 @@ async function runTraced(loaded: LoadedScenario, options: RunOptions, parent: Tr
       'helpdesk.scenario.file': loaded.file,
       'helpdesk.trial': options.trial,
       'helpdesk.run.mode': options.mode,
+      'helpdesk.latency_recheck': options.latencyRecheck,
     },
   });
   try {

@@ -37,7 +37,7 @@ beforeAll(async () => {
     [
       'eval',
       '--id',
-      'critical-tickets-cust-001,err-server-unavailable',
+      'critical-tickets-cust-001,err-server-unavailable,judge-critical-tickets-cust-001',
       '--scenarios',
       join(ROOT, 'scenarios'),
       '--recordings',
@@ -73,7 +73,7 @@ describe('helpdesk eval with an OTLP endpoint', () => {
     expect(new Set(spans.map((s) => s.service))).toEqual(new Set(['mcp-helpdesk']));
     const roots = spans.filter((s) => s.parentSpanId === undefined);
     expect(roots.map((r) => r.name)).toEqual(['helpdesk eval replay']);
-    expect(roots[0]?.attributes).toMatchObject({ 'helpdesk.run.mode': 'replay', 'helpdesk.run.passed': 2, 'helpdesk.run.failed': 0 });
+    expect(roots[0]?.attributes).toMatchObject({ 'helpdesk.run.mode': 'replay', 'helpdesk.run.passed': 3, 'helpdesk.run.failed': 0 });
   });
 
   it('has a span per scenario under the run, with its verdict, and results.json names its trace', () => {
@@ -81,13 +81,23 @@ describe('helpdesk eval with an OTLP endpoint', () => {
     expect(scenarios.map((s) => s.attributes['helpdesk.scenario.id']).sort()).toEqual([
       'critical-tickets-cust-001',
       'err-server-unavailable',
+      'judge-critical-tickets-cust-001',
     ]);
     for (const s of scenarios) {
       expect(parentOf(s)?.name).toBe('helpdesk eval replay');
       expect(s.attributes).toMatchObject({ 'helpdesk.scenario.pass': true, 'helpdesk.trial': 1, 'helpdesk.run.mode': 'replay' });
     }
     const traceIds = results.scenarios.flatMap((s) => s.trials.map((t) => t.trace_id));
-    expect(traceIds).toEqual([spans[0]?.traceId, spans[0]?.traceId]);
+    expect(traceIds).toEqual([spans[0]?.traceId, spans[0]?.traceId, spans[0]?.traceId]);
+  });
+
+  it("puts the judge's model call under its scenario as a chat span with the verdict", () => {
+    const scenario = named('scenario judge-critical-tickets-cust-001')[0] as ReceivedSpan;
+    const judge = childrenOf(scenario).find((s) => s.attributes['helpdesk.judge'] !== undefined);
+    expect(judge).toMatchObject({ kind: KIND.client });
+    expect(judge?.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'helpdesk.judge.pass': true });
+    expect(judge?.name).toBe(`chat ${judge?.attributes['gen_ai.request.model']}`);
+    expect(typeof judge?.attributes['helpdesk.judge.score']).toBe('number');
   });
 
   it('puts invoke_agent under each turn, and chat and execute_tool spans under it, named and attributed per the GenAI conventions', () => {

@@ -1,5 +1,5 @@
 import { formatDay, parseInstant } from '../../shared/clock.ts';
-import type { TraceSpan } from '../../shared/tracing.ts';
+import { nowMs, type TraceSpan } from '../../shared/tracing.ts';
 import type { ModelApi } from '../../orchestrator/responses-wire.ts';
 import { runQuery } from '../../orchestrator/agent-loop.ts';
 import type { ToolRouter } from '../../orchestrator/tool-router.ts';
@@ -184,6 +184,27 @@ async function runTurns(scenario: Scenario, model: ModelClient, router: ToolRout
   return transcripts;
 }
 
+/** A judge's model call as a chat span under the scenario's (GenAI conventions), with its verdict. */
+function judgeSpan(trace: TraceSpan | undefined, call: JudgeCall, startMs: number): void {
+  if (!trace) return;
+  const span = trace.child(`chat ${call.model}`, {
+    kind: 'client',
+    startMs,
+    attributes: {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': call.model,
+      'gen_ai.usage.input_tokens': call.usage?.prompt_tokens,
+      'gen_ai.usage.output_tokens': call.usage?.completion_tokens,
+      'helpdesk.judge': call.name,
+      'helpdesk.judge.score': call.verdict?.score,
+      'helpdesk.judge.pass': call.verdict?.pass,
+    },
+  });
+  if (call.error) span.fail('judge_error', call.error);
+  span.end();
+}
+
 /**
  * Asks each judge of the scenario about the run's answer; none is asked when there is no answer.
  * A request replay refused (it differs from the recording) reached no model: its call says so,
@@ -194,6 +215,7 @@ async function runJudges(
   transcripts: readonly Transcript[],
   client: ModelClient | undefined,
   refusals?: () => readonly ReplayFailure[],
+  trace?: TraceSpan,
 ): Promise<JudgeCall[]> {
   const specs = scenario.expect.judge ?? [];
   if (specs.length === 0 || !transcripts.at(-1)?.answer) return [];
@@ -212,7 +234,9 @@ async function runJudges(
       continue;
     }
     const before = refusals?.().length ?? 0;
+    const started = nowMs();
     const call = await askJudge(named, transcripts, client);
+    judgeSpan(trace, call, started);
     const refused = refusals?.()[before];
     calls.push(
       refused && !call.verdict
@@ -286,7 +310,9 @@ async function runOn(loaded: LoadedScenario, options: RunOptions, opened: Opened
   }
   // A replay whose agent requests already drifted has nothing trustworthy to judge.
   const judge =
-    crash || setup.failed?.() || !plan.askJudges ? undefined : await runJudges(scenario, transcripts, setup.judge, setup.judgeRefusals);
+    crash || setup.failed?.() || !plan.askJudges
+      ? undefined
+      : await runJudges(scenario, transcripts, setup.judge, setup.judgeRefusals, options.trace);
   const replay = setup.finish();
   const run: ScenarioRun = {
     mode: plan.mode,

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { startTracing } from '../shared/tracing.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { evaluateGates, runPassed, type GateOptions } from '../harness/results/gates.ts';
@@ -63,12 +64,18 @@ async function evaluateOpened(session: SuiteSession, options: EvaluateOptions): 
   // As eval does: one run writes a reports folder at a time.
   const opened = openRunJournal(reportDir);
   const { journal } = opened;
+  // Traced when the session's environment names an OTLP endpoint, as `helpdesk eval` is: one trace for the run.
+  const tracing = await startTracing(session.env);
+  const runId = newRunId(session.mode);
+  const trace = tracing?.root(`helpdesk evaluate ${session.mode}`, {
+    attributes: { 'helpdesk.run.id': runId, 'helpdesk.run.mode': session.mode, 'helpdesk.scenarios': suite.scenarios.length },
+  });
   try {
     const { record } = await evaluateSuite(
       suite.scenarios,
       suite.invalid,
       {
-        run,
+        run: trace ? { ...run, trace } : run,
         journal,
         root: project.root,
         cwd,
@@ -85,13 +92,17 @@ async function evaluateOpened(session: SuiteSession, options: EvaluateOptions): 
         onResult: (id, pass, durationMs, trial) => options.onResult?.({ id, pass, durationMs, trial }),
         onConfirm: () => {},
       },
-      { runId: newRunId(session.mode), authored: session.mode === 'author', model: run.live?.model ?? null, shard: null },
+      { runId, authored: session.mode === 'author', model: run.live?.model ?? null, shard: null },
     );
     record.gates = evaluateGates(record, options.gates ?? {});
+    trace?.set({ 'helpdesk.run.passed': record.totals.passed, 'helpdesk.run.failed': record.totals.failed });
+    if (trace && !runPassed(record)) trace.fail('gates_failed', 'the run failed its gates');
     const reports = scratch === undefined ? await writeReports(record, reportDir, { root: project.root, journal }) : [];
     const full: RunRecord = { ...record, scenarios: record.scenarios.map((s) => journal.full(s)) };
     return { record: full, passed: suite.invalid.length === 0 && runPassed(record), reports };
   } finally {
+    trace?.end();
+    await tracing?.flush();
     opened.close();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }

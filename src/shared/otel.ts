@@ -190,6 +190,10 @@ class OtelTracing implements Tracing {
     return new OtelSpan(trace.wrapSpanContext(remote ?? INVALID_SPAN_CONTEXT), this);
   }
 
+  async flush(): Promise<void> {
+    await this.#provider.forceFlush().catch(() => undefined);
+  }
+
   /** Sends what is buffered; a collector that cannot be reached costs a warning, never the run's exit code. */
   async shutdown(): Promise<void> {
     let failure: string | undefined;

@@ -31,6 +31,8 @@ export interface Tracing {
   under(traceparent: string): TraceSpan;
   /** OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true: message bodies and tool arguments go into spans. */
   readonly captureContent: boolean;
+  /** Sends what is buffered, and goes on (the API's runs end with it: the process is the caller's). */
+  flush(): Promise<void>;
   /** Sends what is buffered and stops. */
   shutdown(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { runHelpdesk } from '../support/run-helpdesk.ts';
 import { childEnv } from '../support/child-env.ts';
 import { serveAll } from '../support/serve-all.ts';
 import { startFakeOpenAI } from '../support/fake-openai.ts';
+import { evaluate } from '../../src/api/evaluate.ts';
 import { ROOT } from '../servers.ts';
 
 // Traces as a collector receives them: `helpdesk eval` with OTEL_EXPORTER_OTLP_ENDPOINT pointing at
@@ -321,6 +322,30 @@ describe('a traced run in worker threads', () => {
     } finally {
       await collector.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('evaluate() from code, traced by its environment', () => {
+  it("sends the run as one trace and names it in the record, without stopping the caller's tracing", async () => {
+    const collector = await startOtlpReceiver();
+    try {
+      const { record, passed } = await evaluate({
+        cwd: ROOT,
+        filter: { ids: ['critical-tickets-cust-001'], tags: [], files: [] },
+        env: { ...childEnv(), HELPDESK_NOW: '2025-10-05T12:00:00Z', OTEL_EXPORTER_OTLP_ENDPOINT: collector.url },
+      });
+      expect(passed).toBe(true);
+      const received = collector.spans();
+      const root = received.filter((s) => s.parentSpanId === undefined);
+      expect(root.map((s) => s.name)).toEqual(['helpdesk evaluate replay']);
+      expect(received.map((s) => s.name)).toEqual(
+        expect.arrayContaining(['scenario critical-tickets-cust-001', 'invoke_agent helpdesk', 'execute_tool search_tickets']),
+      );
+      expect(record.scenarios[0]?.trials[0]?.trace_id).toBe(root[0]?.traceId);
+    } finally {
+      await stopTracing();
+      await collector.close();
     }
   });
 });

@@ -26,6 +26,12 @@ let work: string;
 let spans: ReceivedSpan[];
 let results: { scenarios: { id: string; trials: { trace_id: string | null }[] }[] };
 
+/** `helpdesk eval` on the repository's own suite and cassettes, run in `dir` with its reports in dir/report. */
+function evalBuiltIn(args: readonly string[], dir: string, env: Record<string, string>, limitMs = 60_000) {
+  const where = ['--scenarios', join(ROOT, 'scenarios'), '--recordings', join(ROOT, 'recordings'), '--report-dir', join(dir, 'report')];
+  return runHelpdesk(['eval', ...args, ...where], { cwd: dir, env: childEnv(env), limitMs });
+}
+
 const byId = () => new Map(spans.map((s) => [s.spanId, s]));
 const parentOf = (span: ReceivedSpan) => (span.parentSpanId ? byId().get(span.parentSpanId) : undefined);
 const childrenOf = (span: ReceivedSpan) => spans.filter((s) => s.parentSpanId === span.spanId);
@@ -34,28 +40,11 @@ const named = (prefix: string) => spans.filter((s) => s.name.startsWith(prefix))
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   work = mkdtempSync(join(tmpdir(), 'helpdesk-traces-'));
-  const run = await runHelpdesk(
-    [
-      'eval',
-      '--id',
-      'critical-tickets-cust-001,err-server-unavailable,judge-critical-tickets-cust-001',
-      '--scenarios',
-      join(ROOT, 'scenarios'),
-      '--recordings',
-      join(ROOT, 'recordings'),
-      '--report-dir',
-      join(work, 'report'),
-    ],
-    {
-      cwd: work,
-      env: childEnv({
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${COLLECTOR_TOKEN}`,
-        OPENAI_API_KEY: OPENAI_KEY,
-      }),
-      limitMs: 60_000,
-    },
-  );
+  const run = await evalBuiltIn(['--id', 'critical-tickets-cust-001,err-server-unavailable,judge-critical-tickets-cust-001'], work, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${COLLECTOR_TOKEN}`,
+    OPENAI_API_KEY: OPENAI_KEY,
+  });
   expect(run.code, run.stdout + run.stderr).toBe(0);
   spans = receiver.spans();
   results = JSON.parse(readFileSync(join(work, 'report', 'results.json'), 'utf8'));
@@ -264,20 +253,7 @@ describe('a collector that cannot be reached', () => {
     await closed.close();
     const dir = mkdtempSync(join(tmpdir(), 'helpdesk-traces-down-'));
     try {
-      const run = await runHelpdesk(
-        [
-          'eval',
-          '--id',
-          'critical-tickets-cust-001',
-          '--scenarios',
-          join(ROOT, 'scenarios'),
-          '--recordings',
-          join(ROOT, 'recordings'),
-          '--report-dir',
-          join(dir, 'report'),
-        ],
-        { cwd: dir, env: childEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: url }), limitMs: 30_000 },
-      );
+      const run = await evalBuiltIn(['--id', 'critical-tickets-cust-001'], dir, { OTEL_EXPORTER_OTLP_ENDPOINT: url }, 30_000);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toMatch(new RegExp(`warning: traces: \\d+ span\\(s\\) could not be sent to ${url}/v1/traces: .*ECONNREFUSED`));
       expect(run.stderr).not.toMatch(/at .*node:|Uncaught|triggerUncaughtException/);
@@ -293,22 +269,7 @@ describe('a traced run in worker threads', () => {
     const collector = await startOtlpReceiver();
     const dir = mkdtempSync(join(tmpdir(), 'helpdesk-traces-workers-'));
     try {
-      const run = await runHelpdesk(
-        [
-          'eval',
-          '--tag',
-          'tickets',
-          '--workers',
-          '2',
-          '--scenarios',
-          join(ROOT, 'scenarios'),
-          '--recordings',
-          join(ROOT, 'recordings'),
-          '--report-dir',
-          join(dir, 'report'),
-        ],
-        { cwd: dir, env: childEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url }), limitMs: 60_000 },
-      );
+      const run = await evalBuiltIn(['--tag', 'tickets', '--workers', '2'], dir, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
       expect(run.code, run.stdout + run.stderr).toBe(0);
       const received = collector.spans();
       const root = received.filter((s) => s.parentSpanId === undefined);

@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { collectOutput } from '../support/run-helpdesk.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -284,30 +285,23 @@ describe('helpdesk chat', () => {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
+    const output = collectOutput(child);
     try {
       child.stdin.write('/call search_tickets {"priority":"critical"}\n');
       const deadline = Date.now() + 12_000;
-      while (!stdout.includes('"total_count": 5') && child.exitCode === null && Date.now() < deadline) {
+      while (!output.stdout().includes('"total_count": 5') && child.exitCode === null && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 20));
       }
       expect((await childServers(child.pid ?? -1)).length).toBe(SERVER_NAMES.length);
       child.stdin.end('/quit\n');
       const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running after 8 s'), 8_000))]);
-      expect(code, stderr).toBe(0);
+      expect(code, output.stderr()).toBe(0);
     } finally {
       child.kill('SIGKILL');
     }
-    const ids = [...stdout.matchAll(/"ticket_id": "(TKT-\d+)"/g)].map((m) => m[1]);
+    const ids = [...output.stdout().matchAll(/"ticket_id": "(TKT-\d+)"/g)].map((m) => m[1]);
     expect(ids).toEqual(['TKT-1001', 'TKT-1002', 'TKT-1004', 'TKT-1009', 'TKT-1011']);
-    expect(stdout).toMatch(/you> \/quit\nGoodbye\.\n$/);
+    expect(output.stdout()).toMatch(/you> \/quit\nGoodbye\.\n$/);
     expect(await allGone([...serverPids], 3_000)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { collectOutput } from '../support/run-helpdesk.ts';
 import { resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -15,21 +16,20 @@ async function rawSession(args: string[], lines: unknown[], env: Record<string, 
     stdio: ['pipe', 'pipe', 'pipe'],
     env: childEnv(env),
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
+  const output = collectOutput(child);
   child.stdin.on('error', () => {}); // a server that exits early closes its stdin: the test reads what it said
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const expected = lines.filter((line) => typeof line === 'object' && line !== null && 'id' in line).length;
   const answered = () =>
     untilId === undefined
-      ? stdout.split('\n').filter((l) => l.includes('"id"')).length >= expected
-      : stdout.split('\n').some((l) => l.startsWith('{') && (JSON.parse(l) as { id?: unknown }).id === untilId);
+      ? output
+          .stdout()
+          .split('\n')
+          .filter((l) => l.includes('"id"')).length >= expected
+      : output
+          .stdout()
+          .split('\n')
+          .some((l) => l.startsWith('{') && (JSON.parse(l) as { id?: unknown }).id === untilId);
   for (const line of lines) child.stdin.write(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`);
   const deadline = Date.now() + 10_000;
   while (!answered() && Date.now() < deadline) {
@@ -38,7 +38,7 @@ async function rawSession(args: string[], lines: unknown[], env: Record<string, 
   }
   child.stdin.end();
   const code = await exited;
-  return { stdout, stderr, code };
+  return { stdout: output.stdout(), stderr: output.stderr(), code };
 }
 
 const initialize = {

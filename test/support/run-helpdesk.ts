@@ -29,6 +29,19 @@ export interface HelpdeskRunOptions {
   readonly during?: (child: ChildProcess) => Promise<void>;
 }
 
+/** Keeps everything a child process writes to its stdout and stderr (both piped), to read at any time. */
+export function collectOutput(child: ChildProcess): { stdout(): string; stderr(): string } {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return { stdout: () => stdout, stderr: () => stderr };
+}
+
 /** Runs `helpdesk ...args` as a child process to its end, with stdin closed, keeping what it printed. */
 export async function runHelpdesk(
   args: readonly string[],
@@ -36,14 +49,7 @@ export async function runHelpdesk(
 ): Promise<HelpdeskRun> {
   const started = performance.now();
   const child = spawn(process.execPath, [entry, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
+  const output = collectOutput(child);
   const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.on('close', (code, signal) => done({ code, signal })),
   );
@@ -51,7 +57,7 @@ export async function runHelpdesk(
   try {
     await during?.(child);
     const { code, signal } = await closed;
-    return { code, signal, stdout, stderr, ms: performance.now() - started };
+    return { code, signal, stdout: output.stdout(), stderr: output.stderr(), ms: performance.now() - started };
   } catch (error) {
     child.kill('SIGKILL');
     throw error;

@@ -309,11 +309,8 @@ class QueryRun {
       span.event('iteration_cap', { 'helpdesk.max_iterations': maxIterations });
       span.fail('max_iterations', `the ${maxIterations}-iteration cap was reached without a final answer`);
     } else if (stopReason === 'model_error') {
-      const failure = this.events.findLast((e) => e.type === 'model_error');
-      span.fail(
-        failure?.type === 'model_error' ? failure.kind : 'model_error',
-        failure?.type === 'model_error' ? failure.message : undefined,
-      );
+      const failure = this.events.findLast((e): e is Extract<TranscriptEvent, { type: 'model_error' }> => e.type === 'model_error');
+      span.fail(failure?.kind ?? 'model_error', failure?.message);
     } else if (stopReason === 'aborted') {
       span.fail('aborted', 'the query was cancelled');
     }

@@ -88,11 +88,6 @@ export type ServerConfig = z.output<typeof ServerConfigSchema>;
 /** What a server's name may be: it becomes part of tool names and of messages. */
 export const SERVER_NAME = /^[a-zA-Z0-9_-]{1,32}$/;
 
-/**
- * A config file: the `mcpServers` any MCP host reads, and for an evaluation project of one's own
- * (`helpdesk init`) whether the built-in servers join them, the agent's system prompt and the
- * project's folders. Paths are relative to the file.
- */
 /** One model of a comparison: its name and, where it differs from the default endpoint, how to reach it. */
 export const ModelEntrySchema = z
   .object({
@@ -116,6 +111,11 @@ export const ModelEntrySchema = z
 
 export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 
+/**
+ * A config file: the `mcpServers` any MCP host reads, and for an evaluation project of one's own
+ * (`helpdesk init`) whether the built-in servers join them, the agent's system prompt and the
+ * project's folders. Paths are relative to the file.
+ */
 export const ConfigFileSchema = z
   .object({
     $schema: z.string().optional(),

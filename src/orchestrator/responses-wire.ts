@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ModelError } from './errors.ts';
-import type { AssistantMessage, ChatMessage, ChatRequest, ChatResponse, ToolCall } from './model-client.ts';
+import type { AssistantMessage, ChatRequest, ChatResponse, ToolCall } from './model-client.ts';
 
 /**
  * OpenAI's Responses API, as far as the orchestrator speaks it. The agent loop, the graders and
@@ -233,7 +233,7 @@ export function toResponsesReply(response: ChatResponse): Record<string, unknown
   };
 }
 
-/** The chat messages of a Responses request body (for tests and tools that read conversations). */
-export function messagesOf(body: unknown): ChatMessage[] {
-  return ((asChatRequest(body) as { messages?: ChatMessage[] }).messages ?? []) as ChatMessage[];
+/** The tools a recorded request offered, in chat-completions form whichever API it went through. */
+export function requestTools(body: unknown): unknown {
+  return (asChatRequest(body) as { tools?: unknown } | undefined)?.tools;
 }

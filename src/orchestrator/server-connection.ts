@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../shared/log.ts';
 import type { ServerConfig } from './config.ts';
 import { SERVER_CLOSE_TIMEOUT_MS } from './constants.ts';
@@ -11,6 +11,11 @@ import { ProcessTransport } from './process-transport.ts';
 import type { McpToolInfo } from './openai-tools.ts';
 import { LazyOutputValidators } from './output-validators.ts';
 import { SERVER_SPAN_META, type ServerSpanReport, type TraceSpan } from '../shared/tracing.ts';
+
+/** Whether a call failed because its answer did not come within the timeout. */
+export function isTimeout(error: unknown): boolean {
+  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
+}
 
 /** The span a server reported for a traced call, under the client span whose context it was sent; anything else is ignored. */
 function serverSpan(client: TraceSpan, report: unknown): void {
@@ -241,10 +246,7 @@ export class ServerConnection {
       if (result.isError) span.fail('tool_error');
       return result;
     } catch (error) {
-      span.fail(
-        signal?.aborted ? 'aborted' : /timed out|timeout/i.test(String((error as Error)?.message)) ? 'timeout' : 'transport_error',
-        (error as Error)?.message,
-      );
+      span.fail(signal?.aborted ? 'aborted' : isTimeout(error) ? 'timeout' : 'transport_error', (error as Error)?.message);
       throw error;
     } finally {
       span.end();

@@ -24,7 +24,14 @@ import {
 } from './envelopes.ts';
 import { ServerStartError } from './errors.ts';
 import { killProcessGroup } from './process-transport.ts';
-import { httpStatus, ServerConnection, type ServerCatalog, type ServerState, type TransportWrapper } from './server-connection.ts';
+import {
+  httpStatus,
+  isTimeout,
+  ServerConnection,
+  type ServerCatalog,
+  type ServerState,
+  type TransportWrapper,
+} from './server-connection.ts';
 import type { ToolCallOutcome, ToolRouter } from './tool-router.ts';
 import type { OpenAIFunctionTool } from './openai-tools.ts';
 import { ToolRegistry } from './tool-registry.ts';
@@ -101,10 +108,6 @@ function describeCallError(server: string, error: unknown): string {
   if (error instanceof Error && Array.isArray((error as { issues?: unknown }).issues))
     return `The ${server} server answered with something that is not a valid tool result.`;
   return error instanceof Error ? error.message : String(error);
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
 }
 
 const openPools = new Set<ServerPool>();

@@ -9,7 +9,7 @@ import { newRunId } from '../../harness/suite/run-suite.ts';
 import { checkWritable } from '../../harness/results/report-folder.ts';
 import { EXIT } from '../exit-codes.ts';
 import { closeResources, evalInterrupts, openResources, runPass, type EvalPlan, type EvalResources } from './eval-run.ts';
-import type { ComparedModel } from './eval-models.ts';
+import { modelRecordings, type ComparedModel } from './eval-models.ts';
 import { startTracing } from '../../shared/tracing.ts';
 
 /** The exit code of several passes: an interruption, then bad usage, then a failure, wins. */
@@ -37,26 +37,21 @@ export async function runComparison(
   const startedAt = new Date().toISOString();
   const started = performance.now();
   // Each model's settings, endpoint and key, checked now: a missing key must not cost the other models' runs.
+  // One set of servers and one replay hub serve every model; the judge is the first model's endpoint
+  // unless HELPDESK_JUDGE_* say otherwise.
   const opened: EvalResources[] = [];
   try {
     for (const model of models) {
       const modelPlan: EvalPlan = {
         ...plan,
-        recordingsDir: join(plan.recordingsDir, model.label),
+        recordingsDir: modelRecordings(plan.recordingsDir, model),
         values: { ...plan.values, 'report-dir': join(dir, model.label), model: [model.name] },
       };
-      const own = openResources(modelPlan, model);
-      // One set of servers for every model; the judge is the first model's endpoint unless HELPDESK_JUDGE_* say otherwise.
       const first = opened[0];
-      if (first) {
-        await own.pools.close();
-        opened.push({ ...own, pools: first.pools, judgeFrom: first.live });
-      } else {
-        opened.push(own);
-      }
+      opened.push(first ? { ...openResources(modelPlan, model, first), judgeFrom: first.live } : openResources(modelPlan, model));
     }
   } catch (error) {
-    await Promise.all(opened.map((r, i) => (i === 0 ? closeResources(r) : r.hub?.close())));
+    if (opened[0]) await closeResources(opened[0]);
     throw error;
   }
   const runs: ComparedRun[] = [];
@@ -89,10 +84,7 @@ export async function runComparison(
   } finally {
     trace?.end();
     interrupts.dispose();
-    for (const [i, r] of opened.entries()) {
-      if (i === 0) await closeResources(r);
-      else r.hub?.close();
-    }
+    await closeResources(opened[0] as EvalResources);
   }
   const record = comparisonRecord(
     { runId, startedAt, durationMs: performance.now() - started, selected: models.length },

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import type { ModelEntry } from '../../orchestrator/config.ts';
 import type { ModelApi } from '../../orchestrator/responses-wire.ts';
@@ -10,6 +11,11 @@ export interface ComparedModel {
   readonly api?: ModelApi | undefined;
   readonly baseURL?: string | undefined;
   readonly apiKeyEnv?: string | undefined;
+}
+
+/** Where a compared model's cassettes are: its own folder of the recordings folder. */
+export function modelRecordings(recordingsDir: string, model: ComparedModel): string {
+  return join(recordingsDir, model.label);
 }
 
 /** A model name as a folder name: letters, digits, ".", "_" and "-" kept, anything else a "-". */

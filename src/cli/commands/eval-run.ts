@@ -338,9 +338,10 @@ export function selectScenarios(plan: EvalPlan): { scenarios: LoadedScenario[]; 
 
 /**
  * The settings, the live endpoint (live and record mode), fresh server pools and (replay) the hub;
- * `model` is one model of a comparison, with its own endpoint where its entry names one.
+ * `model` is one model of a comparison, with its own endpoint where its entry names one; `shared`
+ * are another model's servers and replay hub, used instead of new ones.
  */
-export function openResources(plan: EvalPlan, model?: ComparedModel): EvalResources {
+export function openResources(plan: EvalPlan, model?: ComparedModel, shared?: Pick<EvalResources, 'pools' | 'hub'>): EvalResources {
   const settings = readSettings(
     plan.env,
     undefined,
@@ -368,6 +369,7 @@ export function openResources(plan: EvalPlan, model?: ComparedModel): EvalResour
       fetch: adaptive.wrap(globalThis.fetch),
     };
   }
+  if (shared) return { plan, settings, live, adaptive, pools: shared.pools, hub: shared.hub };
   const hub = servesCassettes(plan.mode) ? new ReplayHub() : undefined;
   hub?.open();
   return { plan, settings, live, adaptive, pools: newPools(plan, settings), hub };

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../orchestrator/errors.ts';
 import { loadBaseline } from '../../harness/results/baseline.ts';
@@ -11,7 +10,7 @@ import { openProject } from '../../harness/suite/project.ts';
 import { newRunId } from '../../harness/suite/run-suite.ts';
 import { closeResources, finish, openResources, verdictOf, OPTIONS, planEval, runPass, selectScenarios, type Values } from './eval-run.ts';
 import { watchEval } from './eval-watch.ts';
-import { runComparison } from './eval-compare.ts';
+import { modelRecordings } from './eval-models.ts';
 
 export const EVAL_HELP = `Usage: helpdesk eval [mode] [filters] [options]
        helpdesk eval merge <results.json or report folder>... [--out <dir>] [gates]
@@ -154,7 +153,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     // In a comparison each model has its cassettes in its own folder: the column says each one's.
     const cassetteOf = (id: string) =>
       plan.models
-        ? plan.models.map((m) => `${m.label}: ${readCassetteSafely(cassettePath(join(plan.recordingsDir, m.label), id))}`).join('\n')
+        ? plan.models.map((m) => `${m.label}: ${readCassetteSafely(cassettePath(modelRecordings(plan.recordingsDir, m), id))}`).join('\n')
         : readCassetteSafely(cassettePath(plan.recordingsDir, id));
     const rows = scenarios.map(({ scenario }) => [scenario.id, scenario.tags.join(', '), cassetteOf(scenario.id), scenario.description]);
     for (const bad of invalid) rows.push([bad.id, '', '-', `INVALID FILE: ${bad.problems.join('\n')}`]);
@@ -163,7 +162,8 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     );
     return EXIT.ok;
   }
-  if (plan.models) return runComparison(plan, plan.models, scenarios, invalid);
+  // A comparison's code (and its record's schema) is loaded only by a run that compares models.
+  if (plan.models) return (await import('./eval-compare.ts')).runComparison(plan, plan.models, scenarios, invalid);
   const resources = openResources(plan);
   try {
     return await runPass(resources, scenarios, invalid);

@@ -37,7 +37,7 @@ export class Recorder {
 }
 
 /** A model request's address: chat completions or the Responses API. */
-export function isModelCall(url: string): boolean {
+function isModelCall(url: string): boolean {
   return url.endsWith('/chat/completions') || url.endsWith('/responses');
 }
 

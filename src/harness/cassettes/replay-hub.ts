@@ -5,6 +5,7 @@ import { firstDifference } from './json-diff.ts';
 import { judgeSections } from '../judge/request.ts';
 import { requestDrifts, type Drift, type DriftKind } from './triage.ts';
 import { asChatRequest, isResponsesRequest } from '../../orchestrator/responses-wire.ts';
+import { urlOf } from './recorder.ts';
 
 /** Why a replay failed closed. */
 export type ReplayFailureCode =
@@ -277,7 +278,7 @@ export class ReplayHub {
     const agent = [`${session.baseURL}/chat/completions`, `${session.baseURL}/responses`];
     const judge = `${session.judgeBaseURL}/chat/completions`;
     return async (input, init) => {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const url = urlOf(input);
       const track = agent.includes(url) ? 'agent' : url === judge ? 'judge' : undefined;
       if (track === undefined || (init?.method ?? 'GET').toUpperCase() !== 'POST') {
         this.unhandled.push(`${init?.method ?? 'GET'} ${url} is not a recorded endpoint`);

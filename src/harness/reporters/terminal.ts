@@ -1,4 +1,4 @@
-import type { RunRecord, ScenarioRecord } from '../results/records.ts';
+import { scenarioFailure, type RunRecord, type ScenarioRecord } from '../results/records.ts';
 import type { ScenarioResult } from '../results/scenario-result.ts';
 import { capText, REPORT_TEXT_MAX_CHARS } from '../results/cap.ts';
 import { renderTable } from './table.ts';
@@ -11,10 +11,7 @@ const pct = (x: number | undefined | null) => (x === undefined || x === null || 
 
 /** The one-line reason a scenario failed (its first failing trial's), or ''. */
 export function failureReason(scenario: ScenarioRecord): string {
-  if (scenario.summary.pass) return '';
-  const trial = scenario.trials.find((t) => !t.pass && t.infra_error === null) ?? scenario.trials.find((t) => !t.pass);
-  if (!trial) return '';
-  return shown(trial.infra_error ? `[infrastructure] ${trial.infra_error}` : (trial.reason ?? ''));
+  return shown(scenarioFailure(scenario) ?? '');
 }
 
 /** Tool calls the table names per scenario; the rest is counted, and listed whole in the reports. */

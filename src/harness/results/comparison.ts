@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RunRecord } from './records.ts';
+import { scenarioFailure, type RunRecord } from './records.ts';
 import { runPassed } from './gates.ts';
 import { percentile } from './stats.ts';
 
@@ -75,12 +75,6 @@ export interface ComparedRun {
   readonly record: RunRecord;
 }
 
-function failureReason(scenario: RunRecord['scenarios'][number]): string | null {
-  if (scenario.summary.pass) return null;
-  const trial = scenario.trials.find((t) => !t.pass);
-  return trial?.reason ?? trial?.failures[0]?.reason ?? scenario.summary.class;
-}
-
 /** A model's headline numbers from its run. */
 function summarize(run: ComparedRun): ModelSummary {
   const { record } = run;
@@ -135,7 +129,12 @@ export function comparisonRecord(
     runs.forEach((run, i) => {
       const s = byModel[i]?.get(id);
       verdicts[run.label] = s
-        ? { pass: s.summary.pass, class: s.summary.class, pass_rate: s.summary.pass_rate, reason: failureReason(s) }
+        ? {
+            pass: s.summary.pass,
+            class: s.summary.class,
+            pass_rate: s.summary.pass_rate,
+            reason: s.summary.pass ? null : scenarioFailure(s) || s.summary.class,
+          }
         : null;
     });
     const outcomes = new Set(

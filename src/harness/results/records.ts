@@ -197,6 +197,17 @@ export type TrialRecord = z.infer<typeof TrialRecordSchema>;
 export type ScenarioRecord = z.infer<typeof ScenarioRecordSchema>;
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
+/**
+ * Why a scenario failed, in one line: its first failing trial's reason (one the agent failed before
+ * an infrastructure error), or null when it passed.
+ */
+export function scenarioFailure(scenario: ScenarioRecord): string | null {
+  if (scenario.summary.pass) return null;
+  const trial = scenario.trials.find((t) => !t.pass && t.infra_error === null) ?? scenario.trials.find((t) => !t.pass);
+  if (!trial) return '';
+  return trial.infra_error ? `[infrastructure] ${trial.infra_error}` : (trial.reason ?? '');
+}
+
 const INFRA_MODEL_ERRORS = new Set(['server', 'connection', 'timeout', 'rate_limit']);
 
 /**

@@ -2,7 +2,7 @@ import type { ModelClient } from '../../orchestrator/model-client.ts';
 import { MODEL_MAX_RETRIES } from '../../orchestrator/constants.ts';
 import type { OpenAIFunctionTool } from '../../orchestrator/openai-tools.ts';
 import { OpenAIModel } from '../../orchestrator/openai-model.ts';
-import { asChatRequest, fromResponsesReply, type ModelApi } from '../../orchestrator/responses-wire.ts';
+import { fromResponsesReply, requestTools, type ModelApi } from '../../orchestrator/responses-wire.ts';
 import { canonicalJson, changedTools, readCassette, toolsHash, type Cassette, type Interaction } from '../cassettes/cassette.ts';
 import { firstDifference } from '../cassettes/json-diff.ts';
 import { describeFault, type Fault } from '../faults/fault.ts';
@@ -245,7 +245,7 @@ export function recordedCalls(cassette: Cassette): RecordedCall[] {
  * new tools. Without a contract break the scenario still runs, to find its other drifts.
  */
 function triageTools(cassette: Cassette, tools: readonly OpenAIFunctionTool[]): { contract: boolean; failures: ReplayFailure[] } {
-  const recorded = (asChatRequest(cassette.interactions[0]?.request) as { tools?: unknown } | undefined)?.tools;
+  const recorded = requestTools(cassette.interactions[0]?.request);
   const breaks = contractBreaks(recordedCalls(cassette), recorded, tools);
   const drifts = [...contractDrifts(breaks), ...toolDrifts(recorded, tools, breaks)];
   const failures =
@@ -258,6 +258,12 @@ function triageTools(cassette: Cassette, tools: readonly OpenAIFunctionTool[]): 
           },
         ];
   return { contract: breaks.length > 0, failures };
+}
+
+/** The judge's endpoint (its own, else the agent's), asked through chat completions whatever the agent's model speaks. */
+function judgeOf(judge: LiveEndpoint | undefined, live: LiveEndpoint | undefined): LiveEndpoint | undefined {
+  const endpoint = judge ?? live;
+  return endpoint && { ...endpoint, api: 'chat' };
 }
 
 const hasJudge = (scenario: Scenario) => (scenario.expect.judge?.length ?? 0) > 0;
@@ -290,7 +296,7 @@ export function recordModel(
     fetch: recorder.fetch,
     ...(!author && live?.timeoutMs ? { timeoutMs: live.timeoutMs } : {}),
   });
-  const judgeEndpoint = judge ?? live;
+  const judgeEndpoint = judgeOf(judge, live);
   const judgeRecorder = new Recorder(author && scenario.script ? scriptedJudgeFetch(scenario.script, scriptModel) : undefined);
   const judgeClient = !hasJudge(scenario)
     ? undefined
@@ -302,12 +308,7 @@ export function recordModel(
           maxRetries: 0,
           fetch: judgeRecorder.fetch,
         })
-      : new OpenAIModel({
-          ...judgeEndpoint,
-          api: 'chat',
-          maxRetries: judgeEndpoint.maxRetries ?? MODEL_MAX_RETRIES,
-          fetch: judgeRecorder.fetch,
-        });
+      : new OpenAIModel({ ...judgeEndpoint, maxRetries: judgeEndpoint.maxRetries ?? MODEL_MAX_RETRIES, fetch: judgeRecorder.fetch });
   return {
     ...nothing,
     model: client,
@@ -331,11 +332,9 @@ export function recordModel(
 /** Live: the endpoint as it is, no cassette. */
 export function liveModel(scenario: Scenario, live: LiveEndpoint | undefined, judge?: LiveEndpoint): ModelSetup | SetupFailure {
   if (!live) return { error: 'live mode needs an endpoint' };
-  const judgeEndpoint = judge ?? live;
   return {
     model: new OpenAIModel({ ...live, model: scenario.model.name ?? live.model, ...(live.fetch ? { fetch: live.fetch } : {}) }),
-    // The judge is asked through chat completions whatever the agent's model speaks.
-    ...(hasJudge(scenario) ? { judge: new OpenAIModel({ ...judgeEndpoint, api: 'chat' }) } : {}),
+    ...(hasJudge(scenario) ? { judge: new OpenAIModel(judgeOf(judge, live) as LiveEndpoint) } : {}),
     ...nothing,
   };
 }

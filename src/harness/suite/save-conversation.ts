@@ -1,5 +1,5 @@
 import { ConfigError } from '../../orchestrator/errors.ts';
-import { asChatRequest, isResponsesRequest } from '../../orchestrator/responses-wire.ts';
+import { isResponsesRequest, requestTools } from '../../orchestrator/responses-wire.ts';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServersConfig } from '../../orchestrator/config.ts';
@@ -85,7 +85,7 @@ export async function saveConversation(
     model: conversation.model,
     ...(isResponsesRequest(interactions[0]?.request) ? { api: 'responses' as const } : {}),
     recorded_at: new Date().toISOString(),
-    tools_hash: toolsHash((asChatRequest(interactions[0]?.request) as { tools?: unknown } | undefined)?.tools),
+    tools_hash: toolsHash(requestTools(interactions[0]?.request)),
     max_retries: conversation.maxRetries,
     interactions: [...interactions],
   });

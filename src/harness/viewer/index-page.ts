@@ -10,8 +10,10 @@ const NUMERIC = new Set([4, 5, 6, 7, 8]);
 
 const compareHref = (base: string, head: string) => `/compare?base=${encodeURIComponent(base)}&head=${encodeURIComponent(head)}`;
 
+/** A numeric cell of the runs table. */
+const num = (text: string, metric: string) => `<td class="num" data-metric="${metric}">${esc(text)}</td>`;
+
 function readableRow(id: string, h: Headline, previous: string | undefined): string {
-  const num = (text: string, metric: string) => `<td class="num" data-metric="${metric}">${esc(text)}</td>`;
   const named = h.run_id === id ? '' : ` <span class="meta">(run ${esc(h.run_id)})</span>`;
   const partial = h.partial ? ` <span class="badge error">partial ${h.partial.ran}/${h.partial.selected}</span>` : '';
   const failed = !runPassed(h);
@@ -30,7 +32,6 @@ function readableRow(id: string, h: Headline, previous: string | undefined): str
 
 /** A comparison of models: its models in the model column, how many scenarios differ where the comparison link goes. */
 function comparisonRow(id: string, c: ComparisonRecord): string {
-  const num = (text: string, metric: string) => `<td class="num" data-metric="${metric}">${esc(text)}</td>`;
   const each = (value: (m: ComparisonRecord['models'][number]) => string) => c.models.map(value).join(' · ');
   return (
     `<tr data-run="${esc(id)}" data-status="comparison">` +

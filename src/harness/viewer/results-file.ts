@@ -6,6 +6,9 @@ import { RESULTS_SCHEMA_VERSION, RunRecordSchema, ScenarioRecordSchema, type Run
 import { ConfigError } from '../../orchestrator/errors.ts';
 
 /** A results.json that cannot be read: missing, not JSON, or not the schema this version reads. */
+/** Why a folder is not a run: it holds no results.json (a comparison of models' folder, say). */
+export const NO_RESULTS = 'no results.json';
+
 export class UnreadableResultsError extends ConfigError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options, 'unreadable_results');
@@ -47,7 +50,7 @@ const CHUNK = 64 << 10;
 function unreadable(error: unknown): UnreadableResultsError {
   if (error instanceof UnreadableResultsError) return error;
   const { code, message } = error as NodeJS.ErrnoException;
-  return new UnreadableResultsError(code === 'ENOENT' ? 'no results.json' : `results.json: ${message}`, { cause: error });
+  return new UnreadableResultsError(code === 'ENOENT' ? NO_RESULTS : `results.json: ${message}`, { cause: error });
 }
 
 function schemaProblem(error: z.ZodError): string {

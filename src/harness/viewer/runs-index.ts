@@ -2,7 +2,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { RunRecord } from '../results/records.ts';
 import { ComparisonRecordSchema, type ComparisonRecord } from '../results/comparison.ts';
-import { readHeadline, readThinRecord, UnreadableResultsError, type Headline } from './results-file.ts';
+import { readHeadline, readThinRecord, UnreadableResultsError, type Headline, NO_RESULTS } from './results-file.ts';
 import { ConfigError } from '../../orchestrator/errors.ts';
 
 /** A run folder of the served folder: its headline, or why its results.json cannot be read. */
@@ -92,7 +92,7 @@ export class RunsIndex {
       this.#headlines.set(id, { stamp, entry });
       return entry;
     } catch (error) {
-      if (error instanceof UnreadableResultsError && error.message === 'no results.json') {
+      if (error instanceof UnreadableResultsError && error.message === NO_RESULTS) {
         const comparison = await this.#comparison(id);
         if (comparison) return comparison;
       }
@@ -132,7 +132,7 @@ export class RunsIndex {
     if (folder === undefined) throw new UnknownRunError(id);
     const path = await realInside(this.root, join(folder, 'results.json'));
     const info = path === undefined ? undefined : await stat(path);
-    if (path === undefined || !info?.isFile()) throw new UnreadableResultsError('no results.json');
+    if (path === undefined || !info?.isFile()) throw new UnreadableResultsError(NO_RESULTS);
     return { path, stamp: `${info.mtimeMs}:${info.size}` };
   }
 }
